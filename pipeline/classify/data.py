@@ -1,0 +1,87 @@
+"""Reading labelled and unlabelled inputs: JSONL records and zhnews run folders."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import UsageError
+
+
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    """All JSON objects of a JSONL file; blank lines skipped; ``UsageError`` when unreadable."""
+    path = Path(path)
+    records = []
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                rec = json.loads(line)
+                if not isinstance(rec, dict):
+                    raise ValueError(f"line {n} is not a JSON object")
+                records.append(rec)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from exc
+    return records
+
+
+def iter_run_dir(run_dir: str | Path, batch_size: int = 2048) -> Iterator[dict[str, Any]]:
+    """Records (``id``, ``title``, ``text``, ``tokens``) of a run's ``articles/**/*.parquet``."""
+    import pyarrow.dataset as ds
+
+    root = Path(run_dir) / "articles"
+    if not root.is_dir():
+        raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
+    dataset = ds.dataset(str(root), format="parquet")
+    wanted = [c for c in ("doc_id", "title", "text", "tokens") if c in dataset.schema.names]
+    if "doc_id" not in wanted or "text" not in wanted:
+        raise UsageError(f"{root} lacks the doc_id/text columns")
+    for batch in dataset.to_batches(columns=wanted, batch_size=batch_size):
+        cols = batch.to_pydict()
+        for i, doc_id in enumerate(cols["doc_id"]):
+            yield {
+                "id": doc_id,
+                "title": cols.get("title", [None] * (i + 1))[i],
+                "text": cols["text"][i],
+                "tokens": cols.get("tokens", [None] * (i + 1))[i],
+            }
+
+
+@dataclass(slots=True)
+class LabelledSet:
+    """Gold labels in one of two shapes: multi-label (relevant + topics) or single ``label``."""
+
+    records: list[dict[str, Any]]
+    kind: str  # "multilabel" or "multiclass"
+    keys: list[str]
+    relevant: np.ndarray | None = None
+    topics: np.ndarray | None = None  # (n, k) 0/1
+    labels: list[str] | None = None
+
+
+def labelled_set(records: list[dict[str, Any]], keys: list[str] | None = None) -> LabelledSet:
+    """Interpret labelled records; ``keys`` (the taxonomy) fixes the topic columns."""
+    if not records:
+        raise UsageError("no labelled records")
+    for rec in records:
+        if "text" not in rec:
+            raise UsageError(f"labelled record without 'text': id={rec.get('id')!r}")
+    if all("label" in r for r in records):
+        labels = [str(r["label"]) for r in records]
+        return LabelledSet(records, "multiclass", sorted(set(labels)), labels=labels)
+    if not all("relevant" in r for r in records):
+        raise UsageError("labelled records need either 'label' or 'relevant' (+ 'topics') fields")
+    seen = sorted({t for r in records for t in r.get("topics") or []})
+    keys = list(keys) if keys else seen
+    unknown = set(seen) - set(keys)
+    if unknown:
+        raise UsageError(f"labels use topics missing from the taxonomy: {sorted(unknown)}")
+    relevant = np.array([bool(r["relevant"]) for r in records], dtype=int)
+    topics = np.array([[int(k in (r.get("topics") or [])) for k in keys] for r in records], dtype=int)
+    return LabelledSet(records, "multilabel", keys, relevant=relevant, topics=topics.reshape(len(records), len(keys)))

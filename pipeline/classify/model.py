@@ -1,0 +1,236 @@
+"""Relevance + one-vs-rest topic classifiers (or a single-label classifier) over TF-IDF features.
+
+The fitted state is a plain dict of scikit-learn objects and numbers, saved with skops and
+loaded with an explicit allow-list of types (see :mod:`pipeline.classify.persist`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pipeline.classify.features import FeatureConfig, Item, build_features, make_item
+from pipeline.classify.text import prepare
+from pipeline.classify.thresholds import best_f1_threshold
+
+MULTILABEL = "multilabel"
+MULTICLASS = "multiclass"
+
+
+@dataclass(frozen=True, slots=True)
+class TrainConfig:
+    """Model hyper-parameters (recorded in the model metadata)."""
+
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+    relevance_c: float = 8.0
+    topic_c: float = 8.0
+    multiclass_c: float = 1.0
+    inner_folds: int = 5
+    topics_on_relevant_only: bool = False
+    seed: int = 0
+
+
+def _logreg(c: float, seed: int):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
+
+
+def _oof_scores(make, X, y: np.ndarray, folds: int, seed: int) -> np.ndarray:
+    """Out-of-fold positive-class probabilities (stratified k-fold)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    out = np.zeros(len(y), dtype=np.float64)
+    k = int(min(folds, np.bincount(y.astype(int)).min()))
+    if k < 2:
+        return np.full(len(y), 0.5)
+    for tr, te in StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
+        out[te] = make().fit(X[tr], y[tr]).predict_proba(X[te])[:, 1]
+    return out
+
+
+def fit_multilabel(
+    items: Sequence[Item],
+    relevant: np.ndarray,
+    topics: np.ndarray,
+    keys: Sequence[str],
+    cfg: TrainConfig = TrainConfig(),
+    sample_weight: np.ndarray | None = None,
+    n_gold: int | None = None,
+    seed_terms: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Fit the relevance and per-topic classifiers and choose their thresholds by inner CV.
+
+    ``items[:n_gold]`` are gold; the rest (pseudo-labelled pool items) only add training data:
+    thresholds are chosen on gold out-of-fold scores alone.
+    """
+    n_gold = len(items) if n_gold is None else n_gold
+    features = build_features(cfg.features, seed_terms)
+    X = features.fit_transform(list(items)).tocsr()
+    relevant = np.asarray(relevant, dtype=int)
+    topics = np.asarray(topics, dtype=int).reshape(len(items), len(keys))
+    w = np.ones(len(items)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+
+    def fitted(y: np.ndarray, c: float, rows: np.ndarray):
+        return _logreg(c, cfg.seed).fit(X[rows], y[rows], sample_weight=w[rows])
+
+    def oof(y: np.ndarray, c: float, rows: np.ndarray) -> np.ndarray:
+        """Out-of-fold scores of the gold rows; pool rows always stay on the training side."""
+        from sklearn.model_selection import StratifiedKFold
+
+        yg = y[:n_gold]
+        scores = np.full(n_gold, 0.5)
+        gold_rows = np.flatnonzero(rows[:n_gold])
+        k = int(min(cfg.inner_folds, np.bincount(yg[gold_rows], minlength=2).min()))
+        if k < 2:
+            return scores
+        extra = np.flatnonzero(rows[n_gold:]) + n_gold
+        splitter = StratifiedKFold(k, shuffle=True, random_state=cfg.seed)
+        for tr, te in splitter.split(np.zeros(len(gold_rows)), yg[gold_rows]):
+            train = np.concatenate([gold_rows[tr], extra])
+            clf = _logreg(c, cfg.seed).fit(X[train], y[train], sample_weight=w[train])
+            scores[gold_rows[te]] = clf.predict_proba(X[gold_rows[te]])[:, 1]
+        return scores
+
+    every = np.ones(len(items), dtype=bool)
+    rel_clf = fitted(relevant, cfg.relevance_c, every)
+    rel_thr = best_f1_threshold(relevant[:n_gold], oof(relevant, cfg.relevance_c, every))
+    topic_rows = relevant.astype(bool) if cfg.topics_on_relevant_only else every
+    topic_clfs: dict[str, Any] = {}
+    topic_thr: dict[str, float] = {}
+    gold_rel = relevant[:n_gold].astype(bool)
+    for j, key in enumerate(keys):
+        y = topics[:, j]
+        if y[topic_rows].min() == y[topic_rows].max():
+            topic_clfs[key] = None
+            topic_thr[key] = 1.0
+            continue
+        topic_clfs[key] = fitted(y, cfg.topic_c, topic_rows)
+        scores = oof(y, cfg.topic_c, topic_rows)
+        topic_thr[key] = best_f1_threshold(y[:n_gold][gold_rel], scores[gold_rel])
+    return {
+        "kind": MULTILABEL,
+        "features": features,
+        "relevance": rel_clf,
+        "relevance_threshold": rel_thr,
+        "topic_keys": list(keys),
+        "topics": topic_clfs,
+        "topic_thresholds": topic_thr,
+        "config": _config_dict(cfg),
+    }
+
+
+def fit_multiclass(items: Sequence[Item], labels: Sequence[str], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]:
+    """Fit a single-label classifier (public benchmark sets: one ``label`` per record)."""
+    from sklearn.linear_model import LogisticRegression
+
+    features = build_features(cfg.features)
+    X = features.fit_transform(list(items)).tocsr()
+    clf = LogisticRegression(C=cfg.multiclass_c * 10, max_iter=2000, random_state=cfg.seed)
+    clf.fit(X, np.asarray(labels))
+    return {
+        "kind": MULTICLASS,
+        "features": features,
+        "classifier": clf,
+        "topic_keys": [str(c) for c in clf.classes_],
+        "config": _config_dict(cfg),
+    }
+
+
+def _config_dict(cfg: TrainConfig) -> dict[str, Any]:
+    return asdict(cfg)
+
+
+class TopicModel:
+    """A fitted model: turns titles and texts into relevance/topic decisions and scores."""
+
+    def __init__(self, state: Mapping[str, Any], meta: Mapping[str, Any] | None = None) -> None:
+        self.state = dict(state)
+        self.meta = dict(meta or {})
+
+    @property
+    def kind(self) -> str:
+        return self.state["kind"]
+
+    @property
+    def topic_keys(self) -> list[str]:
+        return list(self.state["topic_keys"])
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("model_version", "unknown"))
+
+    # -- scoring --------------------------------------------------------------------------
+    def transform(self, items: Sequence[Item]):
+        return self.state["features"].transform(list(items))
+
+    def scores(self, items: Sequence[Item]) -> tuple[np.ndarray, np.ndarray]:
+        """``(relevance scores (n,), topic scores (n, k))`` as probabilities."""
+        X = self.transform(items)
+        if self.kind == MULTICLASS:
+            probs = self.state["classifier"].predict_proba(X)
+            return np.ones(len(items)), probs
+        rel = self.state["relevance"].predict_proba(X)[:, 1]
+        cols = []
+        for key in self.topic_keys:
+            clf = self.state["topics"][key]
+            cols.append(np.zeros(len(items)) if clf is None else clf.predict_proba(X)[:, 1])
+        return rel, np.column_stack(cols) if cols else np.zeros((len(items), 0))
+
+    def decide(self, rel: np.ndarray, topic_scores: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
+        """Relevance booleans and topic keys from scores and the stored thresholds."""
+        keys = self.topic_keys
+        if self.kind == MULTICLASS:
+            best = topic_scores.argmax(axis=1)
+            return np.ones(len(rel), dtype=bool), [[keys[i]] for i in best]
+        is_rel = rel >= self.state["relevance_threshold"]
+        thr = np.array([self.state["topic_thresholds"][k] for k in keys])
+        chosen: list[list[str]] = []
+        for r, row in zip(is_rel, topic_scores):
+            if not r or not len(keys):
+                chosen.append([])
+                continue
+            hits = [keys[j] for j in np.flatnonzero(row >= thr)]
+            if not hits:  # a relevant item has at least one topic: the closest to its threshold
+                hits = [keys[int(np.argmax(row / np.maximum(thr, 1e-6)))]]
+            chosen.append(hits)
+        return is_rel, chosen
+
+    def predict_items(self, items: Sequence[Item]) -> list[dict[str, Any]]:
+        """One result dict per item (without ``id``)."""
+        rel, ts = self.scores(items)
+        is_rel, chosen = self.decide(rel, ts)
+        keys = self.topic_keys
+        out = []
+        for i in range(len(items)):
+            out.append(
+                {
+                    "relevant": bool(is_rel[i]),
+                    "relevant_score": round(float(rel[i]), 4),
+                    "topics": chosen[i],
+                    "topic_scores": {k: round(float(ts[i, j]), 4) for j, k in enumerate(keys)},
+                }
+            )
+        return out
+
+    def predict_records(self, records: Iterable[Mapping[str, Any]], simplified: bool = False) -> list[dict[str, Any]]:
+        """Classify records with ``id``, ``text`` and optional ``title``/``tokens``, in order."""
+        records = list(records)
+        items = [record_item(r, simplified) for r in records]
+        results = self.predict_items(items)
+        for rec, res in zip(records, results):
+            res_id = {"id": rec.get("id")}
+            res_id.update(res)
+            res.clear()
+            res.update(res_id)
+        return results
+
+
+def record_item(record: Mapping[str, Any], simplified: bool = False) -> Item:
+    """The :data:`Item` of a record (``tokens`` reused when present and non-empty)."""
+    title, body = prepare(record.get("title"), record.get("text"), simplified=simplified)
+    tokens = record.get("tokens")
+    return make_item(title, body, list(tokens) if tokens is not None and len(tokens) else None)

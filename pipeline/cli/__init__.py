@@ -1,0 +1,82 @@
+"""``zhnews`` command line: one module per command, each with ``register(subparsers)``.
+
+Every command module defines ``register(subparsers)``, which adds its parser and sets
+``func`` to a ``main(args) -> int``.  Heavy imports happen inside ``main`` so that
+``zhnews --help`` is instant.  Bad arguments and unreadable inputs raise
+:class:`~pipeline.errors.UsageError`: one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from pipeline.errors import UsageError
+
+#: Command modules in the order ``zhnews --help`` lists them.
+COMMAND_MODULES = (
+    "run",
+    "crawl",
+    "extract_cmd",
+    "clean_cmd",
+    "train",
+    "classify",
+    "evaluate",
+    "report",
+    "export",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with every command registered."""
+    from pipeline import __version__
+
+    parser = _Parser(
+        prog="zhnews",
+        description="Chinese news-corpus pipeline: clean, normalized, deduplicated, segmented "
+        "and classified articles as Parquet.",
+    )
+    parser.add_argument("--version", action="version", version=f"zhnews {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"pipeline.cli.{name}")
+        except ModuleNotFoundError as exc:  # TODO(lead): remove once every command exists
+            if exc.name != f"pipeline.cli.{name}":
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``zhnews`` console script."""
+    import logging
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"zhnews {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("zhnews: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

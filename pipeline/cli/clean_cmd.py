@@ -1,0 +1,42 @@
+"""``zhnews clean FILE.txt...``: one JSON article per text dump, in input order."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "clean",
+        help="clean text dumps into articles (one JSON line per file)",
+        description="For each text dump, in input order, print one JSON object with title, "
+        "published_at (ISO-8601 or null), author, source, body (paragraphs joined by newlines), "
+        "script and text (normalized); a dump that yields no article prints {\"error\": REASON}.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE.txt")
+    parser.add_argument("--opencc", default="t2s", help="OpenCC config for the text field (default t2s)")
+    parser.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from pipeline.clean import CleanStep
+    from pipeline.cli.single import doc_for, emit, normalize_step, read_inputs
+    from pipeline.errors import InputRejected
+    from pipeline.ingest.decode import decode_bytes
+    from pipeline.record import Reject
+    from pipeline.steps import StepPipeline
+
+    docs = []
+    for name, data in read_inputs(args.files):
+        doc = doc_for(name, "text", "")
+        try:
+            if not data.strip():
+                raise InputRejected("empty_input", "the file is empty")
+            doc.raw, doc.encoding = decode_bytes(data)
+        except InputRejected as exc:
+            docs.append(Reject.of(doc, "ingest", exc.reason, exc.detail))
+            continue
+        docs.append(doc)
+    pipeline = StepPipeline([CleanStep(), normalize_step(args.opencc)])
+    return emit(pipeline, docs)

@@ -1,0 +1,12 @@
+"""Global deduplication: exact and MinHash-LSH near-duplicate clusters, repeated paragraphs.
+
+Use :func:`find_duplicates` (or :class:`Deduplicator`) over a stream of :class:`DedupInput`
+covering the whole corpus; every document gets a cluster id, the cluster size and whether it is
+the canonical copy.  Nothing is deleted.
+"""
+
+from pipeline.dedup.core import Deduplicator, find_duplicates
+from pipeline.dedup.textkey import dedup_key
+from pipeline.dedup.types import DedupInput, DedupResult, DupInfo
+
+__all__ = ["DedupInput", "DedupResult", "Deduplicator", "DupInfo", "dedup_key", "find_duplicates"]

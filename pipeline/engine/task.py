@@ -1,0 +1,167 @@
+"""One task of the per-document pass: read its inputs, run the steps, write staging Parquet.
+
+:func:`run_task` is a module-level function of picklable arguments, so any executor (a
+process pool, Dask) can run it.  The worker writes its own output: nothing but a small
+:class:`TaskResult` travels back.  Its completion marker is written last, atomically, so a
+task either counts as done with all its parts present or is redone from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.ingest import Task, iter_documents
+from pipeline.io.atomic import write_json_atomic, write_parquet_atomic
+from pipeline.io.schema import articles_table, doc_to_row, reject_to_row, rejects_table
+from pipeline.record import Doc, Reject
+from pipeline.steps import Step, StepPipeline
+
+STAGING = "_staging"
+MARKERS = "_markers"
+
+
+@dataclass
+class TaskSpec:
+    """What every task of a run shares: the steps (configuration only) and where to write."""
+
+    steps: list[Step]
+    output_dir: str
+    provenance: dict[str, str | None]
+    max_input_bytes: int
+    batch_docs: int = 2000
+    cache_key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.cache_key:
+            self.cache_key = hashlib.sha1(pickle.dumps(self.steps)).hexdigest()
+
+
+@dataclass
+class TaskResult:
+    """What a finished task reports back to the driver."""
+
+    task_id: str
+    documents: int = 0
+    rows: int = 0
+    rejects: int = 0
+    reject_reasons: dict[str, int] = field(default_factory=dict)
+    topics: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    input_hashes: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    skipped: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+# Per-process pipelines: steps are unpickled once per task, but their heavy state is built
+# only once per process because the set-up pipeline is kept here, keyed by configuration.
+_PIPELINES: dict[str, StepPipeline] = {}
+
+
+def _pipeline_for(spec: TaskSpec) -> StepPipeline:
+    pipeline = _PIPELINES.get(spec.cache_key)
+    if pipeline is None:
+        pipeline = StepPipeline(spec.steps)
+        _PIPELINES[spec.cache_key] = pipeline
+    return pipeline
+
+
+def marker_path(output_dir: str | Path, task_id: str) -> Path:
+    return Path(output_dir) / MARKERS / f"{task_id}.json"
+
+
+def staging_dir(output_dir: str | Path, task_id: str) -> Path:
+    return Path(output_dir) / STAGING / task_id
+
+
+def _file_sha1(path: str) -> str:
+    digest = hashlib.sha1()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def run_task(spec: TaskSpec, task: Task) -> TaskResult:
+    """Process every input of ``task`` and write its staging parts and completion marker."""
+    started = time.perf_counter()
+    pipeline = _pipeline_for(spec)
+    before = dict(pipeline.timings)
+    out_dir = staging_dir(spec.output_dir, task.task_id)
+    if out_dir.exists():  # a previous attempt died mid-task: redo it from scratch
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    result = TaskResult(task_id=task.task_id)
+    reasons: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
+    rows: list[dict[str, Any]] = []
+    rejects: list[dict[str, Any]] = []
+    part = 0
+
+    def flush(final: bool = False) -> None:
+        nonlocal rows, rejects, part
+        if rows or (final and part == 0):
+            write_parquet_atomic(articles_table(rows), out_dir / f"articles-{part:05d}.parquet")
+        if rejects or (final and part == 0):
+            write_parquet_atomic(rejects_table(rejects), out_dir / f"rejects-{part:05d}.parquet")
+        rows, rejects = [], []
+        part += 1
+
+    for file in task.files:
+        try:
+            result.input_hashes[file.path] = _file_sha1(file.path)
+        except OSError:
+            result.input_hashes[file.path] = ""
+        for item in iter_documents(file, spec.max_input_bytes):
+            outcome = pipeline(item) if isinstance(item, Doc) else item
+            result.documents += 1
+            if isinstance(outcome, Reject):
+                reasons[outcome.reason] += 1
+                rejects.append(reject_to_row(outcome, spec.provenance))
+            else:
+                topics.update(outcome.topics)
+                if outcome.relevant:
+                    topics["(relevant)"] += 1
+                rows.append(doc_to_row(outcome, spec.provenance))
+            if len(rows) + len(rejects) >= spec.batch_docs:
+                result.rows += len(rows)
+                result.rejects += len(rejects)
+                flush()
+    result.rows += len(rows)
+    result.rejects += len(rejects)
+    flush(final=True)
+
+    result.reject_reasons = dict(reasons)
+    result.topics = dict(topics)
+    result.timings = {k: pipeline.timings[k] - before.get(k, 0.0) for k in pipeline.timings}
+    result.seconds = time.perf_counter() - started
+    marker = result.to_dict() | {"files": [f.path for f in task.files]}
+    write_json_atomic(marker_path(spec.output_dir, task.task_id), marker)
+    return result
+
+
+def load_marker(output_dir: str | Path, task_id: str) -> TaskResult | None:
+    """The result recorded by a finished task, or None when it has not completed."""
+    import json
+
+    path = marker_path(output_dir, task_id)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    data.pop("files", None)
+    result = TaskResult(**data)
+    result.skipped = True
+    return result

@@ -1,0 +1,62 @@
+"""``extract_html``: one HTML page (bytes or text) to an :class:`~pipeline.record.Article`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.errors import InputRejected
+from pipeline.extract.blocks import iter_blocks
+from pipeline.extract.content import article_paragraphs
+from pipeline.extract.dom import clean_tree
+from pipeline.extract.metadata import find_author, find_published, find_source, pick_title, read_head
+from pipeline.extract.parse import Limits, decode_page, parse_tree
+from pipeline.record import Article
+
+__all__ = ["extract_html", "Limits"]
+
+
+def _first_index(blocks: list[Any], paragraphs: list[str]) -> int | None:
+    if not paragraphs:
+        return None
+    first = paragraphs[0]
+    for i, block in enumerate(blocks):
+        if block.text == first:
+            return i
+    return None
+
+
+def extract_html(
+    data: bytes | str,
+    url: str | None = None,
+    content_type: str | None = None,
+    **limits: int,
+) -> Article:
+    """Extract title, publication time, author, source and body paragraphs from a page.
+
+    ``limits``: ``max_bytes``, ``max_depth``, ``max_nodes`` (see :class:`Limits`).
+    Raises :class:`~pipeline.errors.InputRejected` with ``empty_input``, ``binary_input``,
+    ``not_html``, ``too_large``, ``too_deep``, ``too_many_nodes`` or ``no_article``.
+    """
+    try:
+        lim = Limits(**limits)
+    except TypeError as exc:
+        raise TypeError(f"unknown limit: {exc}") from exc
+    text, codec, flags = decode_page(data, content_type, lim)
+    root = parse_tree(text, lim)
+    head = read_head(root)
+    clean_tree(root)
+    blocks = iter_blocks(root)
+    paragraphs = article_paragraphs(blocks)
+    if not paragraphs:
+        raise InputRejected("no_article", "no block of running text found on the page")
+    title = pick_title(head)
+    start = _first_index(blocks, paragraphs)
+    return Article(
+        title=title,
+        published_at=find_published(head, blocks, title, url, start),
+        author=find_author(head, blocks, title, start),
+        source=find_source(head, blocks, title, start),
+        paragraphs=paragraphs,
+        encoding=codec,
+        flags=flags,
+    )

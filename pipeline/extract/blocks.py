@@ -1,0 +1,121 @@
+"""Flatten a cleaned tree into text blocks: one per paragraph, ``<br>`` run or table row."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+__all__ = ["Block", "BLOCK_TAGS", "iter_blocks", "normalize_space"]
+
+BLOCK_TAGS = frozenset(
+    "p div td th tr table tbody thead tfoot caption li ul ol dl dt dd h1 h2 h3 h4 h5 h6 section "
+    "article header footer main blockquote pre center form fieldset legend figure figcaption "
+    "address nav aside body html hr details summary".split()
+)
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_WRAP = re.compile(rf"(?<=[{_CJK}])[ \t]*[\r\n][\s]*(?=[{_CJK}])")
+_SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+
+
+def normalize_space(text: str) -> str:
+    """Join source-code line wraps between Chinese characters and collapse other whitespace."""
+    text = _WRAP.sub("", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of text the page shows as one paragraph."""
+
+    text: str
+    chars: int  # non-space characters
+    link_chars: int  # of which inside <a>
+    owner: etree._Element  # nearest block-level element
+    heading: bool
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / self.chars if self.chars else 0.0
+
+
+def _is_data_row(tr: etree._Element) -> bool:
+    cells = [c for c in tr if isinstance(c.tag, str)]
+    if len(cells) < 2 or any(c.tag not in ("td", "th") for c in cells):
+        return False
+    for cell in cells:
+        for sub in cell.iter():
+            if sub is not cell and isinstance(sub.tag, str) and sub.tag in BLOCK_TAGS:
+                return False
+    return len(tr.xpath("string()")) <= 300
+
+
+def _is_real_link(a: etree._Element) -> bool:
+    """An ``<a href>`` that is a link, not an unclosed tag swallowing the rest of the page."""
+    if a.get("href") is None:
+        return False
+    if len(a) == 0:
+        return True
+    return len(a.xpath("string()")) <= 200
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+
+    def add(self, text: str, in_link: bool) -> None:
+        self.parts.append(text)
+        if in_link:
+            self.link_chars += len(text) - text.count(" ") - text.count("\n") - text.count("\t")
+
+    def flush(self, owner: etree._Element) -> None:
+        if not self.parts:
+            return
+        text = normalize_space("".join(self.parts))
+        self.parts.clear()
+        links, self.link_chars = self.link_chars, 0
+        if not text:
+            return
+        chars = len(text) - text.count(" ")
+        heading = owner.tag in HEADINGS
+        self.blocks.append(Block(text, chars, min(links, chars), owner, heading))
+
+    def walk(self, el: etree._Element, owner: etree._Element, in_link: bool) -> None:
+        tag = el.tag
+        if tag == "br":
+            self.flush(owner)
+            return
+        if tag == "tr" and _is_data_row(el):
+            self.flush(owner)
+            cells = [normalize_space(c.xpath("string()")) for c in el if isinstance(c.tag, str)]
+            links = sum(len(a.xpath("string()").replace(" ", "")) for a in el.iter("a"))
+            self.add(" ".join(c for c in cells if c), False)
+            self.link_chars = links
+            self.flush(el)
+            return
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            self.flush(owner)
+            owner = el
+        in_link = in_link or (tag == "a" and _is_real_link(el))
+        if el.text:
+            self.add(el.text, in_link)
+        for child in el:
+            if isinstance(child.tag, str):
+                self.walk(child, owner, in_link)
+            if child.tail:
+                self.add(child.tail, in_link)
+        if is_block:
+            self.flush(owner)
+
+
+def iter_blocks(root: etree._Element) -> list[Block]:
+    """All text blocks under ``root`` in document order."""
+    walker = _Walker()
+    walker.walk(root, root, False)
+    walker.flush(root)
+    return walker.blocks

@@ -1,0 +1,117 @@
+"""Tree cleaning before scoring: drop non-content elements, hidden nodes and boilerplate boxes."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pipeline.extract.boilerplate import NEGATIVE_CUES, POSITIVE_CUES
+
+__all__ = ["clean_tree", "drop_keep_tail", "cue_text"]
+
+#: Elements that never hold article text.
+DROP_TAGS = (
+    "script", "style", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet",
+    "svg", "canvas", "template", "select", "option", "button", "input", "textarea", "map",
+    "link", "meta", "head", "audio", "video", "source", "track", "param", "base", "marquee",
+)
+#: HTML5 landmarks that hold site furniture.
+FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "menu"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SENTENCE = re.compile(r"[，。！？；]")
+
+
+def drop_keep_tail(el: etree._Element) -> None:
+    """Remove ``el`` and its subtree but keep the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def cue_text(el: etree._Element) -> str:
+    """The class and id of ``el`` joined, for cue matching."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def _sentences(el: etree._Element) -> int:
+    return len(_SENTENCE.findall(el.xpath("string()")))
+
+
+def _prose_ancestors(scope: etree._Element, top: int = 2) -> set[etree._Element]:
+    """Ancestors of the elements whose own text has the most sentence punctuation.
+
+    A wrapper with a misleading class (``twosidebarL`` around the article) must not be
+    removed when it holds the page's densest prose.
+    """
+    counts: list[tuple[int, etree._Element]] = []
+    for el in scope.iter():
+        if not isinstance(el.tag, str):
+            continue
+        own = (el.text or "") + "".join(c.tail or "" for c in el)
+        n = len(_SENTENCE.findall(own))
+        if n:
+            counts.append((n, el))
+    counts.sort(key=lambda item: item[0], reverse=True)
+    protected: set[etree._Element] = set()
+    for n, el in counts[:top]:
+        if n < 3:
+            break
+        anc: etree._Element | None = el
+        while anc is not None and anc not in protected:
+            protected.add(anc)
+            anc = anc.getparent()
+    return protected
+
+
+def clean_tree(root: etree._Element) -> None:
+    """Strip scripts/styles/forms controls, hidden nodes and cue-marked boilerplate in place.
+
+    An element whose class/id says navigation, footer, comments, related articles ... is
+    removed unless it also carries a content cue or holds most of the page's sentences (a
+    wrapper named ``main-with-sidebar`` must not take the article with it).
+    """
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    for el in root.xpath("//*[@style or @hidden or @aria-hidden]"):
+        if el.get("hidden") is not None or el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(
+            el.get("style") or ""
+        ):
+            drop_keep_tail(el)
+    body = root.find("body")
+    scope = body if body is not None else root
+    total = max(1, _sentences(scope))
+    protected = _prose_ancestors(scope)
+    marked: list[etree._Element] = []
+    for el in scope.iter():
+        if not isinstance(el.tag, str) or el is scope:
+            continue
+        tag = el.tag
+        cues = cue_text(el)
+        furniture = tag in FURNITURE_TAGS
+        if not furniture:
+            if not cues or not NEGATIVE_CUES.search(cues) or POSITIVE_CUES.search(cues):
+                continue
+        marked.append(el)
+    # Document order: outer elements first; descendants of a removed one are already gone.
+    removed: set[etree._Element] = set()
+    for el in marked:
+        anc = el.getparent()
+        while anc is not None and anc not in removed:
+            anc = anc.getparent()
+        if anc is not None:
+            continue
+        if el in protected:
+            continue
+        count = _sentences(el)
+        if count >= 3 and count > 0.4 * total:
+            continue
+        removed.add(el)
+        drop_keep_tail(el)

@@ -1,0 +1,273 @@
+"""Article metadata: title, publication time, author and source.
+
+Structured evidence first (``<meta>``, JSON-LD, ``<time>``), then the visible dateline and
+byline strips near the headline (``发布时间：…``, ``来源：…``, ``记者 …``, ``文/…``), then the URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from lxml import etree
+
+from pipeline.extract.blocks import Block, normalize_space
+from pipeline.extract.dates import find_datetime, parse_chinese_datetime
+
+__all__ = ["HeadInfo", "read_head", "clean_title", "pick_title", "find_published",
+           "find_author", "find_source"]
+
+_DATE_KEYS = (
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
+    "pubdate", "publishdate", "publish_date", "publish-date", "publishtime", "publish_time",
+    "og:release_date", "release_date", "releasedate", "dc.date.issued", "dc.date", "dcterms.issued",
+    "dcterms.created", "sailthru.date", "weibo:article:create_at", "article:published",
+    "firstpublishedtime", "date", "created", "og:time",
+)
+_AUTHOR_KEYS = ("article:author", "author", "dc.creator", "byl", "sailthru.author", "og:author")
+_TITLE_KEYS = ("og:title", "twitter:title", "headline", "title", "articletitle")
+_SOURCE_KEYS = ("source", "article:source", "og:source", "contentsource", "mediaid")
+_SITE_WORDS = re.compile(
+    r"网|报|新闻|频道|中心|在线|官网|门户|资讯|电视|广播|卫视|社区|论坛|博客|首页|平台|政府|之声|"
+    r"新浪|搜狐|网易|腾讯|凤凰|\.com|\.cn|\.net|\.org|www\.|sina|sohu|netease|tencent|ifeng|yahoo|msn",
+    re.I,
+)
+_TITLE_SEP = re.compile(r"\s*(?:_+|\|+|｜|－|—+|–|\s-+\s|-{2,}|::|：：|»|·)\s*|(?<=\S)-(?=\S)")
+_URL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)"
+)
+_LABELLED_DATE = re.compile(
+    r"(?:发布时间|发表时间|发布日期|发表日期|发稿时间|更新时间|时间|日期|发表于|发布于|发帖时间|"
+    r"publish(?:ed)?|posted|date)\s*[:：]?\s*(?=\d|[〇一二])",
+    re.I,
+)
+_NAME = r"[\u4e00-\u9fffA-Za-z·•][\u4e00-\u9fffA-Za-z0-9·•_.\-]{0,15}"
+_NAMES = rf"{_NAME}(?:(?:\s+|[、，,]\s*){_NAME})*"
+_AUTHOR_PATTERNS = (
+    re.compile(rf"(?:作者|作\s+者|撰文|撰稿|发布者|发帖人|楼主|博主|author|by)\s*[:：|｜]\s*({_NAMES})", re.I),
+    re.compile(rf"(?:作者|撰文|撰稿人?)\s+({_NAMES})"),
+    re.compile(rf"(?:^|[\s(（【\[])(?:本报|本台|本刊|本网|新华社|中新社|中新网)?(?:特约|实习)?记者\s*[:：]?\s*({_NAMES})"),
+    re.compile(rf"(?:^|[\s(（【\[])文\s*(?:/|／|[:：]|\s*图\s*[/／])\s*({_NAMES})"),
+    re.compile(rf"(?:^|[\s(（【\[])(?:通讯员)\s*[:：]?\s*({_NAMES})"),
+    re.compile(rf"(?:责任编辑|责编|编辑)\s*[:：]\s*({_NAMES})"),
+)
+_NAME_STOP = re.compile(
+    r"(?:来源|稿源|出处|时间|日期|发布|发表|编辑|责编|点击|浏览|阅读|字号|通讯员|报道|摄影?|综合|整理|"
+    r"本报|电$|讯$|\d{4}).*$"
+)
+_SOURCE_PATTERN = re.compile(
+    r"(?:来源|来自|稿源|出处|source)\s*[:：]\s*([^\s|｜:：，。;；()（）【】\[\]]{2,30})", re.I
+)
+_SOURCE_STOP = re.compile(r"(?:作者|记者|编辑|责编|时间|日期|发布|点击|浏览|\d{4}).*$")
+_BAD_AUTHOR = re.compile(r"网|报社|新闻|频道|中心|\.com|\.cn|www|http|admin|佚名|未知|unknown|匿名", re.I)
+
+
+class HeadInfo:
+    """What the page states about itself before the body: meta tags, JSON-LD, title."""
+
+    __slots__ = ("meta", "jsonld", "title", "headings", "times")
+
+    def __init__(self) -> None:
+        self.meta: dict[str, str] = {}
+        self.jsonld: list[Any] = []
+        self.title: str | None = None
+        self.headings: list[str] = []
+        self.times: list[str] = []
+
+
+def read_head(root: etree._Element) -> HeadInfo:
+    """Collect metadata from the raw tree (before cleaning removes ``<head>`` and scripts)."""
+    info = HeadInfo()
+    for meta in root.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
+        content = meta.get("content")
+        if key and content and content.strip():
+            info.meta.setdefault(key.strip().lower(), content.strip())
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+            try:
+                info.jsonld.append(json.loads(script.text))
+            except ValueError:
+                continue
+    title = root.find(".//title")
+    if title is not None:
+        info.title = normalize_space(title.xpath("string()")) or None
+    for tag in ("h1", "h2"):
+        for el in root.iter(tag):
+            text = normalize_space(el.xpath("string()"))
+            if 2 <= len(text) <= 120:
+                info.headings.append(text)
+    for el in root.iter("time"):
+        value = el.get("datetime") or el.get("pubdate") or el.xpath("string()")
+        if value:
+            info.times.append(value)
+    return info
+
+
+def _jsonld_values(data: Any, key: str) -> Iterator[Any]:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k == key:
+                yield v
+            else:
+                yield from _jsonld_values(v, key)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _jsonld_values(item, key)
+
+
+def clean_title(title: str) -> str:
+    """Remove site names that pages append or prepend: ``标题_新浪新闻``, ``标题-人民网``."""
+    parts = [p for p in _TITLE_SEP.split(title) if p and p.strip()]
+    if len(parts) <= 1:
+        return title.strip()
+
+    def site_like(part: str) -> bool:
+        return len(part) <= 24 and bool(_SITE_WORDS.search(part)) or len(part) <= 4
+
+    while len(parts) > 1 and site_like(parts[-1]):
+        parts.pop()
+    while len(parts) > 1 and site_like(parts[0]) and len(parts[0]) < len(parts[1]):
+        parts.pop(0)
+    if len(parts) == 1:
+        return parts[0].strip()
+    # Several long parts left: the longest one is the headline (others are channel names).
+    return max(parts, key=len).strip()
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def pick_title(info: HeadInfo) -> str | None:
+    """The headline: a heading that the ``<title>``/``og:title`` confirms, else the cleaned title."""
+    refs = [info.title or ""] + [info.meta.get(k, "") for k in _TITLE_KEYS]
+    refs_squashed = [_squash(r) for r in refs if r]
+    for heading in info.headings:
+        h = _squash(heading)
+        if len(h) >= 4 and any(h in r for r in refs_squashed):
+            return heading
+    for key in _TITLE_KEYS[:3]:
+        if info.meta.get(key):
+            return clean_title(info.meta[key])
+    if info.title:
+        return clean_title(info.title)
+    return info.headings[0] if info.headings else None
+
+
+def _title_index(blocks: Sequence[Block], title: str | None) -> int:
+    if title:
+        key = _squash(title)[:12]
+        for i, block in enumerate(blocks):
+            if key and key in _squash(block.text) and len(block.text) <= len(title) + 40:
+                return i
+    for i, block in enumerate(blocks):
+        if block.owner.tag == "h1":
+            return i
+    return 0
+
+
+def find_published(info: HeadInfo, blocks: Sequence[Block], title: str | None,
+                   url: str | None, content_start: int | None = None) -> str | None:
+    """Publication time as ISO-8601 (``+08:00`` assumed), or None."""
+    for key in _DATE_KEYS:
+        if key in info.meta:
+            found = parse_chinese_datetime(info.meta[key])
+            if found and len(found) >= 10:
+                return found
+    for data in info.jsonld:
+        for key in ("datePublished", "dateCreated", "uploadDate"):
+            for value in _jsonld_values(data, key):
+                found = parse_chinese_datetime(str(value))
+                if found and len(found) >= 10:
+                    return found
+    for value in info.times:
+        found = parse_chinese_datetime(value)
+        if found and len(found) >= 10:
+            return found
+    start = _title_index(blocks, title)
+    end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
+    window = list(blocks[start:end])
+    for block in window:
+        match = _LABELLED_DATE.search(block.text)
+        if match:
+            found = find_datetime(block.text[match.start():])
+            if found:
+                return found
+    for block in window:
+        if len(block.text) <= 200:
+            found = find_datetime(block.text)
+            if found:
+                return found
+    if url:
+        match = _URL_DATE.search(url)
+        if match:
+            return parse_chinese_datetime("-".join(match.groups()))
+    for block in blocks:
+        match = _LABELLED_DATE.search(block.text)
+        if match and len(block.text) <= 200:
+            found = find_datetime(block.text[match.start():])
+            if found:
+                return found
+    return None
+
+
+def _clean_name(raw: str) -> str | None:
+    name = _NAME_STOP.sub("", raw).strip(" 　、，,·•_-.")
+    name = re.sub(r"\s+", " ", name)
+    if not name or len(name) > 30 or _BAD_AUTHOR.search(name):
+        return None
+    return name
+
+
+def find_author(info: HeadInfo, blocks: Sequence[Block], title: str | None,
+                content_start: int | None = None) -> str | None:
+    """Author or reporter names (``记者 张三 李四`` gives ``张三 李四``), or None."""
+    start = _title_index(blocks, title)
+    end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
+    near = [b.text for b in blocks[start:end] if len(b.text) <= 200]
+    tail = [b.text for b in blocks[-40:] if len(b.text) <= 200]
+    for pattern in _AUTHOR_PATTERNS:
+        for text in near + tail:
+            match = pattern.search(text)
+            if match:
+                name = _clean_name(match.group(1))
+                if name:
+                    return name
+    for key in _AUTHOR_KEYS:
+        value = info.meta.get(key)
+        if value:
+            name = _clean_name(value)
+            if name:
+                return name
+    for data in info.jsonld:
+        for value in _jsonld_values(data, "author"):
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                raw = item.get("name") if isinstance(item, dict) else item
+                if isinstance(raw, str):
+                    name = _clean_name(raw)
+                    if name:
+                        return name
+    return None
+
+
+def find_source(info: HeadInfo, blocks: Sequence[Block], title: str | None,
+                content_start: int | None = None) -> str | None:
+    """The originating outlet named in a ``来源：`` line or meta tag, or None."""
+    start = _title_index(blocks, title)
+    end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
+    for block in list(blocks[start:end]) + list(blocks[-30:]):
+        if len(block.text) > 200:
+            continue
+        match = _SOURCE_PATTERN.search(block.text)
+        if match:
+            value = _SOURCE_STOP.sub("", match.group(1)).strip()
+            if len(value) >= 2:
+                return value
+    for key in _SOURCE_KEYS:
+        if info.meta.get(key):
+            return info.meta[key][:60]
+    return None

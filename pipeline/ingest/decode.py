@@ -1,0 +1,124 @@
+"""Bytes to text for Chinese pages: BOM, HTTP and meta declarations, then detection.
+
+Order of evidence: a byte-order mark; the HTTP ``Content-Type`` charset; the page's own
+``<meta charset>`` / ``http-equiv`` declaration; finally charset-normalizer.  A declared
+charset is only trusted when the bytes decode cleanly with it (many pages declare gb2312 and
+are UTF-8, or declare nothing).  GB2312 and GBK are decoded as GB18030, their superset, so
+characters outside GB2312 that real pages use do not turn into mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from pipeline.errors import InputRejected
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]+)", re.I)
+
+#: Declared names mapped to the codec that really decodes what sites send under that name.
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "cp936": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "big5": "big5hkscs",
+    "big5-hkscs": "big5hkscs",
+    "x-big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "utf8": "utf-8",
+    "unicode": "utf-8",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+}
+
+
+def canonical_codec(name: str | None) -> str | None:
+    """Normalize a declared charset name to a Python codec, or None if unknown."""
+    if not name:
+        return None
+    key = name.strip().strip("\"'").lower()
+    key = _ALIASES.get(key, key)
+    try:
+        return codecs.lookup(key).name
+    except LookupError:
+        return None
+
+
+def declared_charset(data: bytes, content_type: str | None = None) -> str | None:
+    """The charset a page or its HTTP header declares (header first), as a codec name."""
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match:
+            codec = canonical_codec(match.group(1))
+            if codec:
+                return codec
+    match = _META_CHARSET.search(data[:8192])
+    if match:
+        return canonical_codec(match.group(1).decode("ascii", "ignore"))
+    return None
+
+
+def _clean_decode(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _chinese_codec_bias(data: bytes) -> str | None:
+    """Among UTF-8, GB18030 and Big5, the one that decodes cleanly and gives the most Han."""
+    best: tuple[float, str] | None = None
+    for codec in ("utf-8", "gb18030", "big5hkscs"):
+        text = _clean_decode(data, codec)
+        if text is None:
+            continue
+        han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+        score = han / max(1, len(text))
+        if codec == "utf-8":
+            score += 0.05  # a clean UTF-8 decode of non-ASCII bytes is strong evidence
+        if best is None or score > best[0]:
+            best = (score, codec)
+    return best[1] if best else None
+
+
+def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Decode ``data`` and return ``(text, codec_used)``.
+
+    Raises :class:`InputRejected` (``binary_input``) when the bytes are not text in any
+    encoding we can trust.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = _clean_decode(data, codec)
+            if text is not None:
+                return text, codec
+    if b"\x00" in data[:4096] and data[:4096].count(b"\x00") > 16:
+        raise InputRejected("binary_input", "NUL bytes in the first 4 KiB: not a text page")
+    declared = declared_charset(data, content_type)
+    if declared:
+        text = _clean_decode(data, declared)
+        if text is not None:
+            return text, declared
+    if all(b < 0x80 for b in data[:65536]) and _clean_decode(data, "ascii") is not None:
+        return data.decode("ascii"), "ascii"
+    guess = _chinese_codec_bias(data)
+    if guess:
+        return data.decode(guess), guess
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(data).best()
+    if match is None:
+        raise InputRejected("undecodable", "no encoding decodes these bytes as text")
+    codec = canonical_codec(match.encoding) or match.encoding
+    return str(match), codec

@@ -1,0 +1,140 @@
+"""Find the input files a run was pointed at and group them into tasks.
+
+Inputs are files, directories (walked recursively) or glob patterns.  Every file found is
+either readable by one of the readers (kind ``html``, ``text``, ``jsonl``, ``warc``) or
+becomes a reject with reason ``unsupported_input``: nothing is silently skipped.
+Files are listed in sorted order, so task ids and doc ids do not depend on the file system.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import UsageError
+
+_KIND_BY_SUFFIX = {
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".txt": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+}
+
+#: File names that are documentation of a corpus folder rather than input.
+_IGNORED_NAMES = {"readme.md", "provenance.md", "license", "license.md", ".ds_store", "thumbs.db"}
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One file to read, with the kind of reader it needs (``None``: unsupported)."""
+
+    path: str
+    kind: str | None
+    size: int
+    mtime_ns: int
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.path}\x1f{self.size}\x1f{self.mtime_ns}"
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A unit of work for one worker: some input files, processed and written together."""
+
+    task_id: str
+    files: tuple[InputFile, ...]
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+def input_kind(path: str) -> str | None:
+    """The reader kind for a file name, from its (double) suffix."""
+    name = path.lower()
+    if name.endswith(".warc.gz"):
+        return "warc"
+    return _KIND_BY_SUFFIX.get(os.path.splitext(name)[1])
+
+
+def _display_path(path: Path) -> str:
+    """The path relative to the working directory when inside it, else absolute (POSIX form)."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def discover_inputs(inputs: list[str]) -> list[InputFile]:
+    """Expand files, directories and globs into a sorted, de-duplicated list of input files.
+
+    Raises :class:`UsageError` when an argument matches nothing.
+    """
+    found: dict[str, InputFile] = {}
+    for arg in inputs:
+        candidates: list[Path]
+        if any(ch in arg for ch in "*?["):
+            candidates = [Path(p) for p in sorted(glob.glob(arg, recursive=True))]
+            if not candidates:
+                raise UsageError(f"no input matches {arg!r}")
+        else:
+            candidates = [Path(arg)]
+            if not candidates[0].exists():
+                raise UsageError(f"input not found: {arg}")
+        for candidate in candidates:
+            files = sorted(p for p in candidate.rglob("*") if p.is_file()) if candidate.is_dir() else [candidate]
+            for file in files:
+                if any(part.startswith(".") for part in file.parts if part not in (".", "..")):
+                    continue
+                if file.name.lower() in _IGNORED_NAMES:
+                    continue
+                try:
+                    stat = file.stat()
+                except OSError as exc:
+                    raise UsageError(f"cannot read {file}: {exc.strerror}") from exc
+                shown = _display_path(file)
+                found[shown] = InputFile(shown, input_kind(file.name), stat.st_size, stat.st_mtime_ns)
+    return [found[key] for key in sorted(found)]
+
+
+def plan_tasks(files: list[InputFile], max_files: int = 64, max_bytes: int = 32 << 20) -> list[Task]:
+    """Group small files into tasks; containers (JSONL, WARC) each get a task of their own.
+
+    The grouping depends only on the sorted file list, so the same inputs give the same task
+    ids on every run: that is what makes completion markers (resume) work.
+    """
+    tasks: list[Task] = []
+    batch: list[InputFile] = []
+    batch_bytes = 0
+
+    def flush() -> None:
+        nonlocal batch, batch_bytes
+        if batch:
+            tasks.append(_make_task(batch))
+            batch, batch_bytes = [], 0
+
+    for file in files:
+        if file.kind in ("jsonl", "warc"):
+            tasks.append(_make_task([file]))
+            continue
+        if batch and (len(batch) >= max_files or batch_bytes + file.size > max_bytes):
+            flush()
+        batch.append(file)
+        batch_bytes += file.size
+    flush()
+    return tasks
+
+
+def _make_task(files: list[InputFile]) -> Task:
+    digest = hashlib.sha1("\x1e".join(f.fingerprint for f in files).encode("utf-8", "surrogatepass"))
+    return Task(task_id=digest.hexdigest()[:16], files=tuple(files))

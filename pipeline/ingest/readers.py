@@ -1,0 +1,240 @@
+"""Readers: turn one input file into a stream of :class:`Doc` (or :class:`Reject`) records.
+
+Readers only read; they never parse HTML or clean text.  HTML and WARC payloads stay bytes
+(the extract step decodes them with their HTTP and meta declarations); text dumps are decoded
+here; JSONL records keep their own ``id``, ``title``, ``url`` and ``date``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from pipeline.errors import InputRejected
+from pipeline.ingest.decode import decode_bytes
+from pipeline.ingest.discover import InputFile
+from pipeline.record import Doc, Reject, make_doc_id
+
+STAGE = "ingest"
+DEFAULT_MAX_INPUT_BYTES = 64 << 20
+
+
+def _sha1(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def _file_reject(file: InputFile, reason: str, detail: str, locator: str = "") -> Reject:
+    return Reject(
+        doc_id=make_doc_id(file.path, locator),
+        source_path=file.path,
+        stage=STAGE,
+        reason=reason,
+        detail=detail,
+    )
+
+
+def _read_limited(file: InputFile, max_bytes: int) -> bytes:
+    with open(file.path, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputRejected("too_large", f"{file.size} bytes exceed the limit of {max_bytes}")
+    return data
+
+
+def read_html_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
+    """One saved page: its bytes, unparsed."""
+    try:
+        data = _read_limited(file, max_bytes)
+    except InputRejected as exc:
+        yield _file_reject(file, exc.reason, exc.detail)
+        return
+    if not data.strip():
+        yield _file_reject(file, "empty_input", "the file is empty or whitespace only")
+        return
+    yield Doc(
+        doc_id=make_doc_id(file.path, ""),
+        source_path=file.path,
+        input_kind="html",
+        raw=data,
+        input_sha1=_sha1(data),
+    )
+
+
+def read_text_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
+    """One text dump, decoded (BOM, then UTF-8 / GB18030 / Big5 detection)."""
+    try:
+        data = _read_limited(file, max_bytes)
+        if not data.strip():
+            raise InputRejected("empty_input", "the file is empty or whitespace only")
+        text, codec = decode_bytes(data)
+    except InputRejected as exc:
+        yield _file_reject(file, exc.reason, exc.detail)
+        return
+    yield Doc(
+        doc_id=make_doc_id(file.path, ""),
+        source_path=file.path,
+        input_kind="text",
+        raw=text,
+        encoding=codec,
+        input_sha1=_sha1(data),
+    )
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _normalize_record_date(value: Any) -> str | None:
+    text = _as_text(value)
+    if text is None:
+        return None
+    try:
+        from pipeline.extract.dates import parse_chinese_datetime
+    except ImportError:  # pragma: no cover - the extract package always ships it
+        return text
+    return parse_chinese_datetime(text) or None
+
+
+def read_jsonl_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
+    """One article per line: at least ``text``; ``id``, ``title``, ``url``, ``date`` kept.
+
+    A line that is not a JSON object, or has no text, becomes a reject naming the line.
+    ``max_bytes`` bounds a single line, not the file: JSONL files stream.
+    """
+    opener = gzip.open if file.path.endswith(".gz") else open
+    with opener(file.path, "rb") as handle:
+        for number, raw_line in enumerate(handle, start=1):
+            locator = f"line:{number}"
+            if not raw_line.strip():
+                continue
+            if len(raw_line) > max_bytes:
+                yield _file_reject(file, "too_large", f"line {number}: {len(raw_line)} bytes", locator)
+                continue
+            try:
+                record = json.loads(raw_line.decode("utf-8-sig"))
+            except UnicodeDecodeError as exc:
+                yield _file_reject(file, "bad_encoding", f"line {number}: not UTF-8 ({exc.reason})", locator)
+                continue
+            except json.JSONDecodeError as exc:
+                yield _file_reject(file, "bad_json", f"line {number}: {exc.msg} at column {exc.colno}", locator)
+                continue
+            if not isinstance(record, dict):
+                yield _file_reject(file, "bad_json", f"line {number}: not a JSON object", locator)
+                continue
+            source_id = _as_text(record.get("id"))
+            doc_id = make_doc_id(file.path, f"id:{source_id}" if source_id else locator)
+            text = record.get("text")
+            if not isinstance(text, str) or not text.strip():
+                yield Reject(doc_id, file.path, STAGE, "missing_text", f"line {number}: no 'text' field",
+                             url=_as_text(record.get("url")), source_id=source_id)
+                continue
+            yield Doc(
+                doc_id=doc_id,
+                source_path=file.path,
+                input_kind="jsonl",
+                url=_as_text(record.get("url")),
+                source_id=source_id,
+                raw=text,
+                encoding="utf-8",
+                title=_as_text(record.get("title")),
+                published_at=_normalize_record_date(record.get("date") or record.get("published_at")),
+                author=_as_text(record.get("author")),
+                source=_as_text(record.get("source")) if isinstance(record.get("source"), str) else None,
+                input_sha1=_sha1(raw_line),
+            )
+
+
+def read_warc_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
+    """HTTP responses from a WARC file; each HTML response is a document.
+
+    Request, metadata and warcinfo records are not documents and are passed over; a
+    non-2xx or non-HTML response becomes a reject; a truncated archive ends with a reject
+    naming the offset where reading stopped.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    with open(file.path, "rb") as handle:
+        iterator = ArchiveIterator(handle)
+        try:
+            for record in iterator:
+                if not record.rec_type or not record.rec_headers.get_header("WARC-Record-ID"):
+                    raise EOFError("a record without WARC headers: the archive is cut short")
+                if record.rec_type != "response":
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
+                doc_id = make_doc_id(file.path, f"{url}@{record_id}")
+                status = record.http_headers.get_statuscode() if record.http_headers else None
+                headers = {k.lower(): v for k, v in (record.http_headers.headers if record.http_headers else [])}
+                ctype = headers.get("content-type", "")
+                if status is None or not status.startswith("2"):
+                    yield Reject(doc_id, file.path, STAGE, "http_status", f"{url}: HTTP {status}", url=url)
+                    continue
+                if ctype and not any(t in ctype.lower() for t in ("html", "xml", "text/plain")):
+                    yield Reject(doc_id, file.path, STAGE, "not_html", f"{url}: content-type {ctype}", url=url)
+                    continue
+                payload = record.content_stream().read(max_bytes + 1)
+                if len(payload) <= max_bytes and getattr(record.raw_stream, "limit", 0) > 0:
+                    raise EOFError(f"record for {url} ends early")
+                if len(payload) > max_bytes:
+                    yield Reject(doc_id, file.path, STAGE, "too_large", f"{url}: payload over {max_bytes} bytes", url=url)
+                    continue
+                if not payload.strip():
+                    yield Reject(doc_id, file.path, STAGE, "empty_input", f"{url}: empty payload", url=url)
+                    continue
+                yield Doc(
+                    doc_id=doc_id,
+                    source_path=file.path,
+                    input_kind="warc",
+                    url=url or None,
+                    fetched_at=record.rec_headers.get_header("WARC-Date"),
+                    raw=payload,
+                    http_headers=headers,
+                    input_sha1=_sha1(payload),
+                )
+            if file.path.endswith(".gz"):
+                _verify_gzip_complete(file.path)
+        except (ArchiveLoadFailed, EOFError, zlib.error, gzip.BadGzipFile, OSError, ValueError, AttributeError) as exc:
+            yield _file_reject(file, "truncated_warc", f"stopped reading: {type(exc).__name__}: {exc}", "truncated")
+
+
+def _verify_gzip_complete(path: str) -> None:
+    """Raise EOFError when a gzip file ends before its last member's end-of-stream marker.
+
+    warcio stops quietly when an archive is cut between records; a full decompression pass
+    (C speed, no parsing) tells a complete archive from a truncated one.
+    """
+    with gzip.open(path, "rb") as stream:
+        while stream.read(1 << 20):
+            pass
+
+
+_READERS = {
+    "html": read_html_file,
+    "text": read_text_file,
+    "jsonl": read_jsonl_file,
+    "warc": read_warc_file,
+}
+
+
+def iter_documents(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
+    """Every document (or reject) in one input file; never raises for bad content."""
+    if file.kind is None:
+        yield _file_reject(file, "unsupported_input", "file type not recognised (html, txt, jsonl, warc[.gz])")
+        return
+    reader = _READERS[file.kind]
+    try:
+        yield from reader(file, max_bytes)
+    except OSError as exc:
+        yield _file_reject(file, "unreadable", f"{type(exc).__name__}: {exc}", "unreadable")
+
+
+__all__ = ["iter_documents", "read_html_file", "read_text_file", "read_jsonl_file", "read_warc_file"]

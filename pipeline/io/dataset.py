@@ -1,0 +1,133 @@
+"""The written dataset: staging parts in, hive-partitioned articles and rejects out.
+
+The per-document pass writes ``_staging/<task>/articles-*.parquet``; global steps read the
+columns they need from there; :func:`publish` then writes the final
+``articles/year=YYYY/month=MM/part-<task>-<n>.parquet`` files (dedup columns filled in) and
+``rejects/part-<task>.parquet`` into a fresh folder and swaps it in, so readers see either the
+previous complete dataset or the new one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pipeline.io.atomic import write_parquet_atomic
+from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA, partition_of
+
+ARTICLES = "articles"
+REJECTS = "rejects"
+
+
+def staging_parts(output_dir: Path, task_ids: Sequence[str], kind: str) -> Iterator[tuple[str, Path]]:
+    """``(task_id, path)`` of every staging part of ``kind`` (articles/rejects), in task order."""
+    for task_id in task_ids:
+        folder = output_dir / "_staging" / task_id
+        for path in sorted(folder.glob(f"{kind}-*.parquet")):
+            yield task_id, path
+
+
+def iter_staging_columns(
+    output_dir: Path, task_ids: Sequence[str], columns: Sequence[str], batch_size: int = 10_000
+) -> Iterator[dict[str, list[Any]]]:
+    """Stream some columns of the staged articles in bounded record batches."""
+    for _, path in staging_parts(output_dir, task_ids, "articles"):
+        parquet = pq.ParquetFile(path)
+        for batch in parquet.iter_batches(batch_size=batch_size, columns=list(columns)):
+            yield batch.to_pydict()
+
+
+def _fill_dedup(table: pa.Table, assignments: Mapping[str, tuple[str, int, bool, float]]) -> pa.Table:
+    if not assignments:
+        return table
+    ids = table.column("doc_id").to_pylist()
+    found = [assignments.get(doc_id) for doc_id in ids]
+    values = {
+        "dup_cluster_id": pa.array([a[0] if a else None for a in found], pa.string()),
+        "dup_cluster_size": pa.array([a[1] if a else None for a in found], pa.int32()),
+        "is_canonical": pa.array([a[2] if a else None for a in found], pa.bool_()),
+        "repeated_paragraph_ratio": pa.array([a[3] if a else None for a in found], pa.float32()),
+    }
+    for name, array in values.items():
+        table = table.set_column(table.schema.get_field_index(name), ARTICLE_SCHEMA.field(name), array)
+    return table
+
+
+def _partition_keys(table: pa.Table) -> list[tuple[str, str]]:
+    dates = table.column("published_at").to_pylist()
+    return [partition_of(value) for value in dates]
+
+
+def publish(
+    output_dir: Path,
+    task_ids: Sequence[str],
+    assignments: Mapping[str, tuple[str, int, bool, float]],
+) -> dict[str, int]:
+    """Write the final articles and rejects folders from staging; returns rows per partition."""
+    build = output_dir / f"_publish-{int(time.time() * 1000)}"
+    counts: dict[str, int] = defaultdict(int)
+    for task_id, path in staging_parts(output_dir, task_ids, "articles"):
+        table = _fill_dedup(pq.read_table(path, schema=ARTICLE_SCHEMA), assignments)
+        if table.num_rows == 0:
+            continue
+        keys = _partition_keys(table)
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for index, key in enumerate(keys):
+            groups[key].append(index)
+        for (year, month), indices in sorted(groups.items()):
+            part = table.take(pa.array(indices, pa.int64()))
+            target = build / ARTICLES / f"year={year}" / f"month={month}" / f"part-{task_id}-{path.stem.split('-')[-1]}.parquet"
+            write_parquet_atomic(part, target)
+            counts[f"{year}-{month}"] += part.num_rows
+    reject_tables = [pq.read_table(p, schema=REJECT_SCHEMA) for _, p in staging_parts(output_dir, task_ids, "rejects")]
+    rejects = pa.concat_tables(reject_tables) if reject_tables else REJECT_SCHEMA.empty_table()
+    write_parquet_atomic(rejects, build / REJECTS / "part-00000.parquet")
+    (build / ARTICLES).mkdir(parents=True, exist_ok=True)
+    _swap_in(output_dir, build, (ARTICLES, REJECTS))
+    return dict(counts)
+
+
+def _swap_in(output_dir: Path, build: Path, names: Sequence[str]) -> None:
+    """Replace ``output_dir/<name>`` by ``build/<name>`` for each name, old trees removed last."""
+    trash = output_dir / f"_trash-{build.name}"
+    trash.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        current = output_dir / name
+        if current.exists():
+            current.rename(trash / name)
+        (build / name).rename(current)
+    shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(build, ignore_errors=True)
+
+
+def remove_leftovers(output_dir: Path) -> None:
+    """Delete half-built publish folders and trash left by a killed run."""
+    for pattern in ("_publish-*", "_trash-*"):
+        for path in output_dir.glob(pattern):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def count_rows(folder: Path) -> int:
+    """Rows in every Parquet file below ``folder`` (footer metadata only)."""
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in folder.rglob("*.parquet"))
+
+
+def read_rejects(output_dir: Path) -> pa.Table:
+    path = output_dir / REJECTS
+    tables = [pq.read_table(p) for p in sorted(path.glob("*.parquet"))]
+    return pa.concat_tables(tables) if tables else REJECT_SCHEMA.empty_table()
+
+
+def value_counts(table: pa.Table, column: str) -> dict[str, int]:
+    if table.num_rows == 0:
+        return {}
+    counted = pc.value_counts(table.column(column))
+    return {str(item["values"]): int(item["counts"]) for item in counted.to_pylist()}

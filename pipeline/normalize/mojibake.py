@@ -1,0 +1,144 @@
+"""Detect (never repair) mojibake spans: text decoded with the wrong codec or byte alignment.
+
+Three kinds are found, each confirmed by re-decoding the span's bytes and checking that the
+re-decoded text reads better than what is on the page:
+
+* GBK bytes decoded one byte off (``凹词咕嚯`` for ``即使距離``): a stretch of Han characters in
+  which no adjacent pair starts a dictionary word; its GBK bytes shifted by one byte decode to
+  markedly more frequent characters that do form dictionary words;
+* UTF-8 bytes decoded as GBK (``鍗充娇璺濋洟``): the stretch's GBK bytes are valid UTF-8 Han text;
+* UTF-8 bytes decoded as Latin-1/cp1252 (``æ–°é—»``) and U+FFFD / ``锟斤拷`` replacement runs.
+
+Character frequencies and word prefixes come from jieba's dictionary (Traditional text is looked up
+through OpenCC t2s).  :func:`mojibake_score` is the share of Han/Latin-1 characters inside spans.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter
+
+from pipeline.normalize.opencc_convert import convert
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LATIN1_RUN = re.compile(r"(?:[\u00c2-\u00ef][\u0080-\u00bf\u0152-\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{1,2}){2,}")
+_REPLACEMENT = re.compile(r"(?:\ufffd|锟斤拷|烫烫烫|屯屯屯)+")
+
+#: Minimum gain in mean log10 character frequency for a re-decoding to count as the real text.
+_MIN_GAIN = 0.8
+#: A stretch whose characters average above this log10 frequency reads as ordinary text.
+_MAX_ORIG_LOGF = -4.0
+_FLOOR = -8.0
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, float], dict[str, int]]:
+    """(char -> log10 relative frequency, jieba's word/prefix table) from jieba's dictionary."""
+    import jieba
+
+    jieba.dt.check_initialized()
+    counts: Counter[str] = Counter()
+    for word, freq in jieba.dt.FREQ.items():
+        if freq:
+            for ch in word:
+                counts[ch] += freq
+    total = sum(counts.values())
+    logf = {ch: math.log10(n / total) for ch, n in counts.items()}
+    return logf, jieba.dt.FREQ
+
+
+def _mean_logf(simplified: str, logf: dict[str, float]) -> float:
+    han = _HAN.findall(simplified)
+    if not han:
+        return _FLOOR
+    return sum(logf.get(ch, _FLOOR) for ch in han) / len(han)
+
+
+def _pairs_ok(simplified: str, words: dict[str, int]) -> int:
+    return sum(1 for i in range(len(simplified) - 1) if simplified[i : i + 2] in words)
+
+
+def _redecodings(span: str) -> list[str]:
+    """What ``span`` would read as if its bytes had been decoded correctly."""
+    try:
+        raw = span.encode("gbk")
+    except UnicodeEncodeError:
+        return []
+    out = [raw[1:].decode("gbk", errors="ignore"), (b"\xa1" + raw).decode("gbk", errors="ignore")]
+    for start in range(3):
+        out.append(raw[start:].decode("utf-8", errors="ignore"))
+    return out
+
+
+def _confirm(orig: str, simplified: str, logf: dict[str, float], words: dict[str, int]) -> bool:
+    """True when a re-decoding of ``orig`` reads markedly better than ``simplified`` (its t2s form)."""
+    base = _mean_logf(simplified, logf)
+    if base > _MAX_ORIG_LOGF:
+        return False
+    for alt in _redecodings(orig):
+        alt_s = convert(alt, "t2s")
+        han = len(_HAN.findall(alt_s))
+        # a decoder that re-synchronised reads the page's own characters again: not evidence
+        fresh = sum(1 for ch in _HAN.findall(alt) if ch not in orig)
+        if han < 2 or fresh * 3 < han * 2:
+            continue
+        gain = _mean_logf(alt_s, logf) - base
+        if gain >= _MIN_GAIN and _pairs_ok(alt_s, words) >= max(1, (han - 1) // 2):
+            return True
+    return False
+
+
+def find_mojibake_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of mojibake spans in ``text``, in order."""
+    if not text:
+        return []
+    spans = [m.span() for m in _REPLACEMENT.finditer(text)]
+    for m in _LATIN1_RUN.finditer(text):
+        try:
+            m.group(0).encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            try:
+                m.group(0).encode("latin-1").decode("utf-8")
+            except UnicodeError:
+                continue
+        spans.append(m.span())
+    if _HAN_RUN.search(text):
+        spans.extend(_han_spans(text))
+    return sorted(spans)
+
+
+def _han_spans(text: str) -> list[tuple[int, int]]:
+    logf, words = _tables()
+    simplified = convert(text, "t2s")
+    aligned = len(simplified) == len(text)
+    spans = []
+    for run in _HAN_RUN.finditer(text):
+        start, end = run.span()
+        simp = simplified[start:end] if aligned else convert(run.group(0), "t2s")
+        if len(simp) != end - start:
+            continue
+        # stretches in which no adjacent pair begins a dictionary word
+        s = 0
+        for i in range(len(simp)):
+            if i + 1 < len(simp) and simp[i : i + 2] not in words:
+                continue
+            if i + 1 - s >= 3:
+                a, b = start + s, start + i + 1
+                # one character of context on each side completes split byte pairs
+                if _confirm(text[a : min(b + 1, len(text))], simp[s : i + 1], logf, words):
+                    spans.append((a, b))
+            s = i + 1
+    return spans
+
+
+def mojibake_score(text: str) -> float:
+    """Share of the text's Han and Latin-1 letters that lie inside mojibake spans (0.0 to 1.0)."""
+    spans = find_mojibake_spans(text)
+    if not spans:
+        return 0.0
+    letters = len(_HAN.findall(text)) + sum(1 for ch in text if "\u00c0" <= ch <= "\u00ff") + text.count("\ufffd")
+    inside = sum(end - start for start, end in spans)
+    return min(1.0, inside / max(letters, 1))

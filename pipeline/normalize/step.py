@@ -1,0 +1,96 @@
+"""The normalize stage: pinyin removal, Unicode clean-up, OpenCC conversion, quality signals, filters."""
+
+from __future__ import annotations
+
+from pipeline.normalize.mojibake import find_mojibake_spans, mojibake_score
+from pipeline.normalize.opencc_convert import SUPPORTED_CONFIGS, convert, get_converter
+from pipeline.normalize.pinyin import remove_pinyin_annotations
+from pipeline.normalize.quality import QualityFilter, char_count, han_ratio, repetition_ratio
+from pipeline.normalize.script import detect_script
+from pipeline.normalize.unicode_text import normalize_unicode
+from pipeline.record import Doc, Reject
+from pipeline.steps import Step
+
+
+def normalize_text(text: str, opencc_config: str = "t2s") -> str:
+    """Unicode clean-up then OpenCC conversion; idempotent for the to-Simplified configs."""
+    return convert(normalize_unicode(text), opencc_config)
+
+
+def _strip_lines(text: str) -> str:
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+class NormalizeStep(Step):
+    """Fill ``text_original``/``text``, script and quality fields; reject by the quality filters.
+
+    ``doc.paragraphs`` stay as in the source.  ``opencc_config`` applies to every document
+    unless the document already carries one (``doc.opencc_config``) chosen upstream.
+    """
+
+    name = "normalize"
+
+    def __init__(
+        self,
+        opencc_config: str = "t2s",
+        min_chars: int | None = 20,
+        min_han_ratio: float | None = 0.3,
+        max_mojibake_score: float | None = 0.05,
+        max_repetition_ratio: float | None = 0.5,
+    ) -> None:
+        super().__init__()
+        if opencc_config not in SUPPORTED_CONFIGS:
+            raise ValueError(f"unsupported OpenCC config {opencc_config!r}")
+        self.opencc_config = opencc_config
+        self.min_chars = min_chars
+        self.min_han_ratio = min_han_ratio
+        self.max_mojibake_score = max_mojibake_score
+        self.max_repetition_ratio = max_repetition_ratio
+
+    def setup(self) -> None:
+        get_converter(self.opencc_config)
+        self._filter = QualityFilter(
+            min_chars=self.min_chars,
+            min_han_ratio=self.min_han_ratio,
+            max_mojibake_score=self.max_mojibake_score,
+            max_repetition_ratio=self.max_repetition_ratio,
+        )
+
+    def process(self, doc: Doc) -> Doc | Reject:
+        config = doc.opencc_config or self.opencc_config
+        removed = 0
+        paragraphs = []
+        for para in doc.paragraphs:
+            para, n = remove_pinyin_annotations(para)
+            removed += n
+            paragraphs.append(para)
+        title = doc.title
+        if title:
+            title, n = remove_pinyin_annotations(title)
+            removed += n
+            title = normalize_text(title, config).strip() or None
+        original = "\n".join(paragraphs)
+        flags = list(doc.quality_flags)
+        score = mojibake_score(original)
+        if score > 0 or (doc.title and find_mojibake_spans(doc.title)):
+            flags.append("mojibake")
+        if removed:
+            flags.append("pinyin_annotations")
+        doc.pinyin_annotations_removed += removed
+        doc.text_original = original
+        doc.text = _strip_lines(normalize_text(original, config))
+        doc.title = title
+        doc.script = detect_script(original)
+        doc.opencc_config = config
+        doc.han_ratio = han_ratio(original)
+        doc.mojibake_score = score
+        doc.repetition_ratio = repetition_ratio(paragraphs)
+        doc.char_count = char_count(doc.text)
+        doc.quality_flags = list(dict.fromkeys(flags))
+        self._filter.check(
+            chars=doc.char_count,
+            han=doc.han_ratio,
+            mojibake=score,
+            repetition=doc.repetition_ratio,
+        )
+        return doc

@@ -1,0 +1,222 @@
+"""The tables behind every view of the report and the notebook (pandas in, pandas out).
+
+Counts over time use canonical articles by default (one per duplicate cluster) so a story
+syndicated by twenty sites counts once; pass ``canonical_only=False`` to count every copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+NO_TOPIC = "(none)"
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def _canonical(articles: pd.DataFrame, canonical_only: bool) -> pd.DataFrame:
+    if not canonical_only or "is_canonical" not in articles:
+        return articles
+    keep = articles["is_canonical"].map(lambda v: v is None or bool(v) or v != v)  # None/NaN: not deduplicated
+    return articles[keep]
+
+
+def month_of(articles: pd.DataFrame) -> pd.Series:
+    """``YYYY-MM`` period of each article's publication date (NaT when undated)."""
+    return pd.to_datetime(articles["published_date"]).dt.to_period("M")
+
+
+def _full_months(index: Iterable[pd.Period]) -> pd.PeriodIndex:
+    months = sorted(p for p in index if not pd.isna(p))
+    if not months:
+        return pd.PeriodIndex([], freq="M")
+    return pd.period_range(months[0], months[-1], freq="M")
+
+
+def monthly_totals(articles: pd.DataFrame, canonical_only: bool = True) -> pd.DataFrame:
+    """Per month: ``articles`` (dated) and ``relevant``; every month of the range present."""
+    frame = _canonical(articles, canonical_only)
+    month = month_of(frame)
+    relevant = frame["relevant"].fillna(False).astype(bool) if "relevant" in frame else pd.Series(False, index=frame.index)
+    table = pd.DataFrame({"month": month, "articles": 1, "relevant": relevant.astype(int)}).dropna(subset=["month"])
+    out = table.groupby("month")[["articles", "relevant"]].sum()
+    return out.reindex(_full_months(out.index), fill_value=0)
+
+
+def monthly_topic_counts(articles: pd.DataFrame, canonical_only: bool = True) -> pd.DataFrame:
+    """Months x topics: articles assigned each topic (an article can have several)."""
+    frame = _canonical(articles, canonical_only)
+    pairs = pd.DataFrame({"month": month_of(frame), "topic": frame["topics"]}).dropna(subset=["month"])
+    pairs = pairs.explode("topic").dropna(subset=["topic"])
+    if pairs.empty:
+        return pd.DataFrame(index=_full_months(month_of(frame).dropna()))
+    table = pd.crosstab(pairs["month"], pairs["topic"])
+    table = table.reindex(_full_months(table.index), fill_value=0)
+    table.columns.name = None
+    return table[table.sum().sort_values(ascending=False).index]
+
+
+def resample(counts: pd.DataFrame, max_points: int = 48) -> pd.DataFrame:
+    """Monthly counts summed to quarters (or years) when there are more than ``max_points`` months."""
+    if len(counts) <= max_points:
+        return counts
+    freq = "Q" if len(counts) / 3 <= max_points else "Y"
+    return counts.groupby(counts.index.asfreq(freq)).sum()
+
+
+def topic_shares(counts: pd.DataFrame) -> pd.DataFrame:
+    """Each topic's share of the topic assignments per period (periods without any dropped)."""
+    totals = counts.sum(axis=1)
+    return counts[totals > 0].div(totals[totals > 0], axis=0)
+
+
+def source_counts(articles: pd.DataFrame, top: int = 15, canonical_only: bool = False) -> pd.Series:
+    """Articles per source (publisher), largest first; missing sources as ``(unknown)``."""
+    frame = _canonical(articles, canonical_only)
+    sources = frame["source"].fillna("(unknown)").replace("", "(unknown)")
+    return sources.value_counts().head(top)
+
+
+def _terms(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if len(t) >= 2 and _HAN.search(t)]
+
+
+def _tfidf(docs: list[list[str]], min_df: int):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    max_df = 0.5 if len(docs) >= 20 else 1.0
+    vectorizer = TfidfVectorizer(analyzer=_terms, min_df=min(min_df, max(1, len(docs) // 10)),
+                                 max_df=max_df, sublinear_tf=True)
+    try:
+        matrix = vectorizer.fit_transform(docs)
+    except ValueError:  # empty vocabulary
+        return None, np.array([], dtype=object)
+    return matrix, vectorizer.get_feature_names_out()
+
+
+def top_terms_by_topic(articles: pd.DataFrame, n: int = 10, min_df: int = 3) -> dict[str, list[tuple[str, float]]]:
+    """Terms most distinctive of each predicted topic: mean TF-IDF inside minus outside the topic.
+
+    Computed from the run's own tokens (words of two or more characters with Han script), so it
+    shows what the articles assigned a topic talk about, whatever model assigned it.
+    """
+    frame = articles.reset_index(drop=True)
+    matrix, vocab = _tfidf([list(t) for t in frame["tokens"]], min_df)
+    if matrix is None:
+        return {}
+    result: dict[str, list[tuple[str, float]]] = {}
+    topics = Counter(t for row in frame["topics"] for t in row)
+    for topic, _ in topics.most_common():
+        inside = np.array([topic in row for row in frame["topics"]])
+        mean_in = np.asarray(matrix[inside].mean(axis=0)).ravel()
+        mean_out = np.asarray(matrix[~inside].mean(axis=0)).ravel() if (~inside).any() else 0.0
+        score = mean_in - mean_out
+        best = np.argsort(-score)[:n]
+        result[topic] = [(str(vocab[i]), float(score[i])) for i in best if score[i] > 0]
+    return result
+
+
+def discover_topics(articles: pd.DataFrame, k: int = 8, n_terms: int = 10, seed: int = 0,
+                    min_df: int = 3) -> pd.DataFrame:
+    """Unsupervised topics (NMF over TF-IDF of the tokens): one row per topic with its top
+    terms, size (articles whose strongest component it is) and an example title."""
+    from sklearn.decomposition import NMF
+
+    frame = articles.reset_index(drop=True)
+    matrix, vocab = _tfidf([list(t) for t in frame["tokens"]], min_df)
+    if matrix is None or matrix.shape[0] < 2 or matrix.shape[1] < 2:
+        return pd.DataFrame(columns=["topic", "terms", "articles", "example"])
+    k = max(1, min(k, matrix.shape[0] - 1, matrix.shape[1] - 1))
+    model = NMF(n_components=k, init="nndsvd", random_state=seed, max_iter=400)
+    weights = model.fit_transform(matrix)
+    strongest = weights.argmax(axis=1)
+    has_weight = weights.max(axis=1) > 0
+    rows = []
+    for j, component in enumerate(model.components_):
+        members = np.flatnonzero((strongest == j) & has_weight)
+        example = frame["title"].iloc[members[np.argmax(weights[members, j])]] if len(members) else None
+        rows.append({
+            "topic": f"T{j + 1}",
+            "terms": [str(vocab[i]) for i in np.argsort(-component)[:n_terms]],
+            "articles": int(len(members)),
+            "example": example,
+        })
+    return pd.DataFrame(rows).sort_values("articles", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def duplicate_clusters(articles: pd.DataFrame, top: int = 10) -> pd.DataFrame:
+    """The largest near-duplicate clusters (syndicated stories): size, title, sources, dates."""
+    columns = ["cluster", "size", "title", "sources", "first", "last"]
+    if "dup_cluster_id" not in articles:
+        return pd.DataFrame(columns=columns)
+    frame = articles[articles["dup_cluster_id"].notna()]
+    rows = []
+    for cluster, group in frame.groupby("dup_cluster_id"):
+        if len(group) < 2:
+            continue
+        canonical = group[group["is_canonical"].fillna(False).astype(bool)]
+        head = canonical.iloc[0] if len(canonical) else group.iloc[0]
+        dates = pd.to_datetime(group["published_date"]).dropna()
+        rows.append({
+            "cluster": cluster,
+            "size": len(group),
+            "title": head["title"],
+            "sources": int(group["source"].fillna("(unknown)").nunique()),
+            "first": dates.min().date().isoformat() if len(dates) else None,
+            "last": dates.max().date().isoformat() if len(dates) else None,
+        })
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame(rows).sort_values(["size", "cluster"], ascending=[False, True], kind="stable")
+    return out.head(top).reset_index(drop=True)
+
+
+def topic_examples(articles: pd.DataFrame, excerpt_chars: int = 160) -> pd.DataFrame:
+    """For each predicted topic, its highest-scoring article with all its scores."""
+    rows = []
+    topics = Counter(t for row in articles["topics"] for t in row)
+    for topic, _ in topics.most_common():
+        members = articles[articles["topics"].map(lambda row, t=topic: t in row)]
+        scores = members["topic_scores"].map(lambda s, t=topic: float(s.get(t, 0.0)) if s else 0.0)
+        best = members.loc[scores.idxmax()]
+        date = best["published_date"]
+        rows.append({
+            "topic": topic,
+            "title": best["title"],
+            "date": None if pd.isna(date) else pd.Timestamp(date).date().isoformat(),
+            "source": best["source"],
+            "score": round(float(scores.max()), 3),
+            "relevant_score": None if pd.isna(best["relevant_score"]) else round(float(best["relevant_score"]), 3),
+            "topics": list(best["topics"]),
+            "topic_scores": {k: round(float(v), 3) for k, v in sorted(best["topic_scores"].items(), key=lambda kv: -kv[1])},
+            "excerpt": (best["text"] or "")[:excerpt_chars],
+        })
+    return pd.DataFrame(rows)
+
+
+def quality_flag_counts(articles: pd.DataFrame) -> pd.Series:
+    """Articles carrying each extraction/normalization quality flag, most frequent first."""
+    counts = Counter(flag for row in articles["quality_flags"] for flag in set(row))
+    return pd.Series(dict(counts.most_common()), dtype="int64")
+
+
+def reject_reasons(rejects: pd.DataFrame) -> pd.Series:
+    """Rejected inputs per ``stage: reason``."""
+    if rejects.empty:
+        return pd.Series(dtype="int64")
+    keys = rejects["stage"].astype(str) + ": " + rejects["reason"].astype(str)
+    return keys.value_counts()
+
+
+def quality_summary(articles: pd.DataFrame) -> dict[str, float]:
+    """Medians of the per-article quality signals and the share of flagged articles."""
+    out: dict[str, float] = {"articles": float(len(articles))}
+    for column in ("char_count", "han_ratio", "mojibake_score"):
+        if column in articles and articles[column].notna().any():
+            out[f"median_{column}"] = round(float(articles[column].median()), 3)
+    if len(articles):
+        out["flagged_share"] = round(float(articles["quality_flags"].map(bool).mean()), 3)
+    return out

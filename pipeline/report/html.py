@@ -1,0 +1,142 @@
+"""``zhnews report``: one self-contained HTML file (inline SVG charts, no external resources)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+from pipeline.report import aggregate as agg
+from pipeline.report import plots
+from pipeline.report.load import RunData
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","PingFang SC",
+"Microsoft YaHei",sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
+figure.chart{margin:1em 0}figure.chart svg{max-width:100%;height:auto}
+table{border-collapse:collapse;font-size:.88em;margin:.8em 0}
+th,td{border:1px solid #ddd;padding:.25em .5em;vertical-align:top;text-align:left}
+th{background:#f4f4f4}dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}
+dl.facts dt{font-weight:bold}.note{color:#555;font-size:.9em}
+"""
+
+
+@dataclass
+class Section:
+    """One view: a heading, an optional chart, an optional table and a note."""
+
+    key: str
+    title: str
+    figure: Figure | None = None
+    table: pd.DataFrame | None = None
+    note: str = ""
+
+
+def figure_svg(fig: Figure, salt: str) -> str:
+    """The figure as an inline ``<svg>`` element (glyphs as paths, ids unique per ``salt``)."""
+    buffer = io.StringIO()
+    with rc_context({"svg.hashsalt": salt, "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg")
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def build_sections(run: RunData, discover_k: int = 8) -> list[Section]:
+    """Every view of the report, in reading order."""
+    articles, label = run.articles, run.topic_label
+    totals = agg.resample(agg.monthly_totals(articles))
+    counts = agg.resample(agg.monthly_topic_counts(articles))
+    terms = agg.top_terms_by_topic(articles)
+    discovered = agg.discover_topics(articles, k=discover_k)
+    clusters = agg.duplicate_clusters(articles)
+    examples = agg.topic_examples(articles)
+    flags, reasons = agg.quality_flag_counts(articles), agg.reject_reasons(run.rejects)
+    term_table = pd.DataFrame({"topic": [label(k) for k in terms],
+                               "terms": [" ".join(w for w, _ in v) for v in terms.values()]})
+    if not examples.empty:
+        examples = examples.assign(topic=examples["topic"].map(label),
+                                   topics=examples["topics"].map(", ".join),
+                                   topic_scores=examples["topic_scores"].map(
+                                       lambda s: " ".join(f"{k}={v:.2f}" for k, v in s.items())))
+    discovered_table = discovered.assign(terms=discovered["terms"].map(" ".join)) if not discovered.empty else discovered
+    quality = pd.DataFrame(list(agg.quality_summary(articles).items()), columns=["signal", "value"])
+    return [
+        Section("over-time", "Articles per month by topic 各月各主题文章数",
+                plots.plot_articles_over_time(totals, counts, label),
+                note="Canonical articles only (one per duplicate cluster); periods are months, or quarters "
+                     "for long ranges. An article can carry several topics."),
+        Section("shares", "Topic shares over time 主题占比", plots.plot_topic_shares(agg.topic_shares(counts), label)),
+        Section("terms", "Top terms per topic 各主题高频词",
+                plots.plot_term_panels(terms, "各主题特征词 Distinctive terms per topic", label), term_table,
+                note="Mean TF-IDF of a term inside the topic minus outside it, over the run's tokens."),
+        Section("discovered", "Discovered topics (NMF) 自动发现的主题",
+                plots.plot_discovered_topics(discovered), discovered_table,
+                note="Non-negative matrix factorization of the TF-IDF matrix: themes the taxonomy may not cover."),
+        Section("sources", "Sources 来源", plots.plot_counts(agg.source_counts(articles), "来源 Sources")),
+        Section("duplicates", "Largest duplicate clusters 重复文章簇",
+                plots.plot_duplicate_clusters(clusters), clusters,
+                note="Near-duplicates (MinHash): the same story syndicated or reposted."),
+        Section("examples", "An example article per topic 各主题示例", table=examples,
+                note="The article with the highest score for each topic, with all its scores."),
+        Section("quality", "Extraction quality 抽取质量", plots.plot_quality(flags, reasons), quality),
+    ]
+
+
+def _facts(run: RunData) -> str:
+    manifest, counts = run.manifest, run.manifest.get("counts", {})
+    dates = run.articles["published_date"].dropna() if len(run.articles) else pd.Series(dtype="datetime64[ns]")
+    items = [
+        ("Run", manifest.get("run_id", "?")),
+        ("Pipeline / schema", f"{manifest.get('pipeline_version', '?')} / {manifest.get('schema_version', '?')}"),
+        ("Model", manifest.get("model_version") or "none"),
+        ("Articles", f"{len(run.articles)} ({int(run.articles['is_canonical'].fillna(True).astype(bool).sum()) if len(run.articles) else 0} canonical)"),
+        ("Relevant", int(run.articles["relevant"].fillna(False).astype(bool).sum()) if len(run.articles) else 0),
+        ("Rejected inputs", len(run.rejects)),
+        ("Input documents", counts.get("documents", "?")),
+        ("Publication dates", f"{dates.min().date()} – {dates.max().date()}" if len(dates) else "none"),
+        ("Undated articles", int(run.articles["published_date"].isna().sum()) if len(run.articles) else 0),
+    ]
+    rows = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in items)
+    return f'<dl class="facts">{rows}</dl>'
+
+
+def _section_html(section: Section) -> str:
+    parts = [f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>']
+    if section.note:
+        parts.append(f'<p class="note">{html.escape(section.note)}</p>')
+    if section.figure is not None:
+        parts.append(f'<figure class="chart" id="chart-{section.key}">{figure_svg(section.figure, section.key)}</figure>')
+    if section.table is not None and not section.table.empty:
+        parts.append(section.table.to_html(index=False, escape=True, border=0, na_rep=""))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def render_report(run: RunData) -> str:
+    """The report as one HTML document."""
+    sections = build_sections(run)
+    title = f"zhnews report — {run.manifest.get('run_id', run.run_dir.name)}"
+    generated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    toc = "".join(f'<li><a href="#{s.key}">{html.escape(s.title)}</a></li>' for s in sections)
+    body = "\n".join(_section_html(s) for s in sections)
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
+        f'<p class="note">Generated {generated} from {html.escape(str(run.run_dir))}.</p>'
+        f"{_facts(run)}<ul>{toc}</ul>\n{body}\n</body></html>\n"
+    )
+
+
+def write_report(run: RunData, out: Path) -> Path:
+    """Render the report and write it atomically to ``out``."""
+    from pipeline.io.atomic import write_text_atomic
+
+    write_text_atomic(Path(out), render_report(run))
+    return Path(out)

@@ -1,0 +1,127 @@
+"""Read a run folder (``articles/``, ``rejects/``, ``manifest.json``) into pandas frames."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+
+from pipeline.config import DEFAULT_OUTPUT
+from pipeline.errors import UsageError
+
+#: Environment variable naming the run folder the notebook explores.
+RUN_DIR_ENV = "ZHNEWS_RUN_DIR"
+
+#: Hive partition columns, always read as strings (``unknown`` when undated).
+PARTITIONING = ds.partitioning(pa.schema([("year", pa.string()), ("month", pa.string())]), flavor="hive")
+
+#: The article columns the report views need (``text_original``/``paragraphs`` are left out).
+REPORT_COLUMNS = (
+    "doc_id", "url", "title", "published_date", "source", "text", "tokens", "char_count",
+    "han_ratio", "mojibake_score", "quality_flags", "dup_cluster_id", "dup_cluster_size",
+    "is_canonical", "relevant", "relevant_score", "topics", "topic_scores", "script", "input_kind",
+    "extractor", "year", "month",
+)
+
+
+@dataclass
+class RunData:
+    """A run's articles and rejects as DataFrames, its manifest, and display names of topics."""
+
+    run_dir: Path
+    articles: pd.DataFrame
+    rejects: pd.DataFrame
+    manifest: dict[str, Any]
+    topic_names: dict[str, str] = field(default_factory=dict)
+
+    def topic_label(self, key: str) -> str:
+        """``名称 (key)`` when the taxonomy names the topic, else the key."""
+        name = self.topic_names.get(key)
+        return f"{name} ({key})" if name and name != key else key
+
+
+def resolve_run_dir(value: str | os.PathLike[str] | None = None, base: Path | None = None) -> Path:
+    """The run folder: ``value``, else ``$ZHNEWS_RUN_DIR``, else ``corpus/processed``.
+
+    A relative path is tried against ``base`` (default: the working directory) and its parents,
+    so the notebook finds ``corpus/processed`` whether it runs from the repository or ``notebooks/``.
+    """
+    raw = Path(value or os.environ.get(RUN_DIR_ENV) or DEFAULT_OUTPUT).expanduser()
+    if raw.is_absolute():
+        return raw
+    start = (base or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / raw / "articles").is_dir():
+            return folder / raw
+    return start / raw
+
+
+def articles_dataset(run_dir: Path) -> ds.Dataset:
+    """The hive-partitioned articles as a pyarrow dataset (``year``/``month`` as strings)."""
+    root = Path(run_dir) / "articles"
+    if not root.is_dir():
+        raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
+    return ds.dataset(str(root), format="parquet", partitioning=PARTITIONING, exclude_invalid_files=True)
+
+
+def read_articles(run_dir: Path, columns: Sequence[str] | None = REPORT_COLUMNS) -> pd.DataFrame:
+    """The articles as a DataFrame (list columns as Python lists, ``topic_scores`` as dicts)."""
+    dataset = articles_dataset(run_dir)
+    names = set(dataset.schema.names)
+    wanted = [c for c in columns if c in names] if columns is not None else None
+    table = dataset.to_table(columns=wanted)
+    frame = table.to_pandas(maps_as_pydicts="strict") if table.num_rows else table.to_pandas()
+    for name in ("tokens", "topics", "quality_flags", "paragraphs"):
+        if name in frame:
+            frame[name] = [list(v) if v is not None else [] for v in frame[name]]
+    if "topic_scores" in frame:
+        frame["topic_scores"] = [dict(v) if v else {} for v in frame["topic_scores"]]
+    if "published_date" in frame:
+        frame["published_date"] = pd.to_datetime(frame["published_date"])
+    return frame
+
+
+def read_rejects(run_dir: Path) -> pd.DataFrame:
+    """The rejects table (empty frame with the reason columns when there are none)."""
+    from pipeline.io.dataset import read_rejects as read_table
+
+    return read_table(Path(run_dir)).to_pandas()
+
+
+def read_manifest(run_dir: Path) -> dict[str, Any]:
+    path = Path(run_dir) / "manifest.json"
+    if not path.exists():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from exc
+
+
+def topic_names() -> dict[str, str]:
+    """Chinese display names of the packaged taxonomy's topics (empty when unavailable)."""
+    try:
+        from pipeline.classify.taxonomy import load_taxonomy
+
+        return {t.key: t.name for t in load_taxonomy().topics}
+    except Exception:  # noqa: BLE001 - names are cosmetic; keys still work
+        return {}
+
+
+def load_run(run_dir: str | os.PathLike[str] | None = None, columns: Sequence[str] | None = REPORT_COLUMNS) -> RunData:
+    """Everything the views need from one run folder."""
+    path = resolve_run_dir(run_dir)
+    return RunData(
+        run_dir=path,
+        articles=read_articles(path, columns),
+        rejects=read_rejects(path),
+        manifest=read_manifest(path),
+        topic_names=topic_names(),
+    )

@@ -1,0 +1,164 @@
+"""One matplotlib figure per view; figures are built without pyplot (no global state).
+
+Every function takes the tables of :mod:`pipeline.report.aggregate` and a ``label`` function
+turning topic keys into display names, and returns a :class:`matplotlib.figure.Figure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from pipeline.report.fonts import use_cjk_font
+
+Label = Callable[[str], str]
+
+
+def _identity(key: str) -> str:
+    return key
+
+
+def _figure(width: float, height: float) -> Figure:
+    use_cjk_font()
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _empty(fig: Figure, ax, message: str) -> Figure:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#666")
+    ax.set_axis_off()
+    return fig
+
+
+def _period_ticks(ax, index: pd.Index, max_ticks: int = 14) -> None:
+    step = max(1, int(np.ceil(len(index) / max_ticks)))
+    positions = np.arange(len(index))[::step]
+    ax.set_xticks(positions, [str(index[i]) for i in positions], rotation=45, ha="right")
+
+
+def _short(text: object, width: int = 28) -> str:
+    value = str(text) if text is not None and text == text else "(untitled)"
+    return value if len(value) <= width else value[: width - 1] + "…"
+
+
+def plot_articles_over_time(totals: pd.DataFrame, topic_counts: pd.DataFrame, label: Label = _identity) -> Figure:
+    """Top: articles and relevant articles per period; bottom: topic assignments, stacked."""
+    fig = _figure(11, 7)
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    if totals.empty:
+        return _empty(fig, top, "no dated articles")
+    x = np.arange(len(totals))
+    top.plot(x, totals["articles"], label="全部文章 all articles", color="#4c72b0", lw=1.6)
+    top.plot(x, totals["relevant"], label="相关文章 relevant", color="#dd8452", lw=1.6)
+    top.set_ylabel("文章数 articles")
+    top.set_title("每期文章数 Articles per period")
+    top.legend(loc="upper left")
+    counts = topic_counts.reindex(totals.index, fill_value=0)
+    base = np.zeros(len(counts))
+    colors = _palette(len(counts.columns))
+    for color, topic in zip(colors, counts.columns):
+        bottom.bar(x, counts[topic].to_numpy(), bottom=base, label=label(topic), color=color, width=0.85)
+        base += counts[topic].to_numpy()
+    bottom.set_ylabel("文章数 articles")
+    bottom.set_title("各主题文章数 Articles per topic")
+    if len(counts.columns):
+        bottom.legend(loc="upper left", fontsize=8, ncols=2)
+    _period_ticks(bottom, totals.index)
+    return fig
+
+
+def _palette(n: int) -> list:
+    from matplotlib import colormaps
+
+    cmap = colormaps["tab10" if n <= 10 else "tab20"]
+    return [cmap(i % cmap.N) for i in range(n)]
+
+
+def plot_topic_shares(shares: pd.DataFrame, label: Label = _identity) -> Figure:
+    """Stacked shares of the topic assignments per period."""
+    fig = _figure(11, 4.5)
+    ax = fig.subplots()
+    if shares.empty or not len(shares.columns):
+        return _empty(fig, ax, "no topic assignments")
+    x = np.arange(len(shares))
+    ax.stackplot(x, *(shares[c].to_numpy() for c in shares.columns), labels=[label(c) for c in shares.columns],
+                 colors=_palette(len(shares.columns)), alpha=0.9)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("占比 share")
+    ax.set_title("主题占比随时间变化 Topic shares over time")
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    _period_ticks(ax, shares.index)
+    return fig
+
+
+def plot_term_panels(terms: Mapping[str, Sequence[tuple[str, float]]], title: str, label: Label = _identity,
+                     columns: int = 3) -> Figure:
+    """Small multiples: one horizontal bar chart of weighted terms per topic."""
+    keys = [k for k, v in terms.items() if v]
+    rows = max(1, int(np.ceil(len(keys) / columns)))
+    fig = _figure(11, 2.6 * rows + 0.6)
+    axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
+    fig.suptitle(title)
+    if not keys:
+        for ax in axes[1:]:
+            ax.set_axis_off()
+        return _empty(fig, axes[0], "no terms")
+    for ax, key in zip(axes, keys):
+        words = [w for w, _ in terms[key]][::-1]
+        weights = [s for _, s in terms[key]][::-1]
+        ax.barh(words, weights, color="#55a868")
+        ax.set_title(label(key), fontsize=10)
+        ax.tick_params(axis="x", labelsize=7)
+    for ax in axes[len(keys):]:
+        ax.set_axis_off()
+    return fig
+
+
+def plot_discovered_topics(discovered: pd.DataFrame, terms_shown: int = 5) -> Figure:
+    """Size of each NMF topic, labelled by its leading terms."""
+    fig = _figure(11, 0.45 * max(len(discovered), 3) + 1.2)
+    ax = fig.subplots()
+    if discovered.empty:
+        return _empty(fig, ax, "too few articles to discover topics")
+    labels = [f"{row.topic}: {' '.join(row.terms[:terms_shown])}" for row in discovered.itertuples()][::-1]
+    ax.barh(labels, discovered["articles"].to_numpy()[::-1], color="#8172b3")
+    ax.set_xlabel("文章数 articles")
+    ax.set_title("发现的主题 (NMF) Discovered topics")
+    return fig
+
+
+def plot_counts(series: pd.Series, title: str, xlabel: str = "文章数 articles", color: str = "#4c72b0",
+                width: int = 40) -> Figure:
+    """A horizontal bar chart of a count series (largest on top)."""
+    fig = _figure(11, 0.38 * max(len(series), 3) + 1.2)
+    ax = fig.subplots()
+    if series.empty:
+        return _empty(fig, ax, f"{title}: none")
+    ax.barh([_short(i, width) for i in series.index][::-1], series.to_numpy()[::-1], color=color)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    return fig
+
+
+def plot_duplicate_clusters(clusters: pd.DataFrame) -> Figure:
+    """The largest near-duplicate clusters by size, labelled by their canonical title."""
+    series = pd.Series(clusters["size"].to_numpy(), index=[_short(t, 36) for t in clusters["title"]]) \
+        if not clusters.empty else pd.Series(dtype="int64")
+    return plot_counts(series, "最大的重复文章簇 Largest duplicate clusters", "副本数 copies", "#c44e52", 40)
+
+
+def plot_quality(flags: pd.Series, reasons: pd.Series) -> Figure:
+    """Left: articles per quality flag; right: rejected inputs per stage and reason."""
+    rows = max(len(flags), len(reasons), 3)
+    fig = _figure(11, 0.38 * rows + 1.4)
+    left, right = fig.subplots(1, 2)
+    for ax, series, title, color in ((left, flags, "质量标记 Quality flags", "#937860"),
+                                     (right, reasons, "拒收原因 Rejected inputs", "#da8bc3")):
+        if series.empty:
+            _empty(fig, ax, f"{title}: none")
+            continue
+        ax.barh([_short(i, 30) for i in series.index][::-1], series.to_numpy()[::-1], color=color)
+        ax.set_title(title)
+    return fig

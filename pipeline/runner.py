@@ -1,0 +1,249 @@
+"""``zhnews run``: plan tasks, run the per-document pass, run the global steps, publish.
+
+1. discover inputs and group them into tasks (deterministic ids);
+2. run every task not yet marked complete on the executor (workers write staging Parquet);
+3. global steps over everything staged: deduplication;
+4. publish the hive-partitioned dataset, rejects, ``manifest.json`` and the dataset card.
+
+An interrupted run resumes at step 2 with the tasks it had not finished; a run with
+different settings on the same output folder starts over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__
+from pipeline.config import RunConfig
+from pipeline.engine.task import MARKERS, STAGING, TaskResult, TaskSpec, load_marker
+from pipeline.ingest import Task, discover_inputs, plan_tasks
+from pipeline.io.atomic import remove_stale_temporaries, write_json_atomic, write_text_atomic
+from pipeline.io.card import render_card
+from pipeline.io.dataset import iter_staging_columns, publish, remove_leftovers
+from pipeline.io.manifest import build_manifest
+from pipeline.io.schema import SCHEMA_VERSION
+from pipeline.stages import build_steps
+from pipeline.steps import Step
+
+log = logging.getLogger(__name__)
+
+RUN_STATE = "run.json"
+
+
+@dataclass
+class RunSummary:
+    """What a run did, for the CLI's summary table and for tests."""
+
+    run_id: str
+    output_dir: Path
+    input_files: int = 0
+    documents: int = 0
+    rows: int = 0
+    rejects: int = 0
+    reject_reasons: dict[str, int] = field(default_factory=dict)
+    topics: dict[str, int] = field(default_factory=dict)
+    tasks_run: int = 0
+    tasks_resumed: int = 0
+    wall_seconds: float = 0.0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    duplicates: int = 0
+
+
+def make_executor(config: RunConfig):
+    """The executor named by the config (``local`` process pool or ``dask``)."""
+    if config.engine == "local":
+        from pipeline.engine.local import LocalExecutor
+
+        return LocalExecutor(config.resolved_workers())
+    if config.engine == "dask":
+        from pipeline.engine.dask_executor import DaskExecutor
+
+        return DaskExecutor(workers=config.resolved_workers(), scheduler=config.scheduler)
+    raise ValueError(f"unknown engine {config.engine!r} (local or dask)")
+
+
+def _model_version(steps: list[Step]) -> str | None:
+    for step in steps:
+        if step.name == "classify":
+            step._ensure_ready()
+            return getattr(step, "model_version", None)
+    return None
+
+
+def _run_id(tasks: list[Task], config: RunConfig, steps: list[Step]) -> str:
+    payload = json.dumps(
+        {
+            "version": __version__,
+            "schema": SCHEMA_VERSION,
+            "tasks": [t.task_id for t in tasks],
+            "config": config.result_affecting(),
+            "steps": {s.name: s.get_params() for s in steps},
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha1(payload.encode()).hexdigest()[:12]
+
+
+def _prepare_output(output_dir: Path, run_id: str) -> None:
+    """Keep staged work of the same run (resume); clear staged work of a different one."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    state_path = output_dir / MARKERS / RUN_STATE
+    previous = None
+    if state_path.exists():
+        try:
+            previous = json.loads(state_path.read_text(encoding="utf-8")).get("run_id")
+        except (OSError, ValueError):
+            previous = None
+    if previous != run_id:
+        for name in (STAGING, MARKERS):
+            shutil.rmtree(output_dir / name, ignore_errors=True)
+    remove_stale_temporaries(output_dir)
+    remove_leftovers(output_dir)
+    write_json_atomic(state_path, {"run_id": run_id})
+
+
+def _dedup(output_dir: Path, task_ids: list[str], config: RunConfig) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Global near-duplicate clustering over every staged article."""
+    from pipeline.dedup import DedupInput, Deduplicator
+
+    dedup = Deduplicator(**config.dedup)
+
+    def records() -> Iterator[DedupInput]:
+        columns = ["doc_id", "text", "published_at", "char_count"]
+        for batch in iter_staging_columns(output_dir, task_ids, columns):
+            for doc_id, text, published, chars in zip(*(batch[c] for c in columns)):
+                yield DedupInput(doc_id=doc_id, text=text or "", published_at=published, char_count=chars or 0)
+
+    result = dedup.run(records())
+    assignments = {doc_id: tuple(value) for doc_id, value in result.items()}
+    return assignments, dedup.get_params()
+
+
+def run_pipeline(
+    config: RunConfig,
+    on_task_done: Callable[[TaskResult], None] | None = None,
+    on_plan: Callable[[int, int], None] | None = None,
+) -> RunSummary:
+    """Run everything; ``on_task_done`` is called as tasks finish (progress display)."""
+    started = time.perf_counter()
+    started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    output_dir = Path(config.output)
+    files = discover_inputs(config.inputs)
+    tasks = plan_tasks(files, config.task_max_files, config.task_max_bytes)
+    steps = build_steps(config)
+    run_id = _run_id(tasks, config, steps)
+    _prepare_output(output_dir, run_id)
+
+    opencc_config = next((s.get_params().get("opencc_config") for s in steps if s.name == "normalize"), None)
+    provenance = {
+        "pipeline_version": __version__,
+        "run_id": run_id,
+        "model_version": _model_version(steps),
+        "opencc_config": opencc_config,
+    }
+    spec = TaskSpec(steps=steps, output_dir=str(output_dir), provenance=provenance,
+                    max_input_bytes=config.max_input_bytes, batch_docs=config.batch_docs)
+
+    results: list[TaskResult] = []
+    pending: list[Task] = []
+    for task in tasks:
+        done = load_marker(output_dir, task.task_id)
+        if done is not None:
+            results.append(done)
+        else:
+            pending.append(task)
+    if on_plan:
+        on_plan(len(tasks), sum(t.size for t in pending))
+    for done in results:
+        if on_task_done:
+            on_task_done(done)
+
+    executor = make_executor(config)
+    try:
+        for result in executor.map_tasks(spec, pending):
+            results.append(result)
+            if on_task_done:
+                on_task_done(result)
+    finally:
+        executor.close()
+
+    task_ids = [t.task_id for t in tasks]
+    global_started = time.perf_counter()
+    assignments: dict[str, Any] = {}
+    dedup_params: dict[str, Any] = {}
+    if config.dedup_enabled:
+        assignments, dedup_params = _dedup(output_dir, task_ids, config)
+    dedup_seconds = time.perf_counter() - global_started
+    partitions = publish(output_dir, task_ids, assignments)
+
+    summary = _summarize(run_id, output_dir, files, results, assignments)
+    summary.stage_seconds["dedup"] = dedup_seconds
+    summary.wall_seconds = time.perf_counter() - started
+    manifest = build_manifest(
+        run_id=run_id,
+        config=config.to_dict(),
+        steps={s.name: s.get_params() for s in steps} | ({"dedup": dedup_params} if dedup_params else {}),
+        inputs=_inputs_listing(files, results),
+        counts={
+            "input_files": summary.input_files,
+            "tasks": len(tasks),
+            "tasks_resumed": summary.tasks_resumed,
+            "documents": summary.documents,
+            "rows": summary.rows,
+            "rejects": summary.rejects,
+            "reject_reasons": summary.reject_reasons,
+            "topics": summary.topics,
+            "partitions": partitions,
+            "duplicates": summary.duplicates,
+        },
+        timings=summary.stage_seconds,
+        provenance=provenance,
+        started_at=started_at,
+        wall_seconds=summary.wall_seconds,
+        engine={"name": executor.name, "workers": executor.workers},
+    )
+    write_json_atomic(output_dir / "manifest.json", manifest)
+    write_text_atomic(output_dir / "README.md", render_card(output_dir, manifest))
+    return summary
+
+
+def _inputs_listing(files: Iterable[Any], results: list[TaskResult]) -> list[dict[str, Any]]:
+    hashes: dict[str, str] = {}
+    for result in results:
+        hashes.update(result.input_hashes)
+    return [{"path": f.path, "kind": f.kind, "bytes": f.size, "sha1": hashes.get(f.path)} for f in files]
+
+
+def _summarize(run_id: str, output_dir: Path, files: list[Any], results: list[TaskResult],
+               assignments: dict[str, Any]) -> RunSummary:
+    summary = RunSummary(run_id=run_id, output_dir=output_dir, input_files=len(files))
+    reasons: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
+    stages: Counter[str] = Counter()
+    for result in results:
+        summary.documents += result.documents
+        summary.rows += result.rows
+        summary.rejects += result.rejects
+        reasons.update(result.reject_reasons)
+        topics.update(result.topics)
+        stages.update(result.timings)
+        if result.skipped:
+            summary.tasks_resumed += 1
+        else:
+            summary.tasks_run += 1
+    summary.reject_reasons = dict(reasons.most_common())
+    summary.topics = dict(topics.most_common())
+    summary.stage_seconds = dict(stages)
+    summary.duplicates = sum(1 for value in assignments.values() if not value[2])
+    return summary

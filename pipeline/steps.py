@@ -1,0 +1,118 @@
+"""The step protocol: configuration in the constructor, heavy state built once per process.
+
+Every stage of the per-document pass is a :class:`Step`.  A step
+
+* keeps its configuration as constructor keyword arguments (plain data, recorded in the run
+  manifest through :meth:`Step.get_params`);
+* builds its heavy state (jieba dictionary, OpenCC converter, model) lazily in
+  :meth:`Step.setup`, at most once per process; that state is never pickled, so a step can be
+  shipped to a worker process or a Dask worker before or after it was used;
+* turns a :class:`~pipeline.record.Doc` into the same ``Doc`` (updated) or a
+  :class:`~pipeline.record.Reject`; an exception inside :meth:`Step.process` becomes a reject
+  with reason ``error:<ExceptionType>``, never a crash of the run.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, ClassVar
+
+from pipeline.errors import InputRejected
+from pipeline.record import Doc, Reject
+
+log = logging.getLogger(__name__)
+
+Result = Doc | Reject
+
+
+class Step:
+    """Base class of every per-document stage."""
+
+    #: Short stage name, used in rejects and timings.
+    name: ClassVar[str] = "step"
+
+    def __init__(self) -> None:
+        self._ready = False
+
+    # -- configuration -------------------------------------------------------------------
+    def get_params(self) -> dict[str, Any]:
+        """The constructor's keyword arguments, as in scikit-learn."""
+        params = {}
+        for pname in inspect.signature(type(self).__init__).parameters:
+            if pname in ("self", "args", "kwargs"):
+                continue
+            params[pname] = getattr(self, pname, None)
+        return params
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    # -- heavy state ---------------------------------------------------------------------
+    def setup(self) -> None:
+        """Build heavy state. Called once per process before the first document."""
+
+    def _ensure_ready(self) -> None:
+        if not getattr(self, "_ready", False):
+            self.setup()
+            self._ready = True
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Only configuration travels; every attribute starting with "_" is process-local state.
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._ready = False
+
+    # -- processing ----------------------------------------------------------------------
+    def process(self, doc: Doc) -> Result:
+        """Transform one document. Subclasses implement this."""
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Result:
+        self._ensure_ready()
+        try:
+            return self.process(doc)
+        except InputRejected as exc:
+            return Reject.of(doc, self.name, exc.reason, exc.detail)
+        except RecursionError:
+            return Reject.of(doc, self.name, "too_deep", "recursion limit reached while processing")
+        except MemoryError:
+            return Reject.of(doc, self.name, "out_of_memory", "document too large to process")
+        except Exception as exc:  # noqa: BLE001 - a reject instead of an exception is the contract
+            log.debug("step %s failed on %s", self.name, doc.doc_id, exc_info=True)
+            return Reject.of(doc, self.name, f"error:{type(exc).__name__}", str(exc))
+
+
+class StepPipeline:
+    """A sequence of steps applied to each document in turn; stops at the first reject."""
+
+    def __init__(self, steps: Sequence[Step]) -> None:
+        self.steps = list(steps)
+        #: Seconds spent in each step in this process (for per-stage time shares).
+        self.timings: dict[str, float] = {step.name: 0.0 for step in self.steps}
+
+    def __call__(self, doc: Doc) -> Result:
+        result: Result = doc
+        for step in self.steps:
+            started = time.perf_counter()
+            result = step(result)
+            self.timings[step.name] += time.perf_counter() - started
+            if isinstance(result, Reject):
+                return result
+        return result
+
+    def run(self, docs: Iterable[Doc | Reject]) -> Iterator[Result]:
+        """Apply the steps to a stream; rejects coming from ingest pass through untouched."""
+        for doc in docs:
+            if isinstance(doc, Reject):
+                yield doc
+            else:
+                yield self(doc)
+
+    def get_params(self) -> dict[str, dict[str, Any]]:
+        return {step.name: step.get_params() for step in self.steps}

@@ -1,0 +1,120 @@
+"""Run folders for the analyst-facing tests: a small hand-written one and a real pipeline run.
+
+``synthetic_run`` writes rows through the project's own schema and atomic writer (no pipeline
+stages needed); ``sample_run`` runs ``zhnews run`` once per session on ``corpus/sample``.
+Import the fixtures into a test module with ``from tests._run_fixture import sample_run, synthetic_run``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.io.atomic import write_json_atomic, write_parquet_atomic
+from pipeline.io.schema import SCHEMA_VERSION, articles_table, partition_of, published_date, rejects_table
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# (title, text tokens, topics, source) of the invented stories; tokens as jieba would give them.
+STORIES: list[tuple[str, str, list[str], str | None]] = [
+    ("多地为一线医护人员发放临时性工作补助", "多地 为 一线 医护人员 发放 临时性 工作 补助 ， 补助 标准 提高 一倍 。", ["pay"], "人民网"),
+    ("援鄂医疗队队员绩效工资单列", "医疗队 队员 绩效 工资 单列 ， 不 占 单位 绩效 总量 ， 补贴 按月 发放 。", ["pay"], "新华社"),
+    ("医院保障防护物资供应 护目镜和防护服到位", "医院 保障 防护 物资 供应 ， 护目镜 和 防护服 到位 ， 医护人员 感染 风险 降低 。", ["protection"], "健康报"),
+    ("严厉打击暴力伤医行为", "公安 部门 严厉 打击 暴力 伤医 行为 ， 维护 医护人员 人身 安全 和 执业 环境 。", ["protection"], None),
+    ("一线医护人员实行轮休制度", "一线 医护人员 实行 轮休 制度 ， 连续 工作 不 超过 两周 ， 酒店 提供 住宿 用餐 。", ["rest"], "本地日报"),
+    ("心理援助热线为医护人员纾解压力", "心理 援助 热线 为 医护人员 纾解 压力 ， 专家 开展 心理 疏导 ， 缓解 焦虑 。", ["mental", "rest"], "健康报"),
+    ("社区帮扶医护人员家属 子女入学开通绿色通道", "社区 帮扶 医护人员 家属 ， 子女 入学 开通 绿色通道 ， 老人 有人 照顾 。", ["family"], "本地日报"),
+    ("市场菜价平稳 蔬菜供应充足", "市场 菜价 平稳 ， 蔬菜 供应 充足 ， 超市 延长 营业 时间 。", [], "商报"),
+]
+MONTHS = ["2019-12", "2020-01", "2020-02", "2020-02", "2020-03", "2020-04"]
+
+
+def _row(i: int, story: tuple[str, str, list[str], str | None], published_at: str | None,
+         cluster: tuple[str, int, bool] | None) -> dict[str, Any]:
+    title, tokens_text, topics, source = story
+    tokens = tokens_text.split()
+    text = "".join(tokens)
+    scores = {k: (0.8 if k in topics else 0.1) for k in ("pay", "protection", "rest", "mental", "family")}
+    return {
+        "doc_id": f"{i:016x}", "source_id": "synthetic", "url": f"https://news.example.cn/a/{i}.html",
+        "source_path": f"html/{i}.html", "input_kind": "html", "input_sha1": f"{i:040x}",
+        "fetched_at": "2020-05-01T00:00:00+00:00", "encoding": "utf-8", "title": title,
+        "published_at": published_at, "published_date": published_date(published_at), "author": None,
+        "source": source, "paragraphs": [text], "script": "simplified" if i % 5 else "traditional",
+        "opencc_config": "t2s", "text_original": text, "text": text, "tokens": tokens,
+        "token_count": len(tokens), "char_count": len(text), "han_ratio": 0.9, "mojibake_score": 0.0,
+        "repetition_ratio": 0.0, "pinyin_annotations_removed": 3 if i % 7 == 0 else 0,
+        "quality_flags": ["pinyin_removed"] if i % 7 == 0 else [],
+        "dup_cluster_id": cluster[0] if cluster else f"c{i:04d}",
+        "dup_cluster_size": cluster[1] if cluster else 1, "is_canonical": cluster[2] if cluster else True,
+        "repeated_paragraph_ratio": 0.0, "relevant": bool(topics), "relevant_score": 0.9 if topics else 0.05,
+        "topics": topics, "topic_scores": list(scores.items()), "extractor": "zhnews",
+        "pipeline_version": "0.1.0", "run_id": "synthetic00001", "model_version": "test-model",
+    }
+
+
+def synthetic_rows() -> list[dict[str, Any]]:
+    """48 articles over Dec 2019 - Apr 2020 (more in Feb 2020), 2 undated, one 3-copy cluster."""
+    rows = []
+    for i in range(46):
+        month = MONTHS[i % len(MONTHS)]
+        day = 1 + i % 27
+        published = f"{month}-{day:02d}T08:00:00+08:00"
+        rows.append(_row(i, STORIES[i % len(STORIES)], published, None))
+    for copy in range(3):  # one story syndicated three times
+        rows[copy]["dup_cluster_id"], rows[copy]["dup_cluster_size"] = "cluster-syndicated", 3
+        rows[copy]["is_canonical"] = copy == 0
+        rows[copy]["title"], rows[copy]["tokens"] = STORIES[0][0], STORIES[0][1].split()
+    rows.append(_row(46, STORIES[1], None, None))
+    rows.append(_row(47, STORIES[7], "not a date", None))
+    return rows
+
+
+def write_run(root: Path, rows: list[dict[str, Any]]) -> Path:
+    """Write ``rows`` as a run folder (hive partitions, rejects, manifest) the way publish does."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(partition_of(row["published_at"]), []).append(row)
+    for (year, month), part in groups.items():
+        write_parquet_atomic(articles_table(part), root / "articles" / f"year={year}" / f"month={month}" / "part-t0-00000.parquet")
+    rejects = [
+        {"doc_id": "r1", "source_id": None, "url": None, "source_path": "html/empty.html", "input_sha1": None,
+         "stage": "extract", "reason": "empty_input", "detail": "0 bytes", "pipeline_version": "0.1.0", "run_id": "synthetic00001"},
+        {"doc_id": "r2", "source_id": None, "url": None, "source_path": "text/short.txt", "input_sha1": None,
+         "stage": "normalize", "reason": "too_short", "detail": "12 chars", "pipeline_version": "0.1.0", "run_id": "synthetic00001"},
+    ]
+    write_parquet_atomic(rejects_table(rejects), root / "rejects" / "part-00000.parquet")
+    manifest = {
+        "run_id": "synthetic00001", "schema_version": SCHEMA_VERSION, "pipeline_version": "0.1.0",
+        "model_version": "test-model", "opencc_config": "t2s",
+        "finished_at": dt.datetime(2020, 5, 1, tzinfo=dt.timezone.utc).isoformat(),
+        "counts": {"input_files": len(rows) + 2, "documents": len(rows) + 2, "rows": len(rows), "rejects": 2,
+                   "reject_reasons": {"empty_input": 1, "too_short": 1}},
+    }
+    write_json_atomic(root / "manifest.json", manifest)
+    return root
+
+
+@pytest.fixture(scope="session")
+def synthetic_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A run folder of 48 hand-written articles and 2 rejects."""
+    return write_run(tmp_path_factory.mktemp("synthetic_run"), synthetic_rows())
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``zhnews run corpus/sample`` once per session (one worker), its output folder."""
+    from pipeline.config import make_config
+    from pipeline.runner import run_pipeline
+
+    sample = REPO_ROOT / "corpus" / "sample"
+    if not any(sample.rglob("*.*")):
+        pytest.fail(f"sample corpus is empty: {sample}")
+    out = tmp_path_factory.mktemp("sample_run")
+    run_pipeline(make_config(inputs=[str(sample)], output=str(out), workers=1))
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["rows"] > 0
+    return out

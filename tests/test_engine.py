@@ -1,0 +1,200 @@
+"""Executors (local process pool, Dask LocalCluster) on a small real-file corpus with tiny steps.
+
+The steps here are deliberately trivial so these tests exercise the engines only: task
+planning, per-process set-up, staging output, bounded submission and equal results whatever
+the executor.  The full pipeline on the sample corpus is in ``test_engine_e2e.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.engine.dask_executor import DaskExecutor
+from pipeline.engine.local import LocalExecutor
+from pipeline.engine.task import TaskSpec, load_marker, run_task
+from pipeline.errors import InputRejected
+from pipeline.ingest import discover_inputs, plan_tasks
+from pipeline.record import Doc
+from pipeline.steps import Result, Step
+
+
+class StripStep(Step):
+    """Text from the raw payload; rejects very short items.  Logs its set-ups by process."""
+
+    name = "strip"
+
+    def __init__(self, setup_log: str = "", min_chars: int = 4) -> None:
+        super().__init__()
+        self.setup_log = setup_log
+        self.min_chars = min_chars
+
+    def setup(self) -> None:
+        if self.setup_log:
+            with open(self.setup_log, "a", encoding="utf-8") as handle:
+                handle.write(f"{self.name} {os.getpid()}\n")
+
+    def process(self, doc: Doc) -> Result:
+        text = doc.raw.decode("utf-8") if isinstance(doc.raw, bytes) else (doc.raw or "")
+        text = text.strip()
+        if len(text) < self.min_chars:
+            raise InputRejected("too_short", f"{len(text)} characters")
+        doc.paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+        doc.text = "\n".join(doc.paragraphs)
+        return doc
+
+
+class CharTokensStep(Step):
+    """Every non-space character is a token (a stand-in for segmentation)."""
+
+    name = "chars"
+
+    def __init__(self, setup_log: str = "") -> None:
+        super().__init__()
+        self.setup_log = setup_log
+
+    def setup(self) -> None:
+        if self.setup_log:
+            with open(self.setup_log, "a", encoding="utf-8") as handle:
+                handle.write(f"{self.name} {os.getpid()}\n")
+
+    def process(self, doc: Doc) -> Result:
+        doc.tokens = [ch for ch in doc.text or "" if not ch.isspace()]
+        return doc
+
+
+STORIES = [
+    "市卫生健康委员会近日印发通知，要求各级医疗机构落实医务人员带薪休假制度。",
+    "某县人民医院为夜班护士增设值班补贴，每班次补助标准提高到一百二十元。",
+    "乡村医生养老保障问题受到关注，多地出台补助办法。",
+    "急诊科医生连续工作超过二十四小时的情况仍然存在，院方表示将调整排班。",
+    "区政府今天召开会议，部署今冬明春道路维修工作。",
+    "本市首届龙舟邀请赛在滨江公园开幕，二十支队伍参赛。",
+]
+
+
+def _write_corpus(root: Path, jsonl_files: int = 5, lines: int = 40, texts: int = 6) -> Path:
+    """Small JSONL files (one malformed line, one empty text each) and plain-text dumps."""
+    corpus = root / "corpus"
+    (corpus / "feeds").mkdir(parents=True)
+    (corpus / "dumps").mkdir()
+    for f in range(jsonl_files):
+        with open(corpus / "feeds" / f"feed-{f:02d}.jsonl", "w", encoding="utf-8") as handle:
+            for i in range(lines):
+                story = STORIES[(f + i) % len(STORIES)]
+                record = {"id": f"f{f}-{i}", "title": story[:10], "date": f"2021-0{1 + i % 9}-1{i % 10}",
+                          "text": f"{story}\n（第{f}批第{i}条）"}
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write('{"id": "broken", "text": "未闭合的记录\n')
+            handle.write(json.dumps({"id": f"f{f}-empty", "text": "  "}) + "\n")
+            handle.write(json.dumps({"id": f"f{f}-short", "text": "短"}, ensure_ascii=False) + "\n")
+    for t in range(texts):
+        body = "\n\n".join(STORIES[t % len(STORIES):] + STORIES[: t % len(STORIES)])
+        (corpus / "dumps" / f"story-{t:02d}.txt").write_text(body + "\n", encoding="utf-8")
+    return corpus
+
+
+def _spec(out: Path, setup_log: str = "") -> TaskSpec:
+    steps = [StripStep(setup_log=setup_log), CharTokensStep(setup_log=setup_log)]
+    provenance = {"pipeline_version": "test", "run_id": "r1", "model_version": None, "opencc_config": None}
+    return TaskSpec(steps=steps, output_dir=str(out), provenance=provenance, max_input_bytes=1 << 20,
+                    batch_docs=25)
+
+
+def _staged(out: Path, kind: str) -> pa.Table:
+    tables = [pq.read_table(p) for p in sorted((out / "_staging").glob(f"*/{kind}-*.parquet"))]
+    table = pa.concat_tables(tables)
+    return table.sort_by("doc_id")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _write_corpus(tmp_path_factory.mktemp("engine"))
+
+
+@pytest.fixture(scope="module")
+def tasks(corpus: Path):
+    files = discover_inputs([str(corpus)])
+    planned = plan_tasks(files, max_files=2, max_bytes=1 << 20)
+    assert len(planned) == 5 + 3  # five JSONL files, six dumps in groups of two
+    return planned
+
+
+@pytest.fixture(scope="module")
+def serial_output(tmp_path_factory: pytest.TempPathFactory, tasks) -> Path:
+    """Every task run in this process: the reference the executors must reproduce."""
+    out = tmp_path_factory.mktemp("serial")
+    spec = _spec(out)
+    for task in tasks:
+        run_task(spec, task)
+    return out
+
+
+def test_serial_output_is_what_the_inputs_hold(serial_output: Path) -> None:
+    articles = _staged(serial_output, "articles")
+    rejects = _staged(serial_output, "rejects")
+    # 5 files x 40 good lines + 6 dumps; per file one bad JSON line, one empty, one too short
+    assert articles.num_rows == 5 * 40 + 6
+    assert Counter(rejects.column("reason").to_pylist()) == {"bad_json": 5, "missing_text": 5, "too_short": 5}
+    first = articles.filter(pa.compute.equal(articles.column("source_id"), "f0-0")).to_pylist()[0]
+    assert first["tokens"] == [ch for ch in first["text"] if not ch.isspace()]
+    assert first["published_at"].startswith("2021-01-10")
+    # batch_docs=25 splits every 43-line feed into several parts
+    assert len(list((serial_output / "_staging").glob("*/articles-00001.parquet"))) == 5
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_local_executor_matches_serial(tmp_path: Path, tasks, serial_output: Path, workers: int) -> None:
+    log = tmp_path / "setups.log"
+    executor = LocalExecutor(workers)
+    try:
+        results = list(executor.map_tasks(_spec(tmp_path / "out", str(log)), tasks))
+    finally:
+        executor.close()
+    assert sorted(r.task_id for r in results) == sorted(t.task_id for t in tasks)
+    assert _staged(tmp_path / "out", "articles").equals(_staged(serial_output, "articles"))
+    assert _staged(tmp_path / "out", "rejects").equals(_staged(serial_output, "rejects"))
+    setups = Counter(log.read_text().split("\n")[:-1])
+    assert all(count == 1 for count in setups.values()), setups  # once per step per process
+    assert len({line.split()[1] for line in setups}) == workers
+
+
+def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path, tasks, serial_output: Path) -> None:
+    log = tmp_path / "setups.log"
+    executor = DaskExecutor(workers=2)
+    try:
+        results = list(executor.map_tasks(_spec(tmp_path / "out", str(log)), tasks))
+        worker_pids = set(executor._client.run(os.getpid).values())
+    finally:
+        executor.close()
+    assert executor._client is None and executor._cluster is None
+    assert sorted(r.task_id for r in results) == sorted(t.task_id for t in tasks)
+    assert sum(r.rows for r in results) == 5 * 40 + 6
+    assert _staged(tmp_path / "out", "articles").equals(_staged(serial_output, "articles"))
+    assert _staged(tmp_path / "out", "rejects").equals(_staged(serial_output, "rejects"))
+    setups = Counter(log.read_text().split("\n")[:-1])
+    assert all(count == 1 for count in setups.values()), setups
+    setup_pids = {int(line.split()[1]) for line in setups}
+    assert setup_pids <= worker_pids and os.getpid() not in setup_pids
+    for task in tasks:
+        assert load_marker(tmp_path / "out", task.task_id) is not None
+
+
+def test_dask_executor_keeps_few_tasks_in_flight(tmp_path: Path, tasks) -> None:
+    """While the driver consumes results, the scheduler knows only a bounded number of tasks."""
+    executor = DaskExecutor(workers=1)
+    seen: list[int] = []
+    try:
+        for _ in executor.map_tasks(_spec(tmp_path / "out"), tasks):
+            seen.append(executor._client.run_on_scheduler(
+                lambda dask_scheduler: sum(str(k).startswith("zhnews-task") for k in dask_scheduler.tasks)))
+    finally:
+        executor.close()
+    assert len(seen) == len(tasks)
+    assert max(seen) <= 2  # IN_FLIGHT_PER_THREAD x one worker thread
