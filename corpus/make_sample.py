@@ -5,7 +5,7 @@ stories into HTML pages in the styles of several site families (national portals
 commercial portals, a government and a hospital site, Hong Kong / Taiwan papers, a WeChat
 article), encodes them as UTF-8, GBK or Big5, and writes plain-text dumps and JSONL files in the
 shapes scrapers leave behind.  Traditional versions are made with OpenCC; pinyin annotations
-(``醫(yī)``) are added the way conversion sites add them.  ``EXPECTED.json`` is NOT generated:
+(``醫(yī)``) are added the way conversion sites add them.  ``sample_expected.json`` is NOT generated:
 it is written by hand from the pages.
 
 Run: ``python corpus/make_sample.py`` (rewrites ``corpus/sample/{html,text,jsonl}``).
@@ -29,6 +29,9 @@ PINYIN = {
     "擔": "dān", "貼": "tiē", "療": "liáo", "產": "chǎn", "設": "shè", "衛": "wèi",
     "濟": "jì", "歷": "lì", "質": "zhì", "總": "zǒng", "勞": "láo", "職": "zhí",
 }
+
+#: Hong Kong variant glyphs OpenCC emits that plain Big5 lacks, mapped to their Big5 forms.
+BIG5_VARIANTS = str.maketrans({"着": "著", "衞": "衛", "綫": "線", "裏": "裡", "啓": "啟", "爲": "為", "牀": "床", "説": "說"})
 
 _CONVERTERS: dict[str, opencc.OpenCC] = {}
 
@@ -54,6 +57,8 @@ def write(rel: str, text: str, encoding: str = "utf-8") -> None:
     """Write ``text`` under ``corpus/sample/`` in ``encoding`` (fails on unencodable chars)."""
     path = OUT / rel
     path.parent.mkdir(parents=True, exist_ok=True)
+    if encoding == "big5":
+        text = text.translate(BIG5_VARIANTS)
     path.write_bytes(text.encode(encoding))
 
 
@@ -217,7 +222,7 @@ HK_HOTLINE: Story = dict(
     paras=paras("""
 【本报讯】新冠肺炎疫情持续，前线医护人员长时间穿着保护衣工作，身心压力日增。医院管理局昨日宣布，即日起为全港公立医院员工增设24小时心理支援热线，由临床心理学家及受过训练的辅导员接听，员工可以匿名求助。
 在一间急症医院隔离病房工作的护士陈姑娘表示，过去一个多月几乎每天都加班，放工后也不敢回家，怕把病毒带给年迈的父母，“有时候在更衣室会突然很想哭”。她说，同事之间互相打气，但始终需要向专业人士倾诉。
-医管局发言人表示，除热线外，各联网亦会安排心理学家到病房进行小组减压活动，并为有需要的员工提供个别辅导。局方亦会为选择暂住酒店的前线员工提供住宿安排，让他们下班后有地方好好休息。
+医管局发言人表示，除热线外，各联网亦会安排心理学家到病房进行小组减压活动，同时为有需要的员工提供个别辅导。局方亦会为选择暂住酒店的前线员工提供住宿安排，让他们下班后有地方好好休息。
 有医护工会代表认为，局方的安排值得肯定，但更重要的是确保人手充足，让同事有足够休息时间，“压力的根源是人手不足，单靠热线解决不了”。
 """),
 )
@@ -316,7 +321,7 @@ SUBSIDY_A2: Story = dict(
 )
 
 SUBSIDY_A3: Story = dict(
-    title="临川省向抗疫前线医护发放每日补助 感染者可认定工伤",
+    title="临川省向抗疫前线医护人员发放每日补助 感染者可认定工伤",
     date="2020年2月11日",
     iso="2020-02-11",
     source="港闻日报",
@@ -416,7 +421,7 @@ ROBOT_SURGERY: Story = dict(
 )
 
 TYPHOON: Story = dict(
-    title="轻台白鹭明晨最接近 北部东部防豪雨",
+    title="台风白鹭明晨最接近 北部东部防豪雨",
     date="2023/07/27 05:30",
     iso="2023-07-27T05:30:00+08:00",
     source="民声新闻网",
@@ -516,7 +521,7 @@ DUMP_CHARITY_TRAD = """暖心基金会护士节送关爱 千份“护心礼包�
 
   护士是医疗卫生队伍中人数最多的群体。长期以来,她们承担着繁重的护理任务,三班倒、加班加点是家常便饭,许多人落下了颈椎病、腰肌劳损等职业病。
 
-  今年护士节,暖心基金会向30家县级医院和乡镇卫生院的一线护士送出1000份“护心礼包”,礼包内有护腰、护手霜和保温杯,并为工作满二十年的护士提供免费的专项体检。
+  今年护士节,暖心基金会向30家县级医院和乡镇卫生院的一线护士送出1000份“护心礼包”,礼包内有护腰、护手霜和保温杯,还为工作满二十年的护士提供免费的专项体检。
 
   基金会负责人表示,希望通过这份小小的礼物,传递社会对护理工作者的敬意,也呼吁更多爱心企业关注护士的身心健康,让她们在照护别人的同时,也被温柔以待。
 
@@ -582,7 +587,7 @@ DUMP_TELEMEDICINE_HEAD = """职工之家网>>职工服务
 
 “以前请假去城里看病要一整天,现在手机上就能问医生。”近日,在青禾县工业园区一家纺织厂上班的职工李桂芳,通过市总工会开通的“职工云诊室”,给正在发烧的孩子咨询了儿科医生。
 
-据介绍,今年8月以来,江洲市总工会联合一家具有互联网医院资质的专业机构,为全市产业工人、环卫工人、快递员和基层医务职工提供远程视频问诊服务,覆盖职工及家属超过8万人。
+据介绍,今年8月以来,江洲市总工会联合一家拥有互联网医院资质的专业机构,为全市产业工人、环卫工人、快递员和基层医务职工提供远程视频问诊服务,覆盖职工及家属超过8万人。
 
 职工通过手机扫码登录后,可以随时呼叫全科医生视频问诊,还能预约三甲医院专家会诊、获取用药指导。对需要线下就医的职工,平台提供就近医院的预约挂号和检查绿色通道。
 
@@ -1343,7 +1348,7 @@ def hkdaily(story: Story, charset: str | None = "big5") -> str:
   </ul></div>
   <div class="hotNews"><h3>熱門文章</h3><ol>
 <li><a href="/ent/1">天后演唱會加開兩場</a></li>
-<li><a href="/finance/2">恒指半日跌三百點</a></li>
+<li><a href="/finance/2">恆指半日跌三百點</a></li>
 <li><a href="/sports/3">港足主場逼和對手</a></li>
   </ol></div>
 </div>
@@ -1370,7 +1375,7 @@ def minsheng(story: Story, charset: str | None = None) -> str:
 </head>
 <body>
 <header><a href="/">民聲新聞網</a> <nav><a href="/news/politics">政治</a> <a href="/news/society">社會</a> <a href="/news/life">生活</a> <a href="/news/world">國際</a> <a href="/news/local">地方</a> <a href="/sports">體育</a></nav></header>
-<div class="breadcrumbs"><a href="/">首頁</a> › <a href="/news/{story["channel"]}">{esc(story["channel"])}</a></div>
+<div class="breadcrumbs"><a href="/">首頁</a> &rsaquo; <a href="/news/{story["channel"]}">{esc(story["channel"])}</a></div>
 <div class="whitecon article">
   <h1>{esc(story["title"])}</h1>
   <div class="text boxTitle boxText">

@@ -65,6 +65,7 @@ class Doc:
     dup_cluster_id: str | None = None
     dup_cluster_size: int | None = None
     is_canonical: bool | None = None
+    repeated_paragraph_ratio: float | None = None
     # classification
     relevant: bool | None = None
     relevant_score: float | None = None

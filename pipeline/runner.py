@@ -127,7 +127,7 @@ def _dedup(output_dir: Path, task_ids: list[str], config: RunConfig) -> tuple[di
 
     result = dedup.run(records())
     assignments = {doc_id: tuple(value) for doc_id, value in result.items()}
-    return assignments, dedup.get_params()
+    return assignments, dedup.get_params() | {"stats": dict(result.stats)}
 
 
 def run_pipeline(
@@ -153,7 +153,8 @@ def run_pipeline(
         "opencc_config": opencc_config,
     }
     spec = TaskSpec(steps=steps, output_dir=str(output_dir), provenance=provenance,
-                    max_input_bytes=config.max_input_bytes, batch_docs=config.batch_docs)
+                    max_input_bytes=config.max_input_bytes, batch_docs=config.batch_docs,
+                    doc_time_limit=config.doc_time_limit)
 
     results: list[TaskResult] = []
     pending: list[Task] = []

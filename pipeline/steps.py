@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
 from pipeline.errors import InputRejected
+from pipeline.limits import DocumentTimeout, time_limit
 from pipeline.record import Doc, Reject
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ class Step:
             return self.process(doc)
         except InputRejected as exc:
             return Reject.of(doc, self.name, exc.reason, exc.detail)
+        except DocumentTimeout:
+            return Reject.of(doc, self.name, "timeout", "the document exceeded its time limit")
         except RecursionError:
             return Reject.of(doc, self.name, "too_deep", "recursion limit reached while processing")
         except MemoryError:
@@ -91,19 +94,29 @@ class Step:
 class StepPipeline:
     """A sequence of steps applied to each document in turn; stops at the first reject."""
 
-    def __init__(self, steps: Sequence[Step]) -> None:
+    def __init__(self, steps: Sequence[Step], time_limit: float | None = None) -> None:
         self.steps = list(steps)
+        #: Seconds one document may spend in all steps together (None: no limit).
+        self.time_limit = time_limit
         #: Seconds spent in each step in this process (for per-stage time shares).
         self.timings: dict[str, float] = {step.name: 0.0 for step in self.steps}
 
     def __call__(self, doc: Doc) -> Result:
+        for step in self.steps:  # set-up time does not count against a document
+            step._ensure_ready()
+        current = self.steps[0].name if self.steps else "pipeline"
         result: Result = doc
-        for step in self.steps:
-            started = time.perf_counter()
-            result = step(result)
-            self.timings[step.name] += time.perf_counter() - started
-            if isinstance(result, Reject):
-                return result
+        try:
+            with time_limit(self.time_limit):
+                for step in self.steps:
+                    current = step.name
+                    started = time.perf_counter()
+                    result = step(result)  # type: ignore[arg-type]
+                    self.timings[step.name] += time.perf_counter() - started
+                    if isinstance(result, Reject):
+                        return result
+        except DocumentTimeout:
+            return Reject.of(doc, current, "timeout", f"over the limit of {self.time_limit} s per document")
         return result
 
     def run(self, docs: Iterable[Doc | Reject]) -> Iterator[Result]:

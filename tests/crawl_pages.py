@@ -20,9 +20,15 @@ _TRADITIONAL = [
     "醫院管理局今日公布，前線醫護人員的超時工作津貼將由下月起調高百分之十。",
     "公立醫院護士人手長期短缺，部分病房的護士與病人比例高達一比十二。",
     "工會代表表示，希望當局檢討晉升制度，讓資深護士留在前線。",
-    "衞生署發言人稱，新措施涵蓋約三萬名醫生、護士及專職醫療人員。",
+    "衛生署發言人稱，新措施涵蓋約三萬名醫生、護士及專職醫療人員。",
     "有醫生指出，連續當值三十小時的情況仍然普遍，容易影響病人安全。",
 ]
+
+
+_SIMP_WORDS = ["相关新闻", "新闻中心", "首页", "新闻", "健康", "正文开始", "来源：本网记者", "编辑：张三",
+               "分享到：微信 微博 QQ空间", "相关阅读", "版权所有 未经授权禁止转载 ICP备12345678号"]
+_TRAD_WORDS = ["相關新聞", "新聞中心", "首頁", "新聞", "健康", "正文開始", "來源：本網記者", "編輯：張三",
+               "分享到：微信 微博", "相關閱讀", "版權所有 未經授權禁止轉載"]
 
 
 def article_text(n: int, traditional: bool = False, paragraphs: int = 4) -> list[str]:
@@ -36,8 +42,9 @@ def news_page(n: int, links: list[str] = (), traditional: bool = False, charset:
     title = ("醫護人員待遇新措施" if traditional else "医务人员待遇新政策") + f" 之{n}"
     meta = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if charset else ""
     paras = "".join(f"<p>{p}" + ("</p>" if i % 2 == 0 else "") for i, p in enumerate(article_text(n, traditional)))
-    related = "".join(f'<li><a href="{u}">相关新闻 {i}</a>' for i, u in enumerate(links))
-    return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
+    words = _TRAD_WORDS if traditional else _SIMP_WORDS
+    related = "".join(f'<li><a href="{u}">{words[0]} {i}</a>' for i, u in enumerate(links))
+    page = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
 <html><head>{meta}<title>{title}_新闻中心</title>
 <script>var _hmt = _hmt || []; document.write('<div class="ad">');</script>
 </head><body>
@@ -49,8 +56,12 @@ def news_page(n: int, links: list[str] = (), traditional: bool = False, charset:
 <div class="share">分享到：微信 微博 QQ空间</div>
 </div>
 <div class="related"><h3>相关阅读</h3><ul>{related}</ul></div>
-<div id="footer">Copyright © 2023 版权所有 未经授权禁止转载 ICP备12345678号</div>
+<div id="footer">Copyright &copy; 2023 版权所有 未经授权禁止转载 ICP备12345678号</div>
 </body></html>"""
+    if traditional:
+        for simp, trad in zip(_SIMP_WORDS, _TRAD_WORDS):
+            page = page.replace(simp, trad)
+    return page
 
 
 def section_page(title: str, links: list[str]) -> str:

@@ -9,6 +9,8 @@ requests it had in flight at once per host.
 
 from __future__ import annotations
 
+import select
+import socket
 import threading
 import time
 from collections import Counter, defaultdict
@@ -51,10 +53,24 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.server.site
         host = self.headers.get("Host", "")
         site.record(Hit(time.monotonic(), self.path, host, self.headers.get("User-Agent", "")))
+        self._left = False
         try:
             self._answer(site)
         finally:
-            site.leave(host)
+            if not self._left:
+                site.leave(host)
+
+    def _stall(self, seconds: float) -> bool:
+        """Wait without answering; True if the client hung up meanwhile (it stops counting as active)."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            readable, _, _ = select.select([self.connection], [], [], min(left, 0.01))
+            if readable and self.connection.recv(1, socket.MSG_PEEK) == b"":
+                self.server.site.leave(self.headers.get("Host", ""))
+                self._left = True
+                self.close_connection = True
+                return True
+        return False
 
     def _send(self, status: int, body: bytes, content_type: str | None, headers: dict[str, str]) -> None:
         self.send_response(status)
@@ -72,13 +88,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"<html><body>not found</body></html>", "text/html", {})
             return
         faulty = route.fault is not None and site.take_fault(self.path, route)
-        if route.delay and (faulty or route.fault != "slow"):
+        if route.delay and route.fault != "slow":
             time.sleep(route.delay)
         if not faulty:
             self._send(route.status, route.body, route.content_type, route.headers)
             return
         if route.fault == "slow":
-            time.sleep(route.delay or 2.0)
+            if self._stall(route.delay or 2.0):
+                return
             self._send(route.status, route.body, route.content_type, route.headers)
         elif route.fault == "error":
             self._send(500, b"<html><body>internal error</body></html>", "text/html", {})

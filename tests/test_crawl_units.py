@@ -348,3 +348,24 @@ def test_warc_rotation_and_torn_tail_recovery(tmp_path: Path) -> None:
         size = last.stat().st_size
         assert [r.rec_type for r in ArchiveIterator(io.BytesIO(last.read_bytes()))][-1:] in (
             [], ["warcinfo"], ["response"]) and size <= cut
+
+
+def test_scheduler_close_wakes_waiters() -> None:
+    from pipeline.crawl.politeness import SchedulerClosed
+
+    sched = HostScheduler(delay=0.0)
+    sched.pause("h", 60)
+    errors: list[Exception] = []
+
+    def waiter() -> None:
+        try:
+            sched.acquire("h")
+        except SchedulerClosed as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=waiter)
+    thread.start()
+    time.sleep(0.05)
+    sched.close()
+    thread.join(timeout=1)
+    assert not thread.is_alive() and len(errors) == 1

@@ -10,7 +10,7 @@ from pipeline.dedup import DedupInput, Deduplicator, dedup_key, find_duplicates
 from pipeline.normalize.opencc_convert import convert
 from pipeline.record import Doc
 
-from dedup_stories import FLOOD_RELIEF, FOOTERS, NURSE_PAY, RURAL_DOCTORS, article
+from test_dedup_stories import FLOOD_RELIEF, FOOTERS, NURSE_PAY, RURAL_DOCTORS, article
 
 
 def rec(doc_id: str, text: str, published_at: str | None = "2023-07-02") -> DedupInput:

@@ -10,7 +10,7 @@ from pipeline.dedup.clusters import bucket_pairs, lsh_params
 from pipeline.dedup.minhash import estimate_jaccard, shingle_hashes, signatures
 from pipeline.dedup.textkey import dedup_key
 
-from dedup_stories import FLOOD_RELIEF, NURSE_PAY, RURAL_DOCTORS
+from test_dedup_stories import FLOOD_RELIEF, NURSE_PAY, RURAL_DOCTORS
 
 
 @pytest.mark.parametrize("num_perm,seed", [(128, 1), (64, 7)])

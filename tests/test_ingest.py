@@ -134,3 +134,33 @@ def test_truncated_warc_keeps_what_was_read_and_says_where_it_stopped(tmp_path: 
     out = _docs(cut)
     assert isinstance(out[-1], Reject) and out[-1].reason == "truncated_warc"
     assert 1 <= sum(isinstance(o, Doc) for o in out) < 4
+
+
+def test_gzipped_page_with_html_name_is_read_and_a_gzip_bomb_is_refused(tmp_path: Path) -> None:
+    import gzip
+
+    (doc,) = _docs(_write(tmp_path / "page.html", gzip.compress(ARTICLE.encode("utf-8"))))
+    assert isinstance(doc, Doc) and doc.raw == ARTICLE.encode("utf-8")
+    bomb = gzip.compress(b"<p>" + b"\x20" * (50 << 20) + b"</p>", compresslevel=9)
+    (reject,) = _docs(_write(tmp_path / "bomb.html", bomb), max_bytes=64 << 20)
+    assert isinstance(reject, Reject) and reject.reason == "decompression_bomb"
+    (cut,) = _docs(_write(tmp_path / "cut.html", gzip.compress(ARTICLE.encode() * 50)[:-30]))
+    assert isinstance(cut, Reject) and cut.reason == "truncated_input"
+    (zipped,) = _docs(_write(tmp_path / "z.html", b"PK\x03\x04" + b"\x00" * 40))
+    assert isinstance(zipped, Reject) and zipped.reason == "unsupported_archive"
+
+
+def test_jsonl_gz_streams_bounds_lines_and_reports_truncation(tmp_path: Path) -> None:
+    import gzip
+
+    good = json.dumps({"id": "1", "text": "正文"}, ensure_ascii=False).encode()
+    huge = json.dumps({"id": "2", "text": "长" * 5000}, ensure_ascii=False).encode()
+    payload = b"\n".join([good, huge, good.replace(b'"1"', b'"3"')] * 20) + b"\n"
+    path = _write(tmp_path / "posts.jsonl.gz", gzip.compress(payload))
+    out = _docs(path, max_bytes=2000)
+    assert len(out) == 60
+    assert [type(o).__name__ for o in out[:3]] == ["Doc", "Reject", "Doc"]
+    assert out[1].reason == "too_large"  # type: ignore[union-attr]
+    cut = _docs(_write(tmp_path / "cut.jsonl.gz", gzip.compress(payload)[: len(gzip.compress(payload)) // 2]), max_bytes=2000)
+    assert isinstance(cut[-1], Reject) and cut[-1].reason == "truncated_input"
+    assert 1 <= sum(isinstance(o, Doc) for o in cut) < 40

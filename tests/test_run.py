@@ -23,7 +23,7 @@ PAGE_GBK = """<html><head><meta http-equiv="Content-Type" content="text/html; ch
 <p>业内人士表示，夜班补贴长期偏低，是护士流失的重要原因之一。提高补贴有助于稳定护理队伍，保障护士合理收入。</p>
 <p>此外，一些医院还为夜班护士提供免费夜宵和值班休息室，并规定连续夜班后须安排补休。</p></div>
 <div class="hot"><h3>48小时点击排行</h3><ol><li><a href="/1">足球联赛今晚开幕</a></li><li><a href="/2">油价下周调整</a></li></ol></div>
-<div id="footer">关于我们 | 联系我们 | 广告服务<br>Copyright © 2022 新闻网 版权所有 京ICP备00000001号</div>
+<div id="footer">关于我们 | 联系我们 | 广告服务<br>Copyright &copy; 2022 新闻网 版权所有 京ICP备00000001号</div>
 </body></html>"""
 
 DUMP_TRAD = """醫(yī)護人員心理疏導熱線正式開通

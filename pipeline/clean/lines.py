@@ -29,6 +29,11 @@ _STRIP = " \t\u3000\u00a0\u200b\ufeff"
 _DATE_ONLY = re.compile(r"^[\[【(（]?\s*(?:\d{2,4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.月]\d{1,2}日?)(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*[\]】)）]?$")
 _DATE_IN = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}月\d{1,2}日\s*\d{1,2}[:：]\d{2}")
 _TEASER_END = re.compile(r"(?:更多|详细|詳細|全文|阅读全文|閱讀全文|\.\.\.|…+|>>)\s*$")
+# list items ending in a time stamp (and counters): "某帖标题【作者】08-11 16:06 298字 [4321/87]"
+_STAMP_END = re.compile(
+    r"(?:\d{2,4}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:[^\u4e00-\u9fff]|[字条篇次人评回复阅读浏览]){0,24}$"
+    r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s*[)）\]]?\s*$"
+)
 _NAME_LINE = re.compile(f"^[{cues.HAN}]{{2,4}}$")
 _TOKENS = re.compile(r"[\s|｜/]+")
 
@@ -79,6 +84,9 @@ def _features(number: int, raw: str, seen: dict[str, int], short_seen: list[str]
     if 6 <= len(key) <= 80:
         short_seen.append(key)
     line.teaser = len(plain) <= 80 and bool(_TEASER_END.search(plain)) and not plain.endswith(("。", "！", "？"))
+    stamp = _STAMP_END.search(plain)
+    if stamp and 4 <= stamp.start() and len(plain) <= 100 and not _DATE_ONLY.match(plain):
+        line.teaser = True
     line.fieldish = _is_fieldish(plain, han, punct)
     line.boundary = bool(cues.RELATED_HEADER.match(plain) or cues.FOOTER.search(plain) or _download_prompt(plain))
     line.hard_bp = line.boundary or _is_furniture(plain, han, punct)
@@ -133,17 +141,81 @@ def featurize(text: str) -> list[Line]:
     return out
 
 
-def _best_segment(lines: list[Line]) -> tuple[int, int]:
-    """[lo, hi) indices of the boundary-free segment with the most running text."""
-    best = (0, 0, -1)
-    lo = 0
-    for i in range(len(lines) + 1):
-        if i == len(lines) or lines[i].boundary:
-            score = sum(ln.han for ln in lines[lo:i] if ln.sentence_like and not ln.repeat)
-            if score > best[2]:
-                best = (lo, i, score)
-            lo = i + 1
-    return best[0], best[1]
+def _weight(line: Line) -> float:
+    """How much a line argues for being inside the article body (negative: against)."""
+    if line.boundary:
+        return -200.0
+    if line.hard_bp:
+        return -30.0
+    if line.sentence_like:
+        if line.repeat:
+            return line.han / 2 if line.han >= 40 else -5.0
+        return float(line.han)
+    if line.fieldish:
+        return -10.0
+    if line.teaser or line.bullet:
+        return -5.0 - line.han
+    return -3.0 - line.han / 2
+
+
+#: Extra weight for the first running text under a headline followed by a dated meta line.
+ANCHOR_BONUS = 120.0
+#: ... when that headline also repeats the page's first line (its <title> in a flattened page).
+TITLE_MATCH_BONUS = 400.0
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s_|｜\-—–]+", "", text)
+
+
+def _anchor_bonus(lines: list[Line]) -> dict[int, float]:
+    """Bonus weights for the first body line after a headline + dated meta pair.
+
+    The first line of a dump is the page's own headline (the ``<title>`` of a flattened page).  If
+    it is directly followed by its meta block, that is the anchor; otherwise the first later
+    headline contained in it (the on-page ``<h1>``) gets the large bonus, other headlines with a
+    dated meta line a small one.  Repeats of the headline further down (related lists) get none.
+    """
+    first = _key(lines[0].text) if lines else ""
+    matched: int | None = None
+    generic: int | None = None
+    for i, ln in enumerate(lines[:-1]):
+        if not (_titleish(ln) or (i == 0 and 5 <= ln.han <= 80)):
+            continue
+        metas = [j for j in range(i + 1, min(i + 4, len(lines))) if _is_meta(lines[j])]
+        if not any(_DATE_IN.search(lines[j].text) for j in metas):
+            continue
+        last_meta = metas[-1]
+        body = next(
+            (j for j in range(last_meta + 1, min(last_meta + 6, len(lines)))
+             if lines[j].sentence_like and not lines[j].fieldish),
+            None,
+        )
+        if body is None:
+            continue
+        key = _key(ln.text)
+        if i == 0 or (i > 0 and key != first and ln.first_seen == ln.number and len(key) >= 5 and key in first):
+            matched = body
+            break
+        if generic is None and ln.first_seen == ln.number:
+            generic = body
+    if matched is not None:
+        return {matched: TITLE_MATCH_BONUS}
+    return {generic: ANCHOR_BONUS} if generic is not None else {}
+
+
+def _best_span(lines: list[Line]) -> tuple[int, int]:
+    """[lo, hi) of the contiguous run of lines with the largest total weight (Kadane)."""
+    best, best_lo, best_hi = float("-inf"), 0, 0
+    total, lo = 0.0, 0
+    bonus = _anchor_bonus(lines)
+    for i, line in enumerate(lines):
+        if total <= 0:
+            total, lo = 0.0, i
+        total += _weight(line) + bonus.get(i, 0.0)
+        if total > best:
+            best, best_lo, best_hi = total, lo, i + 1
+    return best_lo, best_hi
 
 
 def _is_meta(line: Line) -> bool:
@@ -169,8 +241,11 @@ def label_lines(text: str) -> list[Line]:
         return lines
     for ln in lines:
         ln.label = "boilerplate"
-    lo, hi = _best_segment(lines)
-    body_idx = [i for i in range(lo, hi) if lines[i].sentence_like and not lines[i].fieldish]
+    span_lo, span_hi = _best_span(lines)
+    # the article segment: the span widened to the nearest boundaries (head and tail meta live there)
+    lo = max((i + 1 for i in range(span_lo) if lines[i].boundary), default=0)
+    hi = next((i for i in range(span_hi, len(lines)) if lines[i].boundary), len(lines))
+    body_idx = [i for i in range(span_lo, span_hi) if lines[i].sentence_like and not lines[i].fieldish]
     if not body_idx:
         return lines
     start, end = body_idx[0], body_idx[-1]
@@ -180,6 +255,13 @@ def label_lines(text: str) -> list[Line]:
             nxt = [i for i in body_idx if i > j]
             if nxt:
                 start = nxt[0]
+            break
+    # a second headline + dated meta pair after some body starts another article (blogs, lists)
+    for j in range(start + 2, end + 1):
+        if _is_meta(lines[j]) and _DATE_IN.search(lines[j].text) and _titleish(lines[j - 1]):
+            before = [i for i in body_idx if start <= i < j - 1]
+            if before:
+                end = before[-1]
             break
     # body: everything between start and end that is not furniture
     for i in range(start, end + 1):

@@ -73,6 +73,7 @@ def _read_seeds(items: list[str]) -> list[str]:
 def main(args: argparse.Namespace) -> int:
     import re
     import signal
+    import sys
 
     from pipeline.crawl.config import DEFAULT_USER_AGENT, CrawlConfig
     from pipeline.crawl.crawler import Crawler
@@ -106,14 +107,18 @@ def main(args: argparse.Namespace) -> int:
     for url in bad:
         print(f"zhnews crawl: ignoring invalid URL {url!r}")
 
-    def on_term(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    def on_signal(signum: int, frame: object) -> None:
+        if crawler.stop.is_set():  # a second Ctrl-C / SIGTERM: stop at once
+            raise KeyboardInterrupt
+        print("zhnews crawl: stopping after the requests in flight (again to abort)", file=sys.stderr)
+        crawler.request_stop()
 
-    previous = signal.signal(signal.SIGTERM, on_term)
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         summary = crawler.run()
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         crawler.close()
     print(f"archived {summary.archived} pages this run ({summary.total_archived} in total"
           + (f", {summary.recovered} recovered from an interrupted run" if summary.recovered else "")
@@ -123,4 +128,7 @@ def main(args: argparse.Namespace) -> int:
     if summary.skipped:
         print("skipped: " + ", ".join(f"{r} {n}" for r, n in summary.skipped.most_common()))
     print(f"WARC files ({len(summary.warc_files)}) in {args.out / 'warc'}: " + ", ".join(summary.warc_files))
+    if summary.interrupted:
+        print("zhnews crawl: interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
     return 0

@@ -8,18 +8,6 @@ from dataclasses import dataclass, field
 DEFAULT_USER_AGENT = "zhnews-crawler/0.1 (+research crawl; contact: CHANGE-ME@example.org)"
 #: Content types archived as pages; anything else is refused with ``content_type``.
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
-#: Content types accepted for sitemaps and feeds.
-DISCOVERY_TYPES = (
-    "application/xml",
-    "text/xml",
-    "application/rss+xml",
-    "application/atom+xml",
-    "application/x-gzip",
-    "application/gzip",
-    "application/octet-stream",
-    "text/plain",
-)
-
 
 @dataclass(slots=True)
 class CrawlConfig:

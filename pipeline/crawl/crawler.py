@@ -164,31 +164,39 @@ class Crawler:
         in_flight: dict[Future[tuple[Exchange, list[tuple[str, str, int]]]], Entry] = {}
         per_host: Counter[str] = Counter()
         pool = ThreadPoolExecutor(max_workers=cfg.concurrency, thread_name_prefix="crawl")
+        clean = False
         try:
             while True:
-                self._dispatch(pool, fetcher, in_flight, per_host)
+                if not self.stop.is_set():
+                    self._dispatch(pool, fetcher, in_flight, per_host)
                 if not in_flight:
                     break
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                done, _ = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
                 for future in done:
                     entry = in_flight.pop(future)
                     per_host[entry.host] -= 1
                     self._settle(entry, future, writer)
-        except KeyboardInterrupt:
-            self.summary.interrupted = True
-            self.stop.set()
-            raise
+                if self.stop.is_set():
+                    scheduler.close()  # wakes workers waiting for a host; they end as "stopped"
+            clean = True
         finally:
+            self.summary.interrupted = self.stop.is_set()
             self.stop.set()
+            scheduler.close()
             pool.shutdown(wait=True, cancel_futures=True)
             for entry in in_flight.values():
                 self.frontier.release(entry)
-            writer.close()
+            # after an exception the last file is left "open" so the next run checks its tail
+            writer.close(mark_closed=clean)
             client.close()
             self.summary.total_archived = self.frontier.archived_count()
             self.summary.pending = self.frontier.pending_count()
             self.summary.warc_files = self.frontier.warc_files()
         return self.summary
+
+    def request_stop(self) -> None:
+        """Finish the requests in flight, archive what arrived, and return (signal-safe)."""
+        self.stop.set()
 
     def close(self) -> None:
         self.frontier.close()
@@ -231,7 +239,7 @@ class Crawler:
             if exc.reason == "stopped":
                 self.frontier.release(entry)
                 return
-            status = "skipped" if exc.reason == "robots" else "failed"
+            status = "skipped" if exc.reason in ("robots", "robots_unreachable") else "failed"
             outcome = Outcome(status, exc.reason, exc.detail, exc.status)
             (self.summary.skipped if status == "skipped" else self.summary.failed)[exc.reason] += 1
             self.frontier.finish(entry, outcome)

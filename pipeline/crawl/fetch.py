@@ -22,7 +22,7 @@ import httpx
 
 from pipeline.crawl.addresses import AddressRefused
 from pipeline.crawl.config import PAGE_TYPES, CrawlConfig
-from pipeline.crawl.politeness import HostScheduler
+from pipeline.crawl.politeness import HostScheduler, SchedulerClosed
 from pipeline.crawl.robots import RobotsCache
 from pipeline.crawl.urls import host_key, normalize_url
 
@@ -149,6 +149,8 @@ class Fetcher:
         try:
             exchange = self.fetch(url, kind="robots")
         except FetchError as exc:
+            if exc.reason in ("private_address", "stopped"):
+                raise  # the host itself is refused: say so, not "robots"
             return exc.status, b""
         return exchange.status, exchange.body
 
@@ -162,8 +164,11 @@ class Fetcher:
                 raise FetchError("stopped", "crawl interrupted")
             if urlsplit(current).scheme not in ("http", "https"):
                 raise FetchError("bad_scheme", current)
-            if kind != "robots" and self.robots is not None and not self.robots.allowed(current):
-                raise FetchError("robots", current)
+            if kind != "robots" and self.robots is not None:
+                rules = self.robots.rules(current)
+                if not rules.allowed(current, self.robots.user_agent):
+                    reason = "robots" if rules.status == "parsed" else "robots_unreachable"
+                    raise FetchError(reason, current)
             outcome = self._request(current, kind)
             if isinstance(outcome, Exchange):
                 outcome.requested_url = url
@@ -192,6 +197,8 @@ class Fetcher:
                     response.close()
         except AddressRefused as exc:
             raise FetchError("private_address", str(exc)) from exc
+        except SchedulerClosed as exc:
+            raise FetchError("stopped", "crawl interrupted") from exc
         except httpx.TimeoutException as exc:
             raise _Retryable("timeout", f"{type(exc).__name__} after {cfg.timeout}s") from exc
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:

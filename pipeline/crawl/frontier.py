@@ -186,6 +186,7 @@ class Frontier:
         """Mark a URL found in a WARC as done (after a crash between fsync and commit)."""
         with self._db:
             self._db.execute("BEGIN")
+            self._insert([url], "page", 0, None)  # its queueing may be what the crash lost
             cur = self._db.execute(
                 "UPDATE urls SET status='done', reason=NULL, final_url=?, warc_file=?, "
                 "warc_offset=?, updated_at=? WHERE url=? AND warc_file IS NULL",

@@ -14,6 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 
+class SchedulerClosed(Exception):
+    """The crawl is stopping: no more requests may start."""
+
+
 @dataclass(slots=True)
 class _HostState:
     active: int = 0
@@ -37,6 +41,13 @@ class HostScheduler:
         self._clock = clock
         self._hosts: dict[str, _HostState] = {}
         self._cond = threading.Condition()
+        self._closed = False
+
+    def close(self) -> None:
+        """Wake every waiting request with :class:`SchedulerClosed`; refuse new ones."""
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
 
     def _state(self, host: str) -> _HostState:
         state = self._hosts.get(host)
@@ -61,6 +72,8 @@ class HostScheduler:
         with self._cond:
             state = self._state(host)
             while True:
+                if self._closed:
+                    raise SchedulerClosed(host)
                 now = self._clock()
                 if state.active < self.per_host and now >= state.next_start:
                     state.active += 1

@@ -204,24 +204,29 @@ class WarcWriter:
         os.fsync(fh.fileno())
 
     def write(self, exchange: Exchange) -> tuple[str, int]:
-        """Write a page durably; returns ``(file name, offset of its response record)``."""
+        """Write a page durably; returns ``(file name, offset of its response record)``.
+
+        A full file is closed before the next page rather than after this one, so a file is
+        only ever marked closed once every page in it has been recorded by the caller.
+        """
+        if self._fh is not None and self._fh.tell() >= self.max_bytes:
+            self.close()
         fh = self._fh or self._open()
         data, response_at = encode_page(exchange)
         start = fh.tell()
         fh.write(data)
         self._durable(fh)
-        name = self.current
-        assert name is not None
-        if fh.tell() >= self.max_bytes:
-            self.close()
-        return name, start + response_at
+        assert self.current is not None
+        return self.current, start + response_at
 
-    def close(self) -> None:
+    def close(self, mark_closed: bool = True) -> None:
+        """Close the current file; ``mark_closed=False`` leaves it to be checked on resume."""
         if self._fh is not None:
             self._durable(self._fh)
             self._fh.close()
-            for callback in self.on_file:
-                callback(self.current, True)
+            if mark_closed:
+                for callback in self.on_file:
+                    callback(self.current, True)
             self._fh, self.current = None, None
 
 

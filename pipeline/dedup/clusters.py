@@ -1,8 +1,8 @@
 """From signatures to clusters: LSH banding, candidate verification, components, canonical copy.
 
-Everything here is a function of the set of documents, never of their arrival order: ties are
-broken by the rank of the ``doc_id`` in sorted order, and clusters are connected components of
-an edge set that depends only on the signatures.
+Everything here is a function of the set of documents, never of their arrival order: rows are
+ranked by the canonical order (earliest published, longest, smallest doc_id), candidate pairs and
+clusters are derived from signatures and that rank only.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import functools
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csr_matrix
 
 from pipeline.dedup.minhash import _fmix64, estimate_jaccard
 
@@ -21,6 +20,8 @@ _U64 = np.uint64
 # to their first member, so a bucket of k copies costs O(k * window) pairs, not O(k**2).
 BUCKET_WINDOW = 16
 _VERIFY_CHUNK = 1 << 18
+#: A row may join a cluster through a member at this depth (1: two hops from the center).
+ATTACH_DEPTH = 1
 
 
 #: Probability that a pair at exactly the threshold becomes a candidate.  Candidates are
@@ -54,7 +55,7 @@ def band_keys(sig: np.ndarray, band: int, rows: int) -> np.ndarray:
 
 
 def bucket_pairs(keys: np.ndarray, rank: np.ndarray, window: int = BUCKET_WINDOW) -> np.ndarray:
-    """Candidate pairs (m x 2 row indices, smaller doc_id rank first) of rows sharing a key."""
+    """Candidate pairs (m x 2 row indices, lower ``rank`` first) of rows sharing a key."""
     order = np.lexsort((rank, keys))
     sk = keys[order]
     out = []
@@ -97,18 +98,15 @@ def verify_pairs(sig: np.ndarray, pairs: np.ndarray, threshold: float) -> np.nda
 
 
 def equal_key_pairs(hashes: np.ndarray, rank: np.ndarray, active: np.ndarray) -> np.ndarray:
-    """Pairs linking rows with the same exact-text hash (each to the next in doc_id order)."""
+    """Pairs linking each row to the lowest-``rank`` row with the same exact-text hash."""
     idx = np.flatnonzero(active)
     order = idx[np.lexsort((rank[idx], hashes[idx]))]
-    same = np.flatnonzero(hashes[order][1:] == hashes[order][:-1])
-    return np.stack((order[same], order[same + 1]), axis=1).astype(np.int64)
-
-
-def components(n: int, edges: np.ndarray) -> np.ndarray:
-    """Connected-component label of each of ``n`` rows under undirected ``edges``."""
-    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    return labels
+    sh = hashes[order]
+    pos = np.arange(len(order))
+    start = np.concatenate(([True], sh[1:] != sh[:-1])) if len(order) else np.empty(0, dtype=bool)
+    first = np.maximum.accumulate(np.where(start, pos, 0)) if len(order) else pos
+    dup = np.flatnonzero(~start)
+    return np.stack((order[first[dup]], order[dup]), axis=1).astype(np.int64)
 
 
 def canonical_order(doc_ids: Sequence[str], published: Sequence[str | None], char_counts: Sequence[int]) -> np.ndarray:
@@ -123,10 +121,37 @@ def canonical_order(doc_ids: Sequence[str], published: Sequence[str | None], cha
     return np.array(sorted(range(len(doc_ids)), key=key), dtype=np.int64)
 
 
-def canonical_members(labels: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """For each row, the row index of the canonical member of its component."""
-    sorted_labels = labels[order]
-    uniq, first = np.unique(sorted_labels, return_index=True)
-    canon_of_label = np.empty(labels.max() + 1 if len(labels) else 0, dtype=np.int64)
-    canon_of_label[uniq] = order[first]
-    return canon_of_label[labels]
+def star_clusters(n: int, edges: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """For each row, the row index of its cluster's center (canonical member).
+
+    Rows are visited from most to least canonical (``order``).  An unassigned row with an edge to
+    a center or to a center's direct duplicate joins that (most canonical such) cluster; otherwise
+    it becomes a center and takes every still unassigned row it has an edge to.  So each member
+    is at most two hops from its canonical copy (syndicated copies with different footers, each
+    close to the clean copy, stay together) while chains of reposts (A~B~C~D...) do not merge
+    dissimilar ends, as connected components would.  Depends only on the edges and the order.
+    """
+    center = np.arange(n, dtype=np.int64)
+    if len(edges) == 0:
+        return center
+    sym = (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]])
+    graph = csr_matrix((np.ones(len(sym[0]), dtype=np.int8), sym), shape=(n, n))
+    indptr, indices = graph.indptr, graph.indices
+    pos = np.empty(n, dtype=np.int64)
+    pos[order] = np.arange(n)
+    depth = np.full(n, -1, dtype=np.int8)  # -1 unassigned, 0 center, 1 direct, 2 attached
+    linked = np.diff(indptr) > 0
+    for row in order[linked[order]].tolist():
+        if depth[row] >= 0:
+            continue
+        nbrs = indices[indptr[row] : indptr[row + 1]]
+        near = nbrs[(depth[nbrs] == 0) | (depth[nbrs] == ATTACH_DEPTH)]
+        if len(near):
+            center[row] = center[near[np.argmin(pos[near])]]
+            depth[row] = 2
+            continue
+        depth[row] = 0
+        free = nbrs[depth[nbrs] < 0]
+        center[free] = row
+        depth[free] = 1
+    return center

@@ -10,12 +10,11 @@ from typing import Any
 import numpy as np
 
 from pipeline.dedup.clusters import (
-    canonical_members,
-    canonical_order,
     candidate_pairs,
-    components,
+    canonical_order,
     equal_key_pairs,
     lsh_params,
+    star_clusters,
     verify_pairs,
 )
 from pipeline.dedup.minhash import shingle_hashes, signatures
@@ -46,9 +45,10 @@ def find_duplicates(
 
     Two documents are linked when their normalized texts (see :func:`dedup_key`) are equal or
     their MinHash estimate of the Jaccard similarity of character ``ngram`` sets reaches
-    ``threshold`` (candidates found by LSH banding); clusters are the connected components.
-    The canonical member is the earliest published, then the longest, then the smallest doc_id,
-    and the cluster id is its doc_id.  The result does not depend on the order or partitioning
+    ``threshold`` (candidates found by LSH banding).  Documents are taken from most to least
+    canonical (earliest published, then longest, then smallest doc_id); each one not yet
+    clustered founds a cluster with its unclustered duplicates, so every member is a direct
+    duplicate of the canonical copy, whose doc_id is the cluster id.  The result does not depend on the order or partitioning
     of ``records``.  Memory: per document a ``num_perm`` x 4-byte signature, an 8-byte hash and
     its metadata, plus 16 bytes per paragraph; the texts are not kept.
     """
@@ -98,18 +98,17 @@ def find_duplicates(
 
     sig = np.concatenate(sig_blocks) if sig_blocks else np.empty((0, num_perm), dtype=np.uint32)
     del sig_blocks
-    id_order = np.array(sorted(range(n), key=doc_ids.__getitem__), dtype=np.int64)
+    order = canonical_order(doc_ids, published, char_counts)
     rank = np.empty(n, dtype=np.int64)
-    rank[id_order] = np.arange(n)
+    rank[order] = np.arange(n)
     hashes_arr = np.array(text_hashes, dtype=np.uint64)
     active = hashes_arr != 0
     bands, rows = lsh_params(threshold, num_perm)
     candidates = candidate_pairs(sig, rank, active, bands, rows)
     near = verify_pairs(sig, candidates, threshold)
     exact = equal_key_pairs(hashes_arr, rank, active)
-    labels = components(n, np.concatenate((near, exact)))
-    canon = canonical_members(labels, canonical_order(doc_ids, published, char_counts))
-    sizes = np.bincount(labels, minlength=1)[labels] if n else np.empty(0, dtype=np.int64)
+    canon = star_clusters(n, np.concatenate((near, exact)), order)
+    sizes = np.bincount(canon, minlength=n)[canon] if n else np.empty(0, dtype=np.int64)
     ratios = para_counter.repeated_ratio(n) if paragraphs else np.zeros(n)
     t_cluster = time.perf_counter() - started - t_sign
 
@@ -119,7 +118,7 @@ def find_duplicates(
     }
     stats: dict[str, float | int] = {
         "documents": n,
-        "clusters": int(len(np.unique(labels))) if n else 0,
+        "clusters": int(np.count_nonzero(canon == np.arange(n))),
         "duplicate_documents": int(np.count_nonzero(sizes > 1)),
         "candidate_pairs": int(len(candidates)),
         "verified_pairs": int(len(near)),

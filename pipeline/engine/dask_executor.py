@@ -15,10 +15,11 @@ Per-worker state (jieba, OpenCC, the model) is built once per worker process by
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pipeline.engine.task import TaskResult, TaskSpec, run_task
+from pipeline.engine.task import TaskResult, TaskSpec, largest_first, run_task
 from pipeline.ingest import Task
 
 #: Tasks in flight per worker thread: one running, one queued so a worker never idles.
@@ -69,10 +70,11 @@ class DaskExecutor:
 
         client = self._connect()
         remote_spec = client.scatter(spec, broadcast=True, hash=False)
-        queue = list(reversed(tasks))
+        queue = largest_first(tasks)
+        queue.reverse()  # popped from the end
 
         def submit(task: Task) -> Any:
-            return client.submit(run_task, remote_spec, task, key=f"zhnews-task-{task.task_id}",
+            return client.submit(run_task, remote_spec, task, key=f"zhnews-task-{task.task_id}-{uuid.uuid4().hex[:8]}",
                                  pure=False, retries=self.retries)
 
         limit = IN_FLIGHT_PER_THREAD * self._slots(client)

@@ -10,7 +10,7 @@ import multiprocessing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-from pipeline.engine.task import TaskResult, TaskSpec, run_task
+from pipeline.engine.task import TaskResult, TaskSpec, largest_first, run_task
 from pipeline.ingest import Task
 
 
@@ -34,7 +34,7 @@ class LocalExecutor:
             )
         # Bounded submission: at most 2 tasks per worker in flight, so memory stays flat.
         pending: set[Future[TaskResult]] = set()
-        queue = list(tasks)
+        queue = largest_first(tasks)
         queue.reverse()
         while queue or pending:
             while queue and len(pending) < 2 * self.workers:

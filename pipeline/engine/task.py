@@ -13,6 +13,7 @@ import pickle
 import shutil
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,11 @@ class TaskSpec:
     max_input_bytes: int
     batch_docs: int = 2000
     cache_key: str = ""
+    doc_time_limit: float | None = 60.0
 
     def __post_init__(self) -> None:
         if not self.cache_key:
-            self.cache_key = hashlib.sha1(pickle.dumps(self.steps)).hexdigest()
+            self.cache_key = hashlib.sha1(pickle.dumps((self.steps, self.doc_time_limit))).hexdigest()
 
 
 @dataclass
@@ -70,9 +72,15 @@ _PIPELINES: dict[str, StepPipeline] = {}
 def _pipeline_for(spec: TaskSpec) -> StepPipeline:
     pipeline = _PIPELINES.get(spec.cache_key)
     if pipeline is None:
-        pipeline = StepPipeline(spec.steps)
+        pipeline = StepPipeline(spec.steps, time_limit=spec.doc_time_limit)
         _PIPELINES[spec.cache_key] = pipeline
     return pipeline
+
+
+def largest_first(tasks: Sequence[Task]) -> list[Task]:
+    """Tasks in submission order: biggest inputs first, so the last ones to finish are small
+    and workers end together (ties keep the plan order)."""
+    return sorted(tasks, key=lambda task: -task.size)
 
 
 def marker_path(output_dir: str | Path, task_id: str) -> Path:

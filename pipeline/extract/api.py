@@ -7,7 +7,7 @@ from typing import Any
 from pipeline.errors import InputRejected
 from pipeline.extract.blocks import iter_blocks
 from pipeline.extract.content import article_paragraphs
-from pipeline.extract.dom import clean_tree
+from pipeline.extract.dom import drop_boilerplate, strip_noise
 from pipeline.extract.metadata import find_author, find_published, find_source, pick_title, read_head
 from pipeline.extract.parse import Limits, decode_page, parse_tree
 from pipeline.record import Article
@@ -44,18 +44,22 @@ def extract_html(
     text, codec, flags = decode_page(data, content_type, lim)
     root = parse_tree(text, lim)
     head = read_head(root)
-    clean_tree(root)
+    strip_noise(root)
+    # Datelines and bylines often sit in boxes with furniture-like classes: read metadata
+    # from the blocks before cue-based pruning, the body from the blocks after it.
+    meta_blocks = iter_blocks(root)
+    drop_boilerplate(root)
     blocks = iter_blocks(root)
     paragraphs = article_paragraphs(blocks)
     if not paragraphs:
         raise InputRejected("no_article", "no block of running text found on the page")
     title = pick_title(head)
-    start = _first_index(blocks, paragraphs)
+    start = _first_index(meta_blocks, paragraphs)
     return Article(
         title=title,
-        published_at=find_published(head, blocks, title, url, start),
-        author=find_author(head, blocks, title, start),
-        source=find_source(head, blocks, title, start),
+        published_at=find_published(head, meta_blocks, title, url, start),
+        author=find_author(head, meta_blocks, title, start),
+        source=find_source(head, meta_blocks, title, start),
         paragraphs=paragraphs,
         encoding=codec,
         flags=flags,

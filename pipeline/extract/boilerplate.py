@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
-    "NEGATIVE_CUES", "POSITIVE_CUES", "is_boilerplate_line", "is_box_heading", "is_meta_line",
+    "both_scripts", "NEGATIVE_CUES", "POSITIVE_CUES", "is_boilerplate_line", "is_box_heading", "is_meta_line",
 ]
 
 # Substrings distinctive enough to match anywhere in a class/id value.
@@ -46,13 +46,13 @@ POSITIVE_CUES = re.compile(
 # widened to match both scripts (相关阅读 / 相關閱讀), since Traditional pages keep their script.
 _S2T = dict(zip(
     "编辑责来关阅读闻热门点击评论转载声权发时间记图网页报荐链欢资讯专题浏览顶扫码维号复举电话传邮联线审实习对录许违务证备经谢绝请长识别参与闭窗"
-    "样条张级统监筹终处据费购猜类热贴帖发广告节视频讯头条须优说该气众爱虑这种为开设脸书专则广",
+    "样条张级统监筹终处据费购猜类热贴帖发广告节视频讯头条须优说该气众爱虑这种为开设脸书专则广员楼综摄享",
     "編輯責來關閱讀聞熱門點擊評論轉載聲權發時間記圖網頁報薦鏈歡資訊專題瀏覽頂掃碼維號複舉電話傳郵聯線審實習對錄許違務證備經謝絕請長識別參與閉窗"
-    "樣條張級統監籌終處據費購猜類熱貼帖發廣告節視頻訊頭條須優說該氣眾愛慮這種為開設臉書專則廣",
+    "樣條張級統監籌終處據費購猜類熱貼帖發廣告節視頻訊頭條須優說該氣眾愛慮這種為開設臉書專則廣員樓綜攝享",
 ))
 
 
-def _both_scripts(pattern: str) -> str:
+def both_scripts(pattern: str) -> str:
     """``pattern`` with each Simplified character replaced by a class of both forms."""
     out = []
     in_class = escaped = False
@@ -74,7 +74,7 @@ def _both_scripts(pattern: str) -> str:
 
 
 _LINE_PATTERNS = re.compile(
-    _both_scripts(
+    both_scripts(
     r"^[\s(（【\[]*(?:责任编辑|责编|编辑|实习编辑|值班编辑|审核|审校|校对|终审|编审|统筹|监制|制作|排版)\s*[:：]"
     r"|^[\s(（【\[]*(?:来源|来源于|稿源|出处)\s*[:：][^，。！？]{0,30}[)）】\]]?\s*$"
     r"|版权所有|版权归.{0,12}所有|保留所有权利|all rights reserved|copyright|©|\(c\)\s*\d{4}"
@@ -93,14 +93,14 @@ _LINE_PATTERNS = re.compile(
     re.I,
 )
 _DISCLAIMER = re.compile(
-    _both_scripts(
+    both_scripts(
     r"免责声明|凡注明.{0,20}(?:来源|稿件|作品)|凡本网注明|本(?:网|站|文)(?:转载|刊登|所载|发布).{0,40}"
     r"(?:不代表|仅代表|并不意味着)|(?:不代表|仅代表).{0,10}(?:本网|本站|作者本人).{0,6}(?:观点|立场)"
     r"|如(?:涉及|有)?.{0,10}(?:版权|作品内容).{0,20}(?:联系|删除)"
     ),
 )
 _BOX_HEADING = re.compile(
-    _both_scripts(
+    both_scripts(
     r"^[\s【\[(（>»·]*(?:相关(?:阅读|新闻|文章|链接|报道|推荐|专题|资讯|内容)|延伸阅读|推荐阅读|猜你喜欢|你可能(?:还)?"
     r"(?:喜欢|感兴趣)|热门(?:文章|新闻|推荐|评论|标签|阅读)|热点(?:推荐|新闻|排行)|精彩推荐|编辑推荐|今日推荐|"
     r"更多(?:精彩|新闻|阅读|相关)|(?:\d+|二十四|四十八)?小时(?:点击|热门)?排行|点击排行|阅读排行|排行榜|"
@@ -110,7 +110,7 @@ _BOX_HEADING = re.compile(
     ),
 )
 _META_WORDS = re.compile(
-    _both_scripts(
+    both_scripts(
     r"来源|作者|记者|编辑|责编|发布|发表|时间|日期|字号|点击|浏览|阅读|打印|分享|评论|收藏|通讯员|供稿|稿源|"
     r"[Ss]ource|[Aa]uthor|[Pp]osted|[Pp]ublished"
     ),

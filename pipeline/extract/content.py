@@ -26,7 +26,7 @@ from pipeline.extract.boilerplate import (
 )
 from pipeline.extract.dom import cue_text
 
-__all__ = ["select_content", "filter_blocks"]
+__all__ = ["article_paragraphs", "block_score", "filter_blocks", "select_content"]
 
 _PUNCT = re.compile(r"[，。！？；、：“”「」『』,;!?]")
 _SENTENCE_END = re.compile(r"[。！？!?…」”』）)]\s*$")

@@ -8,7 +8,7 @@ from lxml import etree
 
 from pipeline.extract.boilerplate import NEGATIVE_CUES, POSITIVE_CUES
 
-__all__ = ["clean_tree", "drop_keep_tail", "cue_text"]
+__all__ = ["clean_tree", "strip_noise", "drop_boilerplate", "drop_keep_tail", "cue_text"]
 
 #: Elements that never hold article text.
 DROP_TAGS = (
@@ -73,18 +73,28 @@ def _prose_ancestors(scope: etree._Element, top: int = 2) -> set[etree._Element]
 
 
 def clean_tree(root: etree._Element) -> None:
-    """Strip scripts/styles/forms controls, hidden nodes and cue-marked boilerplate in place.
+    """Both cleaning phases: :func:`strip_noise` then :func:`drop_boilerplate`."""
+    strip_noise(root)
+    drop_boilerplate(root)
 
-    An element whose class/id says navigation, footer, comments, related articles ... is
-    removed unless it also carries a content cue or holds most of the page's sentences (a
-    wrapper named ``main-with-sidebar`` must not take the article with it).
-    """
+
+def strip_noise(root: etree._Element) -> None:
+    """Remove scripts, styles, form controls, embedded media and hidden nodes in place."""
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     for el in root.xpath("//*[@style or @hidden or @aria-hidden]"):
         if el.get("hidden") is not None or el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(
             el.get("style") or ""
         ):
             drop_keep_tail(el)
+
+
+def drop_boilerplate(root: etree._Element) -> None:
+    """Remove elements whose class/id or landmark tag marks site furniture, in place.
+
+    An element whose class/id says navigation, footer, comments, related articles ... is
+    removed unless it also carries a content cue or holds the page's densest prose (a
+    wrapper named ``twosidebarL`` must not take the article with it).
+    """
     body = root.find("body")
     scope = body if body is not None else root
     total = max(1, _sentences(scope))

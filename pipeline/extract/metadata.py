@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from pipeline.extract.blocks import Block, normalize_space
+from pipeline.extract.boilerplate import both_scripts
 from pipeline.extract.dates import find_datetime, parse_chinese_datetime
 
 __all__ = ["HeadInfo", "read_head", "clean_title", "pick_title", "find_published",
@@ -38,30 +39,33 @@ _TITLE_SEP = re.compile(r"\s*(?:_+|\|+|｜|－|—+|–|\s-+\s|-{2,}|::|：：|�
 _URL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)"
 )
-_LABELLED_DATE = re.compile(
-    r"(?:发布时间|发表时间|发布日期|发表日期|发稿时间|更新时间|时间|日期|发表于|发布于|发帖时间|"
-    r"publish(?:ed)?|posted|date)\s*[:：]?\s*(?=\d|[〇一二])",
+_LABELLED_DATE = re.compile(both_scripts(
+    r"(?:(?:发布|发表|发稿|更新|发帖|上传|出版)(?:时间|日期|于)?|时间|日期|"
+    r"publish(?:ed)?|posted|date)\s*[:：]?\s*(?=\d|[〇一二])"),
     re.I,
 )
 _NAME = r"[\u4e00-\u9fffA-Za-z·•][\u4e00-\u9fffA-Za-z0-9·•_.\-]{0,15}"
-_NAMES = rf"{_NAME}(?:(?:\s+|[、，,]\s*){_NAME})*"
-_AUTHOR_PATTERNS = (
-    re.compile(rf"(?:作者|作\s+者|撰文|撰稿|发布者|发帖人|楼主|博主|author|by)\s*[:：|｜]\s*({_NAMES})", re.I),
-    re.compile(rf"(?:作者|撰文|撰稿人?)\s+({_NAMES})"),
-    re.compile(rf"(?:^|[\s(（【\[])(?:本报|本台|本刊|本网|新华社|中新社|中新网)?(?:特约|实习)?记者\s*[:：]?\s*({_NAMES})"),
-    re.compile(rf"(?:^|[\s(（【\[])文\s*(?:/|／|[:：]|\s*图\s*[/／])\s*({_NAMES})"),
-    re.compile(rf"(?:^|[\s(（【\[])(?:通讯员)\s*[:：]?\s*({_NAMES})"),
-    re.compile(rf"(?:责任编辑|责编|编辑)\s*[:：]\s*({_NAMES})"),
-)
-_NAME_STOP = re.compile(
+_MORE_NAME = r"(?:[\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff])|[A-Za-z][A-Za-z.\-]{1,20})"
+_NAMES = rf"{_NAME}(?:(?:\s+|[、，,]\s*){_MORE_NAME})*"
+#: (pattern, longest line it may be searched in), by decreasing trust.
+_AUTHOR_PATTERNS = tuple((re.compile(both_scripts(p.pattern), p.flags), n) for p, n in (
+    (re.compile(rf"(?:作者|作\s+者|撰文|撰稿|发布者|发帖人|楼主|博主|author|by)\s*[:：|｜]\s*({_NAMES})", re.I), 200),
+    (re.compile(rf"(?:作者|撰文|撰稿人?)\s+({_NAMES})"), 200),
+    (re.compile(rf"[（(][^（()）]{{0,16}}?记者\s*[:：]?\s*({_NAMES})\s*[)）]"), 2000),
+    (re.compile(rf"(?<!小)(?:特约|实习|首席)?记者\s*[:：]?\s*([\u4e00-\u9fff·]{{2,4}}(?![\u4e00-\u9fff])(?:\s+[\u4e00-\u9fff·]{{2,4}}(?![\u4e00-\u9fff]))*)"), 50),
+    (re.compile(rf"(?:^|[\s(（【\[])文\s*(?:/|／|[:：]|\s*图\s*[/／])\s*({_NAMES})"), 200),
+    (re.compile(rf"(?:^|[\s(（【\[])(?:通讯员)\s*[:：]?\s*({_NAMES})"), 60),
+    (re.compile(rf"(?:责任编辑|责编|编辑)\s*[:：]\s*({_NAMES})"), 200),
+))
+_NAME_STOP = re.compile(both_scripts(
     r"(?:来源|稿源|出处|时间|日期|发布|发表|编辑|责编|点击|浏览|阅读|字号|通讯员|报道|摄影?|综合|整理|"
-    r"本报|电$|讯$|\d{4}).*$"
+    r"本报|电$|讯$|分享|转发|打印|收藏|评论|我来说|\d{4}).*$")
 )
-_SOURCE_PATTERN = re.compile(
-    r"(?:来源|来自|稿源|出处|source)\s*[:：]\s*([^\s|｜:：，。;；()（）【】\[\]]{2,30})", re.I
+_SOURCE_PATTERN = re.compile(both_scripts(
+    r"(?:来源|来自|稿源|出处|source)\s*[:：]\s*([^\s|｜:：，。;；()（）【】\[\]]{2,30})"), re.I
 )
-_SOURCE_STOP = re.compile(r"(?:作者|记者|编辑|责编|时间|日期|发布|点击|浏览|\d{4}).*$")
-_BAD_AUTHOR = re.compile(r"网|报社|新闻|频道|中心|\.com|\.cn|www|http|admin|佚名|未知|unknown|匿名", re.I)
+_SOURCE_STOP = re.compile(both_scripts(r"(?:作者|记者|编辑|责编|时间|日期|发布|点击|浏览|\d{4}).*$"))
+_BAD_AUTHOR = re.compile(both_scripts(r"网|报社|新闻|频道|中心|\.com|\.cn|www|http|admin|佚名|未知|unknown|匿名"), re.I)
 
 
 class HeadInfo:
@@ -157,12 +161,19 @@ def pick_title(info: HeadInfo) -> str | None:
     return info.headings[0] if info.headings else None
 
 
-def _title_index(blocks: Sequence[Block], title: str | None) -> int:
+def _title_index(blocks: Sequence[Block], title: str | None, before: int | None = None) -> int:
+    """Index of the headline block: the last occurrence of the title before the body starts
+    (the first one is often a breadcrumb or a list of the day's stories)."""
     if title:
         key = _squash(title)[:12]
-        for i, block in enumerate(blocks):
-            if key and key in _squash(block.text) and len(block.text) <= len(title) + 40:
-                return i
+        hits = [i for i, block in enumerate(blocks)
+                if key and key in _squash(block.text) and len(block.text) <= len(title) + 40]
+        if hits:
+            if before is not None:
+                earlier = [i for i in hits if i <= before]
+                if earlier:
+                    return earlier[-1]
+            return hits[0]
     for i, block in enumerate(blocks):
         if block.owner.tag == "h1":
             return i
@@ -187,7 +198,7 @@ def find_published(info: HeadInfo, blocks: Sequence[Block], title: str | None,
         found = parse_chinese_datetime(value)
         if found and len(found) >= 10:
             return found
-    start = _title_index(blocks, title)
+    start = _title_index(blocks, title, content_start)
     end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
     window = list(blocks[start:end])
     for block in window:
@@ -225,12 +236,13 @@ def _clean_name(raw: str) -> str | None:
 def find_author(info: HeadInfo, blocks: Sequence[Block], title: str | None,
                 content_start: int | None = None) -> str | None:
     """Author or reporter names (``记者 张三 李四`` gives ``张三 李四``), or None."""
-    start = _title_index(blocks, title)
+    start = _title_index(blocks, title, content_start)
     end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
-    near = [b.text for b in blocks[start:end] if len(b.text) <= 200]
-    tail = [b.text for b in blocks[-40:] if len(b.text) <= 200]
-    for pattern in _AUTHOR_PATTERNS:
-        for text in near + tail:
+    texts = [b.text for b in blocks[start:end]] + [b.text for b in blocks[max(end, len(blocks) - 40):]]
+    for pattern, longest in _AUTHOR_PATTERNS:
+        for text in texts:
+            if len(text) > longest:
+                continue
             match = pattern.search(text)
             if match:
                 name = _clean_name(match.group(1))
@@ -257,7 +269,7 @@ def find_author(info: HeadInfo, blocks: Sequence[Block], title: str | None,
 def find_source(info: HeadInfo, blocks: Sequence[Block], title: str | None,
                 content_start: int | None = None) -> str | None:
     """The originating outlet named in a ``来源：`` line or meta tag, or None."""
-    start = _title_index(blocks, title)
+    start = _title_index(blocks, title, content_start)
     end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
     for block in list(blocks[start:end]) + list(blocks[-30:]):
         if len(block.text) > 200:

@@ -28,6 +28,7 @@ _MAGIC = (
     (b"Rar!", "RAR archive"),
     (b"7z\xbc\xaf", "7z archive"),
 )
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _TAG = re.compile(r"<(?:[A-Za-z][\w:-]*)(?:\s[^<>]*)?/?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
@@ -51,8 +52,11 @@ def _check_binary(data: bytes) -> None:
         if kind and head.startswith(magic):
             raise InputRejected("binary_input", f"{kind} signature, not an HTML page")
     sample = data[:4096]
-    if sample.count(b"\x00") > 16 and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputRejected("binary_input", "NUL bytes in the first 4 KiB: not a text page")
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 text has NUL bytes
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls > max(16, len(sample) // 20):
+        raise InputRejected("binary_input", f"{controls} control bytes in the first 4 KiB: not a text page")
 
 
 def decode_page(data: bytes | str, content_type: str | None, limits: Limits) -> tuple[str, str | None, list[str]]:

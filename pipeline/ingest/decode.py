@@ -70,10 +70,18 @@ def declared_charset(data: bytes, content_type: str | None = None) -> str | None
 
 
 def _clean_decode(data: bytes, codec: str) -> str | None:
+    """``data`` decoded strictly; a page cut inside its last character loses that character."""
     try:
         return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except LookupError:
         return None
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 4:
+            return None
+        try:
+            return data[: exc.start].decode(codec)
+        except UnicodeDecodeError:
+            return None
 
 
 def _chinese_codec_bias(data: bytes) -> str | None:
@@ -92,12 +100,64 @@ def _chinese_codec_bias(data: bytes) -> str | None:
     return best[1] if best else None
 
 
+#: Shift_JIS hiragana and katakana byte pairs: frequent in Japanese, rare characters in GBK.
+_SJIS_KANA = re.compile(rb"\x82[\x9f-\xf1]|\x83[\x40-\x96]")
+
+
+def _looks_shift_jis(data: bytes) -> bool:
+    """Japanese Shift_JIS bytes, which GB18030 also decodes "cleanly" (into nonsense)."""
+    high = sum(1 for b in data[:65536] if b >= 0x80)
+    kana = len(_SJIS_KANA.findall(data[:65536]))
+    return high > 0 and kana * 2 * 5 > high and _clean_decode(data, "cp932") is not None
+
+
+def _utf8_errors(line: bytes) -> int:
+    """Invalid sequences in ``line`` read as UTF-8 (real U+FFFD characters not counted)."""
+    return line.decode("utf-8", "replace").count("\ufffd") - line.count(b"\xef\xbf\xbd")
+
+
+def _decode_damaged(data: bytes) -> tuple[str, str] | None:
+    """Line by line: a mostly valid UTF-8 line is UTF-8 (its few bad bytes become U+FFFD);
+    other lines are GB18030 or Big5 when clean.  For pages mixing GBK and UTF-8 (template and
+    article from different systems) or UTF-8 with a few corrupted bytes.  None when the
+    result would still be mostly replacement characters."""
+    parts: list[str] = []
+    used: set[str] = set()
+    bad = high = 0
+    for line in data.splitlines(keepends=True):
+        line_high = sum(1 for b in line if b >= 0x80)
+        high += line_high
+        errors = _utf8_errors(line) if line_high else 0
+        if errors * 20 <= line_high:
+            parts.append(line.decode("utf-8", "replace"))
+            used.add("utf-8")
+            bad += errors
+            continue
+        for codec in ("gb18030", "big5hkscs"):
+            text = _clean_decode(line, codec)
+            if text is not None:
+                parts.append(text)
+                used.add(codec)
+                break
+        else:
+            parts.append(line.decode("utf-8", "replace"))
+            bad += errors
+    if high == 0 or bad > max(4, high // 200):
+        return None
+    return "".join(parts), "+".join(sorted(used)) if len(used) > 1 else (used.pop() if used else "utf-8")
+
+
 def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode ``data`` and return ``(text, codec_used)``.
+    """Decode ``data`` and return ``(text, codec_used)``; NUL characters are dropped.
 
     Raises :class:`InputRejected` (``binary_input``) when the bytes are not text in any
-    encoding we can trust.
+    encoding we can trust, ``undecodable`` when no encoding reads them.
     """
+    text, codec = _decode(data, content_type)
+    return text.replace("\x00", ""), codec
+
+
+def _decode(data: bytes, content_type: str | None) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text = _clean_decode(data, codec)
@@ -113,8 +173,14 @@ def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str
     if all(b < 0x80 for b in data[:65536]) and _clean_decode(data, "ascii") is not None:
         return data.decode("ascii"), "ascii"
     guess = _chinese_codec_bias(data)
-    if guess:
-        return data.decode(guess), guess
+    if guess == "gb18030" and _looks_shift_jis(data):
+        guess = "cp932"
+    text = _clean_decode(data, guess) if guess else None
+    if guess and text is not None:
+        return text, guess
+    damaged = _decode_damaged(data)
+    if damaged is not None:
+        return damaged
     from charset_normalizer import from_bytes
 
     match = from_bytes(data).best()

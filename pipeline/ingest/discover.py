@@ -63,6 +63,8 @@ def input_kind(path: str) -> str | None:
     name = path.lower()
     if name.endswith(".warc.gz"):
         return "warc"
+    if name.endswith((".jsonl.gz", ".ndjson.gz")):
+        return "jsonl"
     return _KIND_BY_SUFFIX.get(os.path.splitext(name)[1])
 
 

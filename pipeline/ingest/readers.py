@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import zlib
 from collections.abc import Iterator
@@ -37,11 +38,48 @@ def _file_reject(file: InputFile, reason: str, detail: str, locator: str = "") -
     )
 
 
+#: Decompressed bytes allowed per compressed byte before an input counts as a bomb.
+MAX_DECOMPRESSION_RATIO = 200
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def gunzip_limited(data: bytes, max_bytes: int, max_ratio: int = MAX_DECOMPRESSION_RATIO) -> bytes:
+    """Decompress gzip ``data`` (all members), refusing bombs and truncated streams."""
+    limit = min(max_bytes, max(1 << 20, len(data) * max_ratio))
+    out = bytearray()
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        while rest and not inflater.eof:
+            out += inflater.decompress(rest, limit + 1 - len(out))
+            rest = inflater.unconsumed_tail
+            if len(out) > limit:
+                reason = "too_large" if limit == max_bytes else "decompression_bomb"
+                raise InputRejected(reason, f"gzip expands beyond {limit} bytes ({len(data)} compressed)")
+        if not inflater.eof:
+            raise InputRejected("truncated_input", "gzip stream ends before its end marker")
+        rest = inflater.unused_data
+        if rest and not rest.startswith(_GZIP_MAGIC):
+            break
+    return bytes(out)
+
+
 def _read_limited(file: InputFile, max_bytes: int) -> bytes:
+    """The file's bytes (gunzipped when gzip-compressed whatever its name), within limits."""
+    if file.size > max_bytes:  # refuse before reading: a 200 MB page never enters memory
+        raise InputRejected("too_large", f"{file.size} bytes exceed the limit of {max_bytes}")
     with open(file.path, "rb") as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputRejected("too_large", f"{file.size} bytes exceed the limit of {max_bytes}")
+    if data.startswith(_GZIP_MAGIC):
+        try:
+            data = gunzip_limited(data, max_bytes)
+        except zlib.error as exc:
+            raise InputRejected("corrupt_compression", f"gzip data is corrupt: {exc}") from exc
+    elif data.startswith(_ZIP_MAGIC):
+        raise InputRejected("unsupported_archive", "a zip archive: unpack it and point zhnews at the files")
     return data
 
 
@@ -108,14 +146,17 @@ def read_jsonl_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -
     A line that is not a JSON object, or has no text, becomes a reject naming the line.
     ``max_bytes`` bounds a single line, not the file: JSONL files stream.
     """
-    opener = gzip.open if file.path.endswith(".gz") else open
+    opener = _open_gunzip if file.path.endswith(".gz") else open
     with opener(file.path, "rb") as handle:
-        for number, raw_line in enumerate(handle, start=1):
+        for number, raw_line in _bounded_lines(handle, max_bytes):
             locator = f"line:{number}"
-            if not raw_line.strip():
+            if raw_line is None:
+                yield _file_reject(file, "too_large", f"line {number}: over {max_bytes} bytes", locator)
                 continue
-            if len(raw_line) > max_bytes:
-                yield _file_reject(file, "too_large", f"line {number}: {len(raw_line)} bytes", locator)
+            if isinstance(raw_line, Exception):
+                yield _file_reject(file, "truncated_input", f"stopped at line {number}: {raw_line}", locator)
+                return
+            if not raw_line.strip():
                 continue
             try:
                 record = json.loads(raw_line.decode("utf-8-sig"))
@@ -151,6 +192,81 @@ def read_jsonl_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -
             )
 
 
+class _GunzipReader(io.RawIOBase):
+    """A gzip file (all members) as a byte stream that yields every byte before a cut.
+
+    ``gzip.open`` raises ``EOFError`` on a cut file as soon as its read-ahead reaches the cut,
+    losing complete lines it had already inflated; this reader hands them out first and raises
+    only when the bytes before the cut are used up.
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._file = open(path, "rb")
+        self._inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        self._input = b""
+        self._pending = b""
+        self._started = self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending and not self._done:
+            if not self._input:
+                self._input = self._file.read(1 << 16)
+                if not self._input:
+                    if self._started and not self._inflater.eof:
+                        raise EOFError("compressed file ended before the end-of-stream marker was reached")
+                    self._done = True
+                    break
+            if self._inflater.eof:  # the next gzip member
+                if not self._input.startswith(_GZIP_MAGIC):
+                    self._done = True  # trailing bytes after the last member are ignored
+                    break
+                self._inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+            self._started = True
+            self._pending = self._inflater.decompress(self._input, 1 << 20)
+            self._input = self._inflater.unused_data if self._inflater.eof else self._inflater.unconsumed_tail
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _open_gunzip(path: str, mode: str = "rb") -> io.BufferedReader:
+    return io.BufferedReader(_GunzipReader(path))
+
+
+def _bounded_lines(handle: Any, max_bytes: int) -> Iterator[tuple[int, bytes | None | Exception]]:
+    """``(line number, bytes)``; ``None`` for a line over ``max_bytes`` (skipped without being
+    held in memory); an exception object when the (compressed) stream is cut short."""
+    number = 0
+    while True:
+        number += 1
+        try:
+            line = handle.readline(max_bytes + 1)
+        except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+            yield number, exc
+            return
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            try:
+                while (chunk := handle.readline(1 << 20)) and not chunk.endswith(b"\n"):
+                    pass
+            except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+                yield number, exc
+                return
+            yield number, None
+            continue
+        yield number, line
+
+
 def read_warc_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
     """HTTP responses from a WARC file; each HTML response is a document.
 
@@ -172,6 +288,9 @@ def read_warc_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) ->
                 url = record.rec_headers.get_header("WARC-Target-URI") or ""
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
                 doc_id = make_doc_id(file.path, f"{url}@{record_id}")
+                if not record.length:
+                    yield Reject(doc_id, file.path, STAGE, "empty_input", f"{url}: a 0-byte response record", url=url)
+                    continue
                 status = record.http_headers.get_statuscode() if record.http_headers else None
                 headers = {k.lower(): v for k, v in (record.http_headers.headers if record.http_headers else [])}
                 ctype = headers.get("content-type", "")

@@ -10,7 +10,8 @@ import pyarrow.dataset as ds
 
 from pipeline.io.schema import SCHEMA_VERSION
 
-CARD_COLUMNS = ["published_date", "source", "topics", "relevant", "script", "is_canonical", "input_kind"]
+CARD_COLUMNS = ["published_date", "source", "topics", "relevant", "script", "is_canonical", "input_kind",
+                "quality_flags"]
 
 
 def _summary(articles_dir: Path) -> dict[str, Any]:
@@ -32,12 +33,19 @@ def _summary(articles_dir: Path) -> dict[str, Any]:
         "scripts": Counter(s or "unknown" for s in data["script"]).most_common(),
         "canonical": sum(1 for c in data["is_canonical"] if c),
         "kinds": Counter(data["input_kind"]).most_common(),
+        "years": sorted(Counter(str(d.year) for d in dates).items()) + ([("undated", table.num_rows - len(dates))]
+                                                                      if len(dates) < table.num_rows else []),
+        "flags": Counter(f for row in data["quality_flags"] if row for f in set(row)).most_common(),
     }
+
+
+def _cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
 
 
 def _table(rows: list[tuple[Any, Any]], head: tuple[str, str]) -> str:
     lines = [f"| {head[0]} | {head[1]} |", "| --- | ---: |"]
-    lines += [f"| {a} | {b} |" for a, b in rows]
+    lines += [f"| {_cell(a)} | {_cell(b)} |" for a, b in rows]
     return "\n".join(lines)
 
 
@@ -50,7 +58,7 @@ def render_card(output_dir: Path, manifest: dict[str, Any]) -> str:
         "# zhnews dataset",
         "",
         f"Run `{manifest['run_id']}`, zhnews {manifest.get('pipeline_version')}, schema {SCHEMA_VERSION}, "
-        f"model `{manifest.get('model_version')}`, OpenCC `{manifest.get('opencc_config')}`.",
+        f"model `{manifest.get('model_version') or 'none (not classified)'}`, OpenCC `{manifest.get('opencc_config')}`.",
         "",
         "## What is in it",
         f"- `articles/`: {info['rows']} articles, hive-partitioned by `year=`/`month=` of publication "
@@ -62,6 +70,9 @@ def render_card(output_dir: Path, manifest: dict[str, Any]) -> str:
         f"- Deduplication: {info.get('canonical', 0)} canonical articles (filter `is_canonical` to count each story once).",
         f"- Relevant to medical-worker welfare (model): {info.get('relevant', 0)} articles.",
         "",
+        "## Articles per year of publication",
+        _table(info.get("years", []), ("year", "articles")),
+        "",
         "## Topics (model predictions)",
         _table(info.get("topics", []), ("topic", "articles")),
         "",
@@ -70,6 +81,9 @@ def render_card(output_dir: Path, manifest: dict[str, Any]) -> str:
         "",
         "## Scripts of the original text",
         _table(info.get("scripts", []), ("script", "articles")),
+        "",
+        "## Quality flags (articles carrying each)",
+        _table(info.get("flags", []), ("flag", "articles")),
         "",
         "## Rejected inputs by reason",
         _table(reasons, ("reason", "inputs")),
@@ -88,6 +102,13 @@ def render_card(output_dir: Path, manifest: dict[str, Any]) -> str:
         "- Publication dates come from page metadata or text patterns; `unknown` partitions hold undated items.",
         "- `text` is normalized to Simplified script; `text_original` keeps the source script.",
         "- Near-duplicate detection is MinHash-based: pairs near the similarity threshold can fall either way.",
+        "- `source` is the publisher named by the page; it is empty for inputs that name none (e.g. JSONL dumps "
+        "without a source field): use `source_path` then.",
+        "- Coverage follows what was collected, not what was published: spikes can reflect the sampling.",
+        "",
+        "Provenance: every row carries `pipeline_version`, `run_id`, `model_version` and `input_sha1`; every "
+        f"Parquet file has the schema version in its footer metadata (`zhnews.schema_version` = {SCHEMA_VERSION}). "
+        "`zhnews report` draws charts of this folder; `zhnews export --format csv` writes an Excel-ready CSV.",
         "",
         "Columns are documented in the zhnews repository's docs/schema.md; `manifest.json` has the "
         "full configuration, input hashes and library versions.",

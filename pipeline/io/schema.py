@@ -144,7 +144,7 @@ def doc_to_row(doc: Doc, provenance: dict[str, str | None]) -> dict[str, Any]:
         "dup_cluster_id": doc.dup_cluster_id,
         "dup_cluster_size": doc.dup_cluster_size,
         "is_canonical": doc.is_canonical,
-        "repeated_paragraph_ratio": None,
+        "repeated_paragraph_ratio": doc.repeated_paragraph_ratio,
         "relevant": doc.relevant,
         "relevant_score": doc.relevant_score,
         "topics": list(doc.topics),

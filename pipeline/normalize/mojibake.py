@@ -86,7 +86,7 @@ def _confirm(orig: str, simplified: str, logf: dict[str, float], words: dict[str
         if han < 2 or fresh * 3 < han * 2:
             continue
         gain = _mean_logf(alt_s, logf) - base
-        if gain >= _MIN_GAIN and _pairs_ok(alt_s, words) >= max(1, (han - 1) // 2):
+        if gain >= _MIN_GAIN and _pairs_ok(alt_s, words) >= max(1, han // 3):
             return True
     return False
 
@@ -107,19 +107,20 @@ def find_mojibake_spans(text: str) -> list[tuple[int, int]]:
         spans.append(m.span())
     if _HAN_RUN.search(text):
         spans.extend(_han_spans(text))
-    return sorted(spans)
+    return _merge(spans)
 
 
 def _han_spans(text: str) -> list[tuple[int, int]]:
     logf, words = _tables()
     simplified = convert(text, "t2s")
     aligned = len(simplified) == len(text)
-    spans = []
+    spans: list[tuple[int, int]] = []
     for run in _HAN_RUN.finditer(text):
         start, end = run.span()
         simp = simplified[start:end] if aligned else convert(run.group(0), "t2s")
         if len(simp) != end - start:
             continue
+        found = False
         # stretches in which no adjacent pair begins a dictionary word
         s = 0
         for i in range(len(simp)):
@@ -130,8 +131,32 @@ def _han_spans(text: str) -> list[tuple[int, int]]:
                 # one character of context on each side completes split byte pairs
                 if _confirm(text[a : min(b + 1, len(text))], simp[s : i + 1], logf, words):
                     spans.append((a, b))
+                    found = True
             s = i + 1
-    return spans
+        if found:
+            spans.extend(_scan_run(text, simp, start, logf, words))
+    return _merge(spans)
+
+
+def _scan_run(text: str, simp: str, start: int, logf: dict[str, float], words: dict[str, int]) -> list[tuple[int, int]]:
+    """Windows of a run already known to hold mojibake, to cover the whole garbled stretch."""
+    out = []
+    width = 6
+    for k in range(0, max(len(simp) - width + 1, 1), 2):
+        a, b = start + k, start + min(k + width, len(simp))
+        if _confirm(text[a : min(b + 1, len(text))], simp[k : k + width], logf, words):
+            out.append((a, b))
+    return out
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def mojibake_score(text: str) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,11 @@ def _canonical(articles: pd.DataFrame, canonical_only: bool) -> pd.DataFrame:
         return articles
     keep = articles["is_canonical"].map(lambda v: v is None or bool(v) or v != v)  # None/NaN: not deduplicated
     return articles[keep]
+
+
+def _text(value: object) -> str:
+    """A string cell as text ('' for None/NaN)."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def month_of(articles: pd.DataFrame) -> pd.Series:
@@ -59,6 +65,25 @@ def monthly_topic_counts(articles: pd.DataFrame, canonical_only: bool = True) ->
     return table[table.sum().sort_values(ascending=False).index]
 
 
+def core_periods(totals: pd.DataFrame, tail_share: float = 0.005) -> tuple[pd.Period, pd.Period] | None:
+    """First and last period after dropping sparse tails holding at most ``tail_share`` of the
+    articles on each side (a few very old or mis-dated items otherwise stretch the time axis)."""
+    if totals.empty or totals["articles"].sum() == 0:
+        return None
+    share = totals["articles"].cumsum() / totals["articles"].sum()
+    start = totals.index[int(np.searchsorted(share.to_numpy(), tail_share, side="right"))]
+    rest = (totals["articles"][::-1].cumsum() / totals["articles"].sum()).to_numpy()
+    end = totals.index[len(totals) - 1 - int(np.searchsorted(rest, tail_share, side="right"))]
+    return start, end
+
+
+def trim(table: pd.DataFrame, periods: tuple[pd.Period, pd.Period] | None) -> pd.DataFrame:
+    """Rows of a per-period table between the two periods (inclusive)."""
+    if periods is None or table.empty:
+        return table
+    return table.loc[periods[0]: periods[1]]
+
+
 def resample(counts: pd.DataFrame, max_points: int = 48) -> pd.DataFrame:
     """Monthly counts summed to quarters (or years) when there are more than ``max_points`` months."""
     if len(counts) <= max_points:
@@ -67,28 +92,58 @@ def resample(counts: pd.DataFrame, max_points: int = 48) -> pd.DataFrame:
     return counts.groupby(counts.index.asfreq(freq)).sum()
 
 
+def over_time(articles: pd.DataFrame, canonical_only: bool = True, max_points: int = 48
+              ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """``(totals, topic counts, articles left out)`` per period for the time charts: sparse tails
+    trimmed (:func:`core_periods`), months summed to quarters or years when the range is long."""
+    totals = monthly_totals(articles, canonical_only)
+    span = core_periods(totals)
+    kept = trim(totals, span)
+    counts = trim(monthly_topic_counts(articles, canonical_only), span).reindex(kept.index, fill_value=0)
+    left_out = int(totals["articles"].sum() - kept["articles"].sum())
+    return resample(kept, max_points), resample(counts, max_points), left_out
+
+
 def topic_shares(counts: pd.DataFrame) -> pd.DataFrame:
     """Each topic's share of the topic assignments per period (periods without any dropped)."""
     totals = counts.sum(axis=1)
     return counts[totals > 0].div(totals[totals > 0], axis=0)
 
 
+def source_labels(articles: pd.DataFrame) -> pd.Series:
+    """The publisher (``source``) of each article, else ``[file name]`` of its input, else ``(unknown)``."""
+    named = articles["source"].where(articles["source"].notna() & (articles["source"] != ""), None)
+    if "source_path" in articles:
+        files = articles["source_path"].map(lambda p: f"[{PurePosixPath(str(p)).name}]" if p else None)
+        named = named.fillna(files)
+    return named.fillna("(unknown)")
+
+
 def source_counts(articles: pd.DataFrame, top: int = 15, canonical_only: bool = False) -> pd.Series:
-    """Articles per source (publisher), largest first; missing sources as ``(unknown)``."""
-    frame = _canonical(articles, canonical_only)
-    sources = frame["source"].fillna("(unknown)").replace("", "(unknown)")
-    return sources.value_counts().head(top)
+    """Articles per source, largest first (see :func:`source_labels`)."""
+    return source_labels(_canonical(articles, canonical_only)).value_counts().head(top)
 
 
-def _terms(tokens: Sequence[str]) -> list[str]:
-    return [t for t in tokens if len(t) >= 2 and _HAN.search(t)]
+def _stopwords() -> frozenset[str]:
+    try:
+        from pipeline.segment.tokenizer import stopwords
+
+        return stopwords()
+    except (ImportError, OSError):
+        return frozenset()
+
+
+def _terms(tokens: Sequence[str], stop: frozenset[str] = frozenset()) -> list[str]:
+    return [t for t in tokens if len(t) >= 2 and _HAN.search(t) and t not in stop]
 
 
 def _tfidf(docs: list[list[str]], min_df: int):
+    from functools import partial
+
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     max_df = 0.5 if len(docs) >= 20 else 1.0
-    vectorizer = TfidfVectorizer(analyzer=_terms, min_df=min(min_df, max(1, len(docs) // 10)),
+    vectorizer = TfidfVectorizer(analyzer=partial(_terms, stop=_stopwords()), min_df=min(min_df, max(1, len(docs) // 10)),
                                  max_df=max_df, sublinear_tf=True)
     try:
         matrix = vectorizer.fit_transform(docs)
@@ -137,7 +192,10 @@ def discover_topics(articles: pd.DataFrame, k: int = 8, n_terms: int = 10, seed:
     rows = []
     for j, component in enumerate(model.components_):
         members = np.flatnonzero((strongest == j) & has_weight)
-        example = frame["title"].iloc[members[np.argmax(weights[members, j])]] if len(members) else None
+        example = None
+        if len(members):
+            best = frame.iloc[members[np.argmax(weights[members, j])]]
+            example = _text(best["title"]) or _text(best["text"])[:60]
         rows.append({
             "topic": f"T{j + 1}",
             "terms": [str(vocab[i]) for i in np.argsort(-component)[:n_terms]],
@@ -163,8 +221,8 @@ def duplicate_clusters(articles: pd.DataFrame, top: int = 10) -> pd.DataFrame:
         rows.append({
             "cluster": cluster,
             "size": len(group),
-            "title": head["title"],
-            "sources": int(group["source"].fillna("(unknown)").nunique()),
+            "title": _text(head["title"]) or _text(head["text"])[:40],
+            "sources": int(source_labels(group).nunique()),
             "first": dates.min().date().isoformat() if len(dates) else None,
             "last": dates.max().date().isoformat() if len(dates) else None,
         })
@@ -192,7 +250,7 @@ def topic_examples(articles: pd.DataFrame, excerpt_chars: int = 160) -> pd.DataF
             "relevant_score": None if pd.isna(best["relevant_score"]) else round(float(best["relevant_score"]), 3),
             "topics": list(best["topics"]),
             "topic_scores": {k: round(float(v), 3) for k, v in sorted(best["topic_scores"].items(), key=lambda kv: -kv[1])},
-            "excerpt": (best["text"] or "")[:excerpt_chars],
+            "excerpt": _text(best["text"])[:excerpt_chars],
         })
     return pd.DataFrame(rows)
 

@@ -51,8 +51,7 @@ def figure_svg(fig: Figure, salt: str) -> str:
 def build_sections(run: RunData, discover_k: int = 8) -> list[Section]:
     """Every view of the report, in reading order."""
     articles, label = run.articles, run.topic_label
-    totals = agg.resample(agg.monthly_totals(articles))
-    counts = agg.resample(agg.monthly_topic_counts(articles))
+    totals, counts, left_out = agg.over_time(articles)
     terms = agg.top_terms_by_topic(articles)
     discovered = agg.discover_topics(articles, k=discover_k)
     clusters = agg.duplicate_clusters(articles)
@@ -70,8 +69,9 @@ def build_sections(run: RunData, discover_k: int = 8) -> list[Section]:
     return [
         Section("over-time", "Articles per month by topic 各月各主题文章数",
                 plots.plot_articles_over_time(totals, counts, label),
-                note="Canonical articles only (one per duplicate cluster); periods are months, or quarters "
-                     "for long ranges. An article can carry several topics."),
+                note="Canonical articles only (one per duplicate cluster); periods are months, or quarters/years "
+                     f"for long ranges; {left_out} dated articles in sparse tails (before/after the periods holding "
+                     "99% of the articles) are left out. An article can carry several topics."),
         Section("shares", "Topic shares over time 主题占比", plots.plot_topic_shares(agg.topic_shares(counts), label)),
         Section("terms", "Top terms per topic 各主题高频词",
                 plots.plot_term_panels(terms, "各主题特征词 Distinctive terms per topic", label), term_table,
@@ -79,7 +79,8 @@ def build_sections(run: RunData, discover_k: int = 8) -> list[Section]:
         Section("discovered", "Discovered topics (NMF) 自动发现的主题",
                 plots.plot_discovered_topics(discovered), discovered_table,
                 note="Non-negative matrix factorization of the TF-IDF matrix: themes the taxonomy may not cover."),
-        Section("sources", "Sources 来源", plots.plot_counts(agg.source_counts(articles), "来源 Sources")),
+        Section("sources", "Sources 来源", plots.plot_counts(agg.source_counts(articles), "来源 Sources"),
+                note="The publisher named by the page; [file name] of the input when the page names none."),
         Section("duplicates", "Largest duplicate clusters 重复文章簇",
                 plots.plot_duplicate_clusters(clusters), clusters,
                 note="Near-duplicates (MinHash): the same story syndicated or reposted."),

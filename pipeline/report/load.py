@@ -24,7 +24,7 @@ PARTITIONING = ds.partitioning(pa.schema([("year", pa.string()), ("month", pa.st
 
 #: The article columns the report views need (``text_original``/``paragraphs`` are left out).
 REPORT_COLUMNS = (
-    "doc_id", "url", "title", "published_date", "source", "text", "tokens", "char_count",
+    "doc_id", "url", "source_path", "title", "published_date", "source", "text", "tokens", "char_count",
     "han_ratio", "mojibake_score", "quality_flags", "dup_cluster_id", "dup_cluster_size",
     "is_canonical", "relevant", "relevant_score", "topics", "topic_scores", "script", "input_kind",
     "extractor", "year", "month",

@@ -43,6 +43,13 @@ def _short(text: object, width: int = 28) -> str:
     return value if len(value) <= width else value[: width - 1] + "…"
 
 
+def _barh(ax, labels: Sequence[str], values: np.ndarray, color: str) -> None:
+    """Horizontal bars, first item on top; positional so repeated labels stay separate bars."""
+    positions = np.arange(len(labels))[::-1]
+    ax.barh(positions, values, color=color)
+    ax.set_yticks(positions, list(labels))
+
+
 def plot_articles_over_time(totals: pd.DataFrame, topic_counts: pd.DataFrame, label: Label = _identity) -> Figure:
     """Top: articles and relevant articles per period; bottom: topic assignments, stacked."""
     fig = _figure(11, 7)
@@ -136,7 +143,7 @@ def plot_counts(series: pd.Series, title: str, xlabel: str = "文章数 articles
     ax = fig.subplots()
     if series.empty:
         return _empty(fig, ax, f"{title}: none")
-    ax.barh([_short(i, width) for i in series.index][::-1], series.to_numpy()[::-1], color=color)
+    _barh(ax, [_short(i, width) for i in series.index], series.to_numpy(), color)
     ax.set_xlabel(xlabel)
     ax.set_title(title)
     return fig
@@ -159,6 +166,6 @@ def plot_quality(flags: pd.Series, reasons: pd.Series) -> Figure:
         if series.empty:
             _empty(fig, ax, f"{title}: none")
             continue
-        ax.barh([_short(i, 30) for i in series.index][::-1], series.to_numpy()[::-1], color=color)
+        _barh(ax, [_short(i, 30) for i in series.index], series.to_numpy(), color)
         ax.set_title(title)
     return fig

@@ -1,0 +1,255 @@
+"""End-to-end throughput, scaling and peak memory of ``zhnews run``, against bare jieba.
+
+Builds a corpus of real text from the shared data folder in a temporary directory (JSONL
+feeds as they are, the classification sets converted to JSONL, extraction pages that have a
+reference body as HTML files; the whole set repeated until the target size is reached), then,
+in one invocation, side by side and interleaved round by round:
+
+* ``floor``: bare ``jieba.lcut`` over the documents' text (JSONL ``text`` fields, the pages'
+  reference bodies) in one process, dictionary loaded beforehand;
+* ``zhnews run`` (ingest to Parquet) with the local pool and with Dask, 1 and 2 workers;
+
+and reports medians: text MB/s, the ratio to the floor, speedups of 2 workers over 1, the
+per-stage share of worker time (from ``manifest.json``) and the peak RSS summed over the
+process tree.  ``--rss-only`` runs a single local 2-worker run (for the 500 MB point).
+``--agreement`` compares the rjieba backend with jieba on the corpus text (token-boundary F1).
+
+    nice -n 10 python benchmarks/throughput.py --mb 50 --runs 3
+    nice -n 10 python benchmarks/throughput.py --mb 500 --rss-only
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _shared import REPO_ROOT, shared_data_dir  # noqa: E402
+
+csv.field_size_limit(1 << 30)
+
+
+# -- corpus ----------------------------------------------------------------------------------
+def _one_copy(data: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Files of one copy of the corpus (relative name, bytes) and the text they carry."""
+    files: list[tuple[str, bytes]] = []
+    texts: list[str] = []
+    for path in sorted((data / "indomain").glob("*.jsonl")):
+        raw = path.read_bytes()
+        files.append((f"feeds/{path.name}", raw))
+        for line in raw.decode("utf-8").splitlines():
+            if line.strip():
+                text = json.loads(line).get("text")
+                if isinstance(text, str):
+                    texts.append(text)
+
+    def as_jsonl(name: str, items: list[str]) -> None:
+        lines = [json.dumps({"id": f"{name}-{i}", "text": t}, ensure_ascii=False) for i, t in enumerate(items)]
+        files.append((f"sets/{name}.jsonl", ("\n".join(lines) + "\n").encode("utf-8")))
+        texts.extend(items)
+
+    cnews = (data / "benchmarks/cnews_sample1000/cnews.sample1000.txt").read_text(encoding="utf-8")
+    as_jsonl("cnews", [line.split("\t", 1)[1] for line in cnews.splitlines() if "\t" in line])
+    for name in ("sougou_eval.csv", "sougou_test.csv"):
+        with open(data / "benchmarks/sogou_mini5" / name, encoding="utf-8", newline="") as handle:
+            as_jsonl(name.removesuffix(".csv"), [row["content"] for row in csv.DictReader(handle)])
+    for label in sorted((data / "extraction").glob("*/*.json")):
+        page = label.with_suffix(".html")
+        body = json.loads(label.read_text(encoding="utf-8")).get("body")
+        if page.exists() and isinstance(body, str) and body.strip():
+            files.append((f"pages/{label.parent.name}/{page.name}", page.read_bytes()))
+            texts.append(body)
+    return files, texts
+
+
+def build_corpus(dest: Path, target_mb: float) -> dict[str, Any]:
+    """Write copies of the corpus under ``dest`` until ``target_mb`` of input; returns sizes."""
+    files, texts = _one_copy(shared_data_dir())
+    copy_bytes = sum(len(b) for _, b in files)
+    copies = max(1, math.ceil(target_mb * 1e6 / copy_bytes))
+    for k in range(copies):
+        for name, data in files:
+            path = dest / f"copy-{k:03d}" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    text_bytes = sum(len(t.encode("utf-8")) for t in texts)
+    return {"copies": copies, "files": copies * len(files), "input_mb": copies * copy_bytes / 1e6,
+            "text_mb": copies * text_bytes / 1e6, "documents": copies * len(texts), "texts": texts}
+
+
+# -- measurements --------------------------------------------------------------------------
+class PeakRss:
+    """Samples the summed RSS of a process and all its descendants every 0.1 s."""
+
+    def __init__(self, pid: int) -> None:
+        self.peak = 0
+        self._proc = psutil.Process(pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            try:
+                for proc in [self._proc, *self._proc.children(recursive=True)]:
+                    try:
+                        total += proc.memory_info().rss
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                break
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.1)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def floor_seconds(texts: list[str], copies: int) -> tuple[float, float]:
+    """Bare ``jieba.lcut`` over every text of every copy, in this process (dictionary loaded first)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    started, cpu = time.perf_counter(), time.process_time()
+    for _ in range(copies):
+        for text in texts:
+            jieba.lcut(text)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[str]) -> dict[str, Any]:
+    """One ``zhnews run`` subprocess from scratch; wall time, peak RSS and the manifest."""
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "pipeline", "run", str(corpus), "-o", str(out), "--workers", str(workers),
+           "--engine", engine, "--quiet", *extra]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    rss = PeakRss(proc.pid)
+    _, err = proc.communicate()
+    wall = time.perf_counter() - started
+    peak = rss.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode not in (0, 3):
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    shutil.rmtree(out, ignore_errors=True)
+    return {"wall": wall, "cpu": cpu, "rss": peak, "stages": manifest.get("stage_seconds", {}),
+            "rows": manifest["counts"]["rows"], "documents": manifest["counts"]["documents"]}
+
+
+def agreement(texts: list[str], limit: int = 3000) -> dict[str, float]:
+    """rjieba against jieba (both with the domain dictionary): identical documents, boundary F1, speed."""
+    from pipeline.segment.rjieba_backend import rjieba_tokenize
+    from pipeline.segment.tokenizer import tokenize
+
+    sample = texts[:: max(1, len(texts) // limit)][:limit]
+    tokenize("预热"), rjieba_tokenize("预热")
+    t0 = time.perf_counter()
+    a = [tokenize(t) for t in sample]
+    t1 = time.perf_counter()
+    b = [rjieba_tokenize(t) for t in sample]
+    t2 = time.perf_counter()
+
+    def cuts(tokens: list[str]) -> set[int]:
+        ends, pos = set(), 0
+        for tok in tokens:
+            pos += len(tok)
+            ends.add(pos)
+        return ends
+
+    common = gold = found = 0
+    for x, y in zip(a, b):
+        if "".join(x) != "".join(y):
+            continue
+        cx, cy = cuts(x), cuts(y)
+        common, gold, found = common + len(cx & cy), gold + len(cx), found + len(cy)
+    precision, recall = common / found, common / gold
+    return {"documents": len(sample), "identical_docs": sum(x == y for x, y in zip(a, b)) / len(sample),
+            "boundary_f1": 2 * precision * recall / (precision + recall),
+            "speedup": (t1 - t0) / (t2 - t1)}
+
+
+# -- report ----------------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mb", type=float, default=50, help="input size to build (MB)")
+    parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported")
+    parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2", help="engine:workers list")
+    parser.add_argument("--rss-only", action="store_true", help="one local 2-worker run: wall time and peak RSS")
+    parser.add_argument("--agreement", action="store_true", help="also measure rjieba against jieba")
+    parser.add_argument("--no-classify", action="store_true", help="pass --no-classify to zhnews run")
+    parser.add_argument("--tmp", default=None, help="where to build the corpus (default: system temp)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="zhnews-bench-", dir=args.tmp) as tmp:
+        root = Path(tmp)
+        info = build_corpus(root / "corpus", args.mb)
+        texts = info.pop("texts")
+        print(json.dumps(info), flush=True)
+        if args.agreement:
+            print(json.dumps({"rjieba_vs_jieba": agreement(texts)}), flush=True)
+        if args.rss_only:
+            result = zhnews_run(root / "corpus", root / "out", "local", 2, extra)
+            print(json.dumps({"local:2": {"wall": round(result["wall"], 1), "mb_s": round(info["text_mb"] / result["wall"], 3),
+                                          "peak_rss_mb": round(result["rss"] / 1e6), "rows": result["rows"]}}))
+            return
+        extra = ["--no-classify"] if args.no_classify else []
+        configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
+        walls: dict[str, list[float]] = {"floor": []}
+        cpus: dict[str, list[float]] = {"floor": []}
+        rss: dict[str, list[int]] = {}
+        stages: dict[str, list[dict[str, float]]] = {}
+        for round_ in range(args.runs):
+            wall, cpu = floor_seconds(texts, info["copies"])
+            walls["floor"].append(wall)
+            cpus["floor"].append(cpu)
+            print(json.dumps({"round": round_, "floor": round(wall, 1), "cpu": round(cpu, 1)}), flush=True)
+            for engine, workers in configs:
+                name = f"{engine}:{workers}"
+                result = zhnews_run(root / "corpus", root / "out", engine, workers, extra)
+                walls.setdefault(name, []).append(result["wall"])
+                cpus.setdefault(name, []).append(result["cpu"])
+                rss.setdefault(name, []).append(result["rss"])
+                stages.setdefault(name, []).append(result["stages"])
+                print(json.dumps({"round": round_, name: round(result["wall"], 1), "cpu": round(result["cpu"], 1), "rss_mb": round(result["rss"] / 1e6),
+                                  "rows": result["rows"]}), flush=True)
+        med = {k: statistics.median(v) for k, v in walls.items()}
+        report: dict[str, Any] = {"corpus": info, "median_seconds": {k: round(v, 2) for k, v in med.items()},
+                                  "text_mb_per_s": {k: round(info["text_mb"] / v, 3) for k, v in med.items()}}
+        cpu_med = {k: statistics.median(v) for k, v in cpus.items()}
+        report["median_cpu_seconds"] = {k: round(v, 2) for k, v in cpu_med.items()}
+        report["cpu_ratio_to_jieba_floor"] = {k: round(cpu_med["floor"] / v, 3) for k, v in cpu_med.items() if k != "floor"}
+        report["ratio_to_jieba_floor"] = {k: round(med["floor"] / v, 3) for k, v in med.items() if k != "floor"}
+        for engine in ("local", "dask"):
+            if f"{engine}:1" in med and f"{engine}:2" in med:
+                report.setdefault("speedup_2_over_1", {})[engine] = round(med[f"{engine}:1"] / med[f"{engine}:2"], 3)
+        report["peak_rss_mb"] = {k: round(statistics.median(v) / 1e6) for k, v in rss.items()}
+        first = stages.get("local:1") or next(iter(stages.values()))
+        totals = {s: statistics.median(run.get(s, 0.0) for run in first) for s in first[0]}
+        whole = sum(totals.values()) or 1.0
+        report["stage_share_local1"] = {s: round(v / whole, 3) for s, v in totals.items()}
+        print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""The clean stage: text dumps through :func:`clean_text`, JSONL bodies through :func:`clean_body`."""
+
+from __future__ import annotations
+
+from pipeline.clean.body import clean_body
+from pipeline.clean.text import clean_text
+from pipeline.errors import InputRejected
+from pipeline.record import Doc, Reject
+from pipeline.steps import Step
+
+
+class CleanStep(Step):
+    """``text`` dumps become articles; ``jsonl`` bodies are lightly cleaned; other kinds pass through.
+
+    Values already on the document (from the record or an earlier stage) are kept when the cleaner
+    finds none; a JSONL record's title is always kept.  ``doc.raw`` is released after use.
+    """
+
+    name = "clean"
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    def process(self, doc: Doc) -> Doc | Reject:
+        if doc.input_kind == "text":
+            raw = _as_text(doc.raw)
+            article = clean_text(raw)
+            doc.title = article.title or doc.title
+            doc.published_at = article.published_at or doc.published_at
+            doc.author = article.author or doc.author
+            doc.source = article.source or doc.source
+            doc.paragraphs = list(article.paragraphs)
+            doc.quality_flags.extend(f for f in article.flags if f not in doc.quality_flags)
+            doc.raw = None
+        elif doc.input_kind == "jsonl":
+            body = clean_body(_as_text(doc.raw) if doc.raw is not None else doc.body())
+            if not body.paragraphs:
+                raise InputRejected("no_article", "the record's text is empty after cleaning")
+            doc.paragraphs = body.paragraphs
+            doc.quality_flags.extend(f for f in body.flags if f not in doc.quality_flags)
+            doc.raw = None
+        return doc
+
+
+def _as_text(raw: bytes | str | None) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, bytes):
+        return raw.decode("utf-8", errors="replace")
+    return raw

@@ -1,0 +1,163 @@
+"""Export a run's articles as CSV (UTF-8 with BOM, for Excel) or JSON Lines, streamed in batches.
+
+CSV cells are flat: list columns are joined (``paragraphs`` by newlines, ``tokens`` by spaces,
+others by ``"; "``) and ``topic_scores`` becomes one ``score_<topic>`` column per topic.
+JSON Lines keeps lists as arrays and ``topic_scores`` as an object.  Dates are ISO-8601 and
+float32 columns are written with 6 significant digits.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+from pipeline.errors import UsageError
+from pipeline.io.schema import ARTICLE_SCHEMA
+
+FORMATS = ("csv", "jsonl")
+LIST_SEPARATORS = {"paragraphs": "\n", "tokens": " "}
+DEFAULT_LIST_SEPARATOR = "; "
+SCORE_PREFIX = "score_"
+_FLOAT32 = {f.name for f in ARTICLE_SCHEMA if f.type == pa.float32()}
+
+
+def _dataset(run_dir: Path) -> ds.Dataset:
+    root = Path(run_dir) / "articles"
+    if not root.is_dir():
+        raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
+    return ds.dataset(str(root), format="parquet", partitioning="hive", exclude_invalid_files=True)
+
+
+def _filter(relevant_only: bool, canonical_only: bool) -> pc.Expression | None:
+    expression = None
+    if relevant_only:
+        expression = pc.field("relevant") == True  # noqa: E712 - a pyarrow expression
+    if canonical_only:
+        canonical = pc.field("is_canonical") | pc.field("is_canonical").is_null()
+        expression = canonical if expression is None else expression & canonical
+    return expression
+
+
+def select_columns(columns: Sequence[str] | None) -> list[str]:
+    """The schema columns to export, in schema order; UsageError on unknown names."""
+    names = [f.name for f in ARTICLE_SCHEMA]
+    if not columns:
+        return names
+    unknown = [c for c in columns if c not in names]
+    if unknown:
+        raise UsageError(f"unknown column(s): {', '.join(unknown)} (see docs/schema.md)")
+    return [n for n in names if n in set(columns)]
+
+
+def topic_keys(dataset: ds.Dataset, expression: pc.Expression | None = None) -> list[str]:
+    """Every key of ``topic_scores``, in order of first appearance (the model's topic order)."""
+    seen: dict[str, None] = {}
+    for batch in dataset.to_batches(columns=["topic_scores"], filter=expression):
+        column = batch.column(0)
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        for key in pc.unique(column.keys).to_pylist():
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def _scalar(name: str, value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if name in _FLOAT32 and value is not None:
+        return float(f"{value:.6g}")
+    return value
+
+
+def _rows(dataset: ds.Dataset, columns: list[str], expression: pc.Expression | None) -> Iterator[dict[str, Any]]:
+    for batch in dataset.to_batches(columns=columns, filter=expression, batch_size=2048):
+        yield from batch.to_pylist(maps_as_pydicts="strict")
+
+
+def flat_row(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
+    """One CSV row: lists joined, ``topic_scores`` spread over ``score_<topic>`` cells."""
+    out: dict[str, Any] = {}
+    for name, value in row.items():
+        if name == "topic_scores":
+            scores = value or {}
+            for key in keys:
+                score = scores.get(key)
+                out[SCORE_PREFIX + key] = "" if score is None else float(f"{score:.6g}")
+        elif isinstance(value, list):
+            out[name] = LIST_SEPARATORS.get(name, DEFAULT_LIST_SEPARATOR).join(str(v) for v in value)
+        elif value is None:
+            out[name] = ""
+        else:
+            out[name] = _scalar(name, value)
+    return out
+
+
+def write_csv(handle: IO[str], rows: Iterator[dict[str, Any]], columns: list[str], keys: Sequence[str]) -> int:
+    header = [c for c in columns if c != "topic_scores"]
+    if "topic_scores" in columns:
+        index = columns.index("topic_scores")
+        header[index:index] = [SCORE_PREFIX + k for k in keys]
+    writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\r\n")
+    writer.writeheader()
+    count = 0
+    for row in rows:
+        writer.writerow(flat_row(row, keys))
+        count += 1
+    return count
+
+
+def write_jsonl(handle: IO[str], rows: Iterator[dict[str, Any]]) -> int:
+    count = 0
+    for row in rows:
+        record = {}
+        for name, value in row.items():
+            if name == "topic_scores":
+                record[name] = {k: float(f"{v:.6g}") for k, v in (value or {}).items()}
+            else:
+                record[name] = _scalar(name, value)
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def export_articles(run_dir: Path, fmt: str, handle: IO[str], columns: Sequence[str] | None = None,
+                    relevant_only: bool = False, canonical_only: bool = False) -> int:
+    """Write the run's articles to an open text ``handle``; returns the number of rows.
+
+    For CSV open the handle with ``encoding="utf-8-sig", newline=""`` (see :func:`export_to_path`).
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r} (csv or jsonl)")
+    dataset = _dataset(run_dir)
+    chosen = select_columns(columns)
+    expression = _filter(relevant_only, canonical_only)
+    rows = _rows(dataset, chosen, expression)
+    if fmt == "jsonl":
+        return write_jsonl(handle, rows)
+    keys = topic_keys(dataset, expression) if "topic_scores" in chosen else []
+    return write_csv(handle, rows, chosen, keys)
+
+
+def export_to_path(run_dir: Path, fmt: str, out: Path, **options: Any) -> int:
+    """Export into the file ``out``, written atomically (CSV with a UTF-8 BOM)."""
+    from pipeline.io.atomic import atomic_write
+
+    counted: list[int] = []
+
+    def write(tmp: str) -> None:
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        with open(tmp, "w", encoding=encoding, newline="") as handle:
+            counted.append(export_articles(run_dir, fmt, handle, **options))
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r} (csv or jsonl)")
+    atomic_write(Path(out), write)
+    return counted[0]

@@ -1,0 +1,104 @@
+"""Resume: a ``zhnews run`` killed midway (SIGKILL) and run again gives the uninterrupted output."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import make_config
+from pipeline.engine.task import MARKERS, STAGING
+from pipeline.runner import run_pipeline
+from test_engine_e2e import assert_same_output, copy_sample
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _zhnews(*args: str) -> list[str]:
+    return [sys.executable, "-m", "pipeline", "run", *args, "--quiet"]
+
+
+def _markers(out: Path) -> int:
+    return len([p for p in (out / MARKERS).glob("*.json") if p.name != "run.json"])
+
+
+@pytest.fixture(scope="module")
+def config_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cfg") / "run.json"
+    path.write_text(json.dumps({"task_max_files": 1}), encoding="utf-8")  # one task per page
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory, sample_corpus: Path) -> Path:
+    return copy_sample(sample_corpus, tmp_path_factory.mktemp("resume") / "sample")
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory: pytest.TempPathFactory, corpus: Path, config_file: Path) -> Path:
+    out = tmp_path_factory.mktemp("whole")
+    done = subprocess.run(_zhnews(str(corpus), "-o", str(out), "--workers", "1", "--config", str(config_file)),
+                          cwd=REPO_ROOT, capture_output=True, text=True)
+    assert done.returncode in (0, 3), done.stderr
+    return out
+
+
+def test_killed_run_resumes_to_the_same_dataset(tmp_path: Path, corpus: Path, config_file: Path,
+                                                uninterrupted: Path) -> None:
+    out = tmp_path / "killed"
+    total = len(json.loads((uninterrupted / "manifest.json").read_text(encoding="utf-8"))["inputs"])
+    proc = subprocess.Popen(_zhnews(str(corpus), "-o", str(out), "--workers", "1", "--config", str(config_file)),
+                            cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while _markers(out) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    finished = _markers(out)
+    assert proc.returncode == -signal.SIGKILL
+    assert 2 <= finished < total, "the run must be killed midway"
+    assert not (out / "manifest.json").exists() and not (out / "articles").exists()
+
+    rerun = subprocess.run(_zhnews(str(corpus), "-o", str(out), "--workers", "1", "--config", str(config_file)),
+                           cwd=REPO_ROOT, capture_output=True, text=True)
+    assert rerun.returncode in (0, 3), rerun.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["tasks_resumed"] >= finished
+    assert manifest["counts"]["tasks_resumed"] < manifest["counts"]["tasks"]
+    assert_same_output(uninterrupted, out)
+
+
+def test_half_written_task_is_redone_and_other_settings_start_over(tmp_path: Path, corpus: Path,
+                                                                   uninterrupted: Path) -> None:
+    """A task whose marker is missing is redone from scratch (its stale parts replaced);
+    a run with different result-affecting settings ignores the staged work of the old one."""
+    out = tmp_path / "out"
+    config = make_config(inputs=[str(corpus)], output=str(out), workers=1, task_max_files=1)
+    cwd = os.getcwd()
+    os.chdir(REPO_ROOT)  # the same working directory as the CLI runs (relative paths in the model config)
+    try:
+        run_pipeline(config)
+        markers = sorted(p for p in (out / MARKERS).glob("*.json") if p.name != "run.json")
+        victim = markers[len(markers) // 2]
+        victim.unlink()  # as if the worker died after writing its parts, before its marker
+        stale = out / STAGING / victim.stem / "articles-00099.parquet"
+        stale.write_bytes(b"PAR1 half-written")
+        summary = run_pipeline(config)
+        assert (summary.tasks_run, summary.tasks_resumed) == (1, len(markers) - 1)
+        assert not stale.exists()
+        assert_same_output(uninterrupted, out)
+
+        other = make_config(inputs=[str(corpus)], output=str(out), workers=1, task_max_files=1,
+                            dedup_enabled=False)
+        summary = run_pipeline(other)
+        assert summary.tasks_resumed == 0 and summary.tasks_run == len(markers)
+    finally:
+        os.chdir(cwd)
