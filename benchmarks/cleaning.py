@@ -184,13 +184,19 @@ def bench_pages(root: Path, limit: int | None) -> dict:
 
 
 # -- speed --------------------------------------------------------------------------------------
-def _median_seconds(fn, runs: int) -> float:
-    times = []
+def _paired(fn, base, runs: int) -> tuple[float, float, float]:
+    """Median seconds of ``fn`` and ``base`` and the median per-run ratio, timed alternately."""
+    times, base_times, ratios = [], [], []
     for _ in range(runs):
         started = time.perf_counter()
+        base()
+        middle = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        ended = time.perf_counter()
+        base_times.append(middle - started)
+        times.append(ended - middle)
+        ratios.append((ended - middle) / (middle - started))
+    return statistics.median(times), statistics.median(base_times), statistics.median(ratios)
 
 
 def bench_speed(root: Path, runs: int) -> dict:
@@ -208,21 +214,22 @@ def bench_speed(root: Path, runs: int) -> dict:
     def run_step() -> None:
         step(Doc(doc_id="x", source_path="x", input_kind="text", paragraphs=texts[:]))
 
-    opencc_s = _median_seconds(lambda: convert(text, "t2s"), runs)
-    norm_s = _median_seconds(lambda: normalize_text(text, "t2s"), runs)
-    step_s = _median_seconds(run_step, runs)
-    opencc_seed_s = _median_seconds(lambda: convert(seeds, "t2s"), runs)
-    clean_s = _median_seconds(lambda: clean_text(seeds), runs)
+    def opencc() -> None:
+        convert(text, "t2s")
+
+    norm_s, opencc_s, norm_ratio = _paired(lambda: normalize_text(text, "t2s"), opencc, runs)
+    step_s, _, step_ratio = _paired(run_step, opencc, runs)
+    clean_s, _, clean_ratio = _paired(lambda: clean_text(seeds), lambda: convert(seeds, "t2s"), runs)
     return {
         "chars": len(text),
         "opencc_t2s_chars_per_s": len(text) / opencc_s,
         "normalize_text_chars_per_s": len(text) / norm_s,
-        "normalize_text_vs_opencc": norm_s / opencc_s,
+        "normalize_text_vs_opencc": norm_ratio,
         "normalize_step_chars_per_s": len(text) / step_s,
-        "normalize_step_vs_opencc": step_s / opencc_s,
+        "normalize_step_vs_opencc": step_ratio,
         "seed_chars": len(seeds),
         "clean_text_chars_per_s": len(seeds) / clean_s,
-        "clean_text_vs_opencc": clean_s / opencc_seed_s,
+        "clean_text_vs_opencc": clean_ratio,
     }
 
 

@@ -133,7 +133,7 @@ def generate(root: Path, huge_bytes: int = 200 << 20, seed: int = 7) -> Corpus:
     root.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, list[str]] = {}
     kinds: dict[str, str] = {}
-    contains: dict[str, str] = {}  # a snippet a row of that file must hold (decoded correctly)
+    contains: dict[str, str] = {}  # a snippet the text_original of that file's row must hold
     # A local file an XXE page tries to read; hidden, so discovery never treats it as input.
     secret_text = "SECRET-TOKEN-" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(16))
     secret_path = root / ".secret.txt"
@@ -211,7 +211,7 @@ def generate(root: Path, huge_bytes: int = 200 << 20, seed: int = 7) -> Corpus:
                 "encoding/wrong_declared_gbk_is_utf8.html", "encoding/unknown_charset_name.html", "encoding/gbk.txt"):
         contains[rel] = "每个夜班补贴标准由原来的五十元提高到一百二十元"
     contains["encoding/mixed_gbk_utf8.html"] = "大家的积极性明显提升"  # from the UTF-8 half
-    contains["good/big5.html"] = contains["encoding/undeclared_big5.html"] = "每个夜班津贴标准"  # after t2s
+    contains["good/big5.html"] = contains["encoding/undeclared_big5.html"] = "每個夜班津貼標準"
 
     # -- mojibake text ------------------------------------------------------------------------
     moji_latin = "\n\n".join(PARAGRAPHS).encode("utf-8").decode("cp1252", "replace")
@@ -319,6 +319,79 @@ def generate(root: Path, huge_bytes: int = 200 << 20, seed: int = 7) -> Corpus:
     put("other/no_extension", utf8, ["unsupported_input"], "unsupported file type")
     return Corpus(root=root, manifest=manifest, kinds=kinds, secret_path=secret_path, secret_text=secret_text,
                   contains=contains)
+
+
+#: Invented sentences the SIGKILL-trial corpus is assembled from.
+SENTENCES = [
+    "记者从市卫生健康委员会获悉，今年起全市公立医院将为夜班医护人员发放夜班补贴。",
+    "每个夜班补贴标准由原来的五十元提高到一百二十元，所需资金纳入医院年度预算。",
+    "新政策覆盖临床、医技和护理等岗位，连续值班超过十二小时的人员可以申请调休。",
+    "院方表示，将同步改善值班室住宿条件，为夜班人员提供热餐和休息空间。",
+    "一位在急诊科工作了八年的护士说，补贴提高以后，科室人员流失的情况有望缓解。",
+    "下一步还将研究出台基层医务人员职称评审倾斜政策，并开展心理疏导服务。",
+    "区教育局公布了今年秋季小学招生方案，新增学位两千个，主要集中在新建小区。",
+    "气象台发布暴雨黄色预警，预计未来三小时内部分地区降雨量将超过五十毫米。",
+    "市场监管部门近日开展春季食品安全检查，抽检蔬菜水果样品三百余批次。",
+    "本届篮球联赛共有十二支球队参赛，比赛将持续到年底，决赛在市体育馆举行。",
+    "社区卫生服务中心为辖区老人开展免费体检，并建立了家庭医生签约档案。",
+    "公交公司宣布新开通三条夜班线路，方便医院、工厂等单位的夜班职工通勤。",
+]
+
+
+def make_crash_corpus(root: Path, pages: int = 120, records: int = 60, seed: int = 3) -> Path:
+    """A clean corpus for the SIGKILL trials: ``pages`` HTML pages assembled from invented
+    sentences (every tenth a near-duplicate, so dedup has work) and one JSONL file."""
+    rng = random.Random(seed)
+    for i in range(pages):
+        if i % 10 == 9:  # a near-duplicate of the previous page: same body, another site
+            body = previous
+        else:
+            body = ["".join(rng.sample(SENTENCES, 4)) + f"（第{i}期）" for _ in range(3)]
+        previous = body
+        folder = root / f"site{i % 4}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"page{i:03d}.html").write_text(html_page(f"本地新闻第{i}期", body), encoding="utf-8")
+    with open(root / "feed.jsonl", "w", encoding="utf-8") as handle:
+        for i in range(records):
+            text = "\n".join("".join(rng.sample(SENTENCES, 3)) for _ in range(3))
+            handle.write(json.dumps({"id": f"r{i}", "title": f"快讯{i}", "text": text, "date": "2021-04-01"},
+                                    ensure_ascii=False) + "\n")
+    return root
+
+
+def collect_outcomes(output_dir: Path, prefix: str) -> dict[str, list[tuple[str, str]]]:
+    """``{relative path: [(outcome, detail), ...]}`` read back from a finished run's output.
+
+    ``prefix``: how the run saw the corpus root in ``source_path`` (e.g. ``"bad/"``).
+    Rows give ``("row", text_original)``; rejects ``(reason, "stage: detail")``.
+    """
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    found: dict[str, list[tuple[str, str]]] = {}
+
+    def key(path: str) -> str:
+        return path[len(prefix):] if path.startswith(prefix) else path
+
+    articles = ds.dataset(output_dir / "articles", format="parquet", partitioning="hive")
+    for row in articles.to_table(columns=["source_path", "text_original"]).to_pylist():
+        found.setdefault(key(row["source_path"]), []).append((ROW, row["text_original"] or ""))
+    for row in pq.read_table(output_dir / "rejects").to_pylist():
+        found.setdefault(key(row["source_path"]), []).append((row["reason"], f"{row['stage']}: {row['detail']}"))
+    return found
+
+
+def check_file(corpus: Corpus, rel: str, found: dict[str, list[tuple[str, str]]]) -> str | None:
+    """None when ``rel`` got exactly its expected outcomes, else what went wrong."""
+    from collections import Counter
+
+    got = found.get(rel, [])
+    if Counter(o for o, _ in got) != Counter(corpus.manifest[rel]):
+        return f"expected {sorted(corpus.manifest[rel])}, got {sorted(got)[:6]}"
+    snippet = corpus.contains.get(rel)
+    if snippet and not any(snippet in text for outcome, text in got if outcome == ROW):
+        return f"no row contains {snippet!r}: {[t[:80] for o, t in got if o == ROW]}"
+    return None
 
 
 def main(argv: list[str]) -> int:

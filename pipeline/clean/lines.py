@@ -281,26 +281,23 @@ def label_lines(text: str) -> list[Line]:
     return lines
 
 
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s).*$")
+
+
 def _label_head(lines: list[Line], lo: int, start: int) -> None:
     """Title, subtitle and meta among the lines above the body."""
-    head = list(range(lo, start))
-    # meta block nearest the body (bare name lines next to it are bylines)
-    metas = [i for i in head if not lines[i].hard_bp and _is_meta(lines[i])]
+    head = range(lo, start)
+    metas = {i for i in head if not lines[i].hard_bp and _is_meta(lines[i])}
+    # a bare name right next to a meta line is a byline
+    metas |= {i for i in head if _NAME_LINE.match(lines[i].text) and (i - 1 in metas or i + 1 in metas)}
     for i in metas:
         lines[i].label = "meta"
-    for i in head:
-        ln = lines[i]
-        if _NAME_LINE.match(ln.text) and any(abs(i - m) == 1 for m in metas):
-            ln.label = "meta"
-            metas.append(i)
-    first_meta = None
+    # the title sits just above the meta block nearest the body (or just above the body)
+    limit = start
     if metas:
-        # the contiguous meta cluster closest to the body
-        cluster = sorted(metas)
-        first_meta = cluster[-1]
-        while first_meta - 1 in cluster:
-            first_meta -= 1
-    limit = first_meta if first_meta is not None else start
+        limit = max(metas)
+        while limit - 1 in metas:
+            limit -= 1
     title_idx = None
     for i in range(limit - 1, lo - 1, -1):
         ln = lines[i]
@@ -309,23 +306,28 @@ def _label_head(lines: list[Line], lo: int, start: int) -> None:
         if _titleish(ln):
             title_idx = i
             break
-        if ln.sentence_like:
-            continue
-        break
-    if title_idx is None and first_meta is None:
+        if not ln.sentence_like:
+            break
+    if title_idx is None:
+        _title_from_first_line(lines, start)
         return
-    if title_idx is not None:
-        ln = lines[title_idx]
-        if ln.repeat:
-            # prefer the first occurrence of a repeated headline
-            key = re.sub(r"\s+", "", ln.text)
-            for k in range(lo, title_idx):
-                if re.sub(r"\s+", "", lines[k].text) == key:
-                    title_idx = k
-                    break
-        lines[title_idx].label = "title"
-        for i in range(max(lo, title_idx - 1), start):
-            other = lines[i]
-            if other.label == "boilerplate" and not other.hard_bp and not other.repeat and other.han >= 8 and i != title_idx:
-                if abs(i - title_idx) <= 2:
-                    other.label = "subtitle"
+    if lines[title_idx].repeat:
+        # a repeated headline: label its first occurrence
+        key = _key(lines[title_idx].text)
+        title_idx = next((k for k in range(lo, title_idx) if _key(lines[k].text) == key), title_idx)
+    lines[title_idx].label = "title"
+    for i in range(max(lo, title_idx - 2), min(start, title_idx + 3)):
+        other = lines[i]
+        if i != title_idx and other.label == "boilerplate" and not (other.hard_bp or other.repeat) and other.han >= 8:
+            other.label = "subtitle"
+
+
+def _title_from_first_line(lines: list[Line], start: int) -> None:
+    """Fallback: the dump's first line (a page ``<title>``), its site suffix cut off."""
+    first = lines[0]
+    if start == 0 or first.hard_bp or first.label != "boilerplate" or first.sentence_like and first.punct > 2:
+        return
+    text = _SITE_SUFFIX.sub("", first.text)
+    if 5 <= len(_HAN.findall(text)) <= 60:
+        first.text = text
+        first.label = "title"

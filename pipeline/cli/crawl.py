@@ -102,6 +102,9 @@ def main(args: argparse.Namespace) -> int:
         max_pages=args.max_pages, max_depth=args.depth, include=args.include,
         exclude=args.exclude, allow_private=args.allow_private, warc_max_bytes=args.warc_size,
     )
+    if args.user_agent is None:
+        print("zhnews crawl: note: the default User-Agent has a placeholder contact; give site "
+              "owners a way to reach you with --user-agent", file=sys.stderr)
     crawler = Crawler(config, args.out)
     bad = crawler.add_seeds(seeds) + crawler.add_seeds(args.sitemap, "sitemap") + crawler.add_seeds(args.feed, "feed")
     for url in bad:

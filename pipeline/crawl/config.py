@@ -9,6 +9,7 @@ DEFAULT_USER_AGENT = "zhnews-crawler/0.1 (+research crawl; contact: CHANGE-ME@ex
 #: Content types archived as pages; anything else is refused with ``content_type``.
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
+
 @dataclass(slots=True)
 class CrawlConfig:
     """Everything that shapes a crawl; the CLI fills it from its options."""

@@ -29,7 +29,7 @@ from pipeline.crawl.frontier import Entry, Frontier, Outcome
 from pipeline.crawl.politeness import HostScheduler
 from pipeline.crawl.robots import RobotsCache, RobotsRules
 from pipeline.crawl.urls import LinkFilter, host_key, normalize_url, site_of
-from pipeline.crawl.warc import WarcWriter, recover_file
+from pipeline.crawl.warc import WarcWriter, encode_page, recover_file
 from pipeline.errors import InputRejected
 
 log = logging.getLogger(__name__)
@@ -54,9 +54,17 @@ class CrawlSummary:
     interrupted: bool = False
 
 
-def _fetch_result(fetcher: Fetcher, entry: Entry, cfg: CrawlConfig,
-                  links: LinkFilter) -> tuple[Exchange, list[tuple[str, str, int]]]:
-    """Worker: fetch one frontier entry and find the URLs it reveals."""
+@dataclass(slots=True)
+class _Fetched:
+    """A worker's result: the exchange, the URLs it revealed, and for pages the WARC bytes."""
+
+    exchange: Exchange
+    found: list[tuple[str, str, int]]
+    encoded: tuple[bytes, int] | None = None
+
+
+def _fetch_result(fetcher: Fetcher, entry: Entry, cfg: CrawlConfig, links: LinkFilter) -> _Fetched:
+    """Worker: fetch one frontier entry, find the URLs it reveals, encode a page's records."""
     exchange = fetcher.fetch(entry.url, kind="page" if entry.kind == "page" else "discovery")
     found: list[tuple[str, str, int]] = []
     if entry.kind == "page":
@@ -64,7 +72,8 @@ def _fetch_result(fetcher: Fetcher, entry: Entry, cfg: CrawlConfig,
             sites = {site_of(entry.url), site_of(exchange.url)}
             found = [(u, "page", entry.depth + 1)
                      for u in extract_links(exchange.body, exchange.url) if links.follow(u, sites)]
-        return exchange, found
+        # gzip compression off the main thread, which only appends and fsyncs
+        return _Fetched(exchange, found, encode_page(exchange))
     try:
         parse = parse_sitemap if entry.kind == "sitemap" else parse_feed
         discovered: Discovered = parse(exchange.body, exchange.url, cfg.max_sitemap_bytes)
@@ -72,7 +81,7 @@ def _fetch_result(fetcher: Fetcher, entry: Entry, cfg: CrawlConfig,
         raise FetchError(exc.reason, exc.detail, exchange.status) from exc
     found = [(u, "page", 0) for u in discovered.pages if links.matches(u)]
     found += [(u, "sitemap", 0) for u in discovered.sitemaps]
-    return exchange, found
+    return _Fetched(exchange, found)
 
 
 class Crawler:
@@ -161,7 +170,7 @@ class Crawler:
         )
         fetcher = Fetcher(cfg, client, scheduler, stop=self.stop)
         fetcher.robots = RobotsCache(fetcher.fetch_robots, cfg.user_agent, on_rules)
-        in_flight: dict[Future[tuple[Exchange, list[tuple[str, str, int]]]], Entry] = {}
+        in_flight: dict[Future[_Fetched], Entry] = {}
         per_host: Counter[str] = Counter()
         pool = ThreadPoolExecutor(max_workers=cfg.concurrency, thread_name_prefix="crawl")
         clean = False
@@ -172,10 +181,12 @@ class Crawler:
                 if not in_flight:
                     break
                 done, _ = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    entry = in_flight.pop(future)
+                batch = [(in_flight.pop(future), future) for future in done]
+                for entry, _ in batch:
                     per_host[entry.host] -= 1
-                    self._settle(entry, future, writer)
+                if not self.stop.is_set():  # keep the workers busy while the batch is written
+                    self._dispatch(pool, fetcher, in_flight, per_host)
+                self._settle_batch(batch, writer)
                 if self.stop.is_set():
                     scheduler.close()  # wakes workers waiting for a host; they end as "stopped"
             clean = True
@@ -230,46 +241,58 @@ class Crawler:
                 per_host[entry.host] += 1
                 in_flight[pool.submit(_fetch_result, fetcher, entry, cfg, self.links)] = entry
 
-    def _settle(self, entry: Entry, future: Future[tuple[Exchange, list[tuple[str, str, int]]]],
-                writer: WarcWriter) -> None:
-        """Archive (pages) and record the outcome of one finished fetch."""
-        try:
-            exchange, found = future.result()
-        except FetchError as exc:
+    def _fail(self, entry: Entry, exc: BaseException) -> None:
+        if isinstance(exc, FetchError):
             if exc.reason == "stopped":
                 self.frontier.release(entry)
                 return
             status = "skipped" if exc.reason in ("robots", "robots_unreachable") else "failed"
             outcome = Outcome(status, exc.reason, exc.detail, exc.status)
-            (self.summary.skipped if status == "skipped" else self.summary.failed)[exc.reason] += 1
-            self.frontier.finish(entry, outcome)
-            self._record(entry, outcome)
-            return
-        except Exception as exc:  # noqa: BLE001 - one bad page must not end the crawl
-            log.exception("unexpected error on %s", entry.url)
+        else:  # a bug or an unexpected library error: one bad page must not end the crawl
+            log.error("unexpected error on %s", entry.url, exc_info=exc)
             outcome = Outcome("failed", f"error:{type(exc).__name__}", str(exc))
-            self.summary.failed[outcome.reason or ""] += 1
-            self.frontier.finish(entry, outcome)
-            self._record(entry, outcome)
-            return
-        base = Outcome("done", http_status=exchange.status, final_url=exchange.url,
-                       attempts=exchange.attempts)
-        extra = {"redirects": exchange.redirects, "bytes": len(exchange.body),
-                 "content_type": exchange.content_type}
-        if entry.kind != "page":
-            self.summary.discovery_read += 1
-            self.frontier.finish(entry, base, found)
-            self._record(entry, base, found=len(found), **extra)
-            return
-        if exchange.url != entry.url and (first := self.frontier.archived_as(exchange.url)):
-            outcome = Outcome("skipped", "duplicate", f"redirects to {exchange.url}, archived as {first}",
-                              exchange.status, exchange.url, attempts=exchange.attempts)
-            self.summary.skipped["duplicate"] += 1
-            self.frontier.finish(entry, outcome)
+        (self.summary.skipped if outcome.status == "skipped" else self.summary.failed)[outcome.reason or ""] += 1
+        self.frontier.finish(entry, outcome)
+        self._record(entry, outcome)
+
+    def _settle_batch(self, batch: list[tuple[Entry, Future[_Fetched]]], writer: WarcWriter) -> None:
+        """Archive the pages of finished fetches with one fsync, then record every outcome.
+
+        The frontier marks a page done only after the fsync; a full WARC file is rotated
+        before the batch, when every page in it is already recorded.
+        """
+        writer.rotate_if_full()
+        settled: list[tuple[Entry, Outcome, list[tuple[str, str, int]], dict[str, Any]]] = []
+        archived_now: dict[str, str] = {}
+        for entry, future in batch:
+            exc = future.exception()
+            if exc is not None:
+                self._fail(entry, exc)
+                continue
+            result = future.result()
+            exchange = result.exchange
+            base = Outcome("done", http_status=exchange.status, final_url=exchange.url,
+                           attempts=exchange.attempts)
+            extra = {"redirects": exchange.redirects, "bytes": len(exchange.body),
+                     "content_type": exchange.content_type}
+            if entry.kind != "page":
+                self.summary.discovery_read += 1
+                settled.append((entry, base, result.found, {**extra, "found": len(result.found)}))
+                continue
+            first = archived_now.get(exchange.url) or self.frontier.archived_as(exchange.url)
+            if first:
+                outcome = Outcome("skipped", "duplicate", f"{exchange.url} archived as {first}",
+                                  exchange.status, exchange.url, attempts=exchange.attempts)
+                self.summary.skipped["duplicate"] += 1
+                settled.append((entry, outcome, [], extra))
+                continue
+            assert result.encoded is not None
+            base.warc_file, base.warc_offset = writer.append(*result.encoded)
+            archived_now[exchange.url] = entry.url
+            self.summary.archived += 1
+            settled.append((entry, base, result.found, extra))
+        if archived_now:
+            writer.sync()  # durable before the frontier says done
+        for entry, outcome, found, extra in settled:
+            self.frontier.finish(entry, outcome, found)
             self._record(entry, outcome, **extra)
-            return
-        name, offset = writer.write(exchange)  # durable before the frontier says done
-        base.warc_file, base.warc_offset = name, offset
-        self.frontier.finish(entry, base, found)
-        self.summary.archived += 1
-        self._record(entry, base, **extra)

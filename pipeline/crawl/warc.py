@@ -1,8 +1,10 @@
 """Durable, size-rotated WARC output: one request and one response record per page.
 
 Each record is its own gzip member (``.warc.gz``).  A page's two records are written with one
-``write`` then flushed and fsynced before the frontier marks the URL done, so a page is either
-complete on disk or absent once the torn tail of a killed crawl is cut by :func:`recover_file`.
+``write``, and flushed and fsynced (one fsync for the pages that arrived together) before the
+frontier marks them done, so a page is either complete on disk or absent once the torn tail of
+a killed crawl is cut by :func:`recover_file`.  A full file is closed (rotated) only between
+batches, once every page in it is recorded.
 
 The response record keeps the body bytes in the page's own encoding and the HTTP headers as
 received, except the framing headers that no longer describe the stored bytes (the body is
@@ -203,21 +205,33 @@ class WarcWriter:
         fh.flush()
         os.fsync(fh.fileno())
 
-    def write(self, exchange: Exchange) -> tuple[str, int]:
-        """Write a page durably; returns ``(file name, offset of its response record)``.
-
-        A full file is closed before the next page rather than after this one, so a file is
-        only ever marked closed once every page in it has been recorded by the caller.
-        """
+    def rotate_if_full(self) -> None:
+        """Close a full file; call only when every page written to it has been recorded."""
         if self._fh is not None and self._fh.tell() >= self.max_bytes:
             self.close()
+
+    def append(self, data: bytes, response_at: int) -> tuple[str, int]:
+        """Append a page encoded by :func:`encode_page`, not yet durable (see :meth:`sync`).
+
+        Returns ``(file name, offset of its response record)``.
+        """
         fh = self._fh or self._open()
-        data, response_at = encode_page(exchange)
         start = fh.tell()
         fh.write(data)
-        self._durable(fh)
         assert self.current is not None
         return self.current, start + response_at
+
+    def sync(self) -> None:
+        """Make everything appended so far durable (flush + fsync)."""
+        if self._fh is not None:
+            self._durable(self._fh)
+
+    def write(self, exchange: Exchange) -> tuple[str, int]:
+        """Encode and write one page durably (rotating first if the file is full)."""
+        self.rotate_if_full()
+        where = self.append(*encode_page(exchange))
+        self.sync()
+        return where
 
     def close(self, mark_closed: bool = True) -> None:
         """Close the current file; ``mark_closed=False`` leaves it to be checked on resume."""

@@ -111,40 +111,50 @@ def _looks_shift_jis(data: bytes) -> bool:
     return high > 0 and kana * 2 * 5 > high and _clean_decode(data, "cp932") is not None
 
 
-def _utf8_errors(line: bytes) -> int:
-    """Invalid sequences in ``line`` read as UTF-8 (real U+FFFD characters not counted)."""
-    return line.decode("utf-8", "replace").count("\ufffd") - line.count(b"\xef\xbf\xbd")
+_ASCII_RUN = re.compile(rb"([\x00-\x7f]+)")
+
+
+def _utf8_errors(run: bytes) -> int:
+    """Invalid sequences in ``run`` read as UTF-8 (real U+FFFD characters not counted)."""
+    return run.decode("utf-8", "replace").count("\ufffd") - run.count(b"\xef\xbf\xbd")
+
+
+def _decode_run(run: bytes) -> tuple[str, str, int]:
+    """One run of non-ASCII bytes: ``(text, codec, replaced characters)``."""
+    if len(run) >= 3:  # a valid UTF-8 run of 3+ bytes is almost never GBK or Big5 by chance
+        text = _clean_decode(run, "utf-8")
+        if text is not None and len(text) * 3 >= len(run) * 0.9:
+            return text, "utf-8", 0
+    for codec in ("gb18030", "big5hkscs"):
+        try:
+            return run.decode(codec), codec, 0
+        except UnicodeDecodeError:
+            pass
+    return run.decode("utf-8", "replace"), "utf-8", _utf8_errors(run)
 
 
 def _decode_damaged(data: bytes) -> tuple[str, str] | None:
-    """Line by line: a mostly valid UTF-8 line is UTF-8 (its few bad bytes become U+FFFD);
-    other lines are GB18030 or Big5 when clean.  For pages mixing GBK and UTF-8 (template and
-    article from different systems) or UTF-8 with a few corrupted bytes.  None when the
-    result would still be mostly replacement characters."""
+    """Each run of non-ASCII bytes on its own: UTF-8 when valid, else GB18030 or Big5, else
+    UTF-8 with its few bad bytes as U+FFFD.  For pages that mix GBK and UTF-8 (a template and
+    an article from different systems) or UTF-8 with a few corrupted bytes.  None when more
+    than a few characters would be replaced."""
     parts: list[str] = []
     used: set[str] = set()
     bad = high = 0
-    for line in data.splitlines(keepends=True):
-        line_high = sum(1 for b in line if b >= 0x80)
-        high += line_high
-        errors = _utf8_errors(line) if line_high else 0
-        if errors * 20 <= line_high:
-            parts.append(line.decode("utf-8", "replace"))
-            used.add("utf-8")
-            bad += errors
+    for index, run in enumerate(_ASCII_RUN.split(data)):
+        if index % 2:  # ASCII separators
+            parts.append(run.decode("ascii"))
             continue
-        for codec in ("gb18030", "big5hkscs"):
-            text = _clean_decode(line, codec)
-            if text is not None:
-                parts.append(text)
-                used.add(codec)
-                break
-        else:
-            parts.append(line.decode("utf-8", "replace"))
-            bad += errors
+        if not run:
+            continue
+        text, codec, errors = _decode_run(run)
+        parts.append(text)
+        used.add(codec)
+        high += len(run)
+        bad += errors
     if high == 0 or bad > max(4, high // 200):
         return None
-    return "".join(parts), "+".join(sorted(used)) if len(used) > 1 else (used.pop() if used else "utf-8")
+    return "".join(parts), "+".join(sorted(used))
 
 
 def decode_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:

@@ -109,7 +109,15 @@ def _swap_in(output_dir: Path, build: Path, names: Sequence[str]) -> None:
 
 
 def remove_leftovers(output_dir: Path) -> None:
-    """Delete half-built publish folders and trash left by a killed run."""
+    """Delete half-built publish folders and trash left by a killed run.
+
+    A run killed between the two renames of a swap left ``articles`` or ``rejects`` only in
+    its trash: that previous folder is put back first, so the output is whole again.
+    """
+    for trash in sorted(output_dir.glob("_trash-*")):
+        for name in (ARTICLES, REJECTS):
+            if (trash / name).is_dir() and not (output_dir / name).exists():
+                (trash / name).rename(output_dir / name)
     for pattern in ("_publish-*", "_trash-*"):
         for path in output_dir.glob(pattern):
             shutil.rmtree(path, ignore_errors=True)

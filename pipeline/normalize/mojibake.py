@@ -25,6 +25,7 @@ from pipeline.normalize.opencc_convert import convert
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN1_RUN = re.compile(r"(?:[\u00c2-\u00ef][\u0080-\u00bf\u0152-\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{1,2}){2,}")
+_LETTER = re.compile(r"[\u4e00-\u9fff\u00c0-\u00ff\ufffd]")
 _REPLACEMENT = re.compile(r"(?:\ufffd|锟斤拷|烫烫烫|屯屯屯)+")
 
 #: Minimum gain in mean log10 character frequency for a re-decoding to count as the real text.
@@ -32,6 +33,25 @@ _MIN_GAIN = 0.8
 #: A stretch whose characters average above this log10 frequency reads as ordinary text.
 _MAX_ORIG_LOGF = -4.0
 _FLOOR = -8.0
+
+
+#: Characters rarer than this (log10 relative frequency) make a Han run worth examining.
+_RARE_LOGF = -5.0
+
+
+@functools.lru_cache(maxsize=1)
+def _rare_chars() -> re.Pattern[str]:
+    """A character class of the rare Han characters (in their Simplified form)."""
+    logf, _ = _tables()
+    rare = [cp for cp in range(0x4E00, 0xA000) if logf.get(chr(cp), _FLOOR) < _RARE_LOGF]
+    ranges = []
+    start = prev = rare[0]
+    for cp in rare[1:] + [-1]:
+        if cp != prev + 1:
+            ranges.append(chr(start) if start == prev else f"{chr(start)}-{chr(prev)}")
+            start = cp
+        prev = cp
+    return re.compile(f"[{''.join(ranges)}]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,12 +99,13 @@ def _confirm(orig: str, simplified: str, logf: dict[str, float], words: dict[str
     if base > _MAX_ORIG_LOGF:
         return False
     for alt in _redecodings(orig):
-        alt_s = convert(alt, "t2s")
-        han = len(_HAN.findall(alt_s))
+        alt_han = _HAN.findall(alt)
+        han = len(alt_han)
         # a decoder that re-synchronised reads the page's own characters again: not evidence
-        fresh = sum(1 for ch in _HAN.findall(alt) if ch not in orig)
+        fresh = sum(1 for ch in alt_han if ch not in orig)
         if han < 2 or fresh * 3 < han * 2:
             continue
+        alt_s = convert(alt, "t2s")
         gain = _mean_logf(alt_s, logf) - base
         if gain >= _MIN_GAIN and _pairs_ok(alt_s, words) >= max(1, han // 3):
             return True
@@ -115,10 +136,12 @@ def _han_spans(text: str) -> list[tuple[int, int]]:
     simplified = convert(text, "t2s")
     aligned = len(simplified) == len(text)
     spans: list[tuple[int, int]] = []
+    rare = _rare_chars()
     for run in _HAN_RUN.finditer(text):
         start, end = run.span()
         simp = simplified[start:end] if aligned else convert(run.group(0), "t2s")
-        if len(simp) != end - start:
+        # mojibake stretches always hold rare characters: skip runs of common ones
+        if len(simp) != end - start or not rare.search(simp):
             continue
         found = False
         # stretches in which no adjacent pair begins a dictionary word
@@ -126,7 +149,7 @@ def _han_spans(text: str) -> list[tuple[int, int]]:
         for i in range(len(simp)):
             if i + 1 < len(simp) and simp[i : i + 2] not in words:
                 continue
-            if i + 1 - s >= 3:
+            if i + 1 - s >= 3 and rare.search(simp, s, i + 1):
                 a, b = start + s, start + i + 1
                 # one character of context on each side completes split byte pairs
                 if _confirm(text[a : min(b + 1, len(text))], simp[s : i + 1], logf, words):
@@ -164,6 +187,6 @@ def mojibake_score(text: str) -> float:
     spans = find_mojibake_spans(text)
     if not spans:
         return 0.0
-    letters = len(_HAN.findall(text)) + sum(1 for ch in text if "\u00c0" <= ch <= "\u00ff") + text.count("\ufffd")
+    letters = len(text) - len(_LETTER.sub("", text))
     inside = sum(end - start for start, end in spans)
     return min(1.0, inside / max(letters, 1))

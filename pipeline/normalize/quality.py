@@ -8,18 +8,17 @@ from dataclasses import dataclass, field
 from pipeline.errors import InputRejected
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_SPACE = re.compile(r"\s+")
 
 
 def han_ratio(text: str) -> float:
     """Han characters over all non-whitespace characters (0.0 for empty text)."""
-    chars = len(_SPACE.sub("", text))
-    return len(_HAN.findall(text)) / chars if chars else 0.0
+    chars = char_count(text)
+    return (len(text) - len(_HAN.sub("", text))) / chars if chars else 0.0
 
 
 def char_count(text: str) -> int:
     """Non-whitespace characters."""
-    return len(_SPACE.sub("", text))
+    return len("".join(text.split()))
 
 
 def repetition_ratio(paragraphs: list[str]) -> float:
@@ -27,7 +26,7 @@ def repetition_ratio(paragraphs: list[str]) -> float:
     seen: set[str] = set()
     total = repeated = 0
     for para in paragraphs:
-        key = _SPACE.sub("", para)
+        key = "".join(para.split())
         total += len(key)
         if key in seen:
             repeated += len(key)

@@ -19,10 +19,10 @@ MIXED_SHARE = 0.2
 
 def script_counts(text: str) -> tuple[int, int]:
     """(Traditional-only, Simplified-only) character occurrences in ``text``."""
-    counts = Counter(_HAN.findall(text))
-    if not counts:
+    counts = Counter(text)
+    chars = [c for c in counts if _HAN.match(c)]
+    if not chars:
         return 0, 0
-    chars = list(counts)
     joined = "\n".join(chars)
     to_simp = convert(joined, "t2s").split("\n")
     to_trad = convert(joined, "s2t").split("\n")

@@ -11,6 +11,7 @@ Numbers (``1,000``, ``12:30``), URLs and Latin text are left alone.  The functio
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,23 +25,32 @@ _WIDE_ALNUM = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 _SPACES = "\u00a0\u2000-\u200a\u202f\u205f\u3000"
 _COMPAT = "\uf900-\ufaff"
 
-_ANY_FIX = re.compile(f"[{_DROP}{_CONTROL}{_WIDE_ALNUM}{_SPACES}{_COMPAT}\r]|[,:;!?(]")
-_CHARS = re.compile(f"[{_DROP}{_CONTROL}]+|\r\n?|[{_WIDE_ALNUM}{_SPACES}{_COMPAT}]")
-_PUNCT = re.compile(f"(?<=[{_HAN}{_CLOSE}])[,:;!?](?=[{_HAN}{_OPEN}0-9]|[ \\t]*(?:\\n|$))")
+_SPECIAL = re.compile(f"[{_DROP}{_CONTROL}{_WIDE_ALNUM}{_SPACES}{_COMPAT}\r]")
+# the punctuation mark first (fast scan), then a look back at the character before it
+_PUNCT = re.compile(f"[,:;!?](?<=[{_HAN}{_CLOSE}][,:;!?])(?=[{_HAN}{_OPEN}0-9]|[ \\t]*(?:\\n|$))")
 _PARENS = re.compile(f"\\(([^()（）\\n]*[{_HAN}][^()（）\\n]*)\\)")
-_HALF_TO_FULL = str.maketrans(",:;!?", "，：；！？")
+_HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 
 
-def _fix_char(match: re.Match[str]) -> str:
-    s = match.group(0)
-    ch = s[0]
-    if ch == "\r":
-        return "\n"
-    if len(s) > 1 or ch in _DROP_SET or ord(ch) < 0xA0:
+def _full_width(match: re.Match[str]) -> str:
+    return _HALF_TO_FULL[match.group(0)]
+
+
+def _replacement(ch: str) -> str:
+    if ch in _DROP_SET or ord(ch) < 0xA0 and ch != "\r":
         return ""
     if ch in _SPACES_SET:
         return " "
     return unicodedata.normalize("NFKC", ch)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_replacement(ch: str) -> str:
+    return _replacement(ch)
+
+
+def _replace_match(match: re.Match[str]) -> str:
+    return _cached_replacement(match.group(0))
 
 
 def _expand(ranges: str) -> list[str]:
@@ -62,11 +72,12 @@ _SPACES_SET = frozenset(_expand(_SPACES))
 
 def normalize_unicode(text: str) -> str:
     """``text`` with the clean-ups described in the module docstring (no script conversion)."""
-    if not text or not _ANY_FIX.search(text):
+    if not text:
         return text
-    text = _CHARS.sub(_fix_char, text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPECIAL.sub(_replace_match, text)
     if "(" in text:
         text = _PARENS.sub(r"（\1）", text)
-    if "," in text or ":" in text or ";" in text or "!" in text or "?" in text:
-        text = _PUNCT.sub(lambda m: m.group(0).translate(_HALF_TO_FULL), text)
+    text = _PUNCT.sub(_full_width, text)
     return text

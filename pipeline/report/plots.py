@@ -40,6 +40,7 @@ def _period_ticks(ax, index: pd.Index, max_ticks: int = 14) -> None:
 
 def _short(text: object, width: int = 28) -> str:
     value = str(text) if text is not None and text == text else "(untitled)"
+    value = "".join(ch for ch in value if not "\ue000" <= ch <= "\uf8ff")  # private-use glyphs: no font has them
     return value if len(value) <= width else value[: width - 1] + "…"
 
 
