@@ -10,8 +10,8 @@ robots.txt.  Each contender fetches the same URL list into ``.warc.gz`` as a sep
 * ``bare``: a sequential httpx loop writing request+response records with warcio (no robots,
   no frontier, no fsync): the floor of what archiving in Python costs.
 
-Reports the median wall time of several runs (process start included) and pages/s, as
-ratios to Wget.  Run:  python benchmarks/crawl.py [--runs 3] [--copies 3]
+Reports the median wall time of several runs (process start included), pages/s and peak RSS
+(GNU time), as ratios to Wget.  Run:  python benchmarks/crawl.py [--runs 3] [--copies 3]
 """
 
 from __future__ import annotations
@@ -52,10 +52,13 @@ with open(sys.argv[2], "wb") as fh, httpx.Client(timeout=20) as client:
 """
 
 
-def _time(cmd: list[str], cwd: Path) -> float:
+def _time(cmd: list[str], cwd: Path, rss_file: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB, via GNU time) of one run."""
     started = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(rss_file), *cmd], cwd=cwd, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    return elapsed, int(rss_file.read_text().split()[-1])
 
 
 def main() -> None:
@@ -87,20 +90,25 @@ def main() -> None:
             "bare httpx+warcio": lambda out: [sys.executable, "-c", BARE, str(url_file), str(out / "bare.warc.gz")],
         }
         times: dict[str, list[float]] = {name: [] for name in contenders}
+        rss: dict[str, list[int]] = {name: [] for name in contenders}
         for run in range(args.runs):
             for name, make in contenders.items():  # interleaved, so load changes hit all alike
                 out = work / f"out-{run}-{len(times[name])}-{name.split()[0]}"
                 out.mkdir()
-                times[name].append(_time(make(out), ROOT))
+                seconds, kib = _time(make(out), ROOT, work / "rss.txt")
+                times[name].append(seconds)
+                rss[name].append(kib)
                 shutil.rmtree(out)
         n = len(urls)
         base = statistics.median(times["wget"])
         print(f"{n} pages ({len(pages)} real pages x {args.copies}), {args.runs} runs, median wall time")
-        print("| contender | median s | pages/s | time / wget |")
-        print("| --- | ---: | ---: | ---: |")
+        base_rss = statistics.median(rss["wget"])
+        print("| contender | median s | pages/s | time / wget | peak RSS MiB | RSS / wget |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
         for name, values in times.items():
             med = statistics.median(values)
-            print(f"| {name} | {med:.2f} | {n / med:.0f} | {med / base:.2f} |")
+            mem = statistics.median(rss[name])
+            print(f"| {name} | {med:.2f} | {n / med:.0f} | {med / base:.2f} | {mem / 1024:.0f} | {mem / base_rss:.1f} |")
 
 
 if __name__ == "__main__":

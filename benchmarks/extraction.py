@@ -6,7 +6,9 @@ the silver sets) it reports body char-F1 (bag of characters after NFKC, lowercas
 whitespace removal) mean and median, 5-gram shingle F1, the share of pages with char-F1 < 0.5,
 empty bodies where the gold body is not empty, title / day-level date / author accuracy where
 labelled, snippet checks (``must_contain`` / ``must_not_contain``) and pages per second
-(median of ``--repeat`` timed passes, decoding included).
+(median of ``--repeat`` rounds, decoding included).  Timing is interleaved: each page goes
+through every system (in an order rotated page by page) before the next page, so load from
+other processes affects all systems alike; speed ratios vs zhnews are printed at the end.
 
     python benchmarks/extraction.py --repeat 3 [--sets daniel_zh cwced_zh] [--json out.json]
 """
@@ -233,25 +235,27 @@ def main() -> None:
     sets = sorted({p.set_name for p in pages}, key=lambda s: (s not in GOLD, s))
     results: dict[tuple[str, str], Scores] = {}
     worst: list[tuple[float, str]] = []
-    for system in args.systems:
-        fn = SYSTEMS[system]
-        per_set_time: dict[str, list[float]] = {s: [] for s in sets}
-        for rep in range(max(1, args.repeat)):
-            elapsed: dict[str, float] = dict.fromkeys(sets, 0.0)
-            for page in pages:
+    # Interleaved timing: every page goes through every system before the next page, with
+    # the system order rotated page by page, so background load hits all systems alike.
+    times: dict[tuple[str, str], list[float]] = {(m, s): [] for m in args.systems for s in sets}
+    for rep in range(max(1, args.repeat)):
+        elapsed = dict.fromkeys(times, 0.0)
+        for i, page in enumerate(pages):
+            k = i % len(args.systems)
+            for system in args.systems[k:] + args.systems[:k]:
                 started = time.perf_counter()
-                out = fn(page.raw)
-                elapsed[page.set_name] += time.perf_counter() - started
+                out = SYSTEMS[system](page.raw)
+                elapsed[(system, page.set_name)] += time.perf_counter() - started
                 if rep == 0:
                     sc = results.setdefault((system, page.set_name), Scores())
                     score(sc, out, page.gold)
                     if system == "zhnews" and page.gold.get("body") is not None:
                         worst.append((sc.f1[-1], f"{page.set_name}/{page.page_id}"))
-            for s in sets:
-                per_set_time[s].append(elapsed[s])
-        for s in sets:
-            results[(system, s)].seconds = per_set_time[s]
-        print(f"done {system}", file=sys.stderr)
+        for key, value in elapsed.items():
+            times[key].append(value)
+        print(f"done round {rep + 1}", file=sys.stderr)
+    for key, value in times.items():
+        results[key].seconds = value
 
     header = ("| set | system | pages | char-F1 mean | median | 5-gram F1 mean | F1<0.5 | empty | "
               "title acc | date acc (day) | author acc | snippets | pages/s |")
@@ -284,6 +288,13 @@ def main() -> None:
         print(f"| gold pooled | {system} | {len(f1)} | {fmt(f1)} | {fmt(f1, 'median')} | | "
               f"{sum(f < 0.5 for f in f1) / max(1, len(f1)):.3f} | | | | | | "
               f"all sets: {n / statistics.median(secs):.1f} |")
+    if "zhnews" in args.systems:
+        total = {m: statistics.median([sum(x) for x in zip(*[results[(m, s)].seconds for s in sets])])
+                 for m in args.systems}
+        for m in args.systems:
+            if m != "zhnews":
+                print(f"speed ratio zhnews / {m} (all pages, median of rounds): "
+                      f"{total[m] / total['zhnews']:.2f}x")
     if args.worst:
         for f1, name in sorted(worst)[: args.worst]:
             print(f"{f1:.3f} {name}", file=sys.stderr)

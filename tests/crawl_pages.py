@@ -6,6 +6,8 @@ scripts, and bodies in GBK or Big5 with no charset declared anywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 _SIMPLIFIED = [
     "市卫生健康委员会今天发布通知，要求各级医疗机构落实医务人员带薪休假制度。",
     "通知指出，连续工作满一年的医护人员应当按规定安排年休假，不得以科室人手紧张为由拒绝。",
@@ -37,7 +39,7 @@ def article_text(n: int, traditional: bool = False, paragraphs: int = 4) -> list
     return [pool[(n + i * 3) % len(pool)] + f"（第{n}號稿）" * (i == 0) for i in range(paragraphs)]
 
 
-def news_page(n: int, links: list[str] = (), traditional: bool = False, charset: str | None = "utf-8") -> str:
+def news_page(n: int, links: Sequence[str] = (), traditional: bool = False, charset: str | None = "utf-8") -> str:
     """A whole news page as text; ``charset`` None leaves out every declaration."""
     title = ("醫護人員待遇新措施" if traditional else "医务人员待遇新政策") + f" 之{n}"
     meta = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if charset else ""

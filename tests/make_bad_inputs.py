@@ -373,9 +373,10 @@ def collect_outcomes(output_dir: Path, prefix: str) -> dict[str, list[tuple[str,
     def key(path: str) -> str:
         return path[len(prefix):] if path.startswith(prefix) else path
 
-    articles = ds.dataset(output_dir / "articles", format="parquet", partitioning="hive")
-    for row in articles.to_table(columns=["source_path", "text_original"]).to_pylist():
-        found.setdefault(key(row["source_path"]), []).append((ROW, row["text_original"] or ""))
+    if any((output_dir / "articles").rglob("*.parquet")):
+        articles = ds.dataset(output_dir / "articles", format="parquet", partitioning="hive")
+        for row in articles.to_table(columns=["source_path", "text_original"]).to_pylist():
+            found.setdefault(key(row["source_path"]), []).append((ROW, row["text_original"] or ""))
     for row in pq.read_table(output_dir / "rejects").to_pylist():
         found.setdefault(key(row["source_path"]), []).append((row["reason"], f"{row['stage']}: {row['detail']}"))
     return found

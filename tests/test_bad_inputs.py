@@ -96,3 +96,93 @@ def test_exit_status_zero_when_nothing_rejected(tmp_path: Path) -> None:
     done = zhnews("run", "good", "-o", "out", "--workers", "1", "--no-classify", "--no-dedup", "--quiet",
                   cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+# -- resource limits: each configurable, each a reject, none a hang -----------------------------
+def _run(tmp_path: Path, files: dict[str, bytes], **config) -> dict[str, list[tuple[str, str]]]:
+    from pipeline.config import RunConfig
+    from pipeline.runner import run_pipeline
+
+    inputs = tmp_path / "in"
+    for name, data in files.items():
+        (inputs / name).parent.mkdir(parents=True, exist_ok=True)
+        (inputs / name).write_bytes(data)
+    settings = {"inputs": [str(inputs)], "output": str(tmp_path / "out"), "workers": 1,
+                "classify_enabled": False, "dedup_enabled": False} | config
+    run_pipeline(RunConfig(**settings))
+    return collect_outcomes(tmp_path / "out", str(inputs.resolve()) + "/")
+
+
+def _page(paragraphs: int = 4, depth: int = 0) -> bytes:
+    import random
+
+    from tests.make_bad_inputs import SENTENCES, html_page
+
+    rng = random.Random(paragraphs)
+    body = ["".join(rng.sample(SENTENCES, 4)) + f"（第{i}段）" for i in range(paragraphs)]
+    page = html_page("夜班补贴标准提高", body)
+    return page.replace("<div class=\"content\">", "<div class=\"content\">" + "<div>" * depth).encode("utf-8")
+
+
+def test_max_input_bytes_is_configurable(tmp_path: Path) -> None:
+    found = _run(tmp_path, {"small.html": _page(2), "big.html": _page(40)}, max_input_bytes=8000)
+    assert [o for o, _ in found["small.html"]] == ["row"]
+    assert [o for o, _ in found["big.html"]] == ["too_large"]
+
+
+@pytest.mark.parametrize(("limits", "page", "reason"), [
+    ({"max_depth": 30}, _page(depth=40), "too_deep"),
+    ({"max_nodes": 20}, _page(paragraphs=30), "too_many_nodes"),
+    ({"max_bytes": 3000}, _page(paragraphs=30), "too_large"),
+])
+def test_extract_limits_are_configurable(tmp_path: Path, limits: dict, page: bytes, reason: str) -> None:
+    found = _run(tmp_path, {"limited.html": page, "fine.html": _page(3)}, extract=limits)
+    assert [o for o, _ in found["limited.html"]] == [reason]
+    assert [o for o, _ in found["fine.html"]] == ["row"]
+
+
+def test_doc_time_limit_is_configurable(tmp_path: Path) -> None:
+    """A limit far below what a long page needs rejects it with ``timeout``; no limit passes."""
+    page = _page(paragraphs=400)
+    found = _run(tmp_path / "limited", {"long.html": page}, doc_time_limit=0.005)
+    assert [o for o, _ in found["long.html"]] == ["timeout"]
+    found = _run(tmp_path / "unlimited", {"long.html": page}, doc_time_limit=None)
+    assert [o for o, _ in found["long.html"]] == ["row"]
+
+
+def test_time_limit_interrupts_a_worker_thread() -> None:
+    """The thread path (Dask workers): a runaway loop in a non-main thread is stopped."""
+    import threading
+    import time
+
+    from pipeline.limits import DocumentTimeout, time_limit
+
+    outcome: list[str] = []
+
+    def runaway() -> None:
+        started = time.monotonic()
+        try:
+            with time_limit(0.2):
+                while time.monotonic() - started < 30:
+                    pass
+            outcome.append("no timeout")
+        except DocumentTimeout:
+            outcome.append(f"stopped after {time.monotonic() - started:.1f} s")
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive() and outcome and outcome[0].startswith("stopped"), outcome
+
+
+def test_decompression_ratio_limit() -> None:
+    import gzip
+
+    from pipeline.errors import InputRejected
+    from pipeline.ingest.readers import gunzip_limited
+
+    data = gzip.compress(b"<p>" + b"\x20" * (4 << 20), mtime=0)
+    assert len(gunzip_limited(data, 64 << 20, max_ratio=10_000)) == 3 + (4 << 20)
+    with pytest.raises(InputRejected) as caught:
+        gunzip_limited(data, 64 << 20, max_ratio=100)
+    assert caught.value.reason == "decompression_bomb"

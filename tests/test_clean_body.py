@@ -25,16 +25,18 @@ def test_weibo_unfold_hashtags_and_video_links() -> None:
     assert clean_body("#话题一##话题二#\n医护人员辛苦了。L某某的微博视频 ?").paragraphs == ["医护人员辛苦了。"]
 
 
-def test_repost_chains() -> None:
-    assert clean_body("向医护人员致敬！//@某用户:转发微博//@另一个:原文").paragraphs == ["向医护人员致敬！"]
-    assert clean_body("//@某媒体:这段视频记录了医疗队的日常。//@某人:好").paragraphs == ["这段视频记录了医疗队的日常。"]
+def test_repost_chains_keep_own_words_and_the_original() -> None:
+    text = "向医护人员致敬！//@某用户:转发微博//@某发布:【原帖标题】原帖的正文。"
+    assert clean_body(text).paragraphs == ["向医护人员致敬！", "【原帖标题】原帖的正文。"]
+    assert clean_body("//@某媒体:这段视频记录了医疗队的日常。").paragraphs == ["这段视频记录了医疗队的日常。"]
 
 
 def test_markdown_bylines_and_notices() -> None:
     text = (
         "原文来自某公众号：标题\n\n记者/ 张三  January 27, 2020\n\n编辑/李四 王五\n\n---\n\n"
         "#### 小标题\n> 引用的一段话。\n\n**正文加粗**的部分。\n\n"
-        "（责编：赵六）\n\n**【反侵权公告】本文系某报独家首发，未经授权，不得转载。**\n\n欢迎关注我们的公众号"
+        "（责编：赵六）\n\n**【反侵权公告】本文系某报独家首发，未经授权，不得转载。**\n\n欢迎关注我们的公众号\n"
+        "更多精彩内容，请关注某某新闻客户端"
     )
     assert clean_body(text).paragraphs == ["原文来自某公众号：标题", "小标题", "引用的一段话。", "正文加粗的部分。"]
 

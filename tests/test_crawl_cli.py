@@ -74,3 +74,20 @@ def test_crawl_with_sitemap_and_feed_prints_summary(tmp_path: Path, capsys: pyte
     # running again resumes a finished crawl: nothing is fetched twice
     assert main(["crawl", "--out", str(out_dir), "--allow-private", "--delay", "0"]) == 0
     assert "archived 0 pages this run (6 in total)" in capsys.readouterr().out
+
+
+def test_max_pages_stops_and_a_rerun_continues(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with TestSite() as site:
+        for i in range(8):
+            site.add(f"/n/{i}.html", Route(news_page(i).encode()))
+        seeds = [site.url(f"/n/{i}.html") for i in range(8)]
+        args = ["crawl", "--urls", *seeds, "--out", str(tmp_path / "c"), "--delay", "0", "--allow-private"]
+        assert main([*args, "--max-pages", "3", "--concurrency", "2"]) == 0
+        assert "archived 3 pages this run (3 in total); sitemaps/feeds read: 0; still queued: 5" in capsys.readouterr().out
+        assert main([*args, "--max-pages", "6"]) == 0
+        assert "archived 3 pages this run (6 in total)" in capsys.readouterr().out
+        assert main(args) == 0
+        assert "archived 2 pages this run (8 in total); sitemaps/feeds read: 0; still queued: 0" in capsys.readouterr().out
+        pages = site.paths()
+        assert pages.pop("/robots.txt") == 3  # once per run
+        assert sorted(pages.values()) == [1] * 8

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import statistics
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,4 +245,35 @@ def test_the_pipeline_reader_takes_the_warc_files(crawled: Crawled) -> None:
     assert set(by_url) == {crawled.site.url(p) for p in crawled.originals}
     for path, (body, ctype) in crawled.originals.items():
         doc = by_url[crawled.site.url(path)]
-        assert doc.raw == body and doc.http_headers["content-type"] == ctype and doc.fetched_at
+        assert doc.raw == body and doc.fetched_at
+        assert (doc.http_headers or {}).get("content-type") == ctype
+
+
+def test_delay_and_concurrency_are_per_host(tmp_path: Path) -> None:
+    """Two host names on one server: each host is paced on its own, both are crawled at once."""
+    delay = 0.2
+    with TestSite() as site:
+        urls = []
+        for host in ("127.0.0.1", "localhost"):
+            for i in range(8):
+                site.add(f"/{i}.html", Route(f"<html><title>{i}</title><p>正文</p></html>".encode()))
+                urls.append(site.url(f"/{i}.html", host=host))
+        crawler = Crawler(CrawlConfig(delay=delay, concurrency=4, per_host_concurrency=1, timeout=5,
+                                      allow_private=True), tmp_path)
+        crawler.add_seeds(urls)
+        started = time.monotonic()
+        summary = crawler.run()
+        elapsed = time.monotonic() - started
+        crawler.close()
+    assert summary.archived == 16
+    by_host: dict[str, list[float]] = {}
+    for hit in site.hits:
+        by_host.setdefault(hit.host.split(":")[0], []).append(hit.time)
+    assert sorted(by_host) == ["127.0.0.1", "localhost"]
+    for times in by_host.values():
+        assert len(times) == 9  # robots.txt + 8 pages
+        gaps = [b - a for a, b in zip(sorted(times), sorted(times)[1:])]
+        assert min(gaps) >= delay * 0.8
+    assert max(site.max_active.values()) == 1
+    # 8 gaps per host: 1.6 s side by side, at least 3.2 s one host after the other
+    assert elapsed < 8 * delay * 1.6

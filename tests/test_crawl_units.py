@@ -11,6 +11,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
 from pipeline.crawl.addresses import AddressRefused, checked_addresses, is_public_address
@@ -369,3 +371,32 @@ def test_scheduler_close_wakes_waiters() -> None:
     sched.close()
     thread.join(timeout=1)
     assert not thread.is_alive() and len(errors) == 1
+
+
+def test_frontier_takes_hosts_in_turn(tmp_path: Path) -> None:
+    front = Frontier(tmp_path / "f.sqlite")
+    front.add([f"http://a.cn/{i}" for i in range(3)] + [f"http://b.cn/{i}" for i in range(2)])
+    order = []
+    while batch := front.claim(1):
+        order.append(batch[0].url)
+        front.finish(batch[0], Outcome("done"))
+    assert order == ["http://a.cn/0", "http://b.cn/0", "http://a.cn/1", "http://b.cn/1", "http://a.cn/2"]
+    front.add(["http://c.cn/x"])  # a host that appears later joins the rotation
+    assert [e.url for e in front.claim(5)] == ["http://c.cn/x"]
+
+
+@given(
+    host=st.sampled_from(["News.Example.cn", "www.example.cn", "127.0.0.1", "[::1]"]),
+    port=st.sampled_from(["", ":80", ":8080"]),
+    segments=st.lists(st.sampled_from(["a", "..", ".", "2023-05", "新闻", "b c", ""]), max_size=5),
+    query=st.lists(st.tuples(st.sampled_from(["id", "utm_source", "page", "p"]),
+                             st.sampled_from(["1", "x", "中"])), max_size=3),
+    fragment=st.sampled_from(["", "#top"]),
+)
+def test_normalize_url_is_idempotent(host: str, port: str, segments: list[str],
+                                     query: list[tuple[str, str]], fragment: str) -> None:
+    qs = "&".join(f"{k}={v}" for k, v in query)
+    url = f"http://{host}{port}/" + "/".join(segments) + (f"?{qs}" if qs else "") + fragment
+    once = normalize_url(url)
+    assert once is not None and "#" not in once and "utm_" not in once
+    assert normalize_url(once) == once

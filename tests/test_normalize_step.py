@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from pipeline.clean import CleanStep
-from pipeline.normalize import NormalizeStep, detect_script, han_ratio, repetition_ratio
+from pipeline.normalize import (
+    NormalizeStep,
+    detect_script,
+    han_ratio,
+    remove_pinyin_annotations,
+    repetition_ratio,
+)
 from pipeline.record import Doc, Reject
 
 FIXTURES = Path(__file__).parent / "fixtures" / "text"
@@ -47,7 +53,9 @@ def test_traditional_page_through_clean_and_normalize() -> None:
     assert "pinyin_annotations" in out.quality_flags and "mojibake" not in out.quality_flags
     assert "(yī)" not in out.text_original and "醫院" in out.text_original
     assert out.text.startswith("今年以来，本市多家公立医院试行弹性排班制度，医护人员")
-    assert out.paragraphs == paragraphs_before  # paragraphs stay as in the source
+    # paragraphs stay in the source's script, only without the pinyin annotations
+    assert out.paragraphs == [remove_pinyin_annotations(p)[0] for p in paragraphs_before]
+    assert out.paragraphs[0].startswith("今年以來,本市多家公立醫院")
     assert out.text.count("\n") == len(out.paragraphs) - 1
     assert out.char_count == len(out.text.replace("\n", "").replace(" ", ""))
     assert 0.8 < out.han_ratio <= 1.0 and out.mojibake_score == 0.0

@@ -1,8 +1,8 @@
 """Light cleaning of an article body that is already text (JSONL records: transcripts, posts).
 
 Strips broadcast prefixes (``央视网消息（新闻联播）：``), Weibo furniture (hashtag-only lines,
-``//@`` repost-chain tails, ``…展开全文``, ``某某的微博视频`` links), Markdown marks, subscription
-footers, copyright notices and editor/byline lines, then splits into paragraphs.
+intermediate ``//@`` repost comments, ``…展开全文``, ``某某的微博视频`` links), Markdown marks,
+subscription footers, copyright notices and editor/byline lines, then splits into paragraphs.
 """
 
 from __future__ import annotations
@@ -38,14 +38,17 @@ class BodyResult:
 
 
 def _strip_repost_chain(text: str) -> str:
-    """Keep the poster's own words; a bare repost keeps the first forwarded comment."""
+    """The poster's own words and the reposted original (the chain's last item), without markers.
+
+    ``评论//@甲:转发语//@乙:原文`` keeps ``评论`` and ``原文``; intermediate repost comments go.
+    """
     if "//@" not in text:
         return text
-    own = cues.REPOST_TAIL.sub("", text).strip(_INVISIBLE_EDGE)
-    if own:
+    parts = re.split(r"\s*//\s*@[^:：\s]{1,30}[:：]\s*", text)
+    own, original = parts[0].strip(_INVISIBLE_EDGE), parts[-1].strip(_INVISIBLE_EDGE)
+    if len(parts) == 1:
         return own
-    first = re.sub(r"^\s*//\s*@[^:：\s]{1,30}[:：]\s*", "", text)
-    return cues.REPOST_TAIL.sub("", first)
+    return "\n".join(p for p in (own, original) if p)
 
 
 def clean_body(text: str) -> BodyResult:

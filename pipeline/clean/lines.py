@@ -5,11 +5,16 @@ The labeller works from features that generalize across sites rather than from a
 1. per-line features: length, Han count, Chinese punctuation, bullets, link-list shape (many short
    tokens, ``|`` lists), date-only lines, truncated teasers, repetition of an earlier line, and
    cue words of page furniture (:mod:`pipeline.clean.cues`);
-2. lines that open a related-article block, a footer or a download prompt are *boundaries*; the
-   article is the segment between boundaries holding the most running text;
-3. inside it, the body runs from the first to the last sentence-like line, after the meta block
-   (date/source/author lines) that follows the headline;
-4. the title is the headline-shaped line just above that meta block (or the body).
+2. each line gets a weight: running text counts its Han characters, furniture and link-like lines
+   count against, lines that open a related-article block, a footer, a tag list or a download
+   prompt (*boundaries*) count heavily against; the first running text under a headline + dated
+   meta pair gets a bonus (a large one when the headline repeats the dump's first line, i.e. the
+   page ``<title>``);
+3. the body is the contiguous run of lines with the largest total weight (maximum subarray),
+   trimmed to its sentence-like ends, moved past a headline block (subtitle/title/byline/date) at
+   its top, and cut where a second headline + dated meta pair starts another article;
+4. the title is the headline-shaped line just above the meta block (or the body), else the first
+   line of the dump without its site suffix; meta lines above and just below the body are labelled.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.clean import cues
+from pipeline.normalize.opencc_convert import convert
 from pipeline.normalize.pinyin import remove_pinyin_annotations
 
 LABELS = ("title", "subtitle", "meta", "body", "boilerplate")
@@ -25,6 +31,7 @@ LABELS = ("title", "subtitle", "meta", "body", "boilerplate")
 _HAN = re.compile(f"[{cues.HAN}]")
 _PUNCT = re.compile(f"[{cues.CN_PUNCT}]")
 _BULLET = re.compile(r"^[•·●◆◇■□▪►▶\-*]\s*")
+_INNER_BULLET = re.compile(r"\s[•·●▪|｜]\s")
 _STRIP = " \t\u3000\u00a0\u200b\ufeff"
 _DATE_ONLY = re.compile(r"^[\[【(（]?\s*(?:\d{2,4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.月]\d{1,2}日?)(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*[\]】)）]?$")
 _DATE_IN = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}月\d{1,2}日\s*\d{1,2}[:：]\d{2}")
@@ -34,7 +41,7 @@ _STAMP_END = re.compile(
     r"(?:\d{2,4}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:[^\u4e00-\u9fff]|[字条篇次人评回复阅读浏览]){0,24}$"
     r"|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s*[)）\]]?\s*$"
 )
-_NAME_LINE = re.compile(f"^[{cues.HAN}]{{2,4}}$")
+NAME_LINE = re.compile(f"^[{cues.HAN}]{{2,4}}$")
 _TOKENS = re.compile(r"[\s|｜/]+")
 
 
@@ -70,7 +77,9 @@ def _features(number: int, raw: str, seen: dict[str, int], short_seen: list[str]
     bullet = bool(_BULLET.match(text)) and len(text) > 2
     if bullet:
         text = _BULLET.sub("", text).strip(_STRIP)
-    plain = remove_pinyin_annotations(text)[0] if "(" in text else text
+    # "栏目 • 标题": a link inside a list of links
+    bullet = bullet or bool(_INNER_BULLET.search(text))
+    plain = remove_pinyin_annotations(text)[0] if ("(" in text or "（" in text) else text
     han = len(_HAN.findall(plain))
     punct = len(_PUNCT.findall(plain))
     line = Line(number, text, han, punct, bullet)
@@ -88,13 +97,21 @@ def _features(number: int, raw: str, seen: dict[str, int], short_seen: list[str]
     if stamp and 4 <= stamp.start() and len(plain) <= 100 and not _DATE_ONLY.match(plain):
         line.teaser = True
     line.fieldish = _is_fieldish(plain, han, punct)
-    line.boundary = bool(cues.RELATED_HEADER.match(plain) or cues.FOOTER.search(plain) or _download_prompt(plain))
+    line.boundary = bool(
+        cues.RELATED_HEADER.match(plain)
+        or cues.FOOTER.search(plain)
+        or _download_prompt(plain)
+        or (cues.TAGS_LABEL.match(plain) and len(plain) <= 60)
+    )
     line.hard_bp = line.boundary or _is_furniture(plain, han, punct)
     return line
 
 
+_DOWNLOAD = re.compile(r"本文地址|全文阅读已结束|全文閱讀已結束|下载此文档|下載此文檔|下载本文|點擊下載|点击下载")
+
+
 def _download_prompt(text: str) -> bool:
-    return bool(re.search(r"本文地址|全文阅读已结束|全文閱讀已結束|下载此文档|下載此文檔|下载本文|點擊下載|点击下载", text))
+    return bool(_DOWNLOAD.search(text))
 
 
 def _is_fieldish(text: str, han: int, punct: int) -> bool:
@@ -266,7 +283,8 @@ def label_lines(text: str) -> list[Line]:
     # body: everything between start and end that is not furniture
     for i in range(start, end + 1):
         ln = lines[i]
-        if ln.hard_bp or ln.teaser or (not ln.sentence_like and ln.first_seen < lines[start].number):
+        echo = ln.repeat and i > start and ln.first_seen == lines[i - 1].number  # doubled line
+        if ln.hard_bp or ln.teaser or echo or (not ln.sentence_like and ln.first_seen < lines[start].number):
             ln.label = "boilerplate"
         elif ln.fieldish and not ln.sentence_like and (cues.FIELD.match(ln.text) or cues.EDITOR_NOTE.match(ln.text)):
             ln.label = "meta"
@@ -284,12 +302,19 @@ def label_lines(text: str) -> list[Line]:
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s[-—–]\s).*$")
 
 
+def is_name(line: Line) -> bool:
+    """A line that is just a person's name (2-4 Han characters starting with a common surname)."""
+    if line.hard_bp or not NAME_LINE.match(line.text):
+        return False
+    return convert(line.text[0], "t2s") in cues.COMMON_SURNAMES
+
+
 def _label_head(lines: list[Line], lo: int, start: int) -> None:
     """Title, subtitle and meta among the lines above the body."""
     head = range(lo, start)
     metas = {i for i in head if not lines[i].hard_bp and _is_meta(lines[i])}
     # a bare name right next to a meta line is a byline
-    metas |= {i for i in head if _NAME_LINE.match(lines[i].text) and (i - 1 in metas or i + 1 in metas)}
+    metas |= {i for i in head if is_name(lines[i]) and (i - 1 in metas or i + 1 in metas)}
     for i in metas:
         lines[i].label = "meta"
     # the title sits just above the meta block nearest the body (or just above the body)

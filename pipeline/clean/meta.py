@@ -8,12 +8,19 @@ from pipeline.clean import cues
 from pipeline.extract.dates import find_datetime
 
 _SOURCE_LABELS = ("来源", "來源", "出处", "出處", "稿源")
-_AUTHOR_LABELS = ("作者", "記者", "记者", "文", "撰文", "小编", "小編")
+_AUTHOR_LABELS = ("作者", "記者", "记者", "撰文", "小编", "小編")
 _VALUE_END = re.compile(r"[\s|｜，,;；)）】\]]")
 _DATE_TEXT = re.compile(
     r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
 )
+_EDITOR_LABELS = ("编辑", "編輯", "责编", "責編", "责任编辑", "責任編輯")
 _NAME = re.compile(f"^[{cues.HAN}]{{2,4}}$")
+#: Several names: "宋怡 杨志华", "刘琼、皮博".
+_NAMES = re.compile(f"^[{cues.HAN}]{{2,4}}(?:[\\s、,，/]+[{cues.HAN}]{{2,4}})*")
+#: Forum and blog bylines: "某某 发表于 2005-9-15", "由某某张贴 @ 2005-03-21".
+#: "文/某某", "记者｜某某" bylines, also found inside an author field's value.
+_SLASH_BYLINE = re.compile(rf"^(?:文|撰文|记者|記者|作者)\s*[/／|｜]\s*([{cues.HAN}]{{2,4}}(?:[\s、,，]+[{cues.HAN}]{{2,4}})*)")
+_POSTED_BY = re.compile(r"^(?:由|楼主[:：]?)?\s*([^\s@:：]{2,20}?)\s*(?:发表于|發表於|发布于|發佈於|张贴|張貼)")
 
 
 def _fields(line: str) -> list[tuple[str, str]]:
@@ -22,21 +29,33 @@ def _fields(line: str) -> list[tuple[str, str]]:
     out = []
     for k, m in enumerate(matches):
         stop = matches[k + 1].start() if k + 1 < len(matches) else len(line)
-        value = line[m.end() : stop].strip(" \u3000")
+        label = m.group("label")
+        value = line[m.end() : stop].strip(" \u3000\u2002")
+        slash = _SLASH_BYLINE.match(value)
+        if slash:
+            value = value[slash.start(1) :]
+        names = _NAMES.match(value) if label in _AUTHOR_LABELS + _EDITOR_LABELS else None
         cut = _VALUE_END.search(value)
-        if cut:
+        if names and (cut is None or names.end() >= cut.start()):
+            value = names.group(0).rstrip("、,，/ ")
+        elif cut:
             value = value[: cut.start()]
-        out.append((m.group("label"), value.strip("《》<>“”\"'「」 ")))
+        out.append((label, value.strip("《》<>“”\"'「」 ")))
     return out
 
 
 def _label_is(label: str, names: tuple[str, ...]) -> bool:
-    return any(label.endswith(n) for n in names) and not label.startswith(("收集", "整理"))
+    """``label`` is one of ``names`` (a prefix such as 文字/图片/收集 makes it another field)."""
+    return label in names
 
 
 def parse_meta(lines: list[str], byline_names: list[str] | None = None) -> tuple[str | None, str | None, str | None]:
-    """``(published_at, source, author)`` from meta lines, earliest line first."""
-    published = source = author = None
+    """``(published_at, source, author)`` from meta lines, earliest line first.
+
+    The author is a labelled author/reporter, else a forum-style byline, else a bare name line
+    next to the meta block (``byline_names``), else the labelled editor.
+    """
+    published = source = author = editor = None
     for line in lines:
         if published is None:
             published = find_datetime(line)
@@ -46,10 +65,13 @@ def parse_meta(lines: list[str], byline_names: list[str] | None = None) -> tuple
                 continue
             if source is None and _label_is(label, _SOURCE_LABELS):
                 source = value
-            elif author is None and _label_is(label, _AUTHOR_LABELS) and label not in ("文",) or (
-                author is None and label == "文" and _NAME.match(value)
-            ):
+            elif author is None and (_label_is(label, _AUTHOR_LABELS) or (label == "文" and _NAME.match(value))):
                 author = value
+            elif editor is None and _label_is(label, _EDITOR_LABELS):
+                editor = value
+        posted = _POSTED_BY.match(line) or _SLASH_BYLINE.match(line)
+        if author is None and posted:
+            author = posted.group(1)
         if source is None and not fields:
             # "2023/08/21 20:01某某时报 某某集团": the name right after the date
             m = _DATE_TEXT.search(line)
@@ -58,8 +80,7 @@ def parse_meta(lines: list[str], byline_names: list[str] | None = None) -> tuple
                 token = re.split(r"\s+", rest)[0] if rest else ""
                 if 2 <= len(token) <= 12 and not re.search(r"\d", token):
                     source = token.strip("《》")
-    if author is None:
-        for name in byline_names or []:
-            author = name
-            break
-    return published, source, author
+    if author is None and byline_names:
+        author = byline_names[0]
+    # pages that name no author credit their editor
+    return published, source, author or editor

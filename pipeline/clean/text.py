@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.clean import cues
-from pipeline.clean.lines import _NAME_LINE, Line, label_lines
+from pipeline.clean.lines import Line, is_name, label_lines
 from pipeline.clean.meta import parse_meta
 from pipeline.errors import InputRejected
 from pipeline.record import Article
@@ -45,7 +45,7 @@ def clean_lines(text: str) -> tuple[Article, list[Line]]:
     first_body = next(i for i, ln in enumerate(lines) if ln.label == "body")
     head_meta = [ln.text for ln in lines[:first_body] if ln.label == "meta"]
     tail_meta = [ln.text for ln in lines[first_body:] if ln.label == "meta"]
-    names = [ln.text for ln in lines[:first_body] if ln.label == "meta" and _NAME_LINE.match(ln.text)]
+    names = [ln.text for ln in lines[:first_body] if ln.label == "meta" and is_name(ln)]
     published, source, author = parse_meta(head_meta + tail_meta, names)
     return Article(title=title, published_at=published, author=author, source=source, paragraphs=paragraphs), lines
 

@@ -99,11 +99,13 @@ class Crawler:
         self.stop = threading.Event()
         self._log: TextIO = (self.out_dir / LOG_FILE).open("a", encoding="utf-8")
         self.summary = CrawlSummary()
+        self._archived_before = 0
 
     # -- seeds ------------------------------------------------------------------------------
     def add_seeds(self, urls: list[str], kind: str = "page") -> list[str]:
         """Queue seed URLs; returns those that are not valid http(s) URLs."""
-        good, bad = [], []
+        good: list[str] = []
+        bad: list[str] = []
         for raw in urls:
             url = normalize_url(raw)
             (good if url else bad).append(url or raw)
@@ -147,6 +149,7 @@ class Crawler:
         warc_dir = self.out_dir / WARC_DIR
         warc_dir.mkdir(exist_ok=True)
         self._recover(warc_dir)
+        self._archived_before = self.frontier.archived_count()
         writer = WarcWriter(warc_dir, cfg.warc_max_bytes, software=cfg.user_agent)
         writer.on_file.append(self._on_warc_file)
         scheduler = HostScheduler(cfg.delay, cfg.per_host_concurrency)
@@ -185,7 +188,8 @@ class Crawler:
                 for entry, _ in batch:
                     per_host[entry.host] -= 1
                 if not self.stop.is_set():  # keep the workers busy while the batch is written
-                    self._dispatch(pool, fetcher, in_flight, per_host)
+                    fetched_pages = sum(1 for e, f in batch if e.kind == "page" and f.exception() is None)
+                    self._dispatch(pool, fetcher, in_flight, per_host, fetched_pages)
                 self._settle_batch(batch, writer)
                 if self.stop.is_set():
                     scheduler.close()  # wakes workers waiting for a host; they end as "stopped"
@@ -217,14 +221,18 @@ class Crawler:
         self.frontier.set_warc_file(name, closed)
 
     def _dispatch(self, pool: ThreadPoolExecutor, fetcher: Fetcher,
-                  in_flight: dict[Future[Any], Entry], per_host: Counter[str]) -> None:
-        """Hand queued URLs to free workers, respecting per-host and page limits."""
+                  in_flight: dict[Future[Any], Entry], per_host: Counter[str], unsettled: int = 0) -> None:
+        """Hand queued URLs to free workers, respecting per-host and page limits.
+
+        ``unsettled``: pages fetched but not yet archived, counted against ``max_pages``.
+        """
         cfg = self.config
         while len(in_flight) < cfg.concurrency:
             room = cfg.concurrency - len(in_flight)
             if cfg.max_pages is not None:
-                pages_in_flight = sum(1 for e in in_flight.values() if e.kind == "page")
-                room = min(room, cfg.max_pages - self.frontier.archived_count() - pages_in_flight)
+                pages_in_flight = sum(1 for e in in_flight.values() if e.kind == "page") + unsettled
+                archived = self._archived_before + self.summary.archived
+                room = min(room, cfg.max_pages - archived - pages_in_flight)
                 if room <= 0:
                     return
             busy = [h for h, n in per_host.items() if n >= cfg.per_host_concurrency]

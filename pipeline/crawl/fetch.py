@@ -69,9 +69,10 @@ class FetchError(Exception):
 
 class _Retryable(FetchError):
     def __init__(self, reason: str, detail: str = "", status: int | None = None,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, url: str = "") -> None:
         super().__init__(reason, detail, status)
         self.retry_after = retry_after
+        self.url = url  # the URL that answered (a redirect target may be on another host)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -137,7 +138,7 @@ class Fetcher:
                                          exc.status) from exc
                     wait = max(wait, exc.retry_after)
                     # the server asked the whole host to slow down, not just this URL
-                    self.scheduler.pause(host_key(url), exc.retry_after)
+                    self.scheduler.pause(host_key(exc.url or url), exc.retry_after)
                 log.debug("retrying %s in %.2fs after %s", url, wait, exc.reason)
                 if self.stop.wait(min(wait, cfg.max_wait)):
                     raise FetchError("stopped", "crawl interrupted during backoff")
@@ -220,7 +221,7 @@ class Fetcher:
         if status in RETRY_STATUSES:
             raise _Retryable(f"http_{status}", response.reason_phrase, status,
                              parse_retry_after(response.headers.get("retry-after"))
-                             if status in (429, 503) else None)
+                             if status in (429, 503) else None, url)
         if not 200 <= status < 300:
             raise FetchError(f"http_{status}", response.reason_phrase, status)
         limit = cfg.max_sitemap_bytes if kind == "discovery" else cfg.max_bytes

@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS urls (
     attempts INTEGER,
     updated_at TEXT
 );
-CREATE INDEX IF NOT EXISTS urls_queue ON urls(status, priority, id);
+CREATE INDEX IF NOT EXISTS urls_host_queue ON urls(status, host, priority, id);
 CREATE INDEX IF NOT EXISTS urls_final ON urls(final_url);
 CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, closed INTEGER NOT NULL DEFAULT 0);
 """
@@ -84,6 +84,9 @@ class Frontier:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._db.execute("UPDATE urls SET status='queued' WHERE status='active'")
+        #: Hosts that may have queued URLs, in round-robin order (a dict keeps insertion order).
+        self._hosts: dict[str, None] = dict.fromkeys(
+            r[0] for r in self._db.execute("SELECT DISTINCT host FROM urls WHERE status='queued'"))
 
     def close(self) -> None:
         self._db.close()
@@ -94,6 +97,8 @@ class Frontier:
             raise ValueError(f"unknown kind {kind!r}")
         priority = 1 if kind == "page" else 0
         rows = [(u, host_key(u), kind, depth, priority, parent, _now()) for u in urls]
+        for row in rows:
+            self._hosts.setdefault(row[1])
         before = self._db.total_changes
         self._db.executemany(
             "INSERT OR IGNORE INTO urls (url, host, kind, depth, priority, parent, updated_at) "
@@ -110,25 +115,28 @@ class Frontier:
 
     # -- handing out ----------------------------------------------------------------------
     def claim(self, limit: int, busy_hosts: Sequence[str] = ()) -> list[Entry]:
-        """Up to ``limit`` queued URLs (discovery documents first) not on ``busy_hosts``."""
-        if limit <= 0:
-            return []
-        marks = ",".join("?" * len(busy_hosts))
-        where = f"AND host NOT IN ({marks})" if busy_hosts else ""
-        rows = self._db.execute(
-            f"SELECT id, url, host, kind, depth FROM urls WHERE status='queued' {where} "
-            "ORDER BY priority, id LIMIT ?",
-            (*busy_hosts, limit * 8),
-        ).fetchall()
+        """Up to ``limit`` queued URLs, one per host not in ``busy_hosts``, hosts in turn.
+
+        Within a host, sitemaps and feeds come before pages, then first queued first.  Each
+        look-up is one index probe, so a host with a long queue costs nothing while it is busy.
+        """
+        busy = set(busy_hosts)
         picked: list[Entry] = []
-        per_host: set[str] = set()
-        for row in rows:  # one URL per host per call spreads the work over hosts
-            if row[2] in per_host:
-                continue
-            per_host.add(row[2])
-            picked.append(Entry(*row))
-            if len(picked) == limit:
+        for host in list(self._hosts):
+            if len(picked) >= limit:
                 break
+            if host in busy:
+                continue
+            row = self._db.execute(
+                "SELECT id, url, host, kind, depth FROM urls WHERE status='queued' AND host=? "
+                "ORDER BY priority, id LIMIT 1",
+                (host,),
+            ).fetchone()
+            del self._hosts[host]
+            if row is None:
+                continue
+            self._hosts[host] = None  # to the back of the line
+            picked.append(Entry(*row))
         if picked:
             self._db.executemany("UPDATE urls SET status='active' WHERE id=?", [(e.id,) for e in picked])
         return picked
@@ -151,13 +159,15 @@ class Frontier:
     def release(self, entry: Entry) -> None:
         """Put a claimed URL back in the queue (the crawl stopped before finishing it)."""
         self._db.execute("UPDATE urls SET status='queued' WHERE id=? AND status='active'", (entry.id,))
+        self._hosts.setdefault(entry.host)
 
     # -- questions --------------------------------------------------------------------------
     def archived_as(self, url: str) -> str | None:
         """The frontier URL whose archived page has ``url`` as its own or final URL."""
-        row = self._db.execute(
-            "SELECT url FROM urls WHERE status='done' AND kind='page' AND warc_file IS NOT NULL "
-            "AND (final_url=? OR url=?) LIMIT 1",
+        archived = "status='done' AND kind='page' AND warc_file IS NOT NULL"
+        row = self._db.execute(  # two indexed look-ups (an OR would scan the table)
+            f"SELECT url FROM urls WHERE url=? AND {archived} "
+            f"UNION ALL SELECT url FROM urls WHERE final_url=? AND {archived} LIMIT 1",
             (url, url),
         ).fetchone()
         return row[0] if row else None

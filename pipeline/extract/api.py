@@ -58,7 +58,7 @@ def extract_html(
     return Article(
         title=title,
         published_at=find_published(head, meta_blocks, title, url, start),
-        author=find_author(head, meta_blocks, title, start),
+        author=find_author(head, meta_blocks, title, start, paragraphs),
         source=find_source(head, meta_blocks, title, start),
         paragraphs=paragraphs,
         encoding=codec,

@@ -18,7 +18,7 @@ import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
-__all__ = ["find_datetime", "parse_chinese_datetime", "MIN_YEAR", "MAX_YEAR"]
+__all__ = ["find_datetime", "parse_chinese_datetime", "unix_datetime", "MIN_YEAR", "MAX_YEAR"]
 
 MIN_YEAR = 1980
 MAX_YEAR = 2099
@@ -49,6 +49,11 @@ _DATE_TIME = re.compile(
 )
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d\d)(1[0-2]|0[1-9])(3[01]|[12]\d|0[1-9])(?:\s*(\d\d):?(\d\d)(?::?(\d\d))?)?(?!\d)")
 _YEAR_MONTH = re.compile(r"^\s*((?:19|20)\d\d)\s*[-/.年]\s*(1[0-2]|0?[1-9])\s*月?\s*$")
+# ``7/5/2005 9:23:57 PM``: month first, the en-US default of ASP/.NET and other servers.
+_US_AMPM = re.compile(
+    r"(?<![\d/])(1[0-2]|0?[1-9])/(3[01]|[12]\d|0?[1-9])/((?:19|20)\d\d)\s+"
+    r"(1[0-2]|0?\d):([0-5]\d)(?::([0-5]\d))?\s*([AaPp][Mm])\b"
+)
 _RFC2822 = re.compile(r"[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(?::\d\d)?\s*(?:[+-]\d{4}|GMT|UTC)?")
 
 
@@ -137,6 +142,16 @@ def find_datetime(text: str) -> str | None:
         result = _from_match(match)
         if result:
             return result
+    match = _US_AMPM.search(text)
+    if match:
+        month, day_, year, hour, minute = (int(g) for g in match.groups()[:5])
+        hour = hour % 12 + (12 if match.group(7).lower() == "pm" else 0)
+        try:
+            day = date(year, month, day_)
+        except ValueError:
+            day = None
+        if day and MIN_YEAR <= year <= MAX_YEAR:
+            return _format(day, (hour, minute, int(match.group(6) or 0)), None)
     match = _RFC2822.search(text)
     if match:
         try:
@@ -146,6 +161,18 @@ def find_datetime(text: str) -> str | None:
         if stamp is not None and MIN_YEAR <= stamp.year <= MAX_YEAR:
             return (stamp if stamp.tzinfo else stamp.replace(tzinfo=_BEIJING)).isoformat()
     return None
+
+
+def unix_datetime(text: str) -> str | None:
+    """A Unix timestamp in seconds (10 digits) or milliseconds (13) as Beijing time, or None."""
+    text = text.strip()
+    if not re.fullmatch(r"\d{10}(?:\d{3})?", text):
+        return None
+    seconds = int(text[:10])
+    stamp = datetime.fromtimestamp(seconds, _BEIJING)
+    if not MIN_YEAR <= stamp.year <= MAX_YEAR:
+        return None
+    return stamp.isoformat()
 
 
 def parse_chinese_datetime(text: str) -> str | None:

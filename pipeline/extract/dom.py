@@ -18,7 +18,11 @@ DROP_TAGS = (
 )
 #: HTML5 landmarks that hold site furniture.
 FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "menu"})
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
+_VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden", re.I)
+#: Sentence marks above which a ``visibility:hidden`` node is prose a script reveals on load
+#: (WeChat's ``#js_content``), not hidden text.
+_REVEALED_PROSE = 5
 _SENTENCE = re.compile(r"[，。！？；]")
 
 
@@ -78,13 +82,25 @@ def clean_tree(root: etree._Element) -> None:
     drop_boilerplate(root)
 
 
+def _hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style") or ""
+    if _DISPLAY_NONE.search(style):
+        return True
+    # Pages that fade their article in keep it ``visibility:hidden`` until a script runs.
+    return bool(_VISIBILITY_HIDDEN.search(style)) and _sentences(el) < _REVEALED_PROSE
+
+
 def strip_noise(root: etree._Element) -> None:
-    """Remove scripts, styles, form controls, embedded media and hidden nodes in place."""
+    """Remove scripts, styles, form controls, embedded media and hidden nodes in place.
+
+    A ``visibility:hidden`` node holding several sentences is kept: it is the article that
+    a script reveals on load, as on WeChat pages.
+    """
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     for el in root.xpath("//*[@style or @hidden or @aria-hidden]"):
-        if el.get("hidden") is not None or el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(
-            el.get("style") or ""
-        ):
+        if _hidden(el):
             drop_keep_tail(el)
 
 

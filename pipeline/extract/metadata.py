@@ -1,7 +1,9 @@
-"""Article metadata: title, publication time, author and source.
+"""Article metadata: title, publication time and source (authors: :mod:`.authors`).
 
-Structured evidence first (``<meta>``, JSON-LD, ``<time>``), then the visible dateline and
-byline strips near the headline (``发布时间：…``, ``来源：…``, ``记者 …``, ``文/…``), then the URL.
+Structured evidence first (``<meta>``, JSON-LD, ``<time>``, script variables such as
+``var ct = "1581478200"``), then the visible dateline strips near the headline
+(``成文日期：…`` before ``发布时间：…``), a bare date just above the headline (e-paper edition
+dates), then the URL.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from typing import Any
 
 from lxml import etree
 
+from pipeline.extract.authors import cue_authors, find_author, title_index
 from pipeline.extract.blocks import Block, normalize_space
 from pipeline.extract.boilerplate import both_scripts
-from pipeline.extract.dates import find_datetime, parse_chinese_datetime
+from pipeline.extract.dates import find_datetime, parse_chinese_datetime, unix_datetime
 
 __all__ = ["HeadInfo", "read_head", "clean_title", "pick_title", "find_published",
            "find_author", "find_source"]
@@ -27,7 +30,6 @@ _DATE_KEYS = (
     "dcterms.created", "sailthru.date", "weibo:article:create_at", "article:published",
     "firstpublishedtime", "date", "created", "og:time",
 )
-_AUTHOR_KEYS = ("article:author", "author", "dc.creator", "byl", "sailthru.author", "og:author")
 _TITLE_KEYS = ("og:title", "twitter:title", "headline", "title", "articletitle")
 _SOURCE_KEYS = ("source", "article:source", "og:source", "contentsource", "mediaid")
 _SITE_WORDS = re.compile(
@@ -40,38 +42,28 @@ _URL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d\d)[-/_]?(0[1-9]|1[0-2])[-/_]?(0[1-9]|[12]\d|3[01])(?!\d)"
 )
 _LABELLED_DATE = re.compile(both_scripts(
-    r"(?:(?:发布|发表|发稿|更新|发帖|上传|出版)(?:时间|日期|于)?|时间|日期|"
-    r"publish(?:ed)?|posted|date)\s*[:：]?\s*(?=\d|[〇一二])"),
+    r"(?:(?:发布|发表|发稿|更新|发帖|上传|出版|写)(?:时间|日期|于)?|时间|日期|"
+    r"publish(?:ed)?|posted(?:\s+(?:on|at))?|date)\s*[:：@]?\s*(?=\d|[〇一二])"),
     re.I,
 )
-_NAME = r"[\u4e00-\u9fffA-Za-z·•][\u4e00-\u9fffA-Za-z0-9·•_.\-]{0,15}"
-_MORE_NAME = r"(?:[\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff])|[A-Za-z][A-Za-z.\-]{1,20})"
-_NAMES = rf"{_NAME}(?:(?:\s+|[、，,]\s*){_MORE_NAME})*"
-#: (pattern, longest line it may be searched in), by decreasing trust.
-_AUTHOR_PATTERNS = tuple((re.compile(both_scripts(p.pattern), p.flags), n) for p, n in (
-    (re.compile(rf"(?:作者|作\s+者|撰文|撰稿|发布者|发帖人|楼主|博主|author|by)\s*[:：|｜]\s*({_NAMES})", re.I), 200),
-    (re.compile(rf"(?:作者|撰文|撰稿人?)\s+({_NAMES})"), 200),
-    (re.compile(rf"[（(][^（()）]{{0,16}}?记者\s*[:：]?\s*({_NAMES})\s*[)）]"), 2000),
-    (re.compile(rf"(?<!小)(?:特约|实习|首席)?记者\s*[:：]?\s*([\u4e00-\u9fff·]{{2,4}}(?![\u4e00-\u9fff])(?:\s+[\u4e00-\u9fff·]{{2,4}}(?![\u4e00-\u9fff]))*)"), 50),
-    (re.compile(rf"(?:^|[\s(（【\[])文\s*(?:/|／|[:：]|\s*图\s*[/／])\s*({_NAMES})"), 200),
-    (re.compile(rf"(?:^|[\s(（【\[])(?:通讯员)\s*[:：]?\s*({_NAMES})"), 60),
-    (re.compile(rf"(?:责任编辑|责编|编辑)\s*[:：]\s*({_NAMES})"), 200),
-))
-_NAME_STOP = re.compile(both_scripts(
-    r"(?:来源|稿源|出处|时间|日期|发布|发表|编辑|责编|点击|浏览|阅读|字号|通讯员|报道|摄影?|综合|整理|"
-    r"本报|电$|讯$|分享|转发|打印|收藏|评论|我来说|\d{4}).*$")
+#: The date a document was signed (government notices): preferred over its web release date.
+_DOCUMENT_DATE = re.compile(both_scripts(r"(?:成文|印发|签发)日期\s*[:：]?\s*(?=\d|[〇一二])"))
+#: Publication time left in script variables (``var ct = "1581478200"``, ``publish_time = "…"``).
+_SCRIPT_DATE = re.compile(
+    r"""\b(?:ct|create_time|publish_time|publishtime|pubtime|pubdate|publishdate|publish_date|"""
+    r"""datepublished|ptime)["']?\s*[:=]\s*["']([^"'\n]{8,40})["']""",
+    re.I,
 )
 _SOURCE_PATTERN = re.compile(both_scripts(
     r"(?:来源|来自|稿源|出处|source)\s*[:：]\s*([^\s|｜:：，。;；()（）【】\[\]]{2,30})"), re.I
 )
 _SOURCE_STOP = re.compile(both_scripts(r"(?:作者|记者|编辑|责编|时间|日期|发布|点击|浏览|\d{4}).*$"))
-_BAD_AUTHOR = re.compile(both_scripts(r"网|报社|新闻|频道|中心|\.com|\.cn|www|http|admin|佚名|未知|unknown|匿名"), re.I)
 
 
 class HeadInfo:
     """What the page states about itself before the body: meta tags, JSON-LD, title."""
 
-    __slots__ = ("meta", "jsonld", "title", "headings", "times")
+    __slots__ = ("meta", "jsonld", "title", "headings", "times", "script_dates", "cue_authors")
 
     def __init__(self) -> None:
         self.meta: dict[str, str] = {}
@@ -79,6 +71,8 @@ class HeadInfo:
         self.title: str | None = None
         self.headings: list[str] = []
         self.times: list[str] = []
+        self.script_dates: list[str] = []
+        self.cue_authors: list[str] = []
 
 
 def read_head(root: etree._Element) -> HeadInfo:
@@ -90,11 +84,15 @@ def read_head(root: etree._Element) -> HeadInfo:
         if key and content and content.strip():
             info.meta.setdefault(key.strip().lower(), content.strip())
     for script in root.iter("script"):
-        if (script.get("type") or "").lower() == "application/ld+json" and script.text:
+        if not script.text:
+            continue
+        if (script.get("type") or "").lower() == "application/ld+json":
             try:
                 info.jsonld.append(json.loads(script.text))
             except ValueError:
                 continue
+        elif len(info.script_dates) < 4:
+            info.script_dates += [m.group(1) for m in _SCRIPT_DATE.finditer(script.text)][:4]
     title = root.find(".//title")
     if title is not None:
         info.title = normalize_space(title.xpath("string()")) or None
@@ -103,6 +101,7 @@ def read_head(root: etree._Element) -> HeadInfo:
             text = normalize_space(el.xpath("string()"))
             if 2 <= len(text) <= 120:
                 info.headings.append(text)
+    info.cue_authors = cue_authors(root)
     for el in root.iter("time"):
         value = el.get("datetime") or el.get("pubdate") or el.xpath("string()")
         if value:
@@ -161,28 +160,19 @@ def pick_title(info: HeadInfo) -> str | None:
     return info.headings[0] if info.headings else None
 
 
-def _title_index(blocks: Sequence[Block], title: str | None, before: int | None = None) -> int:
-    """Index of the headline block: the last occurrence of the title before the body starts
-    (the first one is often a breadcrumb or a list of the day's stories)."""
-    if title:
-        key = _squash(title)[:12]
-        hits = [i for i, block in enumerate(blocks)
-                if key and key in _squash(block.text) and len(block.text) <= len(title) + 40]
-        if hits:
-            if before is not None:
-                earlier = [i for i in hits if i <= before]
-                if earlier:
-                    return earlier[-1]
-            return hits[0]
-    for i, block in enumerate(blocks):
-        if block.owner.tag == "h1":
-            return i
-    return 0
-
-
 def find_published(info: HeadInfo, blocks: Sequence[Block], title: str | None,
                    url: str | None, content_start: int | None = None) -> str | None:
     """Publication time as ISO-8601 (``+08:00`` assumed), or None."""
+    start = title_index(blocks, title, content_start)
+    end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
+    # A government document's signing date (成文日期) is its date, whatever the page's
+    # release date in meta tags; its metadata table sits above the headline.
+    for block in blocks[max(0, start - 12):end]:  # metadata tables sit above the headline
+        match = _DOCUMENT_DATE.search(block.text)
+        if match:
+            found = find_datetime(block.text[match.end():])
+            if found:
+                return found
     for key in _DATE_KEYS:
         if key in info.meta:
             found = parse_chinese_datetime(info.meta[key])
@@ -198,8 +188,10 @@ def find_published(info: HeadInfo, blocks: Sequence[Block], title: str | None,
         found = parse_chinese_datetime(value)
         if found and len(found) >= 10:
             return found
-    start = _title_index(blocks, title, content_start)
-    end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
+    for value in info.script_dates:
+        found = unix_datetime(value) or parse_chinese_datetime(value)
+        if found and len(found) >= 10:
+            return found
     window = list(blocks[start:end])
     for block in window:
         match = _LABELLED_DATE.search(block.text)
@@ -216,6 +208,12 @@ def find_published(info: HeadInfo, blocks: Sequence[Block], title: str | None,
         match = _URL_DATE.search(url)
         if match:
             return parse_chinese_datetime("-".join(match.groups()))
+    # An e-paper edition date or a blog day header just above the headline.
+    for block in reversed(blocks[max(0, start - 5):start]):
+        if len(block.text) <= 40:
+            found = find_datetime(block.text)
+            if found:
+                return found
     for block in blocks:
         match = _LABELLED_DATE.search(block.text)
         if match and len(block.text) <= 200:
@@ -225,51 +223,10 @@ def find_published(info: HeadInfo, blocks: Sequence[Block], title: str | None,
     return None
 
 
-def _clean_name(raw: str) -> str | None:
-    name = _NAME_STOP.sub("", raw).strip(" 　、，,·•_-.")
-    name = re.sub(r"\s+", " ", name)
-    if not name or len(name) > 30 or _BAD_AUTHOR.search(name):
-        return None
-    return name
-
-
-def find_author(info: HeadInfo, blocks: Sequence[Block], title: str | None,
-                content_start: int | None = None) -> str | None:
-    """Author or reporter names (``记者 张三 李四`` gives ``张三 李四``), or None."""
-    start = _title_index(blocks, title, content_start)
-    end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
-    texts = [b.text for b in blocks[start:end]] + [b.text for b in blocks[max(end, len(blocks) - 40):]]
-    for pattern, longest in _AUTHOR_PATTERNS:
-        for text in texts:
-            if len(text) > longest:
-                continue
-            match = pattern.search(text)
-            if match:
-                name = _clean_name(match.group(1))
-                if name:
-                    return name
-    for key in _AUTHOR_KEYS:
-        value = info.meta.get(key)
-        if value:
-            name = _clean_name(value)
-            if name:
-                return name
-    for data in info.jsonld:
-        for value in _jsonld_values(data, "author"):
-            items = value if isinstance(value, list) else [value]
-            for item in items:
-                raw = item.get("name") if isinstance(item, dict) else item
-                if isinstance(raw, str):
-                    name = _clean_name(raw)
-                    if name:
-                        return name
-    return None
-
-
 def find_source(info: HeadInfo, blocks: Sequence[Block], title: str | None,
                 content_start: int | None = None) -> str | None:
     """The originating outlet named in a ``来源：`` line or meta tag, or None."""
-    start = _title_index(blocks, title, content_start)
+    start = title_index(blocks, title, content_start)
     end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
     for block in list(blocks[start:end]) + list(blocks[-30:]):
         if len(block.text) > 200:

@@ -28,8 +28,12 @@ _KIND_BY_SUFFIX = {
     ".warc.gz": "warc",
 }
 
-#: File names that are documentation of a corpus folder rather than input.
-_IGNORED_NAMES = {"readme.md", "provenance.md", "license", "license.md", ".ds_store", "thumbs.db"}
+#: File names that describe a corpus folder rather than hold input: documentation, and the
+#: bookkeeping ``zhnews crawl`` keeps beside its WARC files (so a crawl folder can be run as is).
+_IGNORED_NAMES = {
+    "readme.md", "provenance.md", "license", "license.md", ".ds_store", "thumbs.db",
+    "crawl_log.jsonl", "frontier.sqlite", "frontier.sqlite-wal", "frontier.sqlite-shm",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ def _strip_lines(text: str) -> str:
 class NormalizeStep(Step):
     """Fill ``text_original``/``text``, script and quality fields; reject by the quality filters.
 
-    ``doc.paragraphs`` stay as in the source.  ``opencc_config`` applies to every document
+    ``doc.paragraphs`` stay in the source's script and form; only pinyin annotations are removed.  ``opencc_config`` applies to every document
     unless the document already carries one (``doc.opencc_config``) chosen upstream.
     """
 
@@ -69,7 +69,7 @@ class NormalizeStep(Step):
             title, n = remove_pinyin_annotations(title)
             removed += n
             title = normalize_text(title, config).strip() or None
-        original = "\n".join(paragraphs)
+        original = _strip_lines(normalize_unicode("\n".join(paragraphs)))
         flags = list(doc.quality_flags)
         score = mojibake_score(original)
         if score > 0 or (doc.title and find_mojibake_spans(doc.title)):
@@ -77,8 +77,9 @@ class NormalizeStep(Step):
         if removed:
             flags.append("pinyin_annotations")
         doc.pinyin_annotations_removed += removed
+        doc.paragraphs = paragraphs
         doc.text_original = original
-        doc.text = _strip_lines(normalize_text(original, config))
+        doc.text = convert(original, config)
         doc.title = title
         doc.script = detect_script(original)
         doc.opencc_config = config

@@ -36,7 +36,9 @@ def _full_width(match: re.Match[str]) -> str:
     return _HALF_TO_FULL[match.group(0)]
 
 
+@functools.lru_cache(maxsize=4096)
 def _replacement(ch: str) -> str:
+    """What one special character becomes (``\r`` is handled before)."""
     if ch in _DROP_SET or ord(ch) < 0xA0 and ch != "\r":
         return ""
     if ch in _SPACES_SET:
@@ -44,13 +46,8 @@ def _replacement(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch)
 
 
-@functools.lru_cache(maxsize=4096)
-def _cached_replacement(ch: str) -> str:
-    return _replacement(ch)
-
-
 def _replace_match(match: re.Match[str]) -> str:
-    return _cached_replacement(match.group(0))
+    return _replacement(match.group(0))
 
 
 def _expand(ranges: str) -> list[str]:
