@@ -63,7 +63,9 @@ def test_sample_document_matches_expectation(sample_run: tuple[RunSummary, list[
     for snippet in spec.get("must_contain", []):
         assert normalize_text(snippet) in text, snippet
     for snippet in spec.get("must_not_contain", []):
-        assert normalize_text(snippet) not in text and snippet not in (row["text_original"] or ""), snippet
+        normalized = normalize_text(snippet)
+        assert snippet not in text and snippet not in (row["text_original"] or ""), snippet
+        assert not normalized or normalized not in text, snippet
     assert "(yī)" not in text and "(jié)" not in text
 
 

@@ -83,6 +83,7 @@ _AUTHOR_CUE = re.compile(
     r"nickname|nick|postauthor|post-author|rich_media_meta_text)(?:$|[\s_\-\d])",
     re.I,
 )
+_COMMENT_CUE = re.compile(r"comment|cmt|reply|replies|pinglun|liuyan|gentie|discuss", re.I)
 _CUE_LABEL = re.compile(both_scripts(r"^(?:作者|发表者|发布者|楼主|博主|用户名?|author|by|posted by)\s*[:：]?\s*"), re.I)
 _BLOG_TITLE = (
     re.compile(rf"^\s*({_NAME})\s*(?:\||｜|_|-{{1,2}}|—)\s*(?:blog\.\S+|\S{{0,12}}博客\S{{0,8}})\s*$", re.I),
@@ -126,6 +127,16 @@ def _clean_name(raw: str, strict: bool = True) -> str | None:
     return name
 
 
+def _in_comments(el: etree._Element) -> bool:
+    """Whether ``el`` sits in a comment or reply list (commenters are not authors)."""
+    anc = el.getparent()
+    while anc is not None:
+        if _COMMENT_CUE.search(f"{anc.get('class') or ''} {anc.get('id') or ''}"):
+            return True
+        anc = anc.getparent()
+    return False
+
+
 def cue_authors(root: etree._Element) -> list[str]:
     """Short texts of elements whose class/id marks an author or user name (raw tree)."""
     found: list[str] = []
@@ -133,7 +144,7 @@ def cue_authors(root: etree._Element) -> list[str]:
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "img", "input"):
             continue
         cues = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _AUTHOR_CUE.search(cues):
+        if not _AUTHOR_CUE.search(cues) or _in_comments(el):
             continue
         text = _CUE_LABEL.sub("", normalize_space(el.xpath("string()")))
         if 2 <= len(text) <= 20 and not _DATE_LIKE.search(text):
@@ -210,10 +221,6 @@ def find_author(info: Any, blocks: Sequence[Block], title: str | None,
     name = _from_patterns(scopes)
     if name:
         return name
-    for raw in info.cue_authors:
-        name = _clean_name(raw, strict=False) if len(raw) <= 12 else None
-        if name and not _ATTRIBUTE_LEAK.search(raw):
-            return name
     for key in ("article:author", "author", "dc.creator", "byl", "sailthru.author", "og:author",
                 "citation_author", "citation_authors"):
         value = info.meta.get(key)
@@ -230,6 +237,10 @@ def find_author(info: Any, blocks: Sequence[Block], title: str | None,
                     name = _clean_name(raw)
                     if name:
                         return name
+    for raw in info.cue_authors:
+        name = _clean_name(raw, strict=False) if len(raw) <= 12 else None
+        if name and not _ATTRIBUTE_LEAK.search(raw):
+            return name
     # a names-only line just before the first paragraph of prose
     first = content_start if content_start is not None else start
     lines = [blocks[i].text for i in range(max(start + 1, first - 3), min(len(blocks) - 1, first + 4))

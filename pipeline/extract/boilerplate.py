@@ -24,6 +24,7 @@ _NEG_SUB = (
     "jubao", "erweima", "qrcode", "subscribe", "dingyue", "pagination", "fenye", "keyword",
     "sitemap", "friendlink", "youqing", "weibo", "weixin", "wechat", "popup", "modal", "cookie",
     "dibu", "daohang", "lanmu", "bianji", "zebian", "tags", "byline-tools", "print",
+    "cmt", "reply", "replies", "liuyan", "gentie", "discuss",
 )
 # Short tokens matched only as whole words of a class/id (``nav``, ``ad``, ``gg``...).
 _NEG_TOKENS = (
@@ -109,7 +110,8 @@ _BOX_HEADING = re.compile(
     r"(?:喜欢|感兴趣)|热门(?:文章|新闻|推荐|评论|标签|阅读)|热点(?:推荐|新闻|排行)|精彩推荐|编辑推荐|今日推荐|"
     r"更多(?:精彩|新闻|阅读|相关)|(?:\d+|二十四|四十八)?小时(?:点击|热门)?排行|点击排行|阅读排行|排行榜|"
     r"最新(?:文章|新闻|评论|资讯)|图片新闻|往期回顾|网友评论|相关评论|热门评论|精彩评论|"
-    r"新闻排行|本周排行|今日排行|(?:24|48|72)\s*小时.{0,4}排行|声明|更多关于.{0,12}的?(?:新闻|文章)?)"
+    r"新闻排行|本周排行|今日排行|(?:24|48|72)\s*小时.{0,4}排行|声明|更多关于.{0,12}的?(?:新闻|文章)?|"
+    r"(?:网友|读者|最新|热门|全部)?(?:留言|跟帖|回复|评论)(?:区|列表)?\s*(?:[(（]\s*共?\s*\d+\s*条?\s*[)）])?)"
     r"[\s】\]）)：:>»更多]*$"
     ),
 )
