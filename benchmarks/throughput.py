@@ -93,7 +93,7 @@ def build_corpus(dest: Path, target_mb: float) -> dict[str, Any]:
 
 # -- measurements --------------------------------------------------------------------------
 class PeakRss:
-    """Samples the summed RSS of a process and all its descendants every 0.1 s."""
+    """Samples the summed RSS of a process and all its descendants every 0.5 s."""
 
     def __init__(self, pid: int) -> None:
         self.peak = 0
@@ -114,7 +114,7 @@ class PeakRss:
             except psutil.Error:
                 break
             self.peak = max(self.peak, total)
-            self._stop.wait(0.1)
+            self._stop.wait(0.5)
 
     def stop(self) -> int:
         self._stop.set()
@@ -135,10 +135,27 @@ def floor_seconds(texts: list[str], copies: int) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+#: ``zhnews`` with SegmentStep's tokenizer swapped for the rjieba backend, in-process (one
+#: worker only): what selecting ``segment: {backend: rjieba}`` will cost once SegmentStep offers it.
+RJIEBA_MAIN = (
+    "import sys, pipeline.segment.step as s; from pipeline.segment.rjieba_backend import rjieba_tokenize; "
+    "s.tokenize = rjieba_tokenize; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
 def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[str]) -> dict[str, Any]:
-    """One ``zhnews run`` subprocess from scratch; wall time, peak RSS and the manifest."""
+    """One ``zhnews run`` subprocess from scratch; wall time, peak RSS and the manifest.
+
+    ``engine`` ``rjieba`` is the local engine, one worker, with the rjieba tokenizer swapped in.
+    """
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "pipeline", "run", str(corpus), "-o", str(out), "--workers", str(workers),
+    if engine == "rjieba":
+        if workers != 1:
+            raise ValueError("the rjieba stand-in runs in-process: one worker only")
+        prefix, engine = [sys.executable, "-c", RJIEBA_MAIN], "local"
+    else:
+        prefix = [sys.executable, "-m", "pipeline"]
+    cmd = [*prefix, "run", str(corpus), "-o", str(out), "--workers", str(workers),
            "--engine", engine, "--quiet", *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
@@ -194,7 +211,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=50, help="input size to build (MB)")
     parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported")
-    parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2", help="engine:workers list")
+    parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2,rjieba:1",
+                        help="engine:workers list (engine rjieba: local, one worker, rjieba tokenizer)")
     parser.add_argument("--rss-only", action="store_true", help="one local 2-worker run: wall time and peak RSS")
     parser.add_argument("--agreement", action="store_true", help="also measure rjieba against jieba")
     parser.add_argument("--no-classify", action="store_true", help="pass --no-classify to zhnews run")
@@ -208,12 +226,12 @@ def main() -> None:
         print(json.dumps(info), flush=True)
         if args.agreement:
             print(json.dumps({"rjieba_vs_jieba": agreement(texts)}), flush=True)
+        extra = ["--no-classify"] if args.no_classify else []
         if args.rss_only:
             result = zhnews_run(root / "corpus", root / "out", "local", 2, extra)
             print(json.dumps({"local:2": {"wall": round(result["wall"], 1), "mb_s": round(info["text_mb"] / result["wall"], 3),
                                           "peak_rss_mb": round(result["rss"] / 1e6), "rows": result["rows"]}}))
             return
-        extra = ["--no-classify"] if args.no_classify else []
         configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
         walls: dict[str, list[float]] = {"floor": []}
         cpus: dict[str, list[float]] = {"floor": []}

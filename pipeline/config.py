@@ -39,6 +39,7 @@ class RunConfig:
     task_max_bytes: int = 32 << 20
     max_input_bytes: int = 64 << 20
     doc_time_limit: float | None = 60.0  # seconds per document in all steps (None: no limit)
+    max_decompression_ratio: int = 200  # gzip inputs expanding more than this are bombs
     classify_enabled: bool = True
     dedup_enabled: bool = True
     extract: dict[str, Any] = field(default_factory=dict)

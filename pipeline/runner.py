@@ -27,6 +27,7 @@ from pipeline import __version__
 from pipeline.config import RunConfig
 from pipeline.engine.task import MARKERS, STAGING, TaskResult, TaskSpec, load_marker
 from pipeline.ingest import Task, discover_inputs, plan_tasks
+from pipeline.ingest.readers import shown_path
 from pipeline.io.atomic import remove_stale_temporaries, write_json_atomic, write_text_atomic
 from pipeline.io.card import render_card
 from pipeline.io.dataset import iter_staging_columns, publish, remove_leftovers
@@ -154,7 +155,7 @@ def run_pipeline(
     }
     spec = TaskSpec(steps=steps, output_dir=str(output_dir), provenance=provenance,
                     max_input_bytes=config.max_input_bytes, batch_docs=config.batch_docs,
-                    doc_time_limit=config.doc_time_limit)
+                    doc_time_limit=config.doc_time_limit, max_decompression_ratio=config.max_decompression_ratio)
 
     results: list[TaskResult] = []
     pending: list[Task] = []
@@ -223,7 +224,7 @@ def _inputs_listing(files: Iterable[Any], results: list[TaskResult]) -> list[dic
     hashes: dict[str, str] = {}
     for result in results:
         hashes.update(result.input_hashes)
-    return [{"path": f.path, "kind": f.kind, "bytes": f.size, "sha1": hashes.get(f.path)} for f in files]
+    return [{"path": shown_path(f.path), "kind": f.kind, "bytes": f.size, "sha1": hashes.get(f.path)} for f in files]
 
 
 def _summarize(run_id: str, output_dir: Path, files: list[Any], results: list[TaskResult],

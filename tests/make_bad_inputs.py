@@ -17,6 +17,7 @@ import gzip
 import io
 import json
 import lzma
+import os
 import random
 import struct
 import sys
@@ -286,8 +287,9 @@ def generate(root: Path, huge_bytes: int = 200 << 20, seed: int = 7) -> Corpus:
     put("jsonl/broken_lines.jsonl", b"\n".join(lines) + b"\n",
         [ROW, "bad_json", "bad_json", "missing_text", "missing_text", "bad_encoding", "bad_json", ROW], "broken JSONL")
     put("jsonl/no_final_newline.jsonl", json.dumps(good[0], ensure_ascii=False).encode("utf-8"), [ROW], "broken JSONL")
-    full = b"\n".join(json.dumps(g, ensure_ascii=False).encode("utf-8") for g in good * 10) + b"\n"
-    cut_gz = _gzip(full)[: len(_gzip(full)) // 2]
+    full = b"".join(json.dumps({"id": f"t{i}", "text": "".join(rng.sample(SENTENCES, 6))}, ensure_ascii=False)
+                    .encode("utf-8") + b"\n" for i in range(60))
+    cut_gz = _gzip(full)[: len(_gzip(full)) * 9 // 10]
     complete_lines = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(cut_gz).count(b"\n")
     put("jsonl/truncated.jsonl.gz", cut_gz, [ROW] * complete_lines + ["truncated_input"], "broken JSONL")
     put("jsonl/empty.jsonl", b"", [], "broken JSONL")
@@ -312,6 +314,17 @@ def generate(root: Path, huge_bytes: int = 200 << 20, seed: int = 7) -> Corpus:
     put("warc/zero_byte_record.warc", _warc_record("response", "https://news.example.cn/z.html", b"", 8, http=b""),
         ["empty_input"], "0-byte WARC record")
     put("warc/zero_length.warc.gz", b"", [], "0-byte WARC record")
+
+    # -- names and strings Parquet cannot store as they are -------------------------------------
+    raw_name = b"names/\xd0\xc2\xce\xc5.html"  # GBK bytes for a Chinese name, as unzip leaves them
+    (root / "names").mkdir(exist_ok=True)
+    (root / os.fsdecode(raw_name)).write_bytes(page_gbk.encode("gbk"))
+    shown = raw_name.decode("utf-8", "backslashreplace")
+    manifest[shown], kinds[shown] = [ROW], "non-UTF-8 name, lone surrogates"
+    surrogates = [{"id": "s1", "title": "夜班补贴\ud800", "text": PARAGRAPHS[0] + "\udcff" + PARAGRAPHS[1]},
+                  {"id": "s2", "url": "https://news.example.cn/\ud83d", "text": "\n".join(PARAGRAPHS)}]
+    put("names/lone_surrogates.jsonl", b"".join(json.dumps(r).encode("ascii") + b"\n" for r in surrogates),
+        [ROW, ROW], "non-UTF-8 name, lone surrogates")
 
     # -- files nobody can read as articles ---------------------------------------------------------
     put("other/report.pdf", b"%PDF-1.4\n" + bytes(rng.randrange(256) for _ in range(500)), ["unsupported_input"],

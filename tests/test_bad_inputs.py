@@ -175,6 +175,19 @@ def test_time_limit_interrupts_a_worker_thread() -> None:
     assert not thread.is_alive() and outcome and outcome[0].startswith("stopped"), outcome
 
 
+def test_decompression_ratio_is_configurable(tmp_path: Path) -> None:
+    """A gzip page padded to 1.5 MB of whitespace expands ~1000x: a bomb under the default
+    ratio (200), a page under a looser one."""
+    import gzip
+
+    padded = _page(4).replace(b"<body>", b"<body>" + b" \n" * (750 << 10))
+    files = {"padded.html": gzip.compress(padded, mtime=0)}
+    found = _run(tmp_path / "default", files)
+    assert [o for o, _ in found["padded.html"]] == ["decompression_bomb"]
+    found = _run(tmp_path / "loose", files, max_decompression_ratio=5000)
+    assert [o for o, _ in found["padded.html"]] == ["row"]
+
+
 def test_decompression_ratio_limit() -> None:
     import gzip
 

@@ -54,6 +54,27 @@ def run_to_end(inputs: Path, output: Path, config: Path) -> float:
     return time.perf_counter() - started
 
 
+def timed_run(inputs: Path, output: Path, config: Path) -> tuple[float, float, float]:
+    """Run to completion, watching the output: seconds until the first task marker, until
+    the last one, and until the end (start-up+ingest | staging | dedup+publish)."""
+    started = time.perf_counter()
+    proc = _start(inputs, output, config)
+    first = last = None
+    seen = 0
+    while proc.poll() is None:
+        markers = len(list((output / "_markers").glob("*.json"))) if (output / "_markers").exists() else 0
+        now = time.perf_counter() - started
+        if markers > 1 and first is None:  # run.json is written first
+            first = now
+        if markers > seen:
+            seen, last = markers, now
+        time.sleep(0.02)
+    end = time.perf_counter() - started
+    if proc.returncode not in (0, 3):
+        raise RuntimeError(f"zhnews run failed ({proc.returncode}): {proc.stderr.read().decode()[-2000:]}")
+    return first or end, last or end, end
+
+
 def kill_after(inputs: Path, output: Path, config: Path, delay: float) -> bool:
     """Start a run and SIGKILL it after ``delay`` s; False when it finished before that."""
     proc = _start(inputs, output, config)
@@ -114,13 +135,16 @@ class Trials:
 def sigkill_trials(work: Path, chains: int = 7, kills_per_chain: int = 3, seed: int = 11) -> Trials:
     """Kill runs over a small corpus; each chain ends with a re-run compared with a reference.
 
-    Odd chains start from a previous complete dataset of other inputs in the same folder,
-    so "the previous complete state" is checked as well as "nothing yet".
+    Delays are drawn in turn from the three phases the reference run went through (start-up
+    and ingest, staging, dedup and publish), timed by watching its output folder.  Odd chains
+    start from a previous complete dataset of other inputs in the same folder, so "the
+    previous complete state" is checked as well as "nothing yet".
     """
     inputs = make_crash_corpus(work / "in")
     previous_inputs = make_crash_corpus(work / "prev", pages=12, records=5, seed=5)
     config = write_config(work / "config.json")
-    duration = run_to_end(inputs, work / "reference", config)
+    first, staged, end = timed_run(inputs, work / "reference", config)
+    windows = [(0.1, first), (first, staged), (staged, end * 1.05)]
     reference = snapshot(work / "reference")
     run_to_end(previous_inputs, work / "previous", config)
     previous = snapshot(work / "previous")
@@ -133,8 +157,9 @@ def sigkill_trials(work: Path, chains: int = 7, kills_per_chain: int = 3, seed: 
         if chain % 2:
             shutil.copytree(work / "previous", out)
             prior = previous
-        for _ in range(kills_per_chain):
-            delay = rng.uniform(0.1, 1.05 * duration)
+        for kill in range(kills_per_chain):
+            low, high = windows[(chain * kills_per_chain + kill) % len(windows)]
+            delay = rng.uniform(low, max(high, low + 0.05))
             killed = kill_after(inputs, out, config, delay)
             phase = phase_of(out, tasks) if killed else "finished"
             state = snapshot(out)

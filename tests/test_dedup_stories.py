@@ -39,3 +39,31 @@ def article(title: str, paragraphs: list[str], footer: str = "") -> str:
     if footer:
         parts.append(footer)
     return "\n".join(parts)
+
+
+# The nurse-pay story as two other sites republished it (written for these tests).
+NURSE_PAY_LEAD_REWRITTEN = (
+    "七月一日起，我市二级以上公立医院一线护理人员的夜班补助将翻一番，由每个夜班六十元提高到一百二十元，"
+    "记者昨日从市卫生健康委员会了解到这一消息。"
+)
+NURSE_PAY_EXTRA = "记者注意到，今年以来已有多个城市出台类似措施，提高护理人员夜班补助和休息保障水平。"
+
+# The same story re-worded throughout (no paragraph left verbatim): a different version.
+NURSE_PAY_REWORDED = [
+    "本报讯 记者从市卫健委获悉，自今年七月起，全市二级以上公立医院将为一线护理人员落实夜班补贴新标准，每个夜班补贴由原来的六十元提高到一百二十元。",
+    "据了解，这次调整覆盖全市四十三家公立医院，惠及护士、助产士等护理人员约一万二千人。新标准由市财政和医院共同承担，医院不得以任何借口降低或拖欠。",
+    "市卫健委相关负责人表示，护理岗位工作强度大、夜班多，长期以来补贴水平偏低，影响了队伍稳定。此次提标是落实关心关爱医务人员措施的重要一步。",
+    "在市第一人民医院急诊科工作了十一年的护士长李红对记者说，科室里年轻护士每月平均要上八到十个夜班，补贴提高后，大家的积极性明显提高。",
+    "另外，各医院还将设立护理人员休息室，保证夜班人员有安静的休息空间，并按规定落实带薪年休假制度，确保每名护士每年至少休假五天。",
+    "下一步，市卫健委将会同人社、财政部门开展专项检查，对落实不到位的医院进行通报，并将落实情况纳入公立医院年度绩效考核。",
+]
+
+
+def syndicated_nurse_pay() -> list[str]:
+    """The original page and two syndicated copies (lead rewritten / paragraph dropped / added)."""
+    original = article("夜班津贴翻倍！我市护士迎来好消息", NURSE_PAY, FOOTERS[0])
+    copy_b = "\n".join([NURSE_PAY_LEAD_REWRITTEN, *NURSE_PAY[1:3], *NURSE_PAY[4:], "责任编辑：刘洋"])
+    copy_c = "\n".join(
+        ["原标题：全市公立医院护士夜班补助提高至120元", *NURSE_PAY[:4], NURSE_PAY_EXTRA, *NURSE_PAY[4:], FOOTERS[2]]
+    )
+    return [original, copy_b, copy_c]

@@ -150,10 +150,10 @@ def test_date_from_url_when_page_has_none() -> None:
         ("作者：王小明", "王小明"),
         ("本报记者 张三 李四", "张三 李四"),
         ("文/赵六", "赵六"),
-        ("来源：人民网 责编：孙七", "孙七"),
+        ("来源：人民网 责编：孙七", None),  # an editor is not the author
     ],
 )
-def test_author_lines(line: str, author: str) -> None:
+def test_author_lines(line: str, author: str | None) -> None:
     art = extract_html(DATE_PAGE.format(head="", line=line))
     assert art.author == author
 

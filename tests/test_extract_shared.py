@@ -68,4 +68,16 @@ def test_gold_dates_at_day_level(gold_results) -> None:
         want = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
         hits += not isinstance(art, InputRejected) and (art.published_at or "")[:10] == want
     assert total >= 20
-    assert hits / total >= 0.85
+    assert hits / total >= 0.90
+
+
+def _name_key(text: str | None) -> str:
+    return re.sub(r"[\s、,，;；/|·]+", "", unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def test_gold_authors(gold_results) -> None:
+    labelled = [(gold, art) for _, gold, art in gold_results if gold.get("author")]
+    hits = sum(not isinstance(art, InputRejected) and _name_key(art.author) == _name_key(gold["author"])
+               for gold, art in labelled)
+    assert len(labelled) >= 20
+    assert hits / len(labelled) >= 0.80

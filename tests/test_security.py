@@ -56,11 +56,16 @@ def test_skops_refuses_untrusted_types_by_default(tmp_path: Path) -> None:
 
 def test_classify_loader_refuses_untrusted_skops(tmp_path: Path) -> None:
     import skops.io as sio
+    from sklearn.linear_model import LogisticRegression
 
     load_model = _persist_loader()
+    trusted = tmp_path / "trusted"
+    trusted.mkdir()
+    sio.dump({"kind": "multilabel", "relevance": LogisticRegression(C=2.0)}, trusted / "model.skops")
+    assert load_model(trusted).state["relevance"].C == 2.0  # the same loader accepts allowed types
     folder = tmp_path / "model"
     folder.mkdir()
-    sio.dump({"state": {"relevance": Payload()}}, folder / "model.skops")
+    sio.dump({"kind": "multilabel", "relevance": Payload()}, folder / "model.skops")
     (folder / "meta.json").write_text(json.dumps({"version": "evil"}), encoding="utf-8")
     with pytest.raises(Exception) as caught:
         load_model(folder)
@@ -167,6 +172,18 @@ def test_xxe_page_does_not_read_local_files(tmp_path: Path) -> None:
         article = extract_html(data)
         assert "SECRET-FILE-CONTENT" not in article.body() + (article.title or "")
         assert PARAGRAPHS[0] in article.body()
+
+
+def test_scripts_are_never_run_or_kept(tmp_path: Path) -> None:
+    """Script, iframe and object content is dropped, and nothing they point at is fetched."""
+    marker = tmp_path / "fetched.txt"
+    marker.write_text("LOCAL-FILE-CONTENT", encoding="utf-8")
+    extra = (f'<script>document.write("脚本注入的文字内容");</script><iframe src="{marker.as_uri()}"></iframe>'
+             f'<object data="{marker.as_uri()}"></object><img src="{marker.as_uri()}" onerror="alert(1)">')
+    page = html_page("夜班补贴", PARAGRAPHS).replace("<div class=\"content\">", "<div class=\"content\">" + extra)
+    article = extract_html(page.encode("utf-8"))
+    assert "脚本注入" not in article.body() and "LOCAL-FILE-CONTENT" not in article.body()
+    assert PARAGRAPHS[1] in article.body()
 
 
 def test_billion_laughs_stays_small() -> None:

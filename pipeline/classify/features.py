@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from pipeline.segment.tokenizer import stopwords, tokenize
 
 Item = tuple[str, str, Sequence[str], Sequence[str]]
@@ -52,7 +54,12 @@ def body_char_ngrams(item: Item) -> list[str]:
 
 
 def title_ngrams(item: Item) -> list[str]:
-    """Title character 1-3-grams and title words (weighted as a separate block)."""
+    """Title character 1-3-grams and title words (weighted as a separate block).
+
+    An untitled item yields one marker, so a corpus without titles still has a vocabulary.
+    """
+    if not item[0]:
+        return ["<no title>"]
     return _char_grams(item[0], 1, 3) + ["w:" + w for w in _content_words(item[3])]
 
 
@@ -89,7 +96,7 @@ def build_features(cfg: FeatureConfig = FeatureConfig(), seed_terms: Sequence[st
             sublinear_tf=True,
             min_df=cfg.min_df,
             max_features=max_features,
-            dtype=__import__("numpy").float32,
+            dtype=np.float32,
         )
 
     blocks = [("chars", vec(body_char_ngrams, cfg.char_features))]
@@ -107,7 +114,7 @@ def build_features(cfg: FeatureConfig = FeatureConfig(), seed_terms: Sequence[st
                 "seeds",
                 TfidfVectorizer(
                     analyzer=seed_grams, vocabulary=terms, lowercase=False, use_idf=False,
-                    sublinear_tf=True, norm=None, dtype=__import__("numpy").float32,
+                    sublinear_tf=True, norm=None, dtype=np.float32,
                 ),
             )
         )

@@ -25,31 +25,35 @@ class TrainConfig:
     """Model hyper-parameters (recorded in the model metadata)."""
 
     features: FeatureConfig = field(default_factory=FeatureConfig)
-    relevance_c: float = 8.0
-    topic_c: float = 8.0
-    multiclass_c: float = 1.0
+    relevance_c: float = 32.0
+    topic_c: float = 32.0
+    multiclass_c: float = 10.0
     inner_folds: int = 5
-    topics_on_relevant_only: bool = False
+    topics_on_relevant_only: bool = True
     seed: int = 0
 
 
 def _logreg(c: float, seed: int):
     from sklearn.linear_model import LogisticRegression
 
-    return LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=seed)
+    return LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
 
 
-def _oof_scores(make, X, y: np.ndarray, folds: int, seed: int) -> np.ndarray:
-    """Out-of-fold positive-class probabilities (stratified k-fold)."""
-    from sklearn.model_selection import StratifiedKFold
+def _slim(features):
+    """Drop the vectorizers' ``stop_words_`` (every pruned term): only needed for introspection."""
+    for _, vec in features.transformer_list:
+        if hasattr(vec, "stop_words_"):
+            delattr(vec, "stop_words_")
+        # plain ints persist as one JSON map instead of one array file per term
+        vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
+    return features
 
-    out = np.zeros(len(y), dtype=np.float64)
-    k = int(min(folds, np.bincount(y.astype(int)).min()))
-    if k < 2:
-        return np.full(len(y), 0.5)
-    for tr, te in StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
-        out[te] = make().fit(X[tr], y[tr]).predict_proba(X[te])[:, 1]
-    return out
+
+def _compact(clf):
+    """Store coefficients as float32 (halves the model file; scores change < 1e-6)."""
+    if clf is not None:
+        clf.coef_ = clf.coef_.astype(np.float32)
+    return clf
 
 
 def fit_multilabel(
@@ -113,11 +117,11 @@ def fit_multilabel(
         topic_thr[key] = best_f1_threshold(y[:n_gold][gold_rel], scores[gold_rel])
     return {
         "kind": MULTILABEL,
-        "features": features,
-        "relevance": rel_clf,
+        "features": _slim(features),
+        "relevance": _compact(rel_clf),
         "relevance_threshold": rel_thr,
         "topic_keys": list(keys),
-        "topics": topic_clfs,
+        "topics": {k: _compact(c) for k, c in topic_clfs.items()},
         "topic_thresholds": topic_thr,
         "config": _config_dict(cfg),
     }
@@ -129,12 +133,12 @@ def fit_multiclass(items: Sequence[Item], labels: Sequence[str], cfg: TrainConfi
 
     features = build_features(cfg.features)
     X = features.fit_transform(list(items)).tocsr()
-    clf = LogisticRegression(C=cfg.multiclass_c * 10, max_iter=2000, random_state=cfg.seed)
+    clf = LogisticRegression(C=cfg.multiclass_c, max_iter=2000, random_state=cfg.seed)
     clf.fit(X, np.asarray(labels))
     return {
         "kind": MULTICLASS,
-        "features": features,
-        "classifier": clf,
+        "features": _slim(features),
+        "classifier": _compact(clf),
         "topic_keys": [str(c) for c in clf.classes_],
         "config": _config_dict(cfg),
     }

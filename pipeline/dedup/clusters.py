@@ -1,4 +1,4 @@
-"""From signatures to clusters: LSH banding, candidate verification, components, canonical copy.
+"""From signatures to clusters: LSH banding, exact-text pairs, canonical order, linkage clustering.
 
 Everything here is a function of the set of documents, never of their arrival order: rows are
 ranked by the canonical order (earliest published, longest, smallest doc_id), candidate pairs and
@@ -13,15 +13,14 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from pipeline.dedup.minhash import _fmix64, estimate_jaccard
+from pipeline.dedup.minhash import _fmix64
 
 _U64 = np.uint64
 # Neighbours (in doc_id order) paired inside one LSH bucket; larger buckets are also joined
 # to their first member, so a bucket of k copies costs O(k * window) pairs, not O(k**2).
 BUCKET_WINDOW = 16
-_VERIFY_CHUNK = 1 << 18
-#: A row may join a cluster through a member at this depth (1: two hops from the center).
-ATTACH_DEPTH = 1
+#: How a row joins an existing cluster (see :func:`linkage_clusters`).
+LINKAGE = "half"
 
 
 #: Probability that a pair at exactly the threshold becomes a candidate.  Candidates are
@@ -79,22 +78,17 @@ def candidate_pairs(sig: np.ndarray, rank: np.ndarray, active: np.ndarray, bands
     """Unique candidate pairs over all bands, among the rows where ``active`` is true."""
     idx = np.flatnonzero(active)
     n = np.int64(len(sig))
-    codes = np.empty(0, dtype=np.int64)
+    found = [np.empty(0, dtype=np.int64)]
     for band in range(bands):
         pairs = bucket_pairs(band_keys(sig[idx], band, rows), rank[idx])
         if len(pairs):
             a, b = idx[pairs[:, 0]], idx[pairs[:, 1]]
-            codes = np.union1d(codes, np.minimum(a, b) * n + np.maximum(a, b))
+            found.append(np.minimum(a, b) * n + np.maximum(a, b))
+    codes = np.concatenate(found)
+    codes.sort()
+    if len(codes):
+        codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
     return np.stack((codes // n, codes % n), axis=1)
-
-
-def verify_pairs(sig: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
-    """The pairs whose estimated Jaccard similarity reaches ``threshold``."""
-    keep = np.zeros(len(pairs), dtype=bool)
-    for start in range(0, len(pairs), _VERIFY_CHUNK):
-        chunk = pairs[start : start + _VERIFY_CHUNK]
-        keep[start : start + len(chunk)] = estimate_jaccard(sig[chunk[:, 0]], sig[chunk[:, 1]]) >= threshold
-    return pairs[keep]
 
 
 def equal_key_pairs(hashes: np.ndarray, rank: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -121,15 +115,18 @@ def canonical_order(doc_ids: Sequence[str], published: Sequence[str | None], cha
     return np.array(sorted(range(len(doc_ids)), key=key), dtype=np.int64)
 
 
-def star_clusters(n: int, edges: np.ndarray, order: np.ndarray) -> np.ndarray:
+def linkage_clusters(n: int, edges: np.ndarray, order: np.ndarray, rule: str = LINKAGE) -> np.ndarray:
     """For each row, the row index of its cluster's center (canonical member).
 
-    Rows are visited from most to least canonical (``order``).  An unassigned row with an edge to
-    a center or to a center's direct duplicate joins that (most canonical such) cluster; otherwise
-    it becomes a center and takes every still unassigned row it has an edge to.  So each member
-    is at most two hops from its canonical copy (syndicated copies with different footers, each
-    close to the clean copy, stay together) while chains of reposts (A~B~C~D...) do not merge
-    dissimilar ends, as connected components would.  Depends only on the edges and the order.
+    Rows are visited from most to least canonical (``order``).  A row joins the existing
+    cluster it is linked to most densely (ties: the most canonical center) when it is linked to
+    at least half of that cluster's current members, the center counting as one of them
+    (average-linkage style); otherwise it founds a cluster.  Every member thus resembles most
+    of the copies that were there before it, so a chain of reposts A~B~C~D, or a clique of
+    posts that each resemble one central post but not each other, is not merged into one
+    cluster, as connected components or a star around the center would.  Depends only on the
+    edges and the order.  ``rule`` (for comparisons): ``"half"`` as described, ``"center"``
+    joins any cluster whose center it is linked to (a star), ``"center_or_half"`` either.
     """
     center = np.arange(n, dtype=np.int64)
     if len(edges) == 0:
@@ -139,19 +136,29 @@ def star_clusters(n: int, edges: np.ndarray, order: np.ndarray) -> np.ndarray:
     indptr, indices = graph.indptr, graph.indices
     pos = np.empty(n, dtype=np.int64)
     pos[order] = np.arange(n)
-    depth = np.full(n, -1, dtype=np.int8)  # -1 unassigned, 0 center, 1 direct, 2 attached
+    assigned = np.zeros(n, dtype=bool)
+    size = np.ones(n, dtype=np.int64)
     linked = np.diff(indptr) > 0
     for row in order[linked[order]].tolist():
-        if depth[row] >= 0:
-            continue
         nbrs = indices[indptr[row] : indptr[row + 1]]
-        near = nbrs[(depth[nbrs] == 0) | (depth[nbrs] == ATTACH_DEPTH)]
-        if len(near):
-            center[row] = center[near[np.argmin(pos[near])]]
-            depth[row] = 2
+        nbrs = nbrs[assigned[nbrs]]
+        assigned[row] = True
+        if len(nbrs) == 0:
             continue
-        depth[row] = 0
-        free = nbrs[depth[nbrs] < 0]
-        center[free] = row
-        depth[free] = 1
+        centers, links = np.unique(center[nbrs], return_counts=True)
+        if rule == "half":
+            ok = 2 * links >= size[centers]
+        elif rule == "center_or_half":
+            ok = np.isin(centers, nbrs) | (2 * links >= size[centers])
+        elif rule == "center":
+            ok = np.isin(centers, nbrs)
+        else:
+            raise ValueError(f"unknown linkage rule: {rule}")
+        if not ok.any():
+            continue
+        centers, links = centers[ok], links[ok]
+        share = links / size[centers]
+        best = np.lexsort((pos[centers], -share))[0]
+        center[row] = centers[best]
+        size[centers[best]] += 1
     return center

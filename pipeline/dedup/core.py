@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import time
+from array import array
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,19 +14,21 @@ from pipeline.dedup.clusters import (
     candidate_pairs,
     canonical_order,
     equal_key_pairs,
+    linkage_clusters,
     lsh_params,
-    star_clusters,
-    verify_pairs,
 )
 from pipeline.dedup.minhash import shingle_hashes, signatures
 from pipeline.dedup.paragraphs import ParagraphCounter, text_hash
-from pipeline.dedup.textkey import dedup_key, split_paragraphs
-from pipeline.dedup.types import DedupInput, DedupResult, DupInfo
+from pipeline.dedup.textkey import dedup_key, line_keys
+from pipeline.dedup.types import DedupInput, DedupResult, DupInfo, DupPairs
+from pipeline.dedup.verify import SYNDICATION_MIN_JACCARD, ShingleStore, similarities, syndicated
 
 DEFAULT_THRESHOLD = 0.8
 DEFAULT_NGRAM = 5
 DEFAULT_NUM_PERM = 128
 DEFAULT_MIN_PARAGRAPH_CHARS = 20
+DEFAULT_CONTAINMENT = 0.7
+DEFAULT_EXACT_MAX_SHINGLES = 512
 # Shingles gathered before a signature batch is computed (bounds the batch's temporaries).
 _BATCH_SHINGLES = 200_000
 
@@ -40,33 +43,43 @@ def find_duplicates(
     min_paragraph_chars: int = DEFAULT_MIN_PARAGRAPH_CHARS,
     to_simplified: bool = True,
     seed: int = 1,
+    containment: float = DEFAULT_CONTAINMENT,
+    exact_max_shingles: int = DEFAULT_EXACT_MAX_SHINGLES,
 ) -> DedupResult:
     """Cluster exact and near-duplicate documents; flag repeated paragraphs.
 
-    Two documents are linked when their normalized texts (see :func:`dedup_key`) are equal or
-    their MinHash estimate of the Jaccard similarity of character ``ngram`` sets reaches
-    ``threshold`` (candidates found by LSH banding).  Documents are taken from most to least
-    canonical (earliest published, then longest, then smallest doc_id); each one not yet
-    clustered founds a cluster with its unclustered duplicates, so every member is a direct
-    duplicate of the canonical copy, whose doc_id is the cluster id.  The result does not depend on the order or partitioning
-    of ``records``.  Memory: per document a ``num_perm`` x 4-byte signature, an 8-byte hash and
-    its metadata, plus 16 bytes per paragraph; the texts are not kept.
+    Compared text: :func:`~pipeline.dedup.textkey.document_key` (for Weibo-style reposts, the
+    reposted part without the reposters' short comments).  Two documents are linked when these
+    texts are equal, when the Jaccard similarity of their character ``ngram`` sets reaches
+    ``threshold``, or (unless ``containment`` is 0) when one is a syndicated copy of the other
+    (see :func:`~pipeline.dedup.verify.syndicated`).  Candidates come from LSH banding over
+    MinHash signatures; documents with at most ``exact_max_shingles`` distinct n-grams keep
+    them and are verified exactly, longer ones on the signature estimate.  Documents are then
+    taken from most to least canonical (earliest published, then longest, then smallest doc_id)
+    and join the cluster they are linked to most densely if linked to at least half of its
+    members (:func:`~pipeline.dedup.clusters.linkage_clusters`); the canonical copy's doc_id is
+    the cluster id.  The result does not depend on the order or partitioning of ``records``.
+    Memory per document: a ``num_perm`` x 4-byte signature, hashes and metadata, 20 bytes per
+    paragraph and 4 bytes per n-gram of short documents; the texts are not kept.
     """
     started = time.perf_counter()
     doc_ids: list[str] = []
     published: list[str | None] = []
-    char_counts: list[int] = []
-    text_hashes: list[int] = []
+    char_counts = array("q")  # compact: 8 bytes per document instead of a Python int each
+    text_hashes = array("Q")
     sig_blocks: list[np.ndarray] = []
     pending: list[np.ndarray] = []
     pending_shingles = 0
     para_counter = ParagraphCounter()
+    key_lengths = array("q")
+    store = ShingleStore(exact_max_shingles)
     seen: set[str] = set()
 
     def flush() -> None:
         nonlocal pending_shingles
         if pending:
             sig_blocks.append(signatures(pending, num_perm, seed))
+            store.add_batch(pending)
             pending.clear()
             pending_shingles = 0
 
@@ -79,18 +92,18 @@ def find_duplicates(
         published.append(_date_key(rec.published_at))
         char_counts.append(int(rec.char_count))
         # one normalization pass per line serves both the document key and the paragraph check
-        line_keys = [dedup_key(line, to_simplified=to_simplified) for line in split_paragraphs(rec.text)]
-        key = "".join(line_keys)
+        keys = line_keys(rec.text, to_simplified=to_simplified)
+        key = "".join(keys)
         text_hashes.append(text_hash(key) if key else 0)
         hashes = shingle_hashes(key, ngram)
         pending.append(hashes)
         pending_shingles += len(hashes)
         if pending_shingles >= _BATCH_SHINGLES:
             flush()
-        if paragraphs:
-            if rec.paragraphs is not None:
-                line_keys = [dedup_key(p, to_simplified=to_simplified) for p in rec.paragraphs]
-            para_counter.add(row, [k for k in line_keys if len(k) >= min_paragraph_chars])
+        key_lengths.append(len(key))
+        if rec.paragraphs is not None:
+            keys = [dedup_key(p, to_simplified=to_simplified) for p in rec.paragraphs]
+        para_counter.add(row, [k for k in keys if len(k) >= min_paragraph_chars])
     flush()
     del seen
     n = len(doc_ids)
@@ -101,16 +114,24 @@ def find_duplicates(
     order = canonical_order(doc_ids, published, char_counts)
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    hashes_arr = np.array(text_hashes, dtype=np.uint64)
+    hashes_arr = np.frombuffer(text_hashes, dtype=np.uint64)
     active = hashes_arr != 0
-    bands, rows = lsh_params(threshold, num_perm)
+    floor = min(threshold, SYNDICATION_MIN_JACCARD) if containment > 0 else threshold
+    bands, rows = lsh_params(floor, num_perm)
     candidates = candidate_pairs(sig, rank, active, bands, rows)
-    near = verify_pairs(sig, candidates, threshold)
-    exact = equal_key_pairs(hashes_arr, rank, active)
-    canon = star_clusters(n, np.concatenate((near, exact)), order)
+    frozen = store.freeze()
+    jac, contain, exact_checked = similarities(sig, frozen, candidates)
+    near = jac >= threshold
+    if containment > 0:
+        lengths = np.frombuffer(key_lengths, dtype=np.int64)
+        near |= syndicated(candidates, jac, contain, frozen.sizes, lengths, para_counter, containment)
+    same = equal_key_pairs(hashes_arr, rank, active)
+    edges = np.concatenate((candidates[near], same))
+    canon = linkage_clusters(n, edges, order)
     sizes = np.bincount(canon, minlength=n)[canon] if n else np.empty(0, dtype=np.int64)
     ratios = para_counter.repeated_ratio(n) if paragraphs else np.zeros(n)
     t_cluster = time.perf_counter() - started - t_sign
+    pairs = DupPairs(doc_ids, candidates[near], jac[near], contain[near])
 
     out = {
         doc_ids[i]: DupInfo(doc_ids[canon[i]], int(sizes[i]), bool(canon[i] == i), float(ratios[i]))
@@ -121,14 +142,16 @@ def find_duplicates(
         "clusters": int(np.count_nonzero(canon == np.arange(n))),
         "duplicate_documents": int(np.count_nonzero(sizes > 1)),
         "candidate_pairs": int(len(candidates)),
-        "verified_pairs": int(len(near)),
-        "exact_pairs": int(len(exact)),
+        "verified_pairs": int(np.count_nonzero(near)),
+        "jaccard_pairs": int(np.count_nonzero(jac >= threshold)),
+        "exactly_verified_candidates": int(np.count_nonzero(exact_checked)),
+        "exact_pairs": int(len(same)),
         "lsh_bands": bands,
         "lsh_rows": rows,
         "seconds_signatures": round(t_sign, 3),
         "seconds_clustering": round(t_cluster, 3),
     }
-    return DedupResult(out, stats)
+    return DedupResult(out, stats, pairs)
 
 
 def _date_key(value: str | None) -> str | None:
@@ -155,6 +178,8 @@ class Deduplicator:
         min_paragraph_chars: int = DEFAULT_MIN_PARAGRAPH_CHARS,
         to_simplified: bool = True,
         seed: int = 1,
+        containment: float = DEFAULT_CONTAINMENT,
+        exact_max_shingles: int = DEFAULT_EXACT_MAX_SHINGLES,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
@@ -167,6 +192,8 @@ class Deduplicator:
         self.min_paragraph_chars = min_paragraph_chars
         self.to_simplified = to_simplified
         self.seed = seed
+        self.containment = containment
+        self.exact_max_shingles = exact_max_shingles
 
     def get_params(self) -> dict[str, Any]:
         """The constructor's keyword arguments."""

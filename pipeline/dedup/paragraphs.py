@@ -1,10 +1,13 @@
-"""Repeated paragraphs: exact matches of normalized paragraphs inside and across documents."""
+"""Paragraph hashes: repeated paragraphs inside and across documents, paragraphs two documents share."""
 
 from __future__ import annotations
 
 import hashlib
 
 import numpy as np
+
+# Paragraphs collected in Python lists before they are packed into arrays.
+_PENDING = 1 << 16
 
 
 def text_hash(key: str) -> int:
@@ -13,29 +16,70 @@ def text_hash(key: str) -> int:
 
 
 class ParagraphCounter:
-    """Collects one 64-bit hash per eligible paragraph, then tells each document's repeated share.
+    """Collects one 64-bit hash and the length of each eligible paragraph, per document row.
 
-    Holds two integers per paragraph (hash and document row), never the paragraph text.
+    Holds three integers per paragraph (hash, document row, length), never the paragraph text.
+    Rows must be added in increasing order.
     """
 
     def __init__(self) -> None:
         self._hashes: list[np.ndarray] = []
         self._rows: list[np.ndarray] = []
+        self._lengths: list[np.ndarray] = []
+        self._pending: tuple[list[int], list[int], list[int]] = ([], [], [])
+        self._frozen: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def add(self, row: int, keys: list[str]) -> None:
         """Record the normalized paragraphs ``keys`` of document ``row``."""
         if keys:
-            self._hashes.append(np.fromiter((text_hash(k) for k in keys), dtype=np.uint64, count=len(keys)))
-            self._rows.append(np.full(len(keys), row, dtype=np.int64))
+            hashes, rows, lengths = self._pending
+            hashes.extend(text_hash(k) for k in keys)
+            rows.extend([row] * len(keys))
+            lengths.extend(len(k) for k in keys)
+            if len(hashes) >= _PENDING:
+                self._flush()
+            self._frozen = None
+
+    def _flush(self) -> None:
+        hashes, rows, lengths = self._pending
+        if hashes:
+            self._hashes.append(np.array(hashes, dtype=np.uint64))
+            self._rows.append(np.array(rows, dtype=np.int64))
+            self._lengths.append(np.array(lengths, dtype=np.int32))
+            self._pending = ([], [], [])
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self._frozen is None:
+            self._flush()
+            if self._hashes:
+                parts = (np.concatenate(self._hashes), np.concatenate(self._rows), np.concatenate(self._lengths))
+            else:
+                parts = (np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.int32))
+            self._hashes, self._rows, self._lengths = [parts[0]], [parts[1]], [parts[2]]
+            self._frozen = parts
+        return self._frozen
 
     def repeated_ratio(self, n_docs: int) -> np.ndarray:
         """Per document: share of its eligible paragraphs that occur at least twice in the corpus."""
-        if not self._hashes:
+        hashes, rows, _ = self._arrays()
+        if len(hashes) == 0:
             return np.zeros(n_docs)
-        hashes = np.concatenate(self._hashes)
-        rows = np.concatenate(self._rows)
         _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
         repeated = counts[inverse] >= 2
         total = np.bincount(rows, minlength=n_docs)
         hits = np.bincount(rows, weights=repeated, minlength=n_docs)
         return np.divide(hits, total, out=np.zeros(n_docs), where=total > 0)
+
+    def shared_chars(self, pairs: np.ndarray) -> np.ndarray:
+        """Per pair of rows: characters of the first row's distinct paragraphs also in the second."""
+        hashes, rows, lengths = self._arrays()
+        out = np.zeros(len(pairs), dtype=np.int64)
+        if len(hashes) == 0 or len(pairs) == 0:
+            return out
+        start = np.searchsorted(rows, pairs, side="left")
+        stop = np.searchsorted(rows, pairs, side="right")
+        for k, ((a0, b0), (a1, b1)) in enumerate(zip(start.tolist(), stop.tolist())):
+            if a1 > a0 and b1 > b0:
+                _, ia, _ = np.intersect1d(hashes[a0:a1], hashes[b0:b1], return_indices=True)
+                out[k] = int(lengths[a0:a1][ia].sum())
+        return out

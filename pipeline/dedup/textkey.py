@@ -30,6 +30,38 @@ def dedup_key(text: str, *, to_simplified: bool = True) -> str:
     return text.lower()
 
 
+def repost_content(text: str) -> str:
+    """The reposted part of a Weibo-style repost chain (``c1//@a: c2//@b: post``), else ``text``.
+
+    Comments are dropped from the front, one ``//@name:`` segment at a time, while the comment is
+    shorter than everything after it: reposts of one post along different paths, each with a
+    few words of its own, become the same item.  A comment longer than what it reposts is new
+    content, so the text is kept from there on.
+    """
+    while True:
+        match = _REPOST_MARKER.search(text)
+        if match is None:
+            return text
+        comment, rest = text[: match.start()], text[match.end() :]
+        if match.start() > 0 and len(_NON_WORD.sub("", comment)) >= _content_length(rest):
+            return text
+        text = rest
+
+
+def _content_length(text: str) -> int:
+    return len(_NON_WORD.sub("", _REPOST_MARKER.sub("", text)))
+
+
+def line_keys(text: str, *, to_simplified: bool = True) -> list[str]:
+    """:func:`dedup_key` of each paragraph of the repost-aware text (see :func:`repost_content`)."""
+    return [dedup_key(line, to_simplified=to_simplified) for line in split_paragraphs(repost_content(text))]
+
+
+def document_key(text: str, *, to_simplified: bool = True) -> str:
+    """The whole text a near-duplicate check compares (its paragraphs' keys, concatenated)."""
+    return "".join(line_keys(text, to_simplified=to_simplified))
+
+
 def split_paragraphs(text: str) -> list[str]:
     """The non-blank lines of ``text`` (paragraphs are newline-separated in the pipeline)."""
     return [line for line in text.split("\n") if line.strip()]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
+import numpy as np
+
 from pipeline.record import Doc
 
 
@@ -38,13 +40,34 @@ class DupInfo(NamedTuple):
     repeated_paragraph_ratio: float
 
 
-class DedupResult(Mapping[str, DupInfo]):
-    """``doc_id -> DupInfo`` for every input document, plus run statistics."""
+class DupPairs:
+    """The near-duplicate pairs the step asserted (verified LSH candidates), as row arrays."""
 
-    def __init__(self, rows: dict[str, DupInfo], stats: dict[str, float | int]) -> None:
+    def __init__(self, doc_ids: list[str], rows: np.ndarray, jaccard: np.ndarray, containment: np.ndarray) -> None:
+        self.doc_ids = doc_ids
+        self.rows = rows
+        self.jaccard = jaccard
+        self.containment = containment
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[tuple[str, str, float, float]]:
+        """``(doc_id, doc_id, jaccard, containment)``; exact-text duplicates are not listed."""
+        for (a, b), j, c in zip(self.rows.tolist(), self.jaccard.tolist(), self.containment.tolist()):
+            yield self.doc_ids[a], self.doc_ids[b], j, c
+
+
+class DedupResult(Mapping[str, DupInfo]):
+    """``doc_id -> DupInfo`` for every input document, plus run statistics and asserted pairs."""
+
+    def __init__(self, rows: dict[str, DupInfo], stats: dict[str, float | int], pairs: DupPairs | None = None) -> None:
         self._rows = rows
         #: Counts and timings of the run (documents, clusters, candidate pairs, seconds per phase).
         self.stats = stats
+        #: Verified near-duplicate pairs with their Jaccard and containment values.
+        empty = DupPairs([], np.empty((0, 2), dtype=np.int64), np.empty(0), np.empty(0))
+        self.pairs = pairs if pairs is not None else empty
 
     def __getitem__(self, doc_id: str) -> DupInfo:
         return self._rows[doc_id]

@@ -25,6 +25,14 @@ from pipeline.ingest import Task
 #: Tasks in flight per worker thread: one running, one queued so a worker never idles.
 IN_FLIGHT_PER_THREAD = 2
 
+#: Settings for the workers of a LocalCluster we start: no statistical profiler sampling the
+#: busy thread's stack 100 times a second, and a slower system monitor (both are CPU taken
+#: from the tasks; the dashboard that would show them is off anyway).
+LOCAL_WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "2s",
+}
+
 
 class DaskExecutor:
     """Runs tasks on a Dask cluster (a local one unless ``scheduler`` is given)."""
@@ -42,18 +50,20 @@ class DaskExecutor:
     def _connect(self) -> Any:
         if self._client is not None:
             return self._client
+        import dask
         from distributed import Client, LocalCluster
 
         if self.scheduler:
             self._client = Client(self.scheduler)
         else:
-            self._cluster = LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-            )
+            with dask.config.set(LOCAL_WORKER_CONFIG):
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                )
             self._client = Client(self._cluster)
         return self._client
 
@@ -77,13 +87,19 @@ class DaskExecutor:
             return client.submit(run_task, remote_spec, task, key=f"zhnews-task-{task.task_id}-{uuid.uuid4().hex[:8]}",
                                  pure=False, retries=self.retries)
 
-        limit = IN_FLIGHT_PER_THREAD * self._slots(client)
-        running = as_completed([submit(queue.pop()) for _ in range(min(limit, len(queue)))])
+        running = as_completed()
+
+        def top_up() -> None:
+            # re-read the cluster size each time: an adaptive (jobqueue) cluster grows and shrinks
+            limit = IN_FLIGHT_PER_THREAD * self._slots(client)
+            while queue and running.count() < limit:
+                running.add(submit(queue.pop()))
+
+        top_up()
         for future in running:
             result: TaskResult = future.result()
             future.release()
-            if queue:
-                running.add(submit(queue.pop()))
+            top_up()
             yield result
 
     def close(self) -> None:

@@ -39,6 +39,7 @@ class TaskSpec:
     batch_docs: int = 2000
     cache_key: str = ""
     doc_time_limit: float | None = 60.0
+    max_decompression_ratio: int = 200
 
     def __post_init__(self) -> None:
         if not self.cache_key:
@@ -130,7 +131,7 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
             result.input_hashes[file.path] = _file_sha1(file.path)
         except OSError:
             result.input_hashes[file.path] = ""
-        for item in iter_documents(file, spec.max_input_bytes):
+        for item in iter_documents(file, spec.max_input_bytes, spec.max_decompression_ratio):
             outcome = pipeline(item) if isinstance(item, Doc) else item
             result.documents += 1
             if isinstance(outcome, Reject):

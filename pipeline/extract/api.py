@@ -8,7 +8,14 @@ from pipeline.errors import InputRejected
 from pipeline.extract.blocks import iter_blocks
 from pipeline.extract.content import article_paragraphs
 from pipeline.extract.dom import drop_boilerplate, strip_noise
-from pipeline.extract.metadata import find_author, find_published, find_source, pick_title, read_head
+from pipeline.extract.metadata import (
+    find_author,
+    find_published,
+    find_source,
+    pick_title,
+    read_head,
+    title_index,
+)
 from pipeline.extract.parse import Limits, decode_page, parse_tree
 from pipeline.record import Article
 
@@ -55,11 +62,12 @@ def extract_html(
         raise InputRejected("no_article", "no block of running text found on the page")
     title = pick_title(head)
     start = _first_index(meta_blocks, paragraphs)
+    headline = title_index(meta_blocks, title, start)
     return Article(
         title=title,
-        published_at=find_published(head, meta_blocks, title, url, start),
-        author=find_author(head, meta_blocks, title, start, paragraphs),
-        source=find_source(head, meta_blocks, title, start),
+        published_at=find_published(head, meta_blocks, headline, url, start),
+        author=find_author(head, meta_blocks, headline, start, paragraphs),
+        source=find_source(head, meta_blocks, headline, start),
         paragraphs=paragraphs,
         encoding=codec,
         flags=flags,

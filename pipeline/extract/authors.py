@@ -3,9 +3,10 @@
 Evidence by decreasing trust: labelled bylines near the headline (``作者：``, ``记者 张三 李四``,
 ``〔記者林怡君／臺北報導〕``, ``文/张三``, ``[ 黄宇 ]`` in a dateline), blog and forum post
 headers (``张三 发表于 2005-09-15``, ``… by duscha``), issuing agencies of government documents
-(``发文机关：``), elements whose class/id says author or user name, ``<meta name="author">``
-and JSON-LD, a line holding only names under the headline or in brackets at the end of the
-article, and finally the blog owner named in the page title (``海姑娘 | blog.example.com``).
+(``发文机关：``), ``<meta name="author">`` and JSON-LD, elements whose class/id says author
+or user name (outside comment lists), a line holding only names under the headline or in
+brackets at the end of the article, and finally the blog owner named in the page title
+(``海姑娘 | blog.example.com``).
 Editors (``责任编辑：``) are not authors and are never returned.
 """
 
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from lxml import etree
 
 from pipeline.extract.blocks import Block, normalize_space
+from pipeline.extract.boilerplate import TO_TRADITIONAL as _TO_TRADITIONAL
 from pipeline.extract.boilerplate import both_scripts
 
 __all__ = ["find_author", "cue_authors", "title_index"]
@@ -43,7 +45,7 @@ def _p(pattern: str, flags: int = 0) -> re.Pattern[str]:
 #: Where a pattern is looked for: the headline area and the page end ("head"), also the
 #: metadata table above the headline ("wide"), or every block from the headline on ("after":
 #: post headers and signatures, the first one belonging to the opening post).
-_Scope = str
+_Scope = Literal["head", "wide", "after"]
 #: (pattern, longest line it may be searched in, line must hold a full date, scope), by trust.
 _PATTERNS: tuple[tuple[re.Pattern[str], int, bool, _Scope], ...] = (
     (_p(rf"(?:作者|作\s+者|撰文|撰稿|发布者|发帖人|楼主|博主|发表者|author|(?<![a-z] )by)\s*[:：|｜]\s*({_NAMES})", re.I),
@@ -64,17 +66,19 @@ _PATTERNS: tuple[tuple[re.Pattern[str], int, bool, _Scope], ...] = (
 #: Patterns whose value is an organisation, not a person: no outlet filter.
 _AGENCY = re.compile(both_scripts("发文机关|发文单位|发布机构|发文机构"))
 _NAME_STOP = re.compile(both_scripts(
-    r"(?:来源|稿源|出处|时间|日期|发布|发表|编辑|责编|点击|浏览|阅读|访问|字号|通讯员|报道|摄影?|综合|整理|"
+    r"(?:来源|稿源|出处|时间|日期|发布|发表|责任|编辑|责编|点击|浏览|阅读|访问|字号|通讯员|报道|摄影?|综合|整理|"
     r"本报|电$|讯$|分享|转发|打印|收藏|评论|我来说|\d{4}).*$")
 )
 _BAD_AUTHOR = re.compile(both_scripts(
-    r"网|报社|新闻|频道|中心|\.com|\.cn|www|http|admin|佚名|未知|unknown|匿名|游客|guest"), re.I)
+    r"网|报社|新闻|频道|中心|自媒体|综合|\.com|\.cn|www|http|admin|佚名|未知|unknown|匿名|游客|guest"), re.I)
 #: Short bracketed or standalone words that are not names (【打印】, （完）, 编者按 ...).
-_NOT_NAMES = frozenset(both_scripts(w) for w in (
+_WORDS = (
     "打印 关闭 推荐 收藏 纠错 字体 大 中 小 返回 顶部 分享 评论 完 待续 未完 全文完 续 图 摄 注 编者按 "
     "按语 导读 摘要 前言 引言 正文 附件 附录 简介 提要 概要 背景 链接 原文 视频 图片 组图 专题 更多 "
-    "详情 相关 新闻 首页 全文 目录 上一页 下一页 作者 记者 来源 简讯 快讯 本报讯 资料图 责编 编辑"
-).split())
+    "详情 相关 新闻 首页 全文 目录 上一页 下一页 作者 记者 来源 简讯 快讯 本报讯 资料图 责编 编辑 公告 "
+    "通知 搜索 登录 注册 责任 管理员 版主 楼主 自媒体"
+).split()
+_NOT_NAMES = frozenset(_WORDS) | frozenset(w.translate(_TO_TRADITIONAL) for w in _WORDS)
 #: Characters found in organisations and in ordinary words, hardly ever in personal names.
 _NOT_PERSON = re.compile(both_scripts(
     "[社报台站网局委院部厅会司处科室所我你他她它的了是在要有和与及或把被这那们么吗呢吧啊请点击看]"))
@@ -83,17 +87,18 @@ _AUTHOR_CUE = re.compile(
     r"nickname|nick|postauthor|post-author|rich_media_meta_text)(?:$|[\s_\-\d])",
     re.I,
 )
+_EDITOR_WORD = re.compile(both_scripts("编辑|责编|编者|公告|通知"))
 _COMMENT_CUE = re.compile(r"comment|cmt|reply|replies|pinglun|liuyan|gentie|discuss", re.I)
 _CUE_LABEL = re.compile(both_scripts(r"^(?:作者|发表者|发布者|楼主|博主|用户名?|author|by|posted by)\s*[:：]?\s*"), re.I)
 _BLOG_TITLE = (
+    re.compile(rf"^\s*({_NAME})的(?:博客|blog|空间|日志|部落格)", re.I),
     re.compile(rf"^\s*({_NAME})\s*(?:\||｜|_|-{{1,2}}|—)\s*(?:blog\.\S+|\S{{0,12}}博客\S{{0,8}})\s*$", re.I),
-    re.compile(rf"^\s*({_NAME}?)的(?:博客|blog|空间|日志|部落格)", re.I),
 )
 _ATTRIBUTE_LEAK = re.compile(r"\s*=")
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())
 
 
 def title_index(blocks: Sequence[Block], title: str | None, before: int | None = None) -> int:
@@ -137,18 +142,21 @@ def _in_comments(el: etree._Element) -> bool:
     return False
 
 
-def cue_authors(root: etree._Element) -> list[str]:
-    """Short texts of elements whose class/id marks an author or user name (raw tree)."""
-    found: list[str] = []
-    for el in root.xpath("//*[@class or @id]"):
-        if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "img", "input"):
+def cue_authors(root: etree._Element) -> list[tuple[str, bool]]:
+    """Short texts of elements whose class/id marks an author or user name (raw tree), each
+    with whether outlet-like names must be refused."""
+    found: list[tuple[str, bool]] = []
+    for el in root.iter(etree.Element):
+        cls, ident = el.get("class"), el.get("id")
+        if not (cls or ident) or el.tag in ("script", "style", "meta", "link", "img", "input"):
             continue
-        cues = f"{el.get('class') or ''} {el.get('id') or ''}"
+        cues = f"{cls or ''} {ident or ''}"
         if not _AUTHOR_CUE.search(cues) or _in_comments(el):
             continue
         text = _CUE_LABEL.sub("", normalize_space(el.xpath("string()")))
-        if 2 <= len(text) <= 20 and not _DATE_LIKE.search(text):
-            found.append(text)
+        if 2 <= len(text) <= 20 and not _DATE_LIKE.search(text) and not _EDITOR_WORD.search(text):
+            # WeChat's author slot may name an organisation; other slots must name a person
+            found.append((text, "rich_media_meta_text" not in cues))
         if len(found) >= 5:
             break
     return found
@@ -202,14 +210,16 @@ def _name_line(texts: Sequence[str], bracketed_only: bool = False) -> str | None
     return None
 
 
-def find_author(info: Any, blocks: Sequence[Block], title: str | None,
+def find_author(info: Any, blocks: Sequence[Block], headline: int,
                 content_start: int | None = None, paragraphs: Sequence[str] = ()) -> str | None:
     """Author, reporter or poster names (``记者 张三 李四`` gives ``张三 李四``), or None.
 
-    ``info`` is the page's :class:`~pipeline.extract.metadata.HeadInfo`; ``paragraphs`` the
-    extracted body (its last lines may credit the author in brackets).
+    ``info`` is the page's :class:`~pipeline.extract.metadata.HeadInfo`, ``headline`` the
+    index of the headline block (:func:`title_index`), ``content_start`` that of the body's
+    first paragraph; ``paragraphs`` the extracted body (its last lines may credit the author
+    in brackets).
     """
-    start = title_index(blocks, title, content_start)
+    start = headline
     end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
     head = [b.text for b in blocks[start:end]]
     tail = [b.text for b in blocks[max(end, len(blocks) - 40):]]
@@ -237,13 +247,13 @@ def find_author(info: Any, blocks: Sequence[Block], title: str | None,
                     name = _clean_name(raw)
                     if name:
                         return name
-    for raw in info.cue_authors:
-        name = _clean_name(raw, strict=False) if len(raw) <= 12 else None
+    for raw, strict in info.cue_authors:
+        name = _clean_name(raw, strict) if len(raw) <= 12 and "@" not in raw else None
         if name and not _ATTRIBUTE_LEAK.search(raw):
             return name
     # a names-only line just before the first paragraph of prose
     first = content_start if content_start is not None else start
-    lines = [blocks[i].text for i in range(max(start + 1, first - 3), min(len(blocks) - 1, first + 4))
+    lines = [blocks[i].text for i in range(max(start + 1, first - 1), min(len(blocks) - 1, first + 4))
              if any(_is_prose(b.text) for b in blocks[i + 1:i + 4])]
     name = _name_line(lines) or _name_line(list(paragraphs[-3:])[::-1], bracketed_only=True)
     if name:

@@ -9,9 +9,10 @@ related-article and ranking boxes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = [
-    "both_scripts", "NEGATIVE_CUES", "POSITIVE_CUES", "is_boilerplate_line", "is_box_heading", "is_meta_line",
+    "both_scripts", "cue_kind", "TO_TRADITIONAL", "NEGATIVE_CUES", "POSITIVE_CUES", "is_boilerplate_line", "is_box_heading", "is_meta_line",
 ]
 
 # Substrings distinctive enough to match anywhere in a class/id value.
@@ -53,6 +54,17 @@ _S2T = dict(zip(
     "樣條張級統監籌終處據費購猜類熱貼帖發廣告節視頻訊頭條須優說該氣眾愛慮這種為開設臉書專則廣員樓綜攝享"
     "僅儲構議戶觀場機單簽寫訪問刪續導簡詳組臺廳會",
 ))
+
+
+#: ``str.translate`` table from the Simplified characters above to their Traditional forms.
+TO_TRADITIONAL = str.maketrans(_S2T)
+
+
+@lru_cache(maxsize=8192)
+def cue_kind(cues: str) -> tuple[bool, bool]:
+    """Whether a class/id string carries a furniture cue and a content cue (memoised: the
+    same class names recur on every element of a list and on every page of a site)."""
+    return bool(NEGATIVE_CUES.search(cues)), bool(POSITIVE_CUES.search(cues))
 
 
 def both_scripts(pattern: str) -> str:

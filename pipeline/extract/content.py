@@ -18,8 +18,7 @@ from lxml import etree
 
 from pipeline.extract.blocks import Block
 from pipeline.extract.boilerplate import (
-    NEGATIVE_CUES,
-    POSITIVE_CUES,
+    cue_kind,
     is_boilerplate_line,
     is_box_heading,
     is_meta_line,
@@ -51,9 +50,10 @@ def _cue_factor(el: etree._Element) -> float:
     if not cues:
         return 1.0
     factor = 1.0
-    if POSITIVE_CUES.search(cues):
+    negative, positive = cue_kind(cues)
+    if positive:
         factor *= 1.5
-    if NEGATIVE_CUES.search(cues):
+    if negative:
         factor *= 0.5
     return factor
 
@@ -87,6 +87,8 @@ def select_content(blocks: list[Block]) -> set[etree._Element]:
     top_score = final[top]
     if top_score <= 0:
         return set()
+    top = _first_post(top, final)
+    top_score = final[top]
     chosen = {top}
     parent = top.getparent()
     if parent is not None:
@@ -107,6 +109,22 @@ def select_content(blocks: list[Block]) -> set[etree._Element]:
                 ):
                     chosen.add(sib)
     return chosen
+
+
+def _first_post(top: etree._Element, final: dict[etree._Element, float]) -> etree._Element:
+    """On a page listing several posts in same-classed, non-sibling containers (a blog
+    archive), the article is the first post, not the longest one."""
+    cls = top.get("class")
+    if not cls:
+        return top
+    parent = top.getparent()
+    for el, score in final.items():  # dict order is document order of the blocks
+        if el is top:
+            break
+        if (el.tag == top.tag and el.get("class") == cls and el.getparent() is not parent
+                and score >= max(10.0, 0.1 * final[top])):
+            return el
+    return top
 
 
 def _inside(el: etree._Element, chosen: set[etree._Element]) -> bool:

@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from pipeline.extract.boilerplate import NEGATIVE_CUES, POSITIVE_CUES
+from pipeline.extract.boilerplate import cue_kind
 
 __all__ = ["clean_tree", "strip_noise", "drop_boilerplate", "drop_keep_tail", "cue_text"]
 
@@ -24,6 +24,9 @@ _VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden", re.I)
 #: (WeChat's ``#js_content``), not hidden text.
 _REVEALED_PROSE = 5
 _SENTENCE = re.compile(r"[，。！？；]")
+#: A comment or reply record: a timestamp and a reaction or reply control.
+_STAMP = re.compile(r"\d{1,2}[-/月]\d{1,2}日?\s*\d{1,2}:\d\d|\d+\s*(?:分钟|小时|天)前")
+_REACTION = re.compile(r"回复|回覆|赞|顶|踩|举报|舉報|引用|盖楼|蓋樓|支持\s*[(（]|反对\s*[(（]")
 
 
 def drop_keep_tail(el: etree._Element) -> None:
@@ -104,8 +107,47 @@ def strip_noise(root: etree._Element) -> None:
             drop_keep_tail(el)
 
 
+def _is_comment_list(el: etree._Element) -> bool:
+    """At least three same-looking children, most of them stamped and with reply/like controls."""
+    groups: dict[tuple[str, str], list[etree._Element]] = {}
+    for child in el:
+        if isinstance(child.tag, str):
+            groups.setdefault((child.tag, child.get("class") or ""), []).append(child)
+    items = max(groups.values(), key=len, default=[])
+    if len(items) < 3:
+        return False
+    needed = max(3, 2 * len(items) // 3)
+    hits = misses = 0
+    for item in items:
+        text = item.xpath("string()")
+        if len(text) <= 600 and _STAMP.search(text) and _REACTION.search(text):
+            hits += 1
+            if hits >= needed:
+                return True
+        else:
+            misses += 1
+            if misses > len(items) - needed:
+                return False
+    return False
+
+
+def drop_comment_lists(scope: etree._Element) -> None:
+    """Remove lists of reader comments, unless they are all the prose the page has
+    (a forum thread whose posts are the article)."""
+    total = _sentences(scope)
+    lists = [el for el in scope.iter() if isinstance(el.tag, str) and len(el) >= 3 and _is_comment_list(el)]
+    for el in lists:
+        if el.getparent() is None:
+            continue
+        inside = _sentences(el)
+        if total - inside >= 3:
+            drop_keep_tail(el)
+            total -= inside
+
+
 def drop_boilerplate(root: etree._Element) -> None:
-    """Remove elements whose class/id or landmark tag marks site furniture, in place.
+    """Remove elements whose class/id or landmark tag marks site furniture, and comment
+    lists (:func:`drop_comment_lists`), in place.
 
     An element whose class/id says navigation, footer, comments, related articles ... is
     removed unless it also carries a content cue or holds the page's densest prose (a
@@ -123,7 +165,10 @@ def drop_boilerplate(root: etree._Element) -> None:
         cues = cue_text(el)
         furniture = tag in FURNITURE_TAGS
         if not furniture:
-            if not cues or not NEGATIVE_CUES.search(cues) or POSITIVE_CUES.search(cues):
+            if not cues:
+                continue
+            negative, positive = cue_kind(cues)
+            if not negative or positive:
                 continue
         marked.append(el)
     # Document order: outer elements first; descendants of a removed one are already gone.
@@ -141,3 +186,4 @@ def drop_boilerplate(root: etree._Element) -> None:
             continue
         removed.add(el)
         drop_keep_tail(el)
+    drop_comment_lists(scope)

@@ -21,7 +21,7 @@ from pipeline.extract.boilerplate import both_scripts
 from pipeline.extract.dates import find_datetime, parse_chinese_datetime, unix_datetime
 
 __all__ = ["HeadInfo", "read_head", "clean_title", "pick_title", "find_published",
-           "find_author", "find_source"]
+           "find_author", "find_source", "title_index"]
 
 _DATE_KEYS = (
     "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
@@ -49,15 +49,31 @@ _LABELLED_DATE = re.compile(both_scripts(
 #: The date a document was signed (government notices): preferred over its web release date.
 _DOCUMENT_DATE = re.compile(both_scripts(r"(?:成文|印发|签发)日期\s*[:：]?\s*(?=\d|[〇一二])"))
 #: Publication time left in script variables (``var ct = "1581478200"``, ``publish_time = "…"``).
-_SCRIPT_DATE = re.compile(
-    r"""\b(?:ct|create_time|publish_time|publishtime|pubtime|pubdate|publishdate|publish_date|"""
-    r"""datepublished|ptime)["']?\s*[:=]\s*["']([^"'\n]{8,40})["']""",
-    re.I,
-)
+_SCRIPT_KEYS = ("ct", "create_time", "publish_time", "publishTime", "pubtime", "pubTime", "pubdate",
+                "pubDate", "publishdate", "publishDate", "publish_date", "datePublished", "ptime")
+_SCRIPT_VALUE = re.compile(r"""["']?\s*[:=]\s*["']([^"'\n]{8,40})["']""")
+
+
+def _script_dates(code: str) -> list[str]:
+    """Values assigned to date-like variables in ``code`` (plain ``str.find``, then a match)."""
+    found = []
+    for key in _SCRIPT_KEYS:
+        at = code.find(key)
+        while at >= 0 and len(found) < 4:
+            before = code[at - 1] if at else " "
+            if not (before.isalnum() or before in "_$"):
+                match = _SCRIPT_VALUE.match(code, at + len(key))
+                if match:
+                    found.append(match.group(1))
+            at = code.find(key, at + len(key))
+    return found
+
+
 _SOURCE_PATTERN = re.compile(both_scripts(
     r"(?:来源|来自|稿源|出处|source)\s*[:：]\s*([^\s|｜:：，。;；()（）【】\[\]]{2,30})"), re.I
 )
-_SOURCE_STOP = re.compile(both_scripts(r"(?:作者|记者|编辑|责编|时间|日期|发布|点击|浏览|\d{4}).*$"))
+_SOURCE_STOP = re.compile(both_scripts(
+    r"(?:作者|记者|编辑|责编|时间|日期|发布|点击|浏览|参与|跟贴|跟帖|评论|分享|收藏|举报|\d{4}).*$"))
 
 
 class HeadInfo:
@@ -72,7 +88,7 @@ class HeadInfo:
         self.headings: list[str] = []
         self.times: list[str] = []
         self.script_dates: list[str] = []
-        self.cue_authors: list[str] = []
+        self.cue_authors: list[tuple[str, bool]] = []
 
 
 def read_head(root: etree._Element) -> HeadInfo:
@@ -92,7 +108,7 @@ def read_head(root: etree._Element) -> HeadInfo:
             except ValueError:
                 continue
         elif len(info.script_dates) < 4:
-            info.script_dates += [m.group(1) for m in _SCRIPT_DATE.finditer(script.text)][:4]
+            info.script_dates += _script_dates(script.text)
     title = root.find(".//title")
     if title is not None:
         info.title = normalize_space(title.xpath("string()")) or None
@@ -160,10 +176,14 @@ def pick_title(info: HeadInfo) -> str | None:
     return info.headings[0] if info.headings else None
 
 
-def find_published(info: HeadInfo, blocks: Sequence[Block], title: str | None,
+def find_published(info: HeadInfo, blocks: Sequence[Block], headline: int,
                    url: str | None, content_start: int | None = None) -> str | None:
-    """Publication time as ISO-8601 (``+08:00`` assumed), or None."""
-    start = title_index(blocks, title, content_start)
+    """Publication time as ISO-8601 (``+08:00`` assumed), or None.
+
+    ``headline`` is the index of the headline block (:func:`~.authors.title_index`),
+    ``content_start`` that of the body's first paragraph.
+    """
+    start = headline
     end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
     # A government document's signing date (成文日期) is its date, whatever the page's
     # release date in meta tags; its metadata table sits above the headline.
@@ -223,10 +243,10 @@ def find_published(info: HeadInfo, blocks: Sequence[Block], title: str | None,
     return None
 
 
-def find_source(info: HeadInfo, blocks: Sequence[Block], title: str | None,
+def find_source(info: HeadInfo, blocks: Sequence[Block], headline: int,
                 content_start: int | None = None) -> str | None:
     """The originating outlet named in a ``来源：`` line or meta tag, or None."""
-    start = title_index(blocks, title, content_start)
+    start = headline
     end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
     for block in list(blocks[start:end]) + list(blocks[-30:]):
         if len(block.text) > 200:

@@ -116,15 +116,9 @@ def parse_tree(text: str, limits: Limits) -> etree._Element:
             raise InputRejected("too_deep", f"DOM deeper than the parser's limit ({entry.message})")
     if root is None:
         raise InputRejected("no_article", "the page parses to an empty tree")
-    depth = nodes = 0
-    for event, _ in etree.iterwalk(root, events=("start", "end")):
-        if event == "start":
-            depth += 1
-            nodes += 1
-            if depth > limits.max_depth:
-                raise InputRejected("too_deep", f"DOM depth > max_depth={limits.max_depth}")
-            if nodes > limits.max_nodes:
-                raise InputRejected("too_many_nodes", f"more than max_nodes={limits.max_nodes} elements")
-        else:
-            depth -= 1
+    # Counted by XPath in C: the node total, and whether any element sits deeper than allowed.
+    if root.xpath("count(//*)") > limits.max_nodes:
+        raise InputRejected("too_many_nodes", f"more than max_nodes={limits.max_nodes} elements")
+    if root.xpath("boolean(/" + "*/" * limits.max_depth + "*)"):
+        raise InputRejected("too_deep", f"DOM depth > max_depth={limits.max_depth}")
     return root

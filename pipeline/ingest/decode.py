@@ -84,6 +84,9 @@ def _clean_decode(data: bytes, codec: str) -> str | None:
             return None
 
 
+_HAN = re.compile("[\u4e00-\u9fff]+")
+
+
 def _chinese_codec_bias(data: bytes) -> str | None:
     """Among UTF-8, GB18030 and Big5, the one that decodes cleanly and gives the most Han."""
     best: tuple[float, str] | None = None
@@ -91,7 +94,7 @@ def _chinese_codec_bias(data: bytes) -> str | None:
         text = _clean_decode(data, codec)
         if text is None:
             continue
-        han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+        han = len(text) - len(_HAN.sub("", text))
         score = han / max(1, len(text))
         if codec == "utf-8":
             score += 0.05  # a clean UTF-8 decode of non-ASCII bytes is strong evidence
@@ -101,13 +104,15 @@ def _chinese_codec_bias(data: bytes) -> str | None:
 
 
 #: Shift_JIS hiragana and katakana byte pairs: frequent in Japanese, rare characters in GBK.
+_ASCII_BYTES = bytes(range(0x80))
 _SJIS_KANA = re.compile(rb"\x82[\x9f-\xf1]|\x83[\x40-\x96]")
 
 
 def _looks_shift_jis(data: bytes) -> bool:
     """Japanese Shift_JIS bytes, which GB18030 also decodes "cleanly" (into nonsense)."""
-    high = sum(1 for b in data[:65536] if b >= 0x80)
-    kana = len(_SJIS_KANA.findall(data[:65536]))
+    sample = data[:65536]
+    high = len(sample.translate(None, _ASCII_BYTES))
+    kana = len(_SJIS_KANA.findall(sample))
     return high > 0 and kana * 2 * 5 > high and _clean_decode(data, "cp932") is not None
 
 
@@ -121,11 +126,8 @@ def _utf8_errors(run: bytes) -> int:
 
 def _decode_run(run: bytes) -> tuple[str, str, int]:
     """One run of non-ASCII bytes: ``(text, codec, replaced characters)``."""
-    if len(run) >= 3:  # a valid UTF-8 run of 3+ bytes is almost never GBK or Big5 by chance
-        text = _clean_decode(run, "utf-8")
-        if text is not None and len(text) * 3 >= len(run) * 0.9:
-            return text, "utf-8", 0
-    for codec in ("gb18030", "big5hkscs"):
+    # a valid UTF-8 run of 3+ bytes is almost never GBK or Big5 by chance
+    for codec in ("utf-8", "gb18030", "big5hkscs") if len(run) >= 3 else ("gb18030", "big5hkscs"):
         try:
             return run.decode(codec), codec, 0
         except UnicodeDecodeError:

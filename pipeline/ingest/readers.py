@@ -24,6 +24,20 @@ STAGE = "ingest"
 DEFAULT_MAX_INPUT_BYTES = 64 << 20
 
 
+def shown_path(path: str) -> str:
+    """``path`` as stored in records: a name that is not UTF-8 keeps its bytes visible as
+    ``\\xNN`` escapes (Parquet and JSON cannot hold the lone surrogates Python uses)."""
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return without_surrogates(path)
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (JSON ``\\ud800`` escapes) replaced by U+FFFD."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _sha1(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
@@ -31,10 +45,10 @@ def _sha1(data: bytes) -> str:
 def _file_reject(file: InputFile, reason: str, detail: str, locator: str = "") -> Reject:
     return Reject(
         doc_id=make_doc_id(file.path, locator),
-        source_path=file.path,
+        source_path=shown_path(file.path),
         stage=STAGE,
         reason=reason,
-        detail=detail,
+        detail=without_surrogates(detail),
     )
 
 
@@ -65,7 +79,7 @@ def gunzip_limited(data: bytes, max_bytes: int, max_ratio: int = MAX_DECOMPRESSI
     return bytes(out)
 
 
-def _read_limited(file: InputFile, max_bytes: int) -> bytes:
+def _read_limited(file: InputFile, max_bytes: int, max_ratio: int = MAX_DECOMPRESSION_RATIO) -> bytes:
     """The file's bytes (gunzipped when gzip-compressed whatever its name), within limits."""
     if file.size > max_bytes:  # refuse before reading: a 200 MB page never enters memory
         raise InputRejected("too_large", f"{file.size} bytes exceed the limit of {max_bytes}")
@@ -75,7 +89,7 @@ def _read_limited(file: InputFile, max_bytes: int) -> bytes:
         raise InputRejected("too_large", f"{file.size} bytes exceed the limit of {max_bytes}")
     if data.startswith(_GZIP_MAGIC):
         try:
-            data = gunzip_limited(data, max_bytes)
+            data = gunzip_limited(data, max_bytes, max_ratio)
         except zlib.error as exc:
             raise InputRejected("corrupt_compression", f"gzip data is corrupt: {exc}") from exc
     elif data.startswith(_ZIP_MAGIC):
@@ -83,10 +97,11 @@ def _read_limited(file: InputFile, max_bytes: int) -> bytes:
     return data
 
 
-def read_html_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
-    """One saved page: its bytes, unparsed."""
+def read_html_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+                   max_ratio: int = MAX_DECOMPRESSION_RATIO) -> Iterator[Doc | Reject]:
+    """One saved page: its bytes (gunzipped if gzip, within ``max_ratio``), unparsed."""
     try:
-        data = _read_limited(file, max_bytes)
+        data = _read_limited(file, max_bytes, max_ratio)
     except InputRejected as exc:
         yield _file_reject(file, exc.reason, exc.detail)
         return
@@ -95,17 +110,18 @@ def read_html_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) ->
         return
     yield Doc(
         doc_id=make_doc_id(file.path, ""),
-        source_path=file.path,
+        source_path=shown_path(file.path),
         input_kind="html",
         raw=data,
         input_sha1=_sha1(data),
     )
 
 
-def read_text_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
+def read_text_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+                   max_ratio: int = MAX_DECOMPRESSION_RATIO) -> Iterator[Doc | Reject]:
     """One text dump, decoded (BOM, then UTF-8 / GB18030 / Big5 detection)."""
     try:
-        data = _read_limited(file, max_bytes)
+        data = _read_limited(file, max_bytes, max_ratio)
         if not data.strip():
             raise InputRejected("empty_input", "the file is empty or whitespace only")
         text, codec = decode_bytes(data)
@@ -114,7 +130,7 @@ def read_text_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) ->
         return
     yield Doc(
         doc_id=make_doc_id(file.path, ""),
-        source_path=file.path,
+        source_path=shown_path(file.path),
         input_kind="text",
         raw=text,
         encoding=codec,
@@ -125,7 +141,7 @@ def read_text_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) ->
 def _as_text(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = without_surrogates(str(value)).strip()
     return text or None
 
 
@@ -173,16 +189,16 @@ def read_jsonl_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -
             doc_id = make_doc_id(file.path, f"id:{source_id}" if source_id else locator)
             text = record.get("text")
             if not isinstance(text, str) or not text.strip():
-                yield Reject(doc_id, file.path, STAGE, "missing_text", f"line {number}: no 'text' field",
+                yield Reject(doc_id, shown_path(file.path), STAGE, "missing_text", f"line {number}: no 'text' field",
                              url=_as_text(record.get("url")), source_id=source_id)
                 continue
             yield Doc(
                 doc_id=doc_id,
-                source_path=file.path,
+                source_path=shown_path(file.path),
                 input_kind="jsonl",
                 url=_as_text(record.get("url")),
                 source_id=source_id,
-                raw=text,
+                raw=without_surrogates(text),
                 encoding="utf-8",
                 title=_as_text(record.get("title")),
                 published_at=_normalize_record_date(record.get("date") or record.get("published_at")),
@@ -285,33 +301,33 @@ def read_warc_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) ->
                     raise EOFError("a record without WARC headers: the archive is cut short")
                 if record.rec_type != "response":
                     continue
-                url = record.rec_headers.get_header("WARC-Target-URI") or ""
+                url = without_surrogates(record.rec_headers.get_header("WARC-Target-URI") or "")
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
                 doc_id = make_doc_id(file.path, f"{url}@{record_id}")
                 if not record.length:
-                    yield Reject(doc_id, file.path, STAGE, "empty_input", f"{url}: a 0-byte response record", url=url)
+                    yield Reject(doc_id, shown_path(file.path), STAGE, "empty_input", f"{url}: a 0-byte response record", url=url)
                     continue
                 status = record.http_headers.get_statuscode() if record.http_headers else None
                 headers = {k.lower(): v for k, v in (record.http_headers.headers if record.http_headers else [])}
                 ctype = headers.get("content-type", "")
                 if status is None or not status.startswith("2"):
-                    yield Reject(doc_id, file.path, STAGE, "http_status", f"{url}: HTTP {status}", url=url)
+                    yield Reject(doc_id, shown_path(file.path), STAGE, "http_status", f"{url}: HTTP {status}", url=url)
                     continue
                 if ctype and not any(t in ctype.lower() for t in ("html", "xml", "text/plain")):
-                    yield Reject(doc_id, file.path, STAGE, "not_html", f"{url}: content-type {ctype}", url=url)
+                    yield Reject(doc_id, shown_path(file.path), STAGE, "not_html", f"{url}: content-type {ctype}", url=url)
                     continue
                 payload = record.content_stream().read(max_bytes + 1)
                 if len(payload) <= max_bytes and getattr(record.raw_stream, "limit", 0) > 0:
                     raise EOFError(f"record for {url} ends early")
                 if len(payload) > max_bytes:
-                    yield Reject(doc_id, file.path, STAGE, "too_large", f"{url}: payload over {max_bytes} bytes", url=url)
+                    yield Reject(doc_id, shown_path(file.path), STAGE, "too_large", f"{url}: payload over {max_bytes} bytes", url=url)
                     continue
                 if not payload.strip():
-                    yield Reject(doc_id, file.path, STAGE, "empty_input", f"{url}: empty payload", url=url)
+                    yield Reject(doc_id, shown_path(file.path), STAGE, "empty_input", f"{url}: empty payload", url=url)
                     continue
                 yield Doc(
                     doc_id=doc_id,
-                    source_path=file.path,
+                    source_path=shown_path(file.path),
                     input_kind="warc",
                     url=url or None,
                     fetched_at=record.rec_headers.get_header("WARC-Date"),
@@ -344,14 +360,22 @@ _READERS = {
 }
 
 
-def iter_documents(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
-    """Every document (or reject) in one input file; never raises for bad content."""
+def iter_documents(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+                   max_ratio: int = MAX_DECOMPRESSION_RATIO) -> Iterator[Doc | Reject]:
+    """Every document (or reject) in one input file; never raises for bad content.
+
+    ``max_ratio`` bounds gzip expansion of whole-file inputs (HTML, text); JSONL and WARC
+    stream, bounded per line or record by ``max_bytes``.
+    """
     if file.kind is None:
         yield _file_reject(file, "unsupported_input", "file type not recognised (html, txt, jsonl, warc[.gz])")
         return
     reader = _READERS[file.kind]
     try:
-        yield from reader(file, max_bytes)
+        if file.kind in ("html", "text"):
+            yield from reader(file, max_bytes, max_ratio)
+        else:
+            yield from reader(file, max_bytes)
     except OSError as exc:
         yield _file_reject(file, "unreadable", f"{type(exc).__name__}: {exc}", "unreadable")
 

@@ -57,8 +57,11 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8; a lone surrogate (a file name that is not UTF-8) is written
+    as a ``\\udcNN`` escape, which JSON reads back as the same string."""
+
     def write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        with open(tmp, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as handle:
             handle.write(text)
 
     atomic_write(path, write)

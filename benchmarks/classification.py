@@ -1,0 +1,183 @@
+"""Classification benchmark: dev-label CV beside baselines, public sets, training time, throughput.
+
+Run from the repository root:  python benchmarks/classification.py [--skip-public] [--pool]
+Figures are printed as Markdown; medians of several runs for timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _shared import shared_data_dir  # noqa: E402
+
+from pipeline.classify.cv import cross_validate  # noqa: E402
+from pipeline.classify.data import labelled_set, read_jsonl  # noqa: E402
+from pipeline.classify.metrics import multiclass_report, multilabel_report  # noqa: E402
+from pipeline.classify.model import TrainConfig, record_item  # noqa: E402
+from pipeline.classify.taxonomy import load_taxonomy  # noqa: E402
+from pipeline.classify.training import fit_labelled, train  # noqa: E402
+from pipeline.classify.weak import keyword_labels  # noqa: E402
+from pipeline.segment import get_tokenizer, tokenize  # noqa: E402
+
+
+def fmt(rep: dict) -> str:
+    per = " ".join(f"{k}={v['f1']:.2f}" for k, v in rep["topics"].items())
+    return (
+        f"relevance F1 {rep['relevance']['f1']:.3f} | topic micro-F1 {rep['topic_micro_f1']:.3f} "
+        f"| macro-F1 {rep['topic_macro_f1']:.3f} | {per}"
+    )
+
+
+def plain_baseline_cv(records: list[dict], keys: list[str]) -> dict:
+    """Peer: jieba words + TF-IDF + LogisticRegression, one model per label, threshold 0.5."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    data = labelled_set(records, keys)
+    docs = [" ".join(tokenize((r.get("title") or "") + "\n" + r["text"])) for r in records]
+    pred_rel = np.zeros(len(records), dtype=bool)
+    pred_top = np.zeros_like(data.topics)
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(docs, data.relevant):
+        vec = TfidfVectorizer(token_pattern=r"(?u)\S+", ngram_range=(1, 2), min_df=2)
+        X = vec.fit_transform([docs[i] for i in tr])
+        Xt = vec.transform([docs[i] for i in te])
+        pred_rel[te] = LogisticRegression(max_iter=1000).fit(X, data.relevant[tr]).predict(Xt)
+        for j in range(len(keys)):
+            y = data.topics[tr, j]
+            if y.any():
+                pred_top[te, j] = LogisticRegression(max_iter=1000).fit(X, y).predict(Xt)
+    pt = [[k for j, k in enumerate(keys) if pred_top[i, j] and pred_rel[i]] for i in range(len(records))]
+    return multilabel_report(data.relevant.astype(bool), pred_rel, [r["topics"] for r in records], pt, keys)
+
+
+def dev_section(root: Path, use_pool: bool) -> None:
+    records = read_jsonl(root / "labels" / "dev.jsonl")
+    tax = load_taxonomy()
+    print(f"## dev.jsonl 5-fold CV ({len(records)} items)\n")
+    items = [record_item(r) for r in records]
+    kr, kt = keyword_labels(items, tax)
+    rep = multilabel_report([r["relevant"] for r in records], kr, [r["topics"] for r in records], kt, tax.keys)
+    print(f"- keyword baseline (seed terms): {fmt(rep)}")
+    print(f"- plain jieba+TF-IDF+LR: {fmt(plain_baseline_cv(records, tax.keys))}")
+    t0 = time.perf_counter()
+    print(f"- zhnews model: {fmt(cross_validate(records, tax))}  ({time.perf_counter() - t0:.0f} s)")
+    if use_pool:
+        pool = [json.loads(line) for f in sorted((root / "indomain").glob("*.jsonl")) for line in f.open(encoding="utf-8")]
+        t0 = time.perf_counter()
+        rep = cross_validate(records, tax, pool=pool)
+        print(f"- zhnews model + pool self-training ({len(pool)} pool items): {fmt(rep)}  ({time.perf_counter() - t0:.0f} s)")
+    print()
+
+
+def multiclass_fit_eval(train_recs: list[dict], test_recs: list[dict]) -> float:
+    model = fit_labelled(labelled_set(train_recs), None, TrainConfig())
+    pred = [r["topics"][0] for r in model.predict_records(test_recs)]
+    return multiclass_report([r["label"] for r in test_recs], pred)["accuracy"]
+
+
+def peer_accuracy(train_recs: list[dict], test_recs: list[dict], words: bool) -> float:
+    """Peer: plain TF-IDF (jieba words, or char 1-3-grams) + LinearSVC."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    if words:
+        vec = TfidfVectorizer(tokenizer=tokenize, token_pattern=None, lowercase=False)
+    else:
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, max_features=200000)
+    X = vec.fit_transform([r["text"] for r in train_recs])
+    clf = LinearSVC().fit(X, [r["label"] for r in train_recs])
+    pred = clf.predict(vec.transform([r["text"] for r in test_recs]))
+    return float(np.mean([p == r["label"] for p, r in zip(pred, test_recs)]))
+
+
+def public_section(root: Path) -> None:
+    from sklearn.model_selection import StratifiedKFold
+
+    bench = root / "benchmarks"
+    print("## Public sets (same train/evaluate path)\n")
+    print("| set | protocol | zhnews | plain peer | peer |")
+    print("|---|---|---|---|---|")
+    lines = (bench / "cnews_sample1000" / "cnews.sample1000.txt").read_text(encoding="utf-8").splitlines()
+    cn = [{"id": str(i), "label": a, "text": b} for i, (a, b) in enumerate(x.split("\t", 1) for x in lines if "\t" in x)]
+    ours, peer = [], []
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(cn, [r["label"] for r in cn]):
+        a, b = [cn[i] for i in tr], [cn[i] for i in te]
+        ours.append(multiclass_fit_eval(a, b))
+        peer.append(peer_accuracy(a, b, words=True))
+    print(f"| cnews_sample1000 | 5-fold accuracy | {np.mean(ours):.3f} | {np.mean(peer):.3f} | jieba+TF-IDF+LinearSVC |")
+
+    def sogou(name: str) -> list[dict]:
+        with (bench / "sogou_mini5" / name).open(encoding="utf-8") as fh:
+            return [{"id": str(i), "label": r["label"], "text": r["content"]} for i, r in enumerate(csv.DictReader(fh))]
+
+    a, b = sogou("sougou_eval.csv"), sogou("sougou_test.csv")
+    print(f"| sogou_mini5 | train eval, test test | {multiclass_fit_eval(a, b):.3f} | {peer_accuracy(a, b, False):.3f} | char 1-3-gram TF-IDF+LinearSVC |")
+
+    def titles(name: str) -> list[dict]:
+        rows = (bench / "thucnews_titles10" / name).read_text(encoding="utf-8").splitlines()
+        return [{"id": str(i), "label": lab, "text": t} for i, (t, lab) in enumerate(r.rsplit("\t", 1) for r in rows if "\t" in r)]
+
+    a, b = titles("dev.txt"), titles("test.txt")
+    print(f"| thucnews_titles10 | train dev, test test | {multiclass_fit_eval(a, b):.3f} | {peer_accuracy(a, b, False):.3f} | char 1-3-gram TF-IDF+LinearSVC |")
+    print()
+
+
+def speed_section(root: Path, runs: int = 3) -> None:
+    records = read_jsonl(root / "labels" / "dev.jsonl")
+    tax = load_taxonomy()
+    print("## Speed (one process)\n")
+    t0 = time.perf_counter()
+    model = train(records, tax)
+    print(f"- training on dev.jsonl ({len(records)} items, inner 5-fold thresholds): {time.perf_counter() - t0:.1f} s")
+    # 2,000 documents of 500 characters cut from the labelled texts (in memory only)
+    text = "".join(r["text"] for r in records)
+    docs = [{"id": str(i), "text": text[(i * 500) % (len(text) - 500):][:500]} for i in range(2000)]
+    get_tokenizer()
+    model.predict_records(docs[:10])
+    raw, pre, jb = [], [], []
+    seg = [dict(d, tokens=tokenize(d["text"])) for d in docs]
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        model.predict_records(docs)
+        raw.append(len(docs) / (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        model.predict_records(seg, simplified=True)
+        pre.append(len(docs) / (time.perf_counter() - t0))
+        t0 = time.perf_counter()
+        for d in docs:
+            tokenize(d["text"])
+        jb.append(len(docs) / (time.perf_counter() - t0))
+    r, p, j = statistics.median(raw), statistics.median(pre), statistics.median(jb)
+    print(f"- classify raw JSONL-like records (t2s + jieba + features + models): {r:.0f} docs/s")
+    print(f"- classify pre-segmented records (run folder / pipeline step): {p:.0f} docs/s")
+    print(f"- bare jieba segmentation alone: {j:.0f} docs/s; ratios raw/jieba {r / j:.2f}, pre-segmented/jieba {p / j:.2f}")
+    print()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--skip-public", action="store_true")
+    ap.add_argument("--skip-dev", action="store_true")
+    ap.add_argument("--pool", action="store_true", help="also cross-validate with pool self-training (slow)")
+    args = ap.parse_args()
+    root = shared_data_dir()
+    if not args.skip_dev:
+        dev_section(root, args.pool)
+    if not args.skip_public:
+        public_section(root)
+    speed_section(root)
+
+
+if __name__ == "__main__":
+    main()

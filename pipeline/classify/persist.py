@@ -1,0 +1,81 @@
+"""Saving and loading models with skops, with an explicit allow-list of trusted types.
+
+A model directory holds ``model.skops`` (the fitted state), ``meta.json`` (version, data,
+metrics, library versions) and ``README.md`` (the model card).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from pipeline.classify.model import TopicModel
+
+MODEL_FILE = "model.skops"
+META_FILE = "meta.json"
+#: Environment variable naming the default model directory.
+MODEL_ENV = "ZHNEWS_MODEL_DIR"
+
+#: Types a model file may contain beyond skops' own defaults: our analyzers and the
+#: scikit-learn/numpy pieces the state is made of.  Anything else refuses to load.
+ALLOWED_TYPES = frozenset(
+    {
+        "pipeline.classify.features.body_char_ngrams",
+        "pipeline.classify.features.word_ngrams",
+        "pipeline.classify.features.title_ngrams",
+        "pipeline.classify.features.seed_grams",
+        "sklearn.feature_extraction.text.TfidfVectorizer",
+        "sklearn.feature_extraction.text.TfidfTransformer",
+        "sklearn.pipeline.FeatureUnion",
+        "sklearn.linear_model._logistic.LogisticRegression",
+        "numpy.float32",
+        "numpy.float64",
+        "numpy.int64",
+        "numpy.dtype",
+        "builtins.tuple",
+    }
+)
+
+
+def default_model_dir() -> Path:
+    """``$ZHNEWS_MODEL_DIR`` if set, else ``models/default`` beside the ``pipeline`` package."""
+    env = os.environ.get(MODEL_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "models" / "default"
+
+
+def save_model(model: TopicModel, out_dir: str | Path) -> Path:
+    """Write ``model.skops`` and ``meta.json`` into ``out_dir`` (created if needed)."""
+    import skops.io as sio
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sio.dump(model.state, out / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    (out / META_FILE).write_text(json.dumps(model.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return out
+
+
+def load_model(path: str | Path | None = None) -> TopicModel:
+    """Load a model directory (or a ``.skops`` file); refuses files with unexpected types."""
+    import skops.io as sio
+
+    from pipeline.errors import UsageError
+
+    path = Path(path) if path is not None else default_model_dir()
+    file = path / MODEL_FILE if path.is_dir() else path
+    if not file.is_file():
+        raise UsageError(f"no model at {path} (expected {MODEL_FILE}); train one with 'zhnews train'")
+    untrusted = sio.get_untrusted_types(file=file)
+    unexpected = sorted(set(untrusted) - ALLOWED_TYPES)
+    if unexpected:
+        raise UsageError(f"model {file} contains types outside the allow-list: {unexpected}")
+    state = sio.load(file, trusted=untrusted)
+    meta: dict[str, Any] = {}
+    meta_file = file.parent / META_FILE
+    if meta_file.is_file():
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    return TopicModel(state, meta)

@@ -1,0 +1,53 @@
+"""The ``classify`` stage: relevance and topics of each document from the trained model."""
+
+from __future__ import annotations
+
+from pipeline.classify.features import make_item
+from pipeline.classify.model import TopicModel
+from pipeline.classify.text import prepare
+from pipeline.record import Doc
+from pipeline.steps import Result, Step
+
+_MODELS: dict[str, TopicModel] = {}
+
+
+def _cached_model(model_dir: str | None) -> TopicModel:
+    from pipeline.classify.persist import default_model_dir, load_model
+
+    key = str(model_dir or default_model_dir())
+    if key not in _MODELS:
+        _MODELS[key] = load_model(key)
+    return _MODELS[key]
+
+
+class ClassifyStep(Step):
+    """Set ``relevant``, ``relevant_score``, ``topics``, ``topic_scores`` from title and text.
+
+    ``model_dir=None`` uses the packaged default (``models/default`` or ``$ZHNEWS_MODEL_DIR``).
+    ``doc.tokens`` from the segment stage are reused, so nothing is segmented twice.
+    """
+
+    name = "classify"
+
+    def __init__(self, model_dir: str | None = None) -> None:
+        super().__init__()
+        self.model_dir = model_dir
+
+    def setup(self) -> None:
+        self._model = _cached_model(self.model_dir)
+
+    @property
+    def model_version(self) -> str:
+        """The loaded model's version string (loads the model if needed)."""
+        self._ensure_ready()
+        return self._model.version
+
+    def process(self, doc: Doc) -> Result:
+        title, body = prepare(doc.title, doc.text or doc.body(), simplified=doc.text is not None)
+        item = make_item(title, body, doc.tokens or None)
+        result = self._model.predict_items([item])[0]
+        doc.relevant = result["relevant"]
+        doc.relevant_score = result["relevant_score"]
+        doc.topics = result["topics"]
+        doc.topic_scores = result["topic_scores"]
+        return doc

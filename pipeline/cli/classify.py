@@ -1,0 +1,47 @@
+"""``zhnews classify``: one JSON line per input record, in input order."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "classify",
+        help="relevance and topics of JSONL records or a run folder",
+        description="Print {id, relevant, relevant_score, topics, topic_scores} per input record. "
+        "INPUT is a JSONL file (id, text, optional title; either script) or a zhnews run folder.",
+    )
+    p.add_argument("input", metavar="FILE.jsonl|RUN_DIR")
+    p.add_argument("--model", metavar="DIR", help="model directory (default: models/default or $ZHNEWS_MODEL_DIR)")
+    p.add_argument("--batch-size", type=int, default=512, help="records scored together (default: %(default)s)")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    import itertools
+    import json
+    import sys
+    from pathlib import Path
+
+    from pipeline.classify.data import iter_run_dir, read_jsonl
+    from pipeline.classify.persist import load_model
+    from pipeline.errors import UsageError
+
+    path = Path(args.input)
+    if args.batch_size < 1:
+        raise UsageError("--batch-size must be positive")
+    model = load_model(args.model)
+    if path.is_dir():
+        records, simplified = iter_run_dir(path), True
+    elif path.is_file():
+        records, simplified = iter(read_jsonl(path)), False
+    else:
+        raise UsageError(f"no such file or folder: {path}")
+    out = sys.stdout
+    while batch := list(itertools.islice(records, args.batch_size)):
+        for res in model.predict_records(batch, simplified=simplified):
+            if model.kind == "multiclass":
+                res["label"] = res["topics"][0]
+            out.write(json.dumps(res, ensure_ascii=False) + "\n")
+    return 0

@@ -1,0 +1,48 @@
+"""``zhnews evaluate``: scores of a model on labelled JSONL, with top terms per topic."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "evaluate",
+        help="precision/recall/F1 of a model on labelled JSONL",
+        description="Per-topic precision/recall/F1, relevance confusion (or the class confusion "
+        "for single-label sets) and the top terms of each topic, as JSON.",
+    )
+    p.add_argument("--labels", required=True, metavar="FILE.jsonl", help="labelled records")
+    p.add_argument("--model", metavar="DIR", help="model directory (default: models/default or $ZHNEWS_MODEL_DIR)")
+    p.add_argument("--top-terms", type=int, default=10, metavar="N", help="terms shown per topic")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    import json
+    import sys
+
+    from pipeline.classify.data import labelled_set, read_jsonl
+    from pipeline.classify.explain import top_terms
+    from pipeline.classify.metrics import multiclass_report, multilabel_report
+    from pipeline.classify.persist import load_model
+    from pipeline.errors import UsageError
+
+    model = load_model(args.model)
+    records = read_jsonl(args.labels)
+    data = labelled_set(records, model.topic_keys if model.kind == "multilabel" else None)
+    if data.kind != model.kind:
+        raise UsageError(f"labels are {data.kind} but the model is {model.kind}")
+    results = model.predict_records(records)
+    if data.kind == "multiclass":
+        report = multiclass_report(data.labels or [], [r["topics"][0] for r in results])
+    else:
+        gold = [list(r.get("topics") or []) for r in records]
+        report = multilabel_report(
+            data.relevant.astype(bool), [r["relevant"] for r in results], gold, [r["topics"] for r in results], data.keys
+        )
+    report["model_version"] = model.version
+    report["top_terms"] = top_terms(model, args.top_terms)
+    json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+    return 0

@@ -1,0 +1,235 @@
+"""Classification: text preparation, thresholds, metrics, training, persistence, step and CLI."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.classify import ClassifyStep, TrainConfig, discover_topics, load_model, save_model, train
+from pipeline.classify.features import make_item, word_ngrams
+from pipeline.classify.metrics import multilabel_report, prf
+from pipeline.classify.taxonomy import load_taxonomy, taxonomy_from_dict
+from pipeline.classify.text import prepare
+from pipeline.classify.thresholds import best_f1_threshold
+from pipeline.cli import main as cli_main
+from pipeline.errors import UsageError
+from pipeline.record import Doc
+
+FAST = TrainConfig(inner_folds=3)
+
+# A small hand-written corpus in the shape of real items: wire lead-ins, Traditional script,
+# hashtags, "expand" links; two topics of a custom taxonomy.
+WAGES = [
+    "本报讯 多地提高医务人员薪酬待遇，一线护士每月增发临时工作补助。",
+    "央视网消息（新闻联播）：人社部门要求按时足额发放医护人员工资和加班费，绩效工资向一线倾斜。",
+    "醫管局宣布為前線醫護人員加薪，並發放特別津貼。",
+    "#医护人员补助# 卫生健康委：疫情防控一线医务人员补助标准提高，工资待遇落实到位...展开全文",
+    "乡村医生收入偏低，省里出台补贴政策，提高村医待遇和养老保障。",
+    "基层医院拖欠护士工资三个月，院方承诺本月补发全部薪酬和补助。",
+]
+VIOLENCE = [
+    "一名医生在诊室遭患者家属殴打受伤，警方已依法拘留打人者，医院加强安保。",
+    "央视网消息（新闻联播）：多部门联合整治暴力伤医，保障医务人员人身安全和执业环境。",
+    "急診室護士遭病人襲擊，醫護人員要求加強保安，保障人身安全。",
+    "#严惩伤医# 某医院发生伤医事件，医生被刺伤，社会各界呼吁严惩伤医者...展开全文",
+    "新修订的法律明确，殴打医务人员、扰乱医疗秩序将依法追究刑事责任，守护医护人身安全。",
+    "医闹者在病房打砸并殴打护士，公安机关依法处理，医院增设安保人员和报警装置。",
+]
+OTHER = [
+    "央视网消息（新闻联播）：今年夏粮再获丰收，全国小麦产量稳中有增，农民收入持续提高。",
+    "本报讯 城市轨道交通新线今日开通运营，沿线市民出行更加便捷。",
+    "港股今日收市微升，恒生指數升百餘點，成交額略為減少。",
+    "#春节档电影# 今年春节档票房创新高，多部影片口碑良好...展开全文",
+    "全国青少年足球联赛开幕，来自各省的百余支球队参加比赛。",
+    "气象台发布暴雨预警，提醒市民注意出行安全，防范城市内涝。",
+]
+TAXONOMY = taxonomy_from_dict(
+    {
+        "name": "toy",
+        "relevance": {"seed_terms": ["医务人员", "医护人员", "医生", "护士", "村医"]},
+        "topics": [
+            {"key": "wages", "seed_terms": ["工资", "薪酬", "补助", "津贴", "待遇"]},
+            {"key": "violence", "seed_terms": ["殴打", "伤医", "袭击", "人身安全"]},
+        ],
+    }
+)
+
+
+def toy_records() -> list[dict]:
+    recs = []
+    for n, (texts, topics) in enumerate(((WAGES, ["wages"]), (VIOLENCE, ["violence"]), (OTHER, []))):
+        for i, text in enumerate(texts):
+            recs.append({"id": f"t{n}-{i}", "title": "", "text": text, "relevant": bool(topics), "topics": topics})
+    return recs
+
+
+@pytest.fixture(scope="module")
+def toy_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    model = train(toy_records(), TAXONOMY, FAST)
+    return save_model(model, tmp_path_factory.mktemp("toy") / "model")
+
+
+# -- pieces ----------------------------------------------------------------------------------
+def test_prepare_converts_and_strips_boilerplate() -> None:
+    title, body = prepare("罷工醫護人員", "央视网消息（新闻联播）：医护人员\u200b加班...展开全文 #话题#")
+    assert title == "罢工医护人员"
+    assert body == "医护人员加班 话题"
+
+
+def test_word_ngrams_drop_stopwords_and_punctuation() -> None:
+    feats = word_ngrams(make_item("", "医务人员的工资，提高了", ["医务人员", "的", "工资", "，", "提高", "了"]))
+    assert feats == ["医务人员", "工资", "提高", "医务人员 工资", "工资 提高"]
+
+
+def test_best_threshold_separates_scores() -> None:
+    y = np.array([0, 0, 0, 1, 1, 1])
+    scores = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.8])
+    t = best_f1_threshold(y, scores)
+    assert 0.3 < t <= 0.6
+    assert best_f1_threshold(np.zeros(3), np.ones(3)) == 0.5
+
+
+def test_metrics_hand_computed() -> None:
+    assert prf(2, 1, 1)["f1"] == pytest.approx(2 / 3)
+    rep = multilabel_report(
+        [True, True, False], [True, False, True], [["a"], ["a", "b"], []], [["a", "b"], [], ["a"]], ["a", "b"]
+    )
+    assert rep["relevance"]["f1"] == pytest.approx(0.5)
+    assert rep["topics"]["a"] == pytest.approx({"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2})
+    # micro: tp=1, fp=2, fn=2
+    assert rep["topic_micro_f1"] == pytest.approx(2 * 1 / (2 * 1 + 2 + 2))
+
+
+# -- trained models --------------------------------------------------------------------------
+def test_toy_model_learns_custom_taxonomy(toy_model_dir: Path) -> None:
+    model = load_model(toy_model_dir)
+    assert model.topic_keys == ["wages", "violence"]
+    res = model.predict_records(
+        [
+            {"id": "w", "text": "医院为一线医护人员发放专项补助，并提高夜班护士的工资待遇。"},
+            {"id": "v", "title": "醫生遭襲", "text": "病人家屬在診室毆打醫生，醫護人員人身安全受威脅。"},
+            {"id": "o", "text": "新建高速公路今天通车，沿线城市之间的车程缩短一半。"},
+        ]
+    )
+    assert [r["id"] for r in res] == ["w", "v", "o"]
+    assert res[0]["topics"] == ["wages"] and res[1]["topics"] == ["violence"]
+    assert res[2]["relevant"] is False and res[2]["topics"] == []
+    assert set(res[0]["topic_scores"]) == {"wages", "violence"}
+
+
+def test_save_load_round_trip_identical_scores(toy_model_dir: Path, tmp_path: Path) -> None:
+    model = load_model(toy_model_dir)
+    again = load_model(save_model(model, tmp_path / "copy"))
+    recs = [{"id": r["id"], "text": r["text"]} for r in toy_records()]
+    assert again.predict_records(recs) == model.predict_records(recs)
+    assert (toy_model_dir / "model.skops").stat().st_size < 5_000_000
+
+
+def test_loader_refuses_types_outside_allow_list(tmp_path: Path) -> None:
+    from collections import Counter
+
+    import skops.io as sio
+
+    sio.dump({"kind": "multiclass", "classifier": Counter(a=1)}, tmp_path / "model.skops")
+    with pytest.raises(UsageError, match="allow-list"):
+        load_model(tmp_path)
+
+
+def test_missing_model_is_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        load_model(tmp_path)
+
+
+def test_step_reuses_tokens_and_pickles(toy_model_dir: Path) -> None:
+    step = ClassifyStep(model_dir=str(toy_model_dir))
+    text = "医院公告：今天下午召开全院职工会议。"
+    plain = step(Doc(doc_id="a", source_path="x", input_kind="text", text=text))
+    # tokens carry the meaning when present: the step must use them rather than re-segmenting
+    tokens = ["医护人员", "殴打", "伤医", "人身安全", "医护人员", "殴打"]
+    seg = step(Doc(doc_id="b", source_path="x", input_kind="text", text=text, tokens=tokens))
+    assert seg.relevant_score > plain.relevant_score + 0.05
+    assert step.model_version.startswith("multilabel-")
+    clone = pickle.loads(pickle.dumps(step))
+    assert clone.get_params() == {"model_dir": str(toy_model_dir)}
+    assert "_model" not in clone.__dict__
+
+
+def test_discover_topics_separates_themes() -> None:
+    topics = discover_topics(WAGES + VIOLENCE + OTHER, n_topics=3, n_terms=6)
+    assert len(topics) == 3 and all(len(t) == 6 for t in topics)
+    flat = [set(t) for t in topics]
+    assert any({"殴打"} & s for s in flat) or any({"人身安全"} & s for s in flat)
+
+
+# -- CLI -------------------------------------------------------------------------------------
+def _write_jsonl(path: Path, recs: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), encoding="utf-8")
+    return path
+
+
+def test_cli_classify_jsonl_and_run_dir(toy_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    recs = [{"id": r["id"], "text": r["text"]} for r in toy_records()[::-1]]
+    assert cli_main(["classify", str(_write_jsonl(tmp_path / "in.jsonl", recs)), "--model", str(toy_model_dir)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["id"] for x in lines] == [r["id"] for r in recs]
+    assert set(lines[0]) == {"id", "relevant", "relevant_score", "topics", "topic_scores"}
+
+    (tmp_path / "run" / "articles" / "part=0").mkdir(parents=True)
+    table = pa.table(
+        {
+            "doc_id": ["d1", "d2"],
+            "title": ["医生遭殴打", None],
+            "text": ["患者家属殴打医生，医院加强安保。", "全国青少年足球联赛开幕。"],
+            "tokens": [["患者", "家属", "殴打", "医生"], ["全国", "青少年", "足球", "联赛", "开幕"]],
+        }
+    )
+    pq.write_table(table, tmp_path / "run" / "articles" / "part=0" / "a.parquet")
+    assert cli_main(["classify", str(tmp_path / "run"), "--model", str(toy_model_dir)]) == 0
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["id"] for x in out] == ["d1", "d2"] and out[0]["topics"] == ["violence"]
+
+
+def test_cli_errors_exit_2(toy_model_dir: Path, tmp_path: Path) -> None:
+    assert cli_main(["classify", str(tmp_path / "nope.jsonl"), "--model", str(toy_model_dir)]) == 2
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    assert cli_main(["train", "--labels", str(bad), "--out", str(tmp_path / "m")]) == 2
+    assert cli_main(["classify", str(tmp_path), "--model", str(toy_model_dir)]) == 2
+
+
+def test_cli_train_and_evaluate_single_label(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    recs = [{"id": r["id"], "text": r["text"], "label": (r["topics"] or ["other"])[0]} for r in toy_records()]
+    labels = _write_jsonl(tmp_path / "l.jsonl", recs)
+    assert cli_main(["train", "--labels", str(labels), "--out", str(tmp_path / "m")]) == 0
+    assert (tmp_path / "m" / "README.md").read_text(encoding="utf-8").startswith("# zhnews classifier")
+    assert cli_main(["evaluate", "--labels", str(labels), "--model", str(tmp_path / "m")]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["accuracy"] >= 0.9  # training data: a sanity floor, not a generalization claim
+    assert set(report["confusion"]) == {"wages", "violence", "other"}
+    assert set(report["top_terms"]) == {"wages", "violence", "other"}
+
+
+# -- real labels -----------------------------------------------------------------------------
+def test_held_out_real_labels(shared_data: Path) -> None:
+    """Train on two thirds of the real labelled items, score the rest (both scripts present)."""
+    from pipeline.classify.data import read_jsonl
+    from pipeline.classify.metrics import multilabel_report
+
+    recs = read_jsonl(shared_data / "labels" / "dev.jsonl")
+    test, fit = recs[::3], [r for i, r in enumerate(recs) if i % 3]
+    tax = load_taxonomy()
+    model = train(fit, tax, FAST)
+    res = model.predict_records(test)
+    rep = multilabel_report(
+        [r["relevant"] for r in test], [x["relevant"] for x in res],
+        [r["topics"] for r in test], [x["topics"] for x in res], tax.keys,
+    )
+    assert rep["relevance"]["f1"] >= 0.78
+    assert rep["topic_micro_f1"] >= 0.5
