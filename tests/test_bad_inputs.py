@@ -16,11 +16,7 @@ from tests.make_bad_inputs import Corpus, check_file, collect_outcomes, generate
 REPO = Path(__file__).resolve().parent.parent
 
 #: Known bugs in stages this suite does not own; strict, so a fix shows up as XPASS.
-KNOWN_BUGS = {
-    "encoding/bom_utf32be.html": "extract/parse.py _check_binary counts the NULs of UTF-32-BE text as binary",
-    "mojibake/utf8_as_cp1252.txt": "clean rejects all-mojibake text as no_article before normalize can say mojibake",
-    "mojibake/utf8_as_gbk.html": "extract/parse.py counts U+FFFD as a control character: binary_input, not mojibake",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def zhnews(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

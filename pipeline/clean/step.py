@@ -5,8 +5,12 @@ from __future__ import annotations
 from pipeline.clean.body import clean_body
 from pipeline.clean.text import clean_text
 from pipeline.errors import InputRejected
+from pipeline.normalize.mojibake import mojibake_score
 from pipeline.record import Doc, Reject
 from pipeline.steps import Step
+
+#: A dump with no article whose mojibake score is above this is reported as mojibake.
+MOJIBAKE_REJECT_SCORE = 0.05
 
 
 class CleanStep(Step):
@@ -24,7 +28,12 @@ class CleanStep(Step):
     def process(self, doc: Doc) -> Doc | Reject:
         if doc.input_kind == "text":
             raw = _as_text(doc.raw)
-            article = clean_text(raw)
+            try:
+                article = clean_text(raw)
+            except InputRejected as exc:
+                if exc.reason == "no_article" and mojibake_score(raw) > MOJIBAKE_REJECT_SCORE:
+                    raise InputRejected("mojibake", f"no article: the text is mojibake (score {mojibake_score(raw):.2f})") from exc
+                raise
             doc.title = article.title or doc.title
             doc.published_at = article.published_at or doc.published_at
             doc.author = article.author or doc.author

@@ -30,7 +30,7 @@ _MAGIC = (
 )
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 _TAG = re.compile(r"<(?:[A-Za-z][\w:-]*)(?:\s[^<>]*)?/?>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # U+FFFD is mojibake, judged by normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +52,8 @@ def _check_binary(data: bytes) -> None:
         if kind and head.startswith(magic):
             raise InputRejected("binary_input", f"{kind} signature, not an HTML page")
     sample = data[:4096]
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return  # UTF-16 text has NUL bytes
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return  # UTF-16 and UTF-32 text has NUL bytes
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if controls > max(16, len(sample) // 20):
         raise InputRejected("binary_input", f"{controls} control bytes in the first 4 KiB: not a text page")
