@@ -15,6 +15,10 @@ from pipeline.classify.model import TopicModel, TrainConfig, fit_multiclass, fit
 from pipeline.classify.taxonomy import Taxonomy
 
 
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 3)
+
+
 def seed_terms(taxonomy: Taxonomy) -> list[str]:
     """Every seed term of the taxonomy (topics and relevance)."""
     return sorted({t for topic in taxonomy.topics for t in topic.seed_terms} | set(taxonomy.relevance_terms))
@@ -81,8 +85,8 @@ def train(
         "pool_records": len(pool),
         "taxonomy": taxonomy.to_dict() if taxonomy else None,
         "thresholds": {
-            "relevance": model.state.get("relevance_threshold"),
-            "topics": model.state.get("topic_thresholds"),
+            "relevance": _round(model.state.get("relevance_threshold")),
+            "topics": {k: _round(v) for k, v in (model.state.get("topic_thresholds") or {}).items()},
         },
         "config": model.state.get("config"),
         "versions": {"zhnews": __version__, "scikit-learn": sklearn.__version__, "jieba": jieba.__version__},

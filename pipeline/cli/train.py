@@ -40,7 +40,8 @@ def main(args: argparse.Namespace) -> int:
         from pipeline.classify.cv import cross_validate
 
         cv = cross_validate(records, taxonomy, pool=pool)
-    command = "zhnews " + " ".join(shlex.quote(a) for a in sys.argv[2:]) if sys.argv[1:2] == ["train"] else "zhnews train"
+    argv = sys.argv[sys.argv.index("train") + 1 :] if "train" in sys.argv else []
+    command = " ".join(["zhnews", "train", *(shlex.quote(a) for a in argv)])
     write_card(out, model.meta, command, cv)
     print(f"model {model.version} written to {out}", file=sys.stderr)
     return 0
