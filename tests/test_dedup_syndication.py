@@ -150,6 +150,10 @@ def test_short_texts_are_verified_exactly() -> None:
         x, y = set(hashes[a].tolist()), set(hashes[b].tolist())
         assert j == pytest.approx(len(x & y) / len(x | y))
         assert c == pytest.approx(len(x & y) / min(len(x), len(y)))
+    # pairs estimated far below the lowest accepted value are not worth an exact check
+    _, _, exact_floor = similarities(signatures(hashes, 128), frozen, pairs, floor=0.9)
+    assert (jac < 0.6).any() and (jac >= 0.95).any()
+    assert not exact_floor[jac < 0.6].any() and exact_floor[jac >= 0.95].all()
     # above the limit only set sizes are kept and the pair is estimated from the signatures
     small = ShingleStore(max_shingles=100)
     small.add_batch(hashes)

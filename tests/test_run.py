@@ -119,7 +119,9 @@ def test_seeds_give_five_rows_with_their_titles(shared_data: Path, tmp_path: Pat
     seeds = shared_data / "seeds"
     output = tmp_path / "seeds"
     summary = run_pipeline(make_config(inputs=[str(seeds)], output=str(output), workers=1))
-    assert summary.rows == 5 and summary.rejects == 0
+    assert summary.rows == 5
+    # the gold label files beside the seeds are not articles: each is reported, none is dropped
+    assert summary.reject_reasons == {"unsupported_input": len(list((seeds / "labels").glob("*.json")))}
     titles = sorted(r["title"] for r in _rows(output))
     expected = []
     for label_file in sorted((seeds / "labels").glob("*.json")):

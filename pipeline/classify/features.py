@@ -76,7 +76,7 @@ class FeatureConfig:
     word_features: int = 12000
     char_features: int = 20000
     title_features: int = 4000
-    title_weight: float = 0.6
+    title_weight: float = 1.0
     min_df: int = 2
     seed_weight: float = 0.3
 

@@ -120,7 +120,7 @@ def find_duplicates(
     bands, rows = lsh_params(floor, num_perm)
     candidates = candidate_pairs(sig, rank, active, bands, rows)
     frozen = store.freeze()
-    jac, contain, exact_checked = similarities(sig, frozen, candidates)
+    jac, contain, exact_checked = similarities(sig, frozen, candidates, floor)
     near = jac >= threshold
     if containment > 0:
         lengths = np.frombuffer(key_lengths, dtype=np.int64)

@@ -100,16 +100,23 @@ class FrozenShingles:
 
 
 def similarities(
-    sig: np.ndarray, store: FrozenShingles, pairs: np.ndarray
+    sig: np.ndarray, store: FrozenShingles, pairs: np.ndarray, floor: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per pair: Jaccard similarity, containment of the smaller set, and whether both were exact."""
+    """Per pair: Jaccard similarity, containment of the smaller set, and whether it is exact.
+
+    Pairs of stored documents are computed exactly unless their estimate lies more than four
+    standard deviations of the estimator below ``floor`` (the lowest Jaccard value any criterion
+    accepts): such pairs cannot qualify, and skipping them saves most of the exact work when
+    loose banding yields many weak candidates.
+    """
     n_pairs = len(pairs)
     jac = np.zeros(n_pairs)
     for start in range(0, n_pairs, _CHUNK):
         chunk = pairs[start : start + _CHUNK]
         jac[start : start + len(chunk)] = estimate_jaccard(sig[chunk[:, 0]], sig[chunk[:, 1]])
     size_a, size_b = store.sizes[pairs[:, 0]], store.sizes[pairs[:, 1]]
-    exact = (store.slot[pairs[:, 0]] >= 0) & (store.slot[pairs[:, 1]] >= 0)
+    margin = 4.0 * np.sqrt(floor * (1.0 - floor) / sig.shape[1]) if sig.ndim == 2 and sig.shape[1] else 0.0
+    exact = (store.slot[pairs[:, 0]] >= 0) & (store.slot[pairs[:, 1]] >= 0) & (jac >= floor - margin)
     inter = jac * (size_a + size_b) / (1.0 + jac)
     for k in np.flatnonzero(exact).tolist():
         inter[k] = store.intersection(int(pairs[k, 0]), int(pairs[k, 1]))

@@ -127,10 +127,11 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
         part += 1
 
     for file in task.files:
-        try:
-            result.input_hashes[file.path] = _file_sha1(file.path)
-        except OSError:
-            result.input_hashes[file.path] = ""
+        if file.start == 0:  # a file read in ranges is hashed once, by its first range's task
+            try:
+                result.input_hashes[file.path] = _file_sha1(file.path)
+            except OSError:
+                result.input_hashes[file.path] = ""
         for item in iter_documents(file, spec.max_input_bytes, spec.max_decompression_ratio):
             outcome = pipeline(item) if isinstance(item, Doc) else item
             result.documents += 1

@@ -38,16 +38,34 @@ _IGNORED_NAMES = {
 
 @dataclass(frozen=True, slots=True)
 class InputFile:
-    """One file to read, with the kind of reader it needs (``None``: unsupported)."""
+    """One file to read, with the kind of reader it needs (``None``: unsupported).
+
+    A JSONL file too big for one task is read as several byte ranges: ``start`` and ``end``
+    (``None``: to the end) are offsets of line starts, ``first_line`` the 1-based number of the
+    line at ``start``, so line numbers (and doc ids) are those of the whole file.
+    """
 
     path: str
     kind: str | None
     size: int
     mtime_ns: int
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+
+    @property
+    def is_range(self) -> bool:
+        return self.start > 0 or self.end is not None
+
+    @property
+    def span_bytes(self) -> int:
+        """Bytes this entry covers (the whole file unless it is a range)."""
+        return (self.size if self.end is None else self.end) - self.start
 
     @property
     def fingerprint(self) -> str:
-        return f"{self.path}\x1f{self.size}\x1f{self.mtime_ns}"
+        base = f"{self.path}\x1f{self.size}\x1f{self.mtime_ns}"
+        return f"{base}\x1f{self.start}-{self.end}" if self.is_range else base
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +77,7 @@ class Task:
 
     @property
     def size(self) -> int:
-        return sum(f.size for f in self.files)
+        return sum(f.span_bytes for f in self.files)
 
 
 def input_kind(path: str) -> str | None:
@@ -114,10 +132,12 @@ def discover_inputs(inputs: list[str]) -> list[InputFile]:
 
 
 def plan_tasks(files: list[InputFile], max_files: int = 64, max_bytes: int = 32 << 20) -> list[Task]:
-    """Group small files into tasks; containers (JSONL, WARC) each get a task of their own.
+    """Group small files into tasks; containers (JSONL, WARC) each get a task of their own, and
+    an uncompressed JSONL file over ``max_bytes`` gets one task per range of about ``max_bytes``
+    (cut at line starts), so several workers share one big file.
 
-    The grouping depends only on the sorted file list, so the same inputs give the same task
-    ids on every run: that is what makes completion markers (resume) work.
+    The grouping depends only on the sorted file list (and the JSONL files' bytes), so the same
+    inputs give the same task ids on every run: that is what makes completion markers (resume) work.
     """
     tasks: list[Task] = []
     batch: list[InputFile] = []
@@ -131,7 +151,7 @@ def plan_tasks(files: list[InputFile], max_files: int = 64, max_bytes: int = 32 
 
     for file in files:
         if file.kind in ("jsonl", "warc"):
-            tasks.append(_make_task([file]))
+            tasks.extend(_make_task([part]) for part in split_jsonl(file, max_bytes))
             continue
         if batch and (len(batch) >= max_files or batch_bytes + file.size > max_bytes):
             flush()
@@ -139,6 +159,42 @@ def plan_tasks(files: list[InputFile], max_files: int = 64, max_bytes: int = 32 
         batch_bytes += file.size
     flush()
     return tasks
+
+
+def split_jsonl(file: InputFile, max_bytes: int) -> list[InputFile]:
+    """``file`` as byte ranges of about ``max_bytes`` each, cut after a newline; the file itself
+    when it is small, not plain JSONL (gzip, WARC) or unreadable (the reader reports that)."""
+    if file.kind != "jsonl" or file.size <= max_bytes or max_bytes <= 0 or file.path.lower().endswith(".gz"):
+        return [file]
+    cuts: list[tuple[int, int]] = [(0, 1)]  # (offset of a line start, its line number)
+    try:
+        with open(file.path, "rb") as handle:
+            offset, line = 0, 1
+            target = max_bytes
+            while True:
+                chunk = handle.read(1 << 20)
+                if not chunk:
+                    break
+                end = offset + len(chunk)
+                while target < end:
+                    newline = chunk.find(b"\n", max(target - offset, 0))
+                    if newline < 0:
+                        break
+                    cut = offset + newline + 1
+                    if cut >= file.size:
+                        target = end  # nothing left after the cut
+                        break
+                    cuts.append((cut, line + chunk.count(b"\n", 0, newline + 1)))
+                    target = cut + max_bytes
+                line += chunk.count(b"\n")
+                offset = end
+    except OSError:
+        return [file]
+    if len(cuts) == 1:
+        return [file]
+    ends = [start for start, _ in cuts[1:]] + [None]
+    return [InputFile(file.path, file.kind, file.size, file.mtime_ns, start, end, number)
+            for (start, number), end in zip(cuts, ends)]
 
 
 def _make_task(files: list[InputFile]) -> Task:

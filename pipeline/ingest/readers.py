@@ -160,11 +160,16 @@ def read_jsonl_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -
     """One article per line: at least ``text``; ``id``, ``title``, ``url``, ``date`` kept.
 
     A line that is not a JSON object, or has no text, becomes a reject naming the line.
-    ``max_bytes`` bounds a single line, not the file: JSONL files stream.
+    ``max_bytes`` bounds a single line, not the file: JSONL files stream.  A byte range of a
+    plain JSONL file (``file.start``/``file.end``) is read alone, numbered as in the whole file.
     """
     opener = _open_gunzip if file.path.endswith(".gz") else open
+    ranged = file.is_range and opener is open
     with opener(file.path, "rb") as handle:
-        for number, raw_line in _bounded_lines(handle, max_bytes):
+        if ranged:
+            handle.seek(file.start)
+        lines = _bounded_lines(handle, max_bytes, file.first_line if ranged else 1, file.end if ranged else None)
+        for number, raw_line in lines:
             locator = f"line:{number}"
             if raw_line is None:
                 yield _file_reject(file, "too_large", f"line {number}: over {max_bytes} bytes", locator)
@@ -258,12 +263,16 @@ def _open_gunzip(path: str, mode: str = "rb") -> io.BufferedReader:
     return io.BufferedReader(_GunzipReader(path))
 
 
-def _bounded_lines(handle: Any, max_bytes: int) -> Iterator[tuple[int, bytes | None | Exception]]:
+def _bounded_lines(handle: Any, max_bytes: int, first: int = 1,
+                   end: int | None = None) -> Iterator[tuple[int, bytes | None | Exception]]:
     """``(line number, bytes)``; ``None`` for a line over ``max_bytes`` (skipped without being
-    held in memory); an exception object when the (compressed) stream is cut short."""
-    number = 0
+    held in memory); an exception object when the (compressed) stream is cut short.  Numbers
+    start at ``first``; with ``end``, no line starting at or after that offset is read."""
+    number = first - 1
     while True:
         number += 1
+        if end is not None and handle.tell() >= end:
+            return
         try:
             line = handle.readline(max_bytes + 1)
         except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:

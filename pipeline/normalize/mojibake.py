@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections import Counter
 
 from pipeline.normalize.opencc_convert import convert
 
@@ -56,18 +55,23 @@ def _rare_chars() -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=1)
 def _tables() -> tuple[dict[str, float], dict[str, int]]:
-    """(char -> log10 relative frequency, jieba's word/prefix table) from jieba's dictionary."""
-    import jieba
+    """(char -> log10 relative frequency, word/prefix table) from the segmenter's jieba dictionary.
 
-    jieba.dt.check_initialized()
-    counts: Counter[str] = Counter()
-    for word, freq in jieba.dt.FREQ.items():
-        if freq:
+    The tokenizer is the process-wide one of :mod:`pipeline.segment` (domain dictionary
+    included), so the dictionary is loaded once per process, not once more for this scorer.
+    """
+    from pipeline.segment.tokenizer import get_tokenizer
+
+    freq = get_tokenizer().FREQ
+    counts: dict[str, int] = {}
+    get = counts.get
+    for word, n in freq.items():
+        if n:
             for ch in word:
-                counts[ch] += freq
+                counts[ch] = get(ch, 0) + n
     total = sum(counts.values())
     logf = {ch: math.log10(n / total) for ch, n in counts.items()}
-    return logf, jieba.dt.FREQ
+    return logf, freq
 
 
 def _mean_logf(simplified: str, logf: dict[str, float]) -> float:
@@ -112,8 +116,11 @@ def _confirm(orig: str, simplified: str, logf: dict[str, float], words: dict[str
     return False
 
 
-def find_mojibake_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` offsets of mojibake spans in ``text``, in order."""
+def find_mojibake_spans(text: str, simplified: str | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of mojibake spans in ``text``, in order.
+
+    ``simplified``, when given, must be ``convert(text, "t2s")`` (saves converting twice).
+    """
     if not text:
         return []
     spans = [m.span() for m in _REPLACEMENT.finditer(text)]
@@ -127,16 +134,44 @@ def find_mojibake_spans(text: str) -> list[tuple[int, int]]:
                 continue
         spans.append(m.span())
     if _HAN_RUN.search(text):
-        spans.extend(_han_spans(text))
+        spans.extend(_han_spans(text, simplified))
     return _merge(spans)
 
 
-def _han_spans(text: str) -> list[tuple[int, int]]:
+def _stretches(simp: str, rare: re.Pattern[str], words: dict[str, int]) -> list[tuple[int, int]]:
+    """Stretches of ``simp`` (3+ characters, at least one rare) in which no adjacent pair begins a
+    dictionary word: the maximal pieces left when ``simp`` is cut after every pair that does.
+
+    Only the neighbourhood of rare characters is examined, so common text costs no Python loop.
+    """
+    out: list[tuple[int, int]] = []
+    n = len(simp)
+    covered = 0
+    for m in rare.finditer(simp):
+        p = m.start()
+        if p < covered:
+            continue
+        s = p
+        while s > 0 and simp[s - 1 : s + 1] not in words:
+            s -= 1
+        e = p  # the stretch ends at the first position whose pair is a word prefix (or the end)
+        while e + 1 < n and simp[e : e + 2] not in words:
+            e += 1
+        covered = e + 1
+        if e + 1 - s >= 3:
+            out.append((s, e + 1))
+    return out
+
+
+def _han_spans(text: str, simplified: str | None = None) -> list[tuple[int, int]]:
     logf, words = _tables()
-    simplified = convert(text, "t2s")
+    if simplified is None:
+        simplified = convert(text, "t2s")
     aligned = len(simplified) == len(text)
     spans: list[tuple[int, int]] = []
     rare = _rare_chars()
+    if aligned and not rare.search(simplified):
+        return spans
     for run in _HAN_RUN.finditer(text):
         start, end = run.span()
         simp = simplified[start:end] if aligned else convert(run.group(0), "t2s")
@@ -144,18 +179,12 @@ def _han_spans(text: str) -> list[tuple[int, int]]:
         if len(simp) != end - start or not rare.search(simp):
             continue
         found = False
-        # stretches in which no adjacent pair begins a dictionary word
-        s = 0
-        for i in range(len(simp)):
-            if i + 1 < len(simp) and simp[i : i + 2] not in words:
-                continue
-            if i + 1 - s >= 3 and rare.search(simp, s, i + 1):
-                a, b = start + s, start + i + 1
-                # one character of context on each side completes split byte pairs
-                if _confirm(text[a : min(b + 1, len(text))], simp[s : i + 1], logf, words):
-                    spans.append((a, b))
-                    found = True
-            s = i + 1
+        for s, e in _stretches(simp, rare, words):
+            a, b = start + s, start + e
+            # one character of context on each side completes split byte pairs
+            if _confirm(text[a : min(b + 1, len(text))], simp[s:e], logf, words):
+                spans.append((a, b))
+                found = True
         if found:
             spans.extend(_scan_run(text, simp, start, logf, words))
     return _merge(spans)
@@ -182,9 +211,12 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def mojibake_score(text: str) -> float:
-    """Share of the text's Han and Latin-1 letters that lie inside mojibake spans (0.0 to 1.0)."""
-    spans = find_mojibake_spans(text)
+def mojibake_score(text: str, simplified: str | None = None) -> float:
+    """Share of the text's Han and Latin-1 letters that lie inside mojibake spans (0.0 to 1.0).
+
+    ``simplified``, when given, must be ``convert(text, "t2s")``.
+    """
+    spans = find_mojibake_spans(text, simplified)
     if not spans:
         return 0.0
     letters = len(text) - len(_LETTER.sub("", text))

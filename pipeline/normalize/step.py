@@ -70,8 +70,10 @@ class NormalizeStep(Step):
             removed += n
             title = normalize_text(title, config).strip() or None
         original = _strip_lines(normalize_unicode("\n".join(paragraphs)))
+        text = convert(original, config)
         flags = list(doc.quality_flags)
-        score = mojibake_score(original)
+        # the mojibake scorer reads the t2s form: reuse the converted text when it is that
+        score = mojibake_score(original, text if config == "t2s" else None)
         if score > 0 or (doc.title and find_mojibake_spans(doc.title)):
             flags.append("mojibake")
         if removed:
@@ -79,7 +81,7 @@ class NormalizeStep(Step):
         doc.pinyin_annotations_removed += removed
         doc.paragraphs = paragraphs
         doc.text_original = original
-        doc.text = convert(original, config)
+        doc.text = text
         doc.title = title
         doc.script = detect_script(original)
         doc.opencc_config = config

@@ -1,0 +1,85 @@
+"""Big JSONL files read as byte ranges: same documents, same ids and line numbers, no overlap."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.ingest import discover_inputs, iter_documents, plan_tasks
+from pipeline.ingest.discover import split_jsonl
+from pipeline.record import Doc, Reject
+
+
+def _feed(path: Path, n: int) -> None:
+    """A feed with the defects real ones have: records without ids, a broken line, a blank
+    line, a record without text, CRLF endings on some lines and a last line without newline."""
+    lines = []
+    for i in range(n):
+        record = {"title": f"第{i}条：医护人员补贴发放", "text": f"本市第{i}批医务人员临时性工作补助已经发放到位。" * (1 + i % 5)}
+        if i % 3:
+            record["id"] = f"rec-{i}"
+        lines.append(json.dumps(record, ensure_ascii=False))
+    if n > 41:
+        lines[17] = '{"id": "broken", "text": "没有结束'
+        lines[40] = ""
+        lines[41] = json.dumps({"id": "no-text", "title": "只有标题"}, ensure_ascii=False)
+    body = "".join(line + ("\r\n" if i % 7 == 0 else "\n") for i, line in enumerate(lines))
+    path.write_bytes(body.rstrip("\n").encode("utf-8"))
+
+
+def _read(files) -> list[tuple[str, str, str]]:
+    out = []
+    for file in files:
+        for item in iter_documents(file):
+            if isinstance(item, Doc):
+                out.append((item.doc_id, "doc", item.raw))
+            else:
+                assert isinstance(item, Reject)
+                out.append((item.doc_id, item.reason, item.detail))
+    return out
+
+
+def test_ranges_cover_the_file_exactly_once(tmp_path: Path) -> None:
+    _feed(tmp_path / "big.jsonl", 120)
+    (whole,) = discover_inputs([str(tmp_path / "big.jsonl")])
+    size = whole.size
+    for chunk in (1, 97, 500, 2_000, size // 2):
+        parts = split_jsonl(whole, chunk)
+        assert len(parts) > 1
+        assert parts[0].start == 0 and parts[-1].end is None
+        for a, b in zip(parts, parts[1:]):
+            assert a.end == b.start
+        data = Path(whole.path).read_bytes()
+        for part in parts[1:]:
+            assert data[part.start - 1 : part.start] == b"\n"
+            assert part.first_line == data[: part.start].count(b"\n") + 1
+        assert _read(parts) == _read([whole])
+
+
+def test_small_or_compressed_files_stay_whole(tmp_path: Path) -> None:
+    _feed(tmp_path / "small.jsonl", 5)  # no defects: too short for them
+    (small,) = discover_inputs([str(tmp_path / "small.jsonl")])
+    assert split_jsonl(small, small.size) == [small]
+    gz = tmp_path / "feed.jsonl.gz"
+    import gzip
+
+    gz.write_bytes(gzip.compress((tmp_path / "small.jsonl").read_bytes()))
+    (packed,) = discover_inputs([str(gz)])
+    assert split_jsonl(packed, 10) == [packed]
+
+
+def test_plan_splits_big_jsonl_and_keeps_other_task_ids(tmp_path: Path) -> None:
+    _feed(tmp_path / "a.jsonl", 200)
+    _feed(tmp_path / "b.jsonl", 3)
+    files = discover_inputs([str(tmp_path)])
+    whole = plan_tasks(files, max_bytes=1 << 30)
+    split = plan_tasks(files, max_bytes=4_000)
+    assert len(whole) == 2 and len(split) > 3
+    # the small file's task is the same whichever way the big one is cut
+    small_id = next(t.task_id for t in whole if t.files[0].path.endswith("b.jsonl"))
+    assert small_id in {t.task_id for t in split}
+    assert len({t.task_id for t in split}) == len(split)
+    assert split == plan_tasks(discover_inputs([str(tmp_path)]), max_bytes=4_000)
+    assert sum(t.size for t in split) == sum(f.size for f in files)
+    big = [t.files[0] for t in split if t.files[0].path.endswith("a.jsonl")]
+    assert sorted(_read(big)) == sorted(_read([f for f in files if f.path.endswith("a.jsonl")]))
