@@ -55,12 +55,14 @@ def test_partition_columns_match_dates_and_prune(run_name: str, request: pytest.
     grouped = duckdb.sql(
         f"SELECT year, month, count(*) AS n, "
         f"count(*) FILTER (WHERE published_date IS NOT NULL AND strftime(published_date, '%Y-%m') <> year || '-' || month) AS wrong "
-        f"FROM read_parquet('{glob}', hive_partitioning=true) GROUP BY year, month"
+        f"FROM read_parquet('{glob}', hive_partitioning=true, hive_types_autocast=false) GROUP BY year, month"
     ).fetchall()
     assert {(y, m): n for y, m, n, _ in grouped} == _expected_partitions(run)
     assert all(wrong == 0 for *_, wrong in grouped)
     undated = [n for y, m, n, _ in grouped if y == "unknown"]
-    assert undated and undated[0] >= 1 and all(m == "unknown" for y, m, *_ in grouped if y == "unknown")
+    if ("unknown", "unknown") in _expected_partitions(run):
+        assert undated and undated[0] >= 1
+    assert all(m == "unknown" for y, m, *_ in grouped if y == "unknown")
     first = grouped[0]
     pruned = (pl.scan_parquet(glob, hive_partitioning=True, hive_schema={"year": pl.String, "month": pl.String})
               .filter((pl.col("year") == first[0]) & (pl.col("month") == first[1])).select(pl.len()).collect().item())
