@@ -12,6 +12,7 @@ import pytest
 from pipeline.classify import ClassifyStep, TrainConfig, discover_topics, load_model, save_model, train
 from pipeline.classify.features import make_item, word_ngrams
 from pipeline.classify.metrics import multilabel_report, prf
+from pipeline.classify.model import record_item
 from pipeline.classify.taxonomy import load_taxonomy, taxonomy_from_dict
 from pipeline.classify.text import prepare
 from pipeline.classify.thresholds import best_f1_threshold
@@ -233,3 +234,64 @@ def test_held_out_real_labels(shared_data: Path) -> None:
     )
     assert rep["relevance"]["f1"] >= 0.78
     assert rep["topic_micro_f1"] >= 0.5
+
+
+# -- batched feature transform ---------------------------------------------------------------
+def test_fast_transform_equals_vectorizers(toy_model_dir: Path) -> None:
+    """The numpy transform gives the fitted FeatureUnion's own matrix, block by block."""
+    from pipeline.classify.fastvec import transform_union
+
+    model = load_model(toy_model_dir)
+    recs = toy_records() + [
+        {"id": "x1", "title": "醫護人員加薪", "text": "護士工資待遇提高，補助\u200b按月發放。医生医生医生（重复）"},
+        {"id": "x2", "title": "", "text": "A股收盘：沪指涨0.5%，医药板块走强；#话题#…展开全文"},
+        {"id": "x3", "title": "空文", "text": ""},
+        {"id": "x4", "title": "", "text": "，。！？ \n\t"},
+    ]
+    items = [record_item(r, segmenter=model.segmenter) for r in recs]
+    union = model.state["features"]
+    expected = union.transform(items).toarray()
+    got = transform_union(union, items).toarray()
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert expected[:, :].any(axis=1)[:-2].all()  # not a vacuous comparison
+
+
+def test_key_table_finds_keys_and_reports_absent() -> None:
+    from pipeline.classify.fastvec import KeyTable
+
+    rng = np.random.default_rng(0)
+    keys = rng.choice(2**40, size=500, replace=False).astype(np.int64)
+    table = KeyTable(keys, np.arange(500))
+    assert (table.get(keys) == np.arange(500)).all()
+    absent = np.setdiff1d(rng.integers(0, 2**40, size=500), keys)
+    assert (table.get(absent) == -1).all()
+
+
+def test_gram_table_counts_overlapping_terms() -> None:
+    from pipeline.classify.fastvec import GramTable, encode
+
+    table = GramTable(["医务人员", "医务", "人员", "护士"], [0, 1, 2, 3])
+    docs, _, vals = table.matches(encode(["医务人员和护士", "医务，人员", "无关文字"]))
+    found = sorted(zip(docs.tolist(), vals.tolist()))
+    assert found == [(0, 0), (0, 1), (0, 2), (0, 3), (1, 1), (1, 2)]
+
+
+def test_model_records_its_segmenter(toy_model_dir: Path) -> None:
+    from pipeline.segment import resolve_backend
+
+    model = load_model(toy_model_dir)
+    assert model.state["config"]["segmenter"] == resolve_backend("auto")
+
+
+def test_cli_classify_into_closed_pipe_is_quiet(toy_model_dir: Path, tmp_path: Path) -> None:
+    """``zhnews classify ... | head -1`` ends without a BrokenPipe traceback."""
+    import subprocess
+    import sys
+
+    recs = [{"id": str(i), "text": t} for i, t in enumerate(WAGES * 200)]
+    src = _write_jsonl(tmp_path / "many.jsonl", recs)
+    cmd = f"{sys.executable} -m pipeline classify {src} --model {toy_model_dir} --batch-size 50 | head -1"
+    proc = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.count("\n") == 1 and json.loads(proc.stdout)["id"] == "0"
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

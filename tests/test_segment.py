@@ -62,3 +62,26 @@ def test_step_sets_tokens_and_pickles() -> None:
 def test_unknown_backend_rejected() -> None:
     with pytest.raises(ValueError):
         SegmentStep(backend="nope")
+
+
+def test_rjieba_step_agrees_with_jieba() -> None:
+    pytest.importorskip("rjieba")
+    text = "规培期间的医务人员反映职称评聘难，工伤认定慢。 护士节快乐\n白衣天使坚守一线"
+    step = SegmentStep(backend="rjieba")
+    doc = step(Doc(doc_id="b", source_path="x", input_kind="text", text=text))
+    assert "".join(doc.tokens) == text.replace(" ", "").replace("\n", "")
+    assert {"规培", "医务人员", "职称评聘", "工伤认定"} <= set(doc.tokens)
+    assert doc.tokens == tokenize(text)
+    clone = pickle.loads(pickle.dumps(step))
+    assert clone.get_params() == {"backend": "rjieba", "user_dict": True}
+    assert not any(k.startswith("_") and k != "_ready" for k in clone.__dict__)
+
+
+def test_resolve_backend() -> None:
+    from pipeline.segment import resolve_backend
+    from pipeline.segment.backends import rjieba_available
+
+    assert resolve_backend("jieba") == "jieba"
+    assert resolve_backend("auto") == ("rjieba" if rjieba_available() else "jieba")
+    with pytest.raises(ValueError):
+        resolve_backend("nope")

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.segment.tokenizer import stopwords, tokenize
+from pipeline.segment.backends import get_tokenize
+from pipeline.segment.tokenizer import stopwords
 
 Item = tuple[str, str, Sequence[str], Sequence[str]]
 
@@ -22,10 +23,16 @@ _WORDY = re.compile(r"[\w\u3400-\u9fff]")
 _NON_TEXT = re.compile(r"[\s\W_]+")
 
 
-def make_item(title: str, body: str, tokens: Sequence[str] | None = None) -> Item:
-    """Build an :data:`Item`, segmenting with jieba only what is not segmented yet."""
-    body_tokens = tokens if tokens else tokenize(body)
-    return (title, body, body_tokens, tokenize(title) if title else [])
+def make_item(title: str, body: str, tokens: Sequence[str] | None = None, segmenter: str = "jieba") -> Item:
+    """Build an :data:`Item`, segmenting (with ``segmenter``) only what is not segmented yet."""
+    cut = get_tokenize(segmenter)
+    body_tokens = tokens if tokens else cut(body)
+    return (title, body, body_tokens, cut(title) if title else [])
+
+
+def is_content_word(token: str) -> bool:
+    """A token worth a word feature: not a stopword, with a Han character, letter or digit."""
+    return token not in stopwords() and _WORDY.search(token) is not None
 
 
 def _content_words(tokens: Iterable[str]) -> list[str]:

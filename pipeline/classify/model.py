@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.classify.fastvec import transform_union
 from pipeline.classify.features import FeatureConfig, Item, build_features, make_item
 from pipeline.classify.text import prepare
 from pipeline.classify.thresholds import best_f1_threshold
+from pipeline.segment.backends import rjieba_available
 
 MULTILABEL = "multilabel"
 MULTICLASS = "multiclass"
@@ -31,6 +33,8 @@ class TrainConfig:
     inner_folds: int = 5
     topics_on_relevant_only: bool = True
     seed: int = 0
+    #: word segmentation used for training *and* inference ("auto": rjieba when installed)
+    segmenter: str = "auto"
 
 
 def _logreg(c: float, seed: int):
@@ -167,9 +171,20 @@ class TopicModel:
     def version(self) -> str:
         return str(self.meta.get("model_version", "unknown"))
 
+    @property
+    def segmenter(self) -> str:
+        """The segmentation backend the model was trained with (used again at inference).
+
+        Falls back to ``jieba`` when the model asks for ``rjieba`` and it is not installed
+        (same dictionary and conventions; token-boundary agreement ~0.998).
+        """
+        seg = str(self.state.get("config", {}).get("segmenter", "jieba"))
+        return seg if seg == "jieba" or rjieba_available() else "jieba"
+
     # -- scoring --------------------------------------------------------------------------
     def transform(self, items: Sequence[Item]):
-        return self.state["features"].transform(list(items))
+        """Feature matrix of ``items`` (batched numpy transform, equal to the FeatureUnion's)."""
+        return transform_union(self.state["features"], items)
 
     def scores(self, items: Sequence[Item]) -> tuple[np.ndarray, np.ndarray]:
         """``(relevance scores (n,), topic scores (n, k))`` as probabilities."""
@@ -223,7 +238,8 @@ class TopicModel:
     def predict_records(self, records: Iterable[Mapping[str, Any]], simplified: bool = False) -> list[dict[str, Any]]:
         """Classify records with ``id``, ``text`` and optional ``title``/``tokens``, in order."""
         records = list(records)
-        items = [record_item(r, simplified) for r in records]
+        seg = self.segmenter
+        items = [record_item(r, simplified, seg) for r in records]
         results = self.predict_items(items)
         for rec, res in zip(records, results):
             res_id = {"id": rec.get("id")}
@@ -233,8 +249,8 @@ class TopicModel:
         return results
 
 
-def record_item(record: Mapping[str, Any], simplified: bool = False) -> Item:
+def record_item(record: Mapping[str, Any], simplified: bool = False, segmenter: str = "jieba") -> Item:
     """The :data:`Item` of a record (``tokens`` reused when present and non-empty)."""
     title, body = prepare(record.get("title"), record.get("text"), simplified=simplified)
     tokens = record.get("tokens")
-    return make_item(title, body, list(tokens) if tokens is not None and len(tokens) else None)
+    return make_item(title, body, list(tokens) if tokens is not None and len(tokens) else None, segmenter)

@@ -15,23 +15,25 @@ _LEAD_INS = re.compile(
     r"|本报讯(?:\s*[（(][^）)\n]{0,30}[)）])?"
     r")"
 )
-# Social-media and page furniture that carries no topic signal.
-_FURNITURE = re.compile(
-    r"[\u200b-\u200f\u2060\ufeff]"  # zero-width characters
-    r"|\.{2,}\s*展开全文\w?|…*展开全文\w?"
-    r"|[OL]?网页链接"
-    r"|[\w·]{1,20}的微博视频"
-    r"|\{\{\}\}"
-    r"|//@[^:：\s]{1,30}[:：]"
-    r"|@[\w\-]{1,30}"
-    r"|[#＃]"
+# Social-media and page furniture that carries no topic signal.  Each pattern only runs when
+# its literal marker occurs (a cheap ``in`` test), which keeps this step fast on long texts.
+_DROP_CHARS = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff#＃"))
+_FURNITURE = (
+    ("展开全文", re.compile(r"\.{2,}\s*展开全文\w?|…*展开全文\w?")),
+    ("网页链接", re.compile(r"[OL]?网页链接")),
+    ("的微博视频", re.compile(r"[\w·]{1,20}的微博视频")),
+    ("{{}}", re.compile(r"\{\{\}\}")),
+    ("@", re.compile(r"//@[^:：\s]{1,30}[:：]|@[\w\-]{1,30}")),
 )
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 
 
 def strip_boilerplate(text: str) -> str:
     """Remove lead-ins, zero-width characters, hashtags markers, mentions and 'expand' links."""
-    text = _FURNITURE.sub("", text)
+    text = text.translate(_DROP_CHARS)
+    for marker, pattern in _FURNITURE:
+        if marker in text:
+            text = pattern.sub("", text)
     text = _LEAD_INS.sub("", text, count=1)
     return _SPACES.sub(" ", text).strip()
 

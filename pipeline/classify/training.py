@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
 
 import numpy as np
 
 from pipeline.classify.data import LabelledSet, labelled_set
 from pipeline.classify.model import TopicModel, TrainConfig, fit_multiclass, fit_multilabel, record_item
 from pipeline.classify.taxonomy import Taxonomy
+from pipeline.segment.backends import resolve_backend
 
 
 def _round(x: float | None) -> float | None:
@@ -31,7 +34,8 @@ def fit_labelled(
     pool: Sequence[dict[str, Any]] = (),
 ) -> TopicModel:
     """Fit on ``data``; for multi-label sets, ``pool`` records add pseudo-labelled rows."""
-    items = [record_item(r) for r in data.records]
+    cfg = replace(cfg, segmenter=resolve_backend(cfg.segmenter))
+    items = [record_item(r, segmenter=cfg.segmenter) for r in data.records]
     if data.kind == "multiclass":
         return TopicModel(fit_multiclass(items, data.labels or [], cfg))
     terms = seed_terms(taxonomy) if taxonomy else []
@@ -40,7 +44,7 @@ def fit_labelled(
         from pipeline.classify.weak import pseudo_label
 
         gold_ids = {r.get("id") for r in data.records}
-        pool_items = [record_item(r) for r in pool if r.get("id") not in gold_ids]
+        pool_items = [record_item(r, segmenter=cfg.segmenter) for r in pool if r.get("id") not in gold_ids]
         pl = pseudo_label(TopicModel(state), pool_items, taxonomy)
         state = fit_multilabel(
             items + [pool_items[i] for i in pl.index],
@@ -53,6 +57,15 @@ def fit_labelled(
             seed_terms=terms,
         )
     return TopicModel(state)
+
+
+def _rjieba_version() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return {"rjieba": version("rjieba")}
+    except PackageNotFoundError:
+        return {}
 
 
 def train(
@@ -89,7 +102,7 @@ def train(
             "topics": {k: _round(v) for k, v in (model.state.get("topic_thresholds") or {}).items()},
         },
         "config": model.state.get("config"),
-        "versions": {"zhnews": __version__, "scikit-learn": sklearn.__version__, "jieba": jieba.__version__},
+        "versions": {"zhnews": __version__, "scikit-learn": sklearn.__version__, "jieba": jieba.__version__, **_rjieba_version()},
         "date": today,
     }
     return model

@@ -21,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     import itertools
     import json
+    import os
     import sys
     from pathlib import Path
 
@@ -39,9 +40,17 @@ def main(args: argparse.Namespace) -> int:
     else:
         raise UsageError(f"no such file or folder: {path}")
     out = sys.stdout
-    while batch := list(itertools.islice(records, args.batch_size)):
-        for res in model.predict_records(batch, simplified=simplified):
-            if model.kind == "multiclass":
-                res["label"] = res["topics"][0]
-            out.write(json.dumps(res, ensure_ascii=False) + "\n")
+    try:
+        while batch := list(itertools.islice(records, args.batch_size)):
+            lines = []
+            for res in model.predict_records(batch, simplified=simplified):
+                if model.kind == "multiclass":
+                    res["label"] = res["topics"][0]
+                lines.append(json.dumps(res, ensure_ascii=False) + "\n")
+            out.write("".join(lines))
+        out.flush()
+    except BrokenPipeError:
+        # the reader went away (``| head``): stop quietly; point stdout at devnull so the
+        # interpreter's final flush does not raise again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

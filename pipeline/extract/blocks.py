@@ -103,15 +103,28 @@ class _Walker:
             self.flush(owner)
             owner = el
         in_link = in_link or (tag == "a" and _is_real_link(el))
-        if el.text:
-            self.add(el.text, in_link)
+        # add() inlined: this loop runs for every element of every page
+        parts = self.parts
+        text = el.text
+        if text:
+            parts.append(text)
+            if in_link:
+                self.link_chars += _link_len(text)
+        walk = self.walk
         for child in el:
-            if isinstance(child.tag, str):
-                self.walk(child, owner, in_link)
-            if child.tail:
-                self.add(child.tail, in_link)
+            if type(child.tag) is str:  # noqa: E721 - comments and PIs have a function as tag
+                walk(child, owner, in_link)
+            tail = child.tail
+            if tail:
+                parts.append(tail)
+                if in_link:
+                    self.link_chars += _link_len(tail)
         if is_block:
             self.flush(owner)
+
+
+def _link_len(text: str) -> int:
+    return len(text) - text.count(" ") - text.count("\n") - text.count("\t")
 
 
 def iter_blocks(root: etree._Element) -> list[Block]:

@@ -8,12 +8,14 @@ jieba backend, so tokens follow jieba's conventions (whitespace-only tokens drop
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import rjieba
 
+_SPACE = re.compile(r"\s")
 _LOCK = threading.Lock()
 _SEGMENTERS: dict[bool, "rjieba.Jieba"] = {}
 
@@ -57,4 +59,7 @@ def rjieba_tokenize(text: str, user_dict: bool = True) -> list[str]:
     """Segment ``text`` (Simplified) into words with jieba-rs; whitespace-only tokens dropped."""
     if not text:
         return []
-    return [w for w in get_segmenter(user_dict).cut(text, True) if not w.isspace()]
+    words = get_segmenter(user_dict).cut(text, True)
+    if _SPACE.search(text) is None:  # nothing to drop: skip the per-token check
+        return words
+    return [w for w in words if not w.isspace()]

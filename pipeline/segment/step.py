@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pipeline.record import Doc
-from pipeline.segment.tokenizer import get_tokenizer, tokenize
+from pipeline.segment.backends import BACKENDS, get_tokenize
 from pipeline.steps import Result, Step
-
-BACKENDS = ("jieba",)
 
 
 class SegmentStep(Step):
-    """Set ``doc.tokens`` from ``doc.text`` with jieba (domain user dictionary by default)."""
+    """Set ``doc.tokens`` from ``doc.text`` with ``backend`` (``jieba`` or ``rjieba``).
+
+    The backend is part of the step's config (hence of the run id): one run never mixes them.
+    """
 
     name = "segment"
 
@@ -22,8 +23,9 @@ class SegmentStep(Step):
         self.user_dict = user_dict
 
     def setup(self) -> None:
-        get_tokenizer(self.user_dict)
+        self._tokenize = get_tokenize(self.backend)
+        self._tokenize("医", self.user_dict)  # build the segmenter now, not on the first document
 
     def process(self, doc: Doc) -> Result:
-        doc.tokens = tokenize(doc.text or "", self.user_dict)
+        doc.tokens = self._tokenize(doc.text or "", self.user_dict)
         return doc

@@ -1,0 +1,268 @@
+"""Batch (numpy) transforms equivalent to the fitted TF-IDF blocks of :mod:`~pipeline.classify.features`.
+
+Fitting keeps scikit-learn's ``TfidfVectorizer`` (its ``vocabulary_`` and ``idf_`` are what is
+saved); only *inference* is vectorized here: every text of a batch becomes one array of code
+points, character n-grams become integer keys (exact packing for n <= 3, a 64-bit polynomial
+hash for longer seed terms) looked up with ``searchsorted``, and word n-grams become pairs of
+word ids.  The result equals ``vectorizer.transform`` (tested); blocks with an analyzer this
+module does not know fall back to ``vectorizer.transform``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from pipeline.classify.features import Item, body_char_ngrams, is_content_word, seed_grams, word_ngrams
+
+_BITS = 21  # every code point fits in 21 bits
+_P = np.uint64(0x100000001B3)  # odd multiplier of the rolling hash for n > 3
+_TEXT = np.zeros(0x110000, dtype=bool)  # code point is a "text" character (str.isalnum)
+_KNOWN = np.zeros(0x110000, dtype=bool)
+
+
+@dataclass(slots=True)
+class Codes:
+    """Code points of a batch of texts joined by NUL separators, with the text mask."""
+
+    codes: np.ndarray  # int64 code points
+    doc: np.ndarray  # document index of every position
+    text: np.ndarray  # bool: position is a text character (n-grams never span a non-text one)
+
+
+def encode(texts: Sequence[str]) -> Codes:
+    """Encode ``texts`` (one per document) for n-gram lookups."""
+    joined = "\x00".join(t.replace("\x00", " ") for t in texts) + "\x00"
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    new = np.unique(codes[~_KNOWN[codes]])
+    if len(new):
+        _TEXT[new] = [chr(c).isalnum() for c in new.tolist()]
+        _KNOWN[new] = True
+    sep = codes == 0
+    doc = np.cumsum(sep) - sep
+    return Codes(codes, doc, _TEXT[codes])
+
+
+def gram_keys(c: Codes, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(start positions, keys)`` of every n-gram made of text characters only."""
+    m = len(c.codes) - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    bad = np.concatenate([[0], np.cumsum(~c.text)])
+    ok = np.flatnonzero(bad[n : n + m] == bad[:m])
+    if n <= 3:
+        key = np.zeros(m, dtype=np.int64)
+        for k in range(n):
+            key = (key << _BITS) | c.codes[k : k + m]
+    else:
+        u = c.codes.astype(np.uint64)
+        h = np.zeros(m, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for k in range(n):
+                h = h * _P + u[k : k + m] + np.uint64(1)
+        key = h.view(np.int64)
+    return ok, key[ok]
+
+
+def term_key(term: str) -> int:
+    """The key :func:`gram_keys` gives the n-gram ``term``."""
+    _, keys = gram_keys(encode([term]), len(term))
+    if len(keys) != 1:
+        raise ValueError(f"{term!r} is not a run of text characters")
+    return int(keys[0])
+
+
+class KeyTable:
+    """An open-addressing hash table int64 key -> int64 value with vectorized lookups.
+
+    Random-access ``searchsorted`` into a sorted key array is cache-bound (~180 ns a query);
+    a table sized 4x the keys answers a query in a few probes that stay in cache.
+    """
+
+    _MULT = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        bits = max(4, int(np.ceil(np.log2(max(len(keys), 1) * 4))))
+        self.shift = np.uint64(64 - bits)
+        self.mask = (1 << bits) - 1
+        self.keys = np.full(1 << bits, -1, dtype=np.int64)  # -1 never occurs as a key (keys >= 0 or hashed)
+        self.values = np.full(1 << bits, -1, dtype=np.int64)
+        self.probes = 1
+        for key, slot, value in zip(keys.tolist(), self._slots(keys).tolist(), values.tolist()):
+            for p in range(1 << bits):
+                i = (slot + p) & self.mask
+                if self.keys[i] == -1 or self.keys[i] == key:
+                    self.keys[i], self.values[i] = key, value
+                    self.probes = max(self.probes, p + 1)
+                    break
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return ((keys.view(np.uint64) * self._MULT) >> self.shift).astype(np.int64)
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """Values of ``keys`` (-1 where absent)."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        slot = self._slots(np.ascontiguousarray(keys, dtype=np.int64))
+        for p in range(self.probes):
+            i = (slot + p) & self.mask
+            hit = self.keys[i] == keys
+            out[hit] = self.values[i[hit]]
+        return out
+
+
+class GramTable:
+    """Character n-grams (lengths may differ) -> values, found by their integer keys."""
+
+    def __init__(self, terms: Sequence[str], values: Sequence[int]) -> None:
+        self.by_len: dict[int, KeyTable] = {}
+        groups: dict[int, list[tuple[int, int]]] = {}
+        for term, value in zip(terms, values):
+            if term and all(ch.isalnum() for ch in term):
+                groups.setdefault(len(term), []).append((term_key(term), int(value)))
+        for n, pairs in groups.items():
+            arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+            self.by_len[n] = KeyTable(arr[:, 0], arr[:, 1])
+
+    def matches(self, c: Codes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(document, start position, value)`` of every occurrence (overlaps included)."""
+        docs, pos, vals = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for n, table in self.by_len.items():
+            at, k = gram_keys(c, n)
+            v = table.get(k)
+            hit = v >= 0
+            docs.append(c.doc[at[hit]])
+            pos.append(at[hit])
+            vals.append(v[hit])
+        return np.concatenate(docs), np.concatenate(pos), np.concatenate(vals)
+
+
+def _counts(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
+    """Sparse count matrix of ``(row, col)`` occurrences (one sort, no per-row work)."""
+    key = np.sort(rows.astype(np.int64) * n_cols + cols)
+    first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else key
+    counts = np.diff(np.append(first, len(key))).astype(np.float32)
+    uniq = key[first]
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(uniq // n_cols, minlength=n_rows), out=indptr[1:])
+    return sp.csr_matrix((counts, (uniq % n_cols).astype(np.int32), indptr), shape=(n_rows, n_cols))
+
+
+def _tfidf(m: sp.csr_matrix, vec: Any) -> sp.csr_matrix:
+    """Apply a fitted ``TfidfVectorizer``'s sublinear tf, idf and norm to raw counts."""
+    m = m.astype(np.float32)
+    if vec.sublinear_tf:
+        np.log(m.data, m.data)
+        m.data += 1
+    if vec.use_idf:
+        m.data *= vec.idf_.astype(np.float32)[m.indices]
+    if vec.norm == "l2":
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        norms[norms == 0] = 1
+        m.data /= np.repeat(norms, np.diff(m.indptr)).astype(np.float32)
+    elif vec.norm is not None:
+        from sklearn.preprocessing import normalize
+
+        m = normalize(m, norm=vec.norm, copy=False)
+    return m
+
+
+# lookup tables derived from fitted vectorizers (kept beside them, never saved with them)
+_TABLES: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+
+
+def _gram_table(vec: Any) -> GramTable:
+    table = _TABLES.get(vec)
+    if table is None:
+        terms = list(vec.vocabulary_)
+        table = _TABLES[vec] = GramTable(terms, [vec.vocabulary_[t] for t in terms])
+    return table
+
+
+def _char_block(vec: Any, texts: Sequence[str]) -> sp.csr_matrix:
+    c = encode(texts)
+    docs, _, cols = _gram_table(vec).matches(c)
+    return _tfidf(_counts(docs, cols, len(texts), len(vec.vocabulary_)), vec)
+
+
+_DROP = -2
+
+
+class _WordIndex:
+    """Word ids of a fitted word-n-gram vocabulary: unigram columns and bigram keys."""
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        words: dict[str, int] = {}
+        for term in vocabulary:
+            for w in term.split(" "):
+                words.setdefault(w, len(words))
+        self.n_words = len(words)
+        #: token -> word id; DROP for known non-content tokens (filled lazily for unseen tokens)
+        self.ids = dict(words)
+        self.unigram_col = np.full(len(words) + 1, -1, dtype=np.int64)  # last slot: unknown word
+        pairs = []
+        for term, col in vocabulary.items():
+            parts = term.split(" ")
+            if len(parts) == 1:
+                self.unigram_col[words[parts[0]]] = col
+            else:
+                pairs.append((words[parts[0]] * (len(words) + 1) + words[parts[1]], col))
+        arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        self.pairs = KeyTable(arr[:, 0], arr[:, 1])
+
+
+def _word_block(vec: Any, items: Sequence[Item]) -> sp.csr_matrix:
+    index = _TABLES.get(vec)
+    if index is None:
+        index = _TABLES[vec] = _WordIndex(vec.vocabulary_)
+    ids, unknown = index.ids, index.n_words
+    if len(ids) > index.n_words + 200_000:  # bound the memo of unseen tokens
+        index.ids = ids = {t: i for t, i in ids.items() if 0 <= i < unknown}
+    flat: list[int] = []
+    lengths: list[int] = []
+    for item in items:
+        toks = (*item[3], *item[2])
+        for t in toks:
+            if t not in ids:
+                ids[t] = unknown if is_content_word(t) else _DROP
+        seq = [ids[t] for t in toks]
+        flat.extend(seq)
+        lengths.append(len(seq))
+    w = np.asarray(flat, dtype=np.int64)
+    doc = np.repeat(np.arange(len(items), dtype=np.int64), lengths)
+    keep_w = w != _DROP
+    w, doc = w[keep_w], doc[keep_w]
+    uni = index.unigram_col[w] if len(w) else w
+    keep = uni >= 0
+    rows, cols = [doc[keep]], [uni[keep]]
+    if len(w) > 1:
+        same = (doc[1:] == doc[:-1]) & (w[1:] != unknown) & (w[:-1] != unknown)
+        col = index.pairs.get(w[:-1] * (unknown + 1) + w[1:])
+        hit = same & (col >= 0)
+        rows.append(doc[:-1][hit])
+        cols.append(col[hit])
+    return _tfidf(_counts(np.concatenate(rows), np.concatenate(cols), len(items), len(vec.vocabulary_)), vec)
+
+
+_BLOCKS: dict[Callable, Callable[[Any, Sequence[Item]], sp.csr_matrix]] = {
+    body_char_ngrams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
+    seed_grams: lambda vec, items: _char_block(vec, [f"{it[0]}\x00{it[1]}" for it in items]),
+    word_ngrams: _word_block,
+}
+
+
+def transform_union(union: Any, items: Sequence[Item]) -> sp.csr_matrix:
+    """``union.transform(items)`` for a fitted FeatureUnion of TF-IDF blocks, batched."""
+    weights = union.transformer_weights or {}
+    mats = []
+    for name, vec in union.transformer_list:
+        fast = _BLOCKS.get(getattr(vec, "analyzer", None))
+        m = fast(vec, items) if fast is not None else sp.csr_matrix(vec.transform(list(items)))
+        w = weights.get(name, 1.0)
+        mats.append(m * np.float32(w) if w != 1.0 else m)
+    return sp.hstack(mats, format="csr", dtype=np.float32)
