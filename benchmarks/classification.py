@@ -28,6 +28,7 @@ from pipeline.classify.taxonomy import load_taxonomy  # noqa: E402
 from pipeline.classify.training import fit_labelled, train  # noqa: E402
 from pipeline.classify.weak import keyword_labels  # noqa: E402
 from pipeline.segment import get_tokenizer, tokenize  # noqa: E402
+from pipeline.segment.rjieba_backend import rjieba_tokenize  # noqa: E402
 
 
 def fmt(rep: dict) -> str:
@@ -144,24 +145,40 @@ def speed_section(root: Path, runs: int = 3) -> None:
     text = "".join(r["text"] for r in records)
     docs = [{"id": str(i), "text": text[(i * 500) % (len(text) - 500):][:500]} for i in range(2000)]
     get_tokenizer()
-    model.predict_records(docs[:10])
-    raw, pre, jb = [], [], []
     seg = [dict(d, tokens=tokenize(d["text"])) for d in docs]
+    rates: dict[str, list[float]] = {"jieba": [], "rjieba": [], "pre": [], "bare jieba": [], "bare rjieba": []}
+    trained = model.state["config"]["segmenter"]
+    for backend in ("jieba", "rjieba"):  # warm both segmenters and the lookup tables
+        model.state["config"]["segmenter"] = backend
+        model.predict_records(docs[:10])
     for _ in range(runs):
-        t0 = time.perf_counter()
-        model.predict_records(docs)
-        raw.append(len(docs) / (time.perf_counter() - t0))
+        for backend in ("jieba", "rjieba"):
+            model.state["config"]["segmenter"] = backend
+            t0 = time.perf_counter()
+            for i in range(0, len(docs), 512):  # the CLI's batches, JSON lines included
+                for res in model.predict_records(docs[i : i + 512]):
+                    json.dumps(res, ensure_ascii=False)
+            rates[backend].append(len(docs) / (time.perf_counter() - t0))
+        model.state["config"]["segmenter"] = trained
         t0 = time.perf_counter()
         model.predict_records(seg, simplified=True)
-        pre.append(len(docs) / (time.perf_counter() - t0))
-        t0 = time.perf_counter()
-        for d in docs:
-            tokenize(d["text"])
-        jb.append(len(docs) / (time.perf_counter() - t0))
-    r, p, j = statistics.median(raw), statistics.median(pre), statistics.median(jb)
-    print(f"- classify raw JSONL-like records (t2s + jieba + features + models): {r:.0f} docs/s")
-    print(f"- classify pre-segmented records (run folder / pipeline step): {p:.0f} docs/s")
-    print(f"- bare jieba segmentation alone: {j:.0f} docs/s; ratios raw/jieba {r / j:.2f}, pre-segmented/jieba {p / j:.2f}")
+        rates["pre"].append(len(docs) / (time.perf_counter() - t0))
+        for name, cut in (("bare jieba", tokenize), ("bare rjieba", rjieba_tokenize)):
+            t0 = time.perf_counter()
+            for d in docs:
+                cut(d["text"])
+            rates[name].append(len(docs) / (time.perf_counter() - t0))
+    med = {k: statistics.median(v) for k, v in rates.items()}
+    j = med["bare jieba"]
+    print(f"(model trained with segmenter {trained})")
+    for name, label in (
+        ("rjieba", "classify raw records, rjieba segmentation (t2s + rjieba + features + models + JSON)"),
+        ("jieba", "classify raw records, jieba segmentation"),
+        ("pre", "classify pre-segmented records (run folder / pipeline step)"),
+        ("bare rjieba", "bare rjieba segmentation alone"),
+        ("bare jieba", "bare jieba segmentation alone"),
+    ):
+        print(f"- {label}: {med[name]:.0f} docs/s ({med[name] / j:.2f}x bare jieba)")
     print()
 
 

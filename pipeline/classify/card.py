@@ -11,9 +11,11 @@ def render_card(meta: dict[str, Any], command: str, cv: dict[str, Any] | None = 
     lines = [
         f"# zhnews classifier `{meta.get('model_version')}`",
         "",
-        "TF-IDF (jieba word 1-2-grams, body character 2-3-grams, weighted title n-grams, taxonomy",
+        "TF-IDF (word 1-2-grams, body character 2-3-grams, weighted title n-grams, taxonomy",
         "seed-term counts) with class-balanced logistic regression: one relevance classifier and one",
         "classifier per topic; thresholds chosen on inner 5-fold out-of-fold scores.",
+        f"Word segmentation: `{(meta.get('config') or {}).get('segmenter', 'jieba')}` (used again at inference;",
+        "jieba is the fallback when rjieba is not installed).",
         "",
         "## Training",
         f"- command: `{command}`",

@@ -21,6 +21,10 @@ _HASHTAG_ONLY = re.compile(r"^(?:\s*#[^#\n]{1,40}#\s*)+$")
 _VIDEO_LINK = re.compile(
     r"\s*(?:L?[^\s。！？#]{0,24}的(?:微博)?(?:视频|直播|秒拍视频)|查看图片|O?网页链接|[(（]?组图共\d+张[)）]?)\s*[?？]?\s*$"
 )
+#: Literal words every match of ``_VIDEO_LINK`` / ``cues.UNFOLD`` contains: lines without any
+#: of them skip the (backtracking) regex.
+_VIDEO_WORDS = ("视频", "直播", "查看图片", "网页链接", "组图共")
+_UNFOLD_WORDS = ("展开全文", "展開全文")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _BYLINE = re.compile(
     r"^[(（【\[]?\s*(?:责任编辑|責任編輯|责编|責編|编辑|編輯|记者|記者|作者|撰文|校对|審核|审核|监制|監製|"
@@ -57,7 +61,7 @@ def clean_body(text: str) -> BodyResult:
     if not text:
         return result
     text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    if cues.UNFOLD.search(text):
+    if any(w in text for w in _UNFOLD_WORDS) and cues.UNFOLD.search(text):
         text = cues.UNFOLD.sub("", text).rstrip(_INVISIBLE_EDGE + ".…")
         result.flags.append("truncated")
     text = _strip_repost_chain(text)
@@ -70,7 +74,9 @@ def clean_body(text: str) -> BodyResult:
             continue
         if not result.paragraphs:
             line = cues.BROADCAST_PREFIX.sub("", line, count=1).strip(_INVISIBLE_EDGE)
-        line = _VIDEO_LINK.sub("", line).strip(_INVISIBLE_EDGE)
+        if any(w in line for w in _VIDEO_WORDS):
+            line = _VIDEO_LINK.sub("", line)
+        line = line.strip(_INVISIBLE_EDGE)
         line = cues.HASHTAG.sub(lambda m: m.group(0)[1:-1], line)
         if not line or _BYLINE.match(line):
             continue

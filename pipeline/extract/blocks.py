@@ -22,6 +22,8 @@ _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 
 def normalize_space(text: str) -> str:
     """Join source-code line wraps between Chinese characters and collapse other whitespace."""
+    if text.isspace():  # most text between tags: ``\s`` and ``str.isspace`` agree
+        return ""
     if "\n" in text or "\r" in text:
         text = _WRAP.sub("", text)
     return _SPACE.sub(" ", text).strip()

@@ -2,9 +2,10 @@
 
 The per-document pass writes ``_staging/<task>/articles-*.parquet``; global steps read the
 columns they need from there; :func:`publish` then writes the final
-``articles/year=YYYY/month=MM/part-<task>-<n>.parquet`` files (dedup columns filled in) and
-``rejects/part-<task>.parquet`` into a fresh folder and swaps it in, so readers see either the
-previous complete dataset or the new one.
+``articles/year=YYYY/month=MM/part-NNNNN.parquet`` files (dedup columns filled in; rows of all
+tasks gathered per partition, so a partition has few files) and ``rejects/part-00000.parquet``
+into a fresh folder and swaps it in, so readers see either the previous complete dataset or
+the new one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.io.atomic import write_parquet_atomic
+from pipeline.io.atomic import atomic_write, write_parquet_atomic
 from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA, partition_of
 
 ARTICLES = "articles"
@@ -66,6 +67,53 @@ def _partition_keys(table: pa.Table) -> list[tuple[str, str]]:
     return [partition_of(value) for value in dates]
 
 
+#: Rows of one partition held back before they are written as one file.
+ROWS_PER_FILE = 100_000
+#: Bytes of Arrow data held back over all partitions; past it the largest buffers are written.
+MAX_BUFFER_BYTES = 64 << 20
+
+
+class _PartitionWriter:
+    """Collects the rows of every ``year=/month=`` partition across staging parts and writes
+    few, larger files: a partition is written when it reaches :data:`ROWS_PER_FILE` rows,
+    the largest buffers when all together pass :data:`MAX_BUFFER_BYTES`, the rest at the end.
+    Memory is bounded by that cap whatever the size of the run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.buffers: dict[tuple[str, str], list[pa.Table]] = defaultdict(list)
+        self.rows: dict[tuple[str, str], int] = defaultdict(int)
+        self.sizes: dict[tuple[str, str], int] = defaultdict(int)
+        self.files: dict[tuple[str, str], int] = defaultdict(int)
+        self.counts: dict[str, int] = defaultdict(int)
+        self.buffered = 0
+
+    def add(self, key: tuple[str, str], table: pa.Table) -> None:
+        self.buffers[key].append(table)
+        self.rows[key] += table.num_rows
+        self.sizes[key] += table.nbytes
+        self.buffered += table.nbytes
+        if self.rows[key] >= ROWS_PER_FILE:
+            self.write(key)
+        while self.buffered > MAX_BUFFER_BYTES:
+            self.write(max(self.sizes, key=self.sizes.__getitem__))
+
+    def write(self, key: tuple[str, str]) -> None:
+        tables = self.buffers.pop(key)
+        self.buffered -= self.sizes.pop(key)
+        rows = self.rows.pop(key)
+        year, month = key
+        target = self.root / f"year={year}" / f"month={month}" / f"part-{self.files[key]:05d}.parquet"
+        write_parquet_atomic(pa.concat_tables(tables) if len(tables) > 1 else tables[0], target)
+        self.files[key] += 1
+        self.counts[f"{year}-{month}"] += rows
+
+    def close(self) -> dict[str, int]:
+        for key in sorted(self.buffers):
+            self.write(key)
+        return dict(self.counts)
+
+
 def publish(
     output_dir: Path,
     task_ids: Sequence[str],
@@ -73,26 +121,34 @@ def publish(
 ) -> dict[str, int]:
     """Write the final articles and rejects folders from staging; returns rows per partition."""
     build = output_dir / f"_publish-{int(time.time() * 1000)}"
-    counts: dict[str, int] = defaultdict(int)
-    for task_id, path in staging_parts(output_dir, task_ids, "articles"):
+    writer = _PartitionWriter(build / ARTICLES)
+    for _, path in staging_parts(output_dir, task_ids, "articles"):
         table = _fill_dedup(pq.read_table(path, schema=ARTICLE_SCHEMA), assignments)
         if table.num_rows == 0:
             continue
-        keys = _partition_keys(table)
         groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for index, key in enumerate(keys):
+        for index, key in enumerate(_partition_keys(table)):
             groups[key].append(index)
-        for (year, month), indices in sorted(groups.items()):
-            part = table.take(pa.array(indices, pa.int64()))
-            target = build / ARTICLES / f"year={year}" / f"month={month}" / f"part-{task_id}-{path.stem.split('-')[-1]}.parquet"
-            write_parquet_atomic(part, target)
-            counts[f"{year}-{month}"] += part.num_rows
-    reject_tables = [pq.read_table(p, schema=REJECT_SCHEMA) for _, p in staging_parts(output_dir, task_ids, "rejects")]
-    rejects = pa.concat_tables(reject_tables) if reject_tables else REJECT_SCHEMA.empty_table()
-    write_parquet_atomic(rejects, build / REJECTS / "part-00000.parquet")
+        for key, indices in sorted(groups.items()):
+            part = table if len(indices) == table.num_rows else table.take(pa.array(indices, pa.int64()))
+            writer.add(key, part)
+        del table
+    counts = writer.close()
+    _write_rejects(output_dir, task_ids, build / REJECTS / "part-00000.parquet")
     (build / ARTICLES).mkdir(parents=True, exist_ok=True)
     _swap_in(output_dir, build, (ARTICLES, REJECTS))
-    return dict(counts)
+    return counts
+
+
+def _write_rejects(output_dir: Path, task_ids: Sequence[str], target: Path) -> None:
+    """All staged rejects into one file, streamed part by part (never all in memory)."""
+
+    def write(tmp: str) -> None:
+        with pq.ParquetWriter(tmp, REJECT_SCHEMA, compression="zstd", compression_level=3) as out:
+            for _, path in staging_parts(output_dir, task_ids, "rejects"):
+                out.write_table(pq.read_table(path, schema=REJECT_SCHEMA))
+
+    atomic_write(target, write)
 
 
 def _swap_in(output_dir: Path, build: Path, names: Sequence[str]) -> None:

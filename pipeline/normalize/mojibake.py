@@ -74,6 +74,11 @@ def _tables() -> tuple[dict[str, float], dict[str, int]]:
     return logf, freq
 
 
+def warm_up_tables() -> None:
+    """Build the frequency tables and the rare-character class now (once per process)."""
+    _rare_chars()
+
+
 def _mean_logf(simplified: str, logf: dict[str, float]) -> float:
     han = _HAN.findall(simplified)
     if not han:

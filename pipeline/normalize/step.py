@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pipeline.normalize.mojibake import find_mojibake_spans, mojibake_score
+from pipeline.normalize.mojibake import find_mojibake_spans, mojibake_score, warm_up_tables
 from pipeline.normalize.opencc_convert import SUPPORTED_CONFIGS, convert, get_converter
 from pipeline.normalize.pinyin import remove_pinyin_annotations
 from pipeline.normalize.quality import QualityFilter, char_count, han_ratio, repetition_ratio
-from pipeline.normalize.script import detect_script
+from pipeline.normalize.script import detect_script, script_classes
 from pipeline.normalize.unicode_text import normalize_unicode
 from pipeline.record import Doc, Reject
 from pipeline.steps import Step
@@ -49,6 +49,8 @@ class NormalizeStep(Step):
 
     def setup(self) -> None:
         get_converter(self.opencc_config)
+        warm_up_tables()
+        script_classes()
         self._filter = QualityFilter(
             min_chars=self.min_chars,
             min_han_ratio=self.min_han_ratio,
