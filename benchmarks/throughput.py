@@ -143,13 +143,21 @@ RJIEBA_MAIN = (
 )
 
 
-def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[str]) -> dict[str, Any]:
+def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[str],
+               baseline: Path | None = None) -> dict[str, Any]:
     """One ``zhnews run`` subprocess from scratch; wall time, peak RSS and the manifest.
 
-    ``engine`` ``rjieba`` is the local engine, one worker, with the rjieba tokenizer swapped in.
+    ``engine`` ``rjieba`` is the local engine, one worker, with the rjieba tokenizer swapped in;
+    ``baseline`` is the local engine run from another source tree (``baseline`` holds its
+    ``pipeline`` package, e.g. ``git archive <commit> pipeline | tar -x -C DIR``).
     """
     shutil.rmtree(out, ignore_errors=True)
-    if engine == "rjieba":
+    cwd = REPO_ROOT
+    if engine == "baseline":
+        if baseline is None:
+            raise ValueError("engine baseline needs --baseline DIR")
+        prefix, engine, cwd = [sys.executable, "-m", "pipeline"], "local", baseline
+    elif engine == "rjieba":
         if workers != 1:
             raise ValueError("the rjieba stand-in runs in-process: one worker only")
         prefix, engine = [sys.executable, "-c", RJIEBA_MAIN], "local"
@@ -159,7 +167,7 @@ def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[s
            "--engine", engine, "--quiet", *extra]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     rss = PeakRss(proc.pid)
     _, err = proc.communicate()
     wall = time.perf_counter() - started
@@ -212,11 +220,14 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=50, help="input size to build (MB)")
     parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported")
     parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2,rjieba:1",
-                        help="engine:workers list (engine rjieba: local, one worker, rjieba tokenizer)")
+                        help="engine:workers list (engine rjieba: local, one worker, rjieba tokenizer; "
+                             "engine baseline: local, the --baseline source tree)")
     parser.add_argument("--rss-only", action="store_true", help="one local 2-worker run: wall time and peak RSS")
     parser.add_argument("--agreement", action="store_true", help="also measure rjieba against jieba")
     parser.add_argument("--no-classify", action="store_true", help="pass --no-classify to zhnews run")
     parser.add_argument("--tmp", default=None, help="where to build the corpus (default: system temp)")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a folder holding an earlier `pipeline` package: config baseline:W runs it (local engine)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="zhnews-bench-", dir=args.tmp) as tmp:
@@ -244,7 +255,7 @@ def main() -> None:
             print(json.dumps({"round": round_, "floor": round(wall, 1), "cpu": round(cpu, 1)}), flush=True)
             for engine, workers in configs:
                 name = f"{engine}:{workers}"
-                result = zhnews_run(root / "corpus", root / "out", engine, workers, extra)
+                result = zhnews_run(root / "corpus", root / "out", engine, workers, extra, args.baseline)
                 walls.setdefault(name, []).append(result["wall"])
                 cpus.setdefault(name, []).append(result["cpu"])
                 rss.setdefault(name, []).append(result["rss"])
@@ -261,6 +272,10 @@ def main() -> None:
         for engine in ("local", "dask"):
             if f"{engine}:1" in med and f"{engine}:2" in med:
                 report.setdefault("speedup_2_over_1", {})[engine] = round(med[f"{engine}:1"] / med[f"{engine}:2"], 3)
+                # CPU of 1 worker over CPU of 2: the speedup 2 workers reach on 2 idle cores when
+                # the tasks balance (1.0 = no extra work for the second worker)
+                report.setdefault("cpu_efficiency_2_over_1", {})[engine] = round(
+                    cpu_med[f"{engine}:1"] / cpu_med[f"{engine}:2"], 3)
         report["peak_rss_mb"] = {k: round(statistics.median(v) / 1e6) for k, v in rss.items()}
         first = stages.get("local:1") or next(iter(stages.values()))
         totals = {s: statistics.median(run.get(s, 0.0) for run in first) for s in first[0]}

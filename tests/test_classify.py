@@ -295,3 +295,38 @@ def test_cli_classify_into_closed_pipe_is_quiet(toy_model_dir: Path, tmp_path: P
     proc = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=120)
     assert proc.stdout.count("\n") == 1 and json.loads(proc.stdout)["id"] == "0"
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_cooc_counts_worker_sentences_by_hand() -> None:
+    from pipeline.classify.cooc import CoocFeatures
+
+    block = CoocFeatures(["医生", "护士"], {"wages": ["工资", "补助"], "violence": ["殴打"]})
+    text = (
+        "今天天气晴。医院为护士发放补助。"  # worker + wages in one sentence
+        "医生加班到深夜！工资却迟迟未发。"  # wages in the sentence after a worker sentence
+        "市场上工资普遍上涨。"  # wages without workers: ignored
+    )
+    item = make_item("护士节快乐", text, list(text))
+    row = block.transform([item]).toarray()[0]
+    n = 5  # sentences
+    # wages: sentences 2 and 3 (a run of 2); violence: none
+    assert row[0:3] == pytest.approx([np.log1p(2), 2 / n, np.log1p(2)])
+    assert row[3:6] == pytest.approx([0, 0, 0])
+    assert row[6] == pytest.approx(np.log1p(2))  # worker sentences
+    assert row[7] == pytest.approx(2 / n)
+    assert row[8] == pytest.approx(2 / n)  # welfare sentences
+    assert row[9] == 1.0  # the title names workers
+    assert block.transform([make_item("", "农民工资上涨。", ["农民"])]).nnz == 0
+
+
+def test_cooc_block_trains_saves_and_loads(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    tax = taxonomy_from_dict({**TAXONOMY.to_dict(), "worker_terms": ["医务人员", "医护人员", "医生", "护士", "村医", "醫護人員"]})
+    cfg = replace(FAST, features=replace(FAST.features, cooc_weight=1.0))
+    model = train(toy_records(), tax, cfg)
+    assert "cooc" in dict(model.state["features"].transformer_list)
+    loaded = load_model(save_model(model, tmp_path / "m"))
+    probe = [{"id": "p", "text": "护士反映工资被拖欠，医院承诺补发补助。"}]
+    assert loaded.predict_records(probe) == model.predict_records(probe)
+    assert loaded.predict_records(probe)[0]["topics"] == ["wages"]

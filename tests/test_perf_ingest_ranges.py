@@ -83,3 +83,54 @@ def test_plan_splits_big_jsonl_and_keeps_other_task_ids(tmp_path: Path) -> None:
     assert sum(t.size for t in split) == sum(f.size for f in files)
     big = [t.files[0] for t in split if t.files[0].path.endswith("a.jsonl")]
     assert sorted(_read(big)) == sorted(_read([f for f in files if f.path.endswith("a.jsonl")]))
+
+
+def _staged_rows(out: Path) -> list[dict]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tables = [pq.read_table(p) for p in sorted((out / "_staging").glob("*/articles-*.parquet"))]
+    return sorted(pa.concat_tables(tables).to_pylist(), key=lambda row: row["doc_id"])
+
+
+def test_range_tasks_stage_the_same_rows_as_the_whole_file(tmp_path: Path) -> None:
+    from pipeline.clean import CleanStep
+    from pipeline.engine.task import TaskSpec, load_marker, run_task
+    from pipeline.normalize import NormalizeStep
+
+    (tmp_path / "in").mkdir()
+    _feed(tmp_path / "in" / "feed.jsonl", 150)
+    files = discover_inputs([str(tmp_path / "in")])
+    provenance = {"pipeline_version": "test", "run_id": "r", "model_version": None, "opencc_config": "t2s"}
+    rows = {}
+    for name, max_bytes in (("whole", 1 << 30), ("ranges", 3_000)):
+        out = tmp_path / name
+        spec = TaskSpec(steps=[CleanStep(), NormalizeStep(min_chars=5)], output_dir=str(out),
+                        provenance=provenance, max_input_bytes=1 << 20, batch_docs=40)
+        tasks = plan_tasks(files, max_bytes=max_bytes)
+        results = [run_task(spec, task) for task in tasks]
+        rows[name] = _staged_rows(out)
+        assert sum(r.documents for r in results) == 149  # 150 lines, one blank
+        # only the first range hashes the file, once
+        hashes = [h for r in results for h in r.input_hashes.values()]
+        assert len(hashes) == 1 and len(hashes[0]) == 40
+        assert all(load_marker(out, t.task_id) is not None for t in tasks)
+    assert len(plan_tasks(files, max_bytes=3_000)) > 3
+    assert rows["whole"] == rows["ranges"]
+    assert len(rows["whole"]) == 147  # minus the broken line and the record without text
+
+
+def test_scheduling_weighs_pages_below_text(tmp_path: Path) -> None:
+    from pipeline.engine.task import estimated_cost, largest_first
+
+    _feed(tmp_path / "feed.jsonl", 60)
+    page = "<html><head><title>通知</title></head><body><div class='nav'>首页</div>" + "<p>医务人员补助。</p>" * 2000
+    for i in range(3):
+        (tmp_path / f"page{i}.html").write_text(page + "</body></html>", encoding="utf-8")
+    files = discover_inputs([str(tmp_path)])
+    tasks = plan_tasks(files, max_files=1)
+    by_kind = {t.files[0].kind: t for t in tasks}
+    page_task, feed_task = by_kind["html"], by_kind["jsonl"]
+    assert page_task.size > feed_task.size  # more bytes ...
+    assert estimated_cost(page_task) < estimated_cost(feed_task)  # ... less work
+    assert largest_first(tasks)[0] is feed_task

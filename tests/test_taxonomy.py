@@ -53,3 +53,12 @@ def test_unreadable_taxonomy_is_usage_error(tmp_path: Path) -> None:
         load_taxonomy(bad)
     with pytest.raises(UsageError):
         load_taxonomy(tmp_path / "missing.yaml")
+
+
+def test_worker_terms_are_listed_and_simplified() -> None:
+    from pipeline.normalize.opencc_convert import convert
+
+    tax = load_taxonomy()
+    assert {"医务人员", "护士", "乡村医生"} <= set(tax.worker_terms)
+    assert all(convert(t, "t2s") == t for t in tax.worker_terms)
+    assert taxonomy_from_dict(tax.to_dict()).worker_terms == tax.worker_terms

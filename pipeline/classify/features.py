@@ -8,7 +8,7 @@ The analyzers are module-level functions so that the fitted vectorizers persist 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,12 +86,21 @@ class FeatureConfig:
     title_weight: float = 1.0
     min_df: int = 2
     seed_weight: float = 0.3
+    #: weight of the sentence-level worker x topic co-occurrence block (0: off)
+    cooc_weight: float = 0.0
 
 
-def build_features(cfg: FeatureConfig = FeatureConfig(), seed_terms: Sequence[str] = ()):  # -> FeatureUnion
+def build_features(
+    cfg: FeatureConfig = FeatureConfig(),
+    seed_terms: Sequence[str] = (),
+    worker_terms: Sequence[str] = (),
+    topic_terms: Mapping[str, Sequence[str]] | None = None,
+):  # -> FeatureUnion
     """An unfitted FeatureUnion of the TF-IDF blocks described by ``cfg``.
 
-    ``seed_terms`` (the taxonomy's) add a block of log-scaled seed-term counts.
+    ``seed_terms`` (the taxonomy's) add a block of log-scaled seed-term counts;
+    ``worker_terms`` and ``topic_terms`` add the sentence co-occurrence block
+    (:class:`~pipeline.classify.cooc.CoocFeatures`) when ``cfg.cooc_weight > 0``.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
@@ -126,4 +135,9 @@ def build_features(cfg: FeatureConfig = FeatureConfig(), seed_terms: Sequence[st
             )
         )
         weights["seeds"] = cfg.seed_weight
+    if worker_terms and topic_terms and cfg.cooc_weight > 0:
+        from pipeline.classify.cooc import CoocFeatures
+
+        blocks.append(("cooc", CoocFeatures(worker_terms, topic_terms)))
+        weights["cooc"] = cfg.cooc_weight
     return FeatureUnion(blocks, transformer_weights=weights)

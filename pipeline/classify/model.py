@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from pipeline.classify.fastvec import transform_union
 from pipeline.classify.features import FeatureConfig, Item, build_features, make_item
@@ -32,6 +33,8 @@ class TrainConfig:
     multiclass_c: float = 10.0
     inner_folds: int = 5
     topics_on_relevant_only: bool = True
+    #: weight of out-of-fold topic probabilities appended to the relevance features (0: off)
+    stack_weight: float = 0.0
     seed: int = 0
     #: word segmentation used for training *and* inference ("auto": rjieba when installed)
     segmenter: str = "auto"
@@ -46,6 +49,8 @@ def _logreg(c: float, seed: int):
 def _slim(features):
     """Drop the vectorizers' ``stop_words_`` (every pruned term): only needed for introspection."""
     for _, vec in features.transformer_list:
+        if not hasattr(vec, "vocabulary_"):
+            continue
         if hasattr(vec, "stop_words_"):
             delattr(vec, "stop_words_")
         # plain ints persist as one JSON map instead of one array file per term
@@ -69,6 +74,8 @@ def fit_multilabel(
     sample_weight: np.ndarray | None = None,
     n_gold: int | None = None,
     seed_terms: Sequence[str] = (),
+    worker_terms: Sequence[str] = (),
+    topic_terms: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
     """Fit the relevance and per-topic classifiers and choose their thresholds by inner CV.
 
@@ -76,7 +83,7 @@ def fit_multilabel(
     thresholds are chosen on gold out-of-fold scores alone.
     """
     n_gold = len(items) if n_gold is None else n_gold
-    features = build_features(cfg.features, seed_terms)
+    features = build_features(cfg.features, seed_terms, worker_terms, topic_terms)
     X = features.fit_transform(list(items)).tocsr()
     relevant = np.asarray(relevant, dtype=int)
     topics = np.asarray(topics, dtype=int).reshape(len(items), len(keys))
@@ -104,8 +111,6 @@ def fit_multilabel(
         return scores
 
     every = np.ones(len(items), dtype=bool)
-    rel_clf = fitted(relevant, cfg.relevance_c, every)
-    rel_thr = best_f1_threshold(relevant[:n_gold], oof(relevant, cfg.relevance_c, every))
     topic_rows = relevant.astype(bool) if cfg.topics_on_relevant_only else every
     topic_clfs: dict[str, Any] = {}
     topic_thr: dict[str, float] = {}
@@ -119,16 +124,49 @@ def fit_multilabel(
         topic_clfs[key] = fitted(y, cfg.topic_c, topic_rows)
         scores = oof(y, cfg.topic_c, topic_rows)
         topic_thr[key] = best_f1_threshold(y[:n_gold][gold_rel], scores[gold_rel])
+    if cfg.stack_weight > 0:
+        stacked = _topic_oof(X, topics, relevant, topic_rows, topic_clfs, keys, cfg, n_gold, w)
+        X = sp.hstack([X, sp.csr_matrix(cfg.stack_weight * stacked)], format="csr")
+    rel_clf = fitted(relevant, cfg.relevance_c, every)
+    rel_thr = best_f1_threshold(relevant[:n_gold], oof(relevant, cfg.relevance_c, every))
     return {
         "kind": MULTILABEL,
         "features": _slim(features),
         "relevance": _compact(rel_clf),
         "relevance_threshold": rel_thr,
+        "stack_weight": float(cfg.stack_weight),
         "topic_keys": list(keys),
         "topics": {k: _compact(c) for k, c in topic_clfs.items()},
         "topic_thresholds": topic_thr,
         "config": _config_dict(cfg),
     }
+
+
+def _topic_oof(X, topics, relevant, topic_rows, topic_clfs, keys, cfg, n_gold, w) -> np.ndarray:
+    """Topic probabilities of every row, out-of-fold for gold rows (inputs to the relevance model).
+
+    Pool rows (after ``n_gold``) get the final topic classifiers' scores.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    out = np.zeros((X.shape[0], len(keys)))
+    gold = np.arange(n_gold)
+    k = int(min(cfg.inner_folds, np.bincount(relevant[:n_gold], minlength=2).min()))
+    for j, key in enumerate(keys):
+        if topic_clfs[key] is not None and X.shape[0] > n_gold:
+            out[n_gold:, j] = topic_clfs[key].predict_proba(X[n_gold:])[:, 1]
+    if k < 2:
+        return out
+    for tr, te in StratifiedKFold(k, shuffle=True, random_state=cfg.seed + 1).split(gold, relevant[:n_gold]):
+        train = np.concatenate([tr, np.arange(n_gold, X.shape[0])])
+        train = train[topic_rows[train]]
+        for j, key in enumerate(keys):
+            y = topics[train, j]
+            if topic_clfs[key] is None or y.min() == y.max():
+                continue
+            clf = _logreg(cfg.topic_c, cfg.seed).fit(X[train], y, sample_weight=w[train])
+            out[te, j] = clf.predict_proba(X[te])[:, 1]
+    return out
 
 
 def fit_multiclass(items: Sequence[Item], labels: Sequence[str], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]:
@@ -192,12 +230,16 @@ class TopicModel:
         if self.kind == MULTICLASS:
             probs = self.state["classifier"].predict_proba(X)
             return np.ones(len(items)), probs
-        rel = self.state["relevance"].predict_proba(X)[:, 1]
         cols = []
         for key in self.topic_keys:
             clf = self.state["topics"][key]
             cols.append(np.zeros(len(items)) if clf is None else clf.predict_proba(X)[:, 1])
-        return rel, np.column_stack(cols) if cols else np.zeros((len(items), 0))
+        ts = np.column_stack(cols) if cols else np.zeros((len(items), 0))
+        stack = float(self.state.get("stack_weight", 0.0))
+        if stack > 0:
+            X = sp.hstack([X, sp.csr_matrix(stack * ts)], format="csr")
+        rel = self.state["relevance"].predict_proba(X)[:, 1]
+        return rel, ts
 
     def decide(self, rel: np.ndarray, topic_scores: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
         """Relevance booleans and topic keys from scores and the stored thresholds."""

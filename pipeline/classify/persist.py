@@ -27,6 +27,7 @@ ALLOWED_TYPES = frozenset(
         "pipeline.classify.features.word_ngrams",
         "pipeline.classify.features.title_ngrams",
         "pipeline.classify.features.seed_grams",
+        "pipeline.classify.cooc.CoocFeatures",
         "sklearn.feature_extraction.text.TfidfVectorizer",
         "sklearn.feature_extraction.text.TfidfTransformer",
         "sklearn.pipeline.FeatureUnion",

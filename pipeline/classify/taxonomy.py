@@ -25,6 +25,8 @@ class Taxonomy:
     name: str
     topics: tuple[Topic, ...]
     relevance_terms: tuple[str, ...] = ()
+    #: terms naming the population (medical workers), for sentence-level co-occurrence
+    worker_terms: tuple[str, ...] = ()
 
     @property
     def keys(self) -> list[str]:
@@ -34,6 +36,7 @@ class Taxonomy:
         return {
             "name": self.name,
             "relevance": {"seed_terms": list(self.relevance_terms)},
+            "worker_terms": list(self.worker_terms),
             "topics": [
                 {"key": t.key, "name": t.name, "definition": t.definition, "seed_terms": list(t.seed_terms)}
                 for t in self.topics
@@ -73,6 +76,7 @@ def taxonomy_from_dict(data: dict) -> Taxonomy:
         name=str(data.get("name", "taxonomy")),
         topics=tuple(topics),
         relevance_terms=tuple(str(t) for t in relevance.get("seed_terms", []) or []),
+        worker_terms=tuple(str(t) for t in data.get("worker_terms") or []),
     )
 
 

@@ -27,6 +27,16 @@ def seed_terms(taxonomy: Taxonomy) -> list[str]:
     return sorted({t for topic in taxonomy.topics for t in topic.seed_terms} | set(taxonomy.relevance_terms))
 
 
+def cooc_terms(taxonomy: Taxonomy | None) -> dict[str, Any]:
+    """Keyword arguments of the co-occurrence block: worker terms and topic seed terms."""
+    if taxonomy is None:
+        return {}
+    return {
+        "worker_terms": list(taxonomy.worker_terms),
+        "topic_terms": {t.key: list(t.seed_terms) for t in taxonomy.topics},
+    }
+
+
 def fit_labelled(
     data: LabelledSet,
     taxonomy: Taxonomy | None,
@@ -39,7 +49,8 @@ def fit_labelled(
     if data.kind == "multiclass":
         return TopicModel(fit_multiclass(items, data.labels or [], cfg))
     terms = seed_terms(taxonomy) if taxonomy else []
-    state = fit_multilabel(items, data.relevant, data.topics, data.keys, cfg, seed_terms=terms)
+    cooc = cooc_terms(taxonomy)
+    state = fit_multilabel(items, data.relevant, data.topics, data.keys, cfg, seed_terms=terms, **cooc)
     if pool and taxonomy is not None:
         from pipeline.classify.weak import pseudo_label
 
@@ -55,6 +66,7 @@ def fit_labelled(
             sample_weight=np.concatenate([np.ones(len(items)), pl.weight]),
             n_gold=len(items),
             seed_terms=terms,
+            **cooc,
         )
     return TopicModel(state)
 

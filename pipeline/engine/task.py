@@ -78,10 +78,20 @@ def _pipeline_for(spec: TaskSpec) -> StepPipeline:
     return pipeline
 
 
+#: CPU cost of an input byte relative to a JSONL/text byte: a saved page is mostly markup
+#: (measured on real pages: about 0.19 CPU s per MB of HTML against 1.9 per MB of JSONL text).
+COST_PER_BYTE = {"html": 0.1, "warc": 0.1}
+
+
+def estimated_cost(task: Task) -> float:
+    """Expected work of ``task``: its input bytes weighted by kind (:data:`COST_PER_BYTE`)."""
+    return sum(f.span_bytes * COST_PER_BYTE.get(f.kind or "", 1.0) for f in task.files)
+
+
 def largest_first(tasks: Sequence[Task]) -> list[Task]:
-    """Tasks in submission order: biggest inputs first, so the last ones to finish are small
-    and workers end together (ties keep the plan order)."""
-    return sorted(tasks, key=lambda task: -task.size)
+    """Tasks in submission order: most expected work first (:func:`estimated_cost`), so the
+    last ones to finish are small and workers end together (ties keep the plan order)."""
+    return sorted(tasks, key=lambda task: -estimated_cost(task))
 
 
 def marker_path(output_dir: str | Path, task_id: str) -> Path:

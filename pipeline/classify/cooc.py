@@ -1,0 +1,117 @@
+"""Sentence-level co-occurrence features: do sentences about medical workers discuss a topic?
+
+The labelling rule is "the text *substantially* discusses medical-worker welfare", so a
+seed term counts here only when it occurs in a sentence that names medical workers (or in
+the sentence right after one).  Per topic: log1p of such sentences, their share of all
+sentences and the longest run of consecutive ones; globally: worker sentences, welfare
+sentences (worker + any topic term) and whether the title names workers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from pipeline.classify.features import Item
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]+")
+
+
+def _alternation(terms: Sequence[str]) -> re.Pattern[str] | None:
+    terms = sorted({t for t in terms if t}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, terms))) if terms else None
+
+
+def split_sentences(text: str) -> list[str]:
+    """Non-empty sentences of ``text`` (split on 。！？!? and line breaks)."""
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    best = run = 0
+    for f in flags.tolist():
+        run = run + 1 if f else 0
+        best = max(best, run)
+    return best
+
+
+class CoocFeatures:
+    """A stateless transformer of :data:`Item` lists into a dense block (as CSR).
+
+    ``worker_terms`` name the population; ``topic_terms`` maps topic key -> seed terms.
+    Output columns: per topic (log1p count, share, longest run), then log1p worker
+    sentences, worker share, welfare share, title names workers.
+    """
+
+    def __init__(self, worker_terms: Sequence[str] = (), topic_terms: Mapping[str, Sequence[str]] | None = None) -> None:
+        self.worker_terms = list(worker_terms)
+        self.topic_terms = {k: list(v) for k, v in (topic_terms or {}).items()}
+
+    # scikit-learn transformer protocol (FeatureUnion) ------------------------------------
+    def get_params(self, deep: bool = True) -> dict:
+        return {"worker_terms": self.worker_terms, "topic_terms": self.topic_terms}
+
+    def set_params(self, **params) -> "CoocFeatures":
+        for k, v in params.items():
+            setattr(self, k, v)
+        return self
+
+    def fit(self, items, y=None) -> "CoocFeatures":
+        return self
+
+    def fit_transform(self, items, y=None) -> sp.csr_matrix:
+        return self.transform(items)
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        names = [f"{k}:{s}" for k in self.topic_terms for s in ("log", "share", "run")]
+        return np.array(names + ["workers:log", "workers:share", "welfare:share", "title:workers"], dtype=object)
+
+    def _patterns(self) -> tuple[re.Pattern[str] | None, list[re.Pattern[str] | None]]:
+        cache = self.__dict__.get("_compiled")
+        if cache is None:
+            cache = (_alternation(self.worker_terms), [_alternation(v) for v in self.topic_terms.values()])
+            self.__dict__["_compiled"] = cache
+        return cache
+
+    def __getstate__(self) -> dict:
+        return {"worker_terms": self.worker_terms, "topic_terms": self.topic_terms}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def transform(self, items: Sequence[Item]) -> sp.csr_matrix:
+        workers, topics = self._patterns()
+        k = len(topics)
+        out = np.zeros((len(items), 3 * k + 4), dtype=np.float32)
+        if workers is None:
+            return sp.csr_matrix(out)
+        for i, item in enumerate(items):
+            sents = split_sentences(item[1])
+            n = len(sents)
+            if item[0] and workers.search(item[0]):
+                out[i, 3 * k + 3] = 1.0
+            if not n:
+                continue
+            w = np.array([workers.search(s) is not None for s in sents])
+            if not w.any():
+                continue
+            # a worker sentence "covers" itself and the next sentence
+            cover = w.copy()
+            cover[1:] |= w[:-1]
+            welfare = np.zeros(n, dtype=bool)
+            for j, pat in enumerate(topics):
+                if pat is None:
+                    continue
+                hit = np.array([bool(c) and pat.search(s) is not None for s, c in zip(sents, cover)])
+                # attribute a hit in the following sentence to the worker sentence before it
+                pair = w & (hit | np.append(hit[1:], False))
+                welfare |= pair
+                cnt = int(pair.sum())
+                out[i, 3 * j : 3 * j + 3] = (np.log1p(cnt), cnt / n, np.log1p(_longest_run(pair)))
+            out[i, 3 * k] = np.log1p(w.sum())
+            out[i, 3 * k + 1] = w.mean()
+            out[i, 3 * k + 2] = welfare.mean()
+        return sp.csr_matrix(out)
