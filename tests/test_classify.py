@@ -319,13 +319,15 @@ def test_cooc_counts_worker_sentences_by_hand() -> None:
     assert block.transform([make_item("", "农民工资上涨。", ["农民"])]).nnz == 0
 
 
-def test_cooc_block_trains_saves_and_loads(tmp_path: Path) -> None:
+def test_cooc_block_and_stacking_train_save_and_load(tmp_path: Path) -> None:
     from dataclasses import replace
 
     tax = taxonomy_from_dict({**TAXONOMY.to_dict(), "worker_terms": ["医务人员", "医护人员", "医生", "护士", "村医", "醫護人員"]})
-    cfg = replace(FAST, features=replace(FAST.features, cooc_weight=1.0))
+    cfg = replace(FAST, features=replace(FAST.features, cooc_weight=1.0), stack_weight=1.0)
     model = train(toy_records(), tax, cfg)
     assert "cooc" in dict(model.state["features"].transformer_list)
+    # the relevance model sees the 2 topic probabilities after the text features
+    assert model.state["relevance"].coef_.shape[1] == model.state["topics"]["wages"].coef_.shape[1] + 2
     loaded = load_model(save_model(model, tmp_path / "m"))
     probe = [{"id": "p", "text": "护士反映工资被拖欠，医院承诺补发补助。"}]
     assert loaded.predict_records(probe) == model.predict_records(probe)

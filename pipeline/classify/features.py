@@ -87,7 +87,7 @@ class FeatureConfig:
     min_df: int = 2
     seed_weight: float = 0.3
     #: weight of the sentence-level worker x topic co-occurrence block (0: off)
-    cooc_weight: float = 0.0
+    cooc_weight: float = 0.4
 
 
 def build_features(
