@@ -113,11 +113,8 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sample = REPO_ROOT / "corpus" / "sample"
     if not any(sample.rglob("*.*")):
         pytest.fail(f"sample corpus is empty: {sample}")
-    import pipeline.classify
 
     out = tmp_path_factory.mktemp("sample_run")
-    # TODO(lead): drop this guard once the classify stage is merged (it must then always run).
-    classify = hasattr(pipeline.classify, "ClassifyStep")
-    run_pipeline(make_config(inputs=[str(sample)], output=str(out), workers=1, classify_enabled=classify))
+    run_pipeline(make_config(inputs=[str(sample)], output=str(out), workers=1))
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["rows"] > 0
     return out

@@ -47,12 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"pipeline.cli.{name}")
-        except ModuleNotFoundError as exc:  # TODO(lead): remove once every command exists
-            if exc.name != f"pipeline.cli.{name}":
-                raise
-            continue
+        module = importlib.import_module(f"pipeline.cli.{name}")
         module.register(subparsers)
     return parser
 
