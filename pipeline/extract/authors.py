@@ -162,16 +162,17 @@ def cue_authors(root: etree._Element) -> list[tuple[str, bool]]:
     return found
 
 
-def _jsonld_values(data: Any, key: str) -> Iterator[Any]:
+def jsonld_values(data: Any, key: str) -> Iterator[Any]:
+    """Every value stored under ``key`` anywhere in parsed JSON-LD (dicts and lists walked)."""
     if isinstance(data, dict):
         for k, v in data.items():
             if k == key:
                 yield v
             else:
-                yield from _jsonld_values(v, key)
+                yield from jsonld_values(v, key)
     elif isinstance(data, list):
         for item in data:
-            yield from _jsonld_values(item, key)
+            yield from jsonld_values(item, key)
 
 
 def _from_patterns(scopes: dict[str, Sequence[str]]) -> str | None:
@@ -239,7 +240,7 @@ def find_author(info: Any, blocks: Sequence[Block], headline: int,
             if name:
                 return name
     for data in info.jsonld:
-        for value in _jsonld_values(data, "author"):
+        for value in jsonld_values(data, "author"):
             items = value if isinstance(value, list) else [value]
             for item in items:
                 raw = item.get("name") if isinstance(item, dict) else item

@@ -114,7 +114,7 @@ class _Walker:
                 self.link_chars += _link_len(text)
         walk = self.walk
         for child in el:
-            if type(child.tag) is str:  # noqa: E721 - comments and PIs have a function as tag
+            if type(child.tag) is str:  # comments and PIs have a function as tag
                 walk(child, owner, in_link)
             tail = child.tail
             if tail:

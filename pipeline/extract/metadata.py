@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from lxml import etree
 
-from pipeline.extract.authors import cue_authors, find_author, title_index
+from pipeline.extract.authors import cue_authors, find_author, jsonld_values, title_index
 from pipeline.extract.blocks import Block, normalize_space
 from pipeline.extract.boilerplate import both_scripts
 from pipeline.extract.dates import find_datetime, parse_chinese_datetime, unix_datetime
@@ -125,18 +125,6 @@ def read_head(root: etree._Element) -> HeadInfo:
     return info
 
 
-def _jsonld_values(data: Any, key: str) -> Iterator[Any]:
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if k == key:
-                yield v
-            else:
-                yield from _jsonld_values(v, key)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _jsonld_values(item, key)
-
-
 def clean_title(title: str) -> str:
     """Remove site names that pages append or prepend: ``标题_新浪新闻``, ``标题-人民网``."""
     parts = [p for p in _TITLE_SEP.split(title) if p and p.strip()]
@@ -200,7 +188,7 @@ def find_published(info: HeadInfo, blocks: Sequence[Block], headline: int,
                 return found
     for data in info.jsonld:
         for key in ("datePublished", "dateCreated", "uploadDate"):
-            for value in _jsonld_values(data, key):
+            for value in jsonld_values(data, key):
                 found = parse_chinese_datetime(str(value))
                 if found and len(found) >= 10:
                     return found
