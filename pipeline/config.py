@@ -36,7 +36,7 @@ class RunConfig:
     scheduler: str | None = None
     batch_docs: int = 2000  # staging rows held in memory per task before a part is written
     task_max_files: int = 64
-    task_max_bytes: int = 32 << 20
+    task_max_bytes: int = 8 << 20
     max_input_bytes: int = 64 << 20
     doc_time_limit: float | None = 60.0  # seconds per document in all steps (None: no limit)
     max_decompression_ratio: int = 200  # gzip inputs expanding more than this are bombs

@@ -332,3 +332,23 @@ def test_cooc_block_and_stacking_train_save_and_load(tmp_path: Path) -> None:
     probe = [{"id": "p", "text": "护士反映工资被拖欠，医院承诺补发补助。"}]
     assert loaded.predict_records(probe) == model.predict_records(probe)
     assert loaded.predict_records(probe)[0]["topics"] == ["wages"]
+
+
+def test_decide_caps_topics_by_ratio_to_threshold() -> None:
+    from pipeline.classify.model import TopicModel
+
+    state = {
+        "kind": "multilabel",
+        "topic_keys": ["a", "b", "c"],
+        "relevance_threshold": 0.5,
+        "topic_thresholds": {"a": 0.2, "b": 0.5, "c": 0.4},
+        "config": {"max_topics": 2},
+    }
+    rel = np.array([0.9, 0.9, 0.1])
+    scores = np.array([[0.3, 0.9, 0.9], [0.1, 0.2, 0.3], [0.9, 0.9, 0.9]])
+    is_rel, chosen = TopicModel(state).decide(rel, scores)
+    # ratios row 0: a 1.5, b 1.8, c 2.25 -> the two highest, c and b (reported in key order)
+    assert chosen == [["b", "c"], ["c"], []]
+    assert is_rel.tolist() == [True, True, False]
+    state["config"] = {}
+    assert TopicModel(state).decide(rel, scores)[1][0] == ["a", "b", "c"]

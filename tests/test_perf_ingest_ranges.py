@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def test_ranges_cover_the_file_exactly_once(tmp_path: Path) -> None:
         parts = split_jsonl(whole, chunk)
         assert len(parts) > 1
         assert parts[0].start == 0 and parts[-1].end is None
-        for a, b in zip(parts, parts[1:]):
+        for a, b in itertools.pairwise(parts):
             assert a.end == b.start
         data = Path(whole.path).read_bytes()
         for part in parts[1:]:
@@ -134,3 +135,42 @@ def test_scheduling_weighs_pages_below_text(tmp_path: Path) -> None:
     assert page_task.size > feed_task.size  # more bytes ...
     assert estimated_cost(page_task) < estimated_cost(feed_task)  # ... less work
     assert largest_first(tasks)[0] is feed_task
+
+
+def test_publish_gathers_partitions_across_tasks_with_bounded_buffers(tmp_path: Path, monkeypatch) -> None:
+    import pyarrow.parquet as pq
+
+    from pipeline.clean import CleanStep
+    from pipeline.engine.task import TaskSpec, run_task
+    from pipeline.io import dataset
+    from pipeline.normalize import NormalizeStep
+
+    (tmp_path / "in").mkdir()
+    lines = []
+    for i in range(90):  # three months, interleaved, so every task holds all three
+        month = 1 + i % 3
+        text = f"第{i}批援鄂医疗队队员的临时性工作补助已经全部发放到位，每人每天三百元。"
+        lines.append(json.dumps({"id": f"r{i}", "date": f"2020-{month:02d}-1{i % 9}", "text": text}, ensure_ascii=False))
+    (tmp_path / "in" / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    files = discover_inputs([str(tmp_path / "in")])
+    tasks = plan_tasks(files, max_bytes=2_500)
+    assert len(tasks) >= 4
+    out = tmp_path / "out"
+    spec = TaskSpec(steps=[CleanStep(), NormalizeStep(min_chars=5)], output_dir=str(out),
+                    provenance={"pipeline_version": "t", "run_id": "r", "model_version": None, "opencc_config": "t2s"},
+                    max_input_bytes=1 << 20, batch_docs=10)
+    for task in tasks:
+        run_task(spec, task)
+    task_ids = [t.task_id for t in tasks]
+    counts = dataset.publish(out, task_ids, {})
+    assert counts == {"2020-01": 30, "2020-02": 30, "2020-03": 30}
+    # one file per partition although every task (and staging part) held rows of each
+    assert sorted(p.relative_to(out / "articles").as_posix() for p in (out / "articles").rglob("*.parquet")) == [
+        f"year=2020/month={m:02d}/part-00000.parquet" for m in (1, 2, 3)]
+    # a tiny buffer cap writes more, smaller files, and the same rows
+    before = sorted(pq.read_table(out / "articles").column("doc_id").to_pylist())
+    monkeypatch.setattr(dataset, "MAX_BUFFER_BYTES", 1)
+    dataset.publish(out, task_ids, {})
+    assert len(list((out / "articles").rglob("*.parquet"))) > 3
+    assert sorted(pq.read_table(out / "articles").column("doc_id").to_pylist()) == before
+    assert pq.read_table(out / "rejects").num_rows == 0

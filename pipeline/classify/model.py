@@ -35,6 +35,12 @@ class TrainConfig:
     topics_on_relevant_only: bool = True
     #: weight of out-of-fold topic probabilities appended to the relevance features (0: off)
     stack_weight: float = 0.0
+    #: lowest topic threshold the inner-CV search may choose
+    #: relevance classifier: "lr" (logistic regression) or "svc" (LinearSVC, sigmoid-calibrated)
+    relevance_model: str = "lr"
+    topic_floor: float = 0.05
+    #: at most this many topics per relevant item, the highest score/threshold ratios (0: no cap)
+    max_topics: int = 0
     seed: int = 0
     #: word segmentation used for training *and* inference ("auto": rjieba when installed)
     segmenter: str = "auto"
@@ -44,6 +50,17 @@ def _logreg(c: float, seed: int):
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
+
+
+def _classifier(kind: str, c: float, seed: int):
+    """An unfitted binary classifier with class-balanced weights and ``predict_proba``."""
+    if kind == "svc":
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.svm import LinearSVC
+
+        svc = LinearSVC(C=c, class_weight="balanced", max_iter=5000, random_state=seed)
+        return CalibratedClassifierCV(svc, method="sigmoid", cv=3)
+    return _logreg(c, seed)
 
 
 def _slim(features):
@@ -60,7 +77,7 @@ def _slim(features):
 
 def _compact(clf):
     """Store coefficients as float32 (halves the model file; scores change < 1e-6)."""
-    if clf is not None:
+    if clf is not None and hasattr(clf, "coef_"):
         clf.coef_ = clf.coef_.astype(np.float32)
     return clf
 
@@ -89,10 +106,10 @@ def fit_multilabel(
     topics = np.asarray(topics, dtype=int).reshape(len(items), len(keys))
     w = np.ones(len(items)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
 
-    def fitted(y: np.ndarray, c: float, rows: np.ndarray):
-        return _logreg(c, cfg.seed).fit(X[rows], y[rows], sample_weight=w[rows])
+    def fitted(y: np.ndarray, c: float, rows: np.ndarray, kind: str = "lr"):
+        return _classifier(kind, c, cfg.seed).fit(X[rows], y[rows], sample_weight=w[rows])
 
-    def oof(y: np.ndarray, c: float, rows: np.ndarray) -> np.ndarray:
+    def oof(y: np.ndarray, c: float, rows: np.ndarray, kind: str = "lr") -> np.ndarray:
         """Out-of-fold scores of the gold rows; pool rows always stay on the training side."""
         from sklearn.model_selection import StratifiedKFold
 
@@ -106,7 +123,7 @@ def fit_multilabel(
         splitter = StratifiedKFold(k, shuffle=True, random_state=cfg.seed)
         for tr, te in splitter.split(np.zeros(len(gold_rows)), yg[gold_rows]):
             train = np.concatenate([gold_rows[tr], extra])
-            clf = _logreg(c, cfg.seed).fit(X[train], y[train], sample_weight=w[train])
+            clf = _classifier(kind, c, cfg.seed).fit(X[train], y[train], sample_weight=w[train])
             scores[gold_rows[te]] = clf.predict_proba(X[gold_rows[te]])[:, 1]
         return scores
 
@@ -123,12 +140,12 @@ def fit_multilabel(
             continue
         topic_clfs[key] = fitted(y, cfg.topic_c, topic_rows)
         scores = oof(y, cfg.topic_c, topic_rows)
-        topic_thr[key] = best_f1_threshold(y[:n_gold][gold_rel], scores[gold_rel])
+        topic_thr[key] = best_f1_threshold(y[:n_gold][gold_rel], scores[gold_rel], lo=cfg.topic_floor)
     if cfg.stack_weight > 0:
         stacked = _topic_oof(X, topics, relevant, topic_rows, topic_clfs, keys, cfg, n_gold, w)
         X = sp.hstack([X, sp.csr_matrix(cfg.stack_weight * stacked)], format="csr")
-    rel_clf = fitted(relevant, cfg.relevance_c, every)
-    rel_thr = best_f1_threshold(relevant[:n_gold], oof(relevant, cfg.relevance_c, every))
+    rel_clf = fitted(relevant, cfg.relevance_c, every, cfg.relevance_model)
+    rel_thr = best_f1_threshold(relevant[:n_gold], oof(relevant, cfg.relevance_c, every, cfg.relevance_model))
     return {
         "kind": MULTILABEL,
         "features": _slim(features),
@@ -249,15 +266,19 @@ class TopicModel:
             return np.ones(len(rel), dtype=bool), [[keys[i]] for i in best]
         is_rel = rel >= self.state["relevance_threshold"]
         thr = np.array([self.state["topic_thresholds"][k] for k in keys])
+        cap = int(self.state.get("config", {}).get("max_topics", 0) or 0)
         chosen: list[list[str]] = []
         for r, row in zip(is_rel, topic_scores):
             if not r or not len(keys):
                 chosen.append([])
                 continue
-            hits = [keys[j] for j in np.flatnonzero(row >= thr)]
+            ratio = row / np.maximum(thr, 1e-6)
+            hits = [j for j in np.argsort(-ratio, kind="stable") if row[j] >= thr[j]]
+            if cap:
+                hits = hits[:cap]
             if not hits:  # a relevant item has at least one topic: the closest to its threshold
-                hits = [keys[int(np.argmax(row / np.maximum(thr, 1e-6)))]]
-            chosen.append(hits)
+                hits = [int(np.argmax(ratio))]
+            chosen.append([keys[j] for j in sorted(hits)])
         return is_rel, chosen
 
     def predict_items(self, items: Sequence[Item]) -> list[dict[str, Any]]:

@@ -131,7 +131,7 @@ def discover_inputs(inputs: list[str]) -> list[InputFile]:
     return [found[key] for key in sorted(found)]
 
 
-def plan_tasks(files: list[InputFile], max_files: int = 64, max_bytes: int = 32 << 20) -> list[Task]:
+def plan_tasks(files: list[InputFile], max_files: int = 64, max_bytes: int = 8 << 20) -> list[Task]:
     """Group small files into tasks; containers (JSONL, WARC) each get a task of their own, and
     an uncompressed JSONL file over ``max_bytes`` gets one task per range of about ``max_bytes``
     (cut at line starts), so several workers share one big file.

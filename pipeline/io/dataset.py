@@ -70,7 +70,7 @@ def _partition_keys(table: pa.Table) -> list[tuple[str, str]]:
 #: Rows of one partition held back before they are written as one file.
 ROWS_PER_FILE = 100_000
 #: Bytes of Arrow data held back over all partitions; past it the largest buffers are written.
-MAX_BUFFER_BYTES = 64 << 20
+MAX_BUFFER_BYTES = 16 << 20
 
 
 class _PartitionWriter:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from pipeline.normalize.mojibake import find_mojibake_spans, mojibake_score, warm_up_tables
+from pipeline.normalize.mojibake import (
+    find_mojibake_spans,
+    mojibake_score,
+    warm_up_tables,
+)
 from pipeline.normalize.opencc_convert import SUPPORTED_CONFIGS, convert, get_converter
 from pipeline.normalize.pinyin import remove_pinyin_annotations
-from pipeline.normalize.quality import QualityFilter, char_count, han_ratio, repetition_ratio
+from pipeline.normalize.quality import (
+    QualityFilter,
+    char_count,
+    han_ratio,
+    repetition_ratio,
+)
 from pipeline.normalize.script import detect_script, script_classes
 from pipeline.normalize.unicode_text import normalize_unicode
 from pipeline.record import Doc, Reject
