@@ -74,6 +74,23 @@ class Step:
         """Transform one document. Subclasses implement this."""
         raise NotImplementedError
 
+    #: Steps that gain from seeing many documents at once (vectorized models) set this and
+    #: implement :meth:`process_batch`; others are called one document at a time.
+    batched: ClassVar[bool] = False
+
+    def process_batch(self, docs: list[Doc]) -> list[Result]:
+        """Transform many documents; the default applies :meth:`process` to each."""
+        return [self.process(doc) for doc in docs]
+
+    def call_batch(self, docs: list[Doc]) -> list[Result]:
+        """:meth:`process_batch` with the same guarantees as ``__call__``: should the batch
+        fail, every document is retried alone, so one bad document becomes one reject."""
+        self._ensure_ready()
+        try:
+            return self.process_batch(docs)
+        except Exception:  # noqa: BLE001 - isolate the failing document(s)
+            return [self(doc) for doc in docs]
+
     def __call__(self, doc: Doc) -> Result:
         self._ensure_ready()
         try:
@@ -117,6 +134,40 @@ class StepPipeline:
                         return result
         except DocumentTimeout:
             return Reject.of(doc, current, "timeout", f"over the limit of {self.time_limit} s per document")
+        return result
+
+    def run_batch(self, items: list[Doc | Reject]) -> list[Result]:
+        """Apply the steps to a batch, in order; equal to calling the pipeline on each item.
+
+        Per-document steps run one document at a time (each under the time limit); a
+        ``batched`` step gets every document still alive at that point in one call.
+        """
+        results: list[Result] = list(items)
+        for step in self.steps:
+            step._ensure_ready()
+            alive = [i for i, r in enumerate(results) if isinstance(r, Doc)]
+            if not alive:
+                break
+            if step.batched:
+                started = time.perf_counter()
+                outcomes = step.call_batch([results[i] for i in alive])  # type: ignore[misc]
+                self.timings[step.name] += time.perf_counter() - started
+                for i, outcome in zip(alive, outcomes):
+                    results[i] = outcome
+                continue
+            for i in alive:
+                results[i] = self._call_limited(step, results[i])  # type: ignore[arg-type]
+        return results
+
+    def _call_limited(self, step: Step, doc: Doc) -> Result:
+        """One step on one document, timed, under the per-document time limit."""
+        started = time.perf_counter()
+        try:
+            with time_limit(self.time_limit):
+                result = step(doc)
+        except DocumentTimeout:
+            result = Reject.of(doc, step.name, "timeout", f"over the limit of {self.time_limit} s per document")
+        self.timings[step.name] += time.perf_counter() - started
         return result
 
     def run(self, docs: Iterable[Doc | Reject]) -> Iterator[Result]:

@@ -165,3 +165,10 @@ def test_step_rejects_instead_of_raising(name: str, index: int) -> None:
     assert isinstance(result, (Doc, Reject))
     if isinstance(result, Reject):
         assert result.stage == name and result.reason
+
+
+@pytest.mark.parametrize("name", STEP_NAMES)
+def test_batch_processing_equals_one_document_at_a_time(name: str) -> None:
+    one_by_one = [_step(name)(GOOD[name]()), _step(name)(OTHER[name]()), _step(name)(HOSTILE[-2]())]
+    batched = _step(name).call_batch([GOOD[name](), OTHER[name](), HOSTILE[-2]()])
+    assert [_output(r) for r in batched] == [_output(r) for r in one_by_one]

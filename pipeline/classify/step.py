@@ -42,12 +42,20 @@ class ClassifyStep(Step):
         self._ensure_ready()
         return self._model.version
 
+    batched = True
+
     def process(self, doc: Doc) -> Result:
-        title, body = prepare(doc.title, doc.text or doc.body(), simplified=doc.text is not None)
-        item = make_item(title, body, doc.tokens or None)
-        result = self._model.predict_items([item])[0]
-        doc.relevant = result["relevant"]
-        doc.relevant_score = result["relevant_score"]
-        doc.topics = result["topics"]
-        doc.topic_scores = result["topic_scores"]
-        return doc
+        return self.process_batch([doc])[0]
+
+    def process_batch(self, docs: list[Doc]) -> list[Result]:
+        """Score many documents with one vectorized pass of the model."""
+        items = []
+        for doc in docs:
+            title, body = prepare(doc.title, doc.text or doc.body(), simplified=doc.text is not None)
+            items.append(make_item(title, body, doc.tokens or None))
+        for doc, result in zip(docs, self._model.predict_items(items)):
+            doc.relevant = result["relevant"]
+            doc.relevant_score = result["relevant_score"]
+            doc.topics = result["topics"]
+            doc.topic_scores = result["topic_scores"]
+        return list(docs)

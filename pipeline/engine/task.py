@@ -13,7 +13,7 @@ import pickle
 import shutil
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,21 @@ def _file_sha1(path: str) -> str:
     return digest.hexdigest()
 
 
+#: Documents handed to the steps at once (batched steps such as classify vectorize over them).
+STEP_BATCH = 64
+
+
+def _batches(items: Iterable[Doc | Reject], size: int) -> Iterator[list[Doc | Reject]]:
+    batch: list[Doc | Reject] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def run_task(spec: TaskSpec, task: Task) -> TaskResult:
     """Process every input of ``task`` and write its staging parts and completion marker."""
     started = time.perf_counter()
@@ -142,17 +157,18 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
                 result.input_hashes[file.path] = _file_sha1(file.path)
             except OSError:
                 result.input_hashes[file.path] = ""
-        for item in iter_documents(file, spec.max_input_bytes, spec.max_decompression_ratio):
-            outcome = pipeline(item) if isinstance(item, Doc) else item
-            result.documents += 1
-            if isinstance(outcome, Reject):
-                reasons[outcome.reason] += 1
-                rejects.append(reject_to_row(outcome, spec.provenance))
-            else:
-                topics.update(outcome.topics)
-                if outcome.relevant:
-                    topics["(relevant)"] += 1
-                rows.append(doc_to_row(outcome, spec.provenance))
+        step_batch = max(1, min(STEP_BATCH, spec.batch_docs))
+        for batch in _batches(iter_documents(file, spec.max_input_bytes, spec.max_decompression_ratio), step_batch):
+            for outcome in pipeline.run_batch(batch):
+                result.documents += 1
+                if isinstance(outcome, Reject):
+                    reasons[outcome.reason] += 1
+                    rejects.append(reject_to_row(outcome, spec.provenance))
+                else:
+                    topics.update(outcome.topics)
+                    if outcome.relevant:
+                        topics["(relevant)"] += 1
+                    rows.append(doc_to_row(outcome, spec.provenance))
             if len(rows) + len(rejects) >= spec.batch_docs:
                 result.rows += len(rows)
                 result.rejects += len(rejects)
