@@ -88,9 +88,6 @@ class FeatureConfig:
     seed_weight: float = 0.3
     #: weight of the sentence-level worker x topic co-occurrence block (0: off)
     cooc_weight: float = 0.4
-    #: weights of the body character and word blocks (a per-block regularization strength)
-    char_weight: float = 1.0
-    word_weight: float = 1.0
 
 
 def build_features(
@@ -119,10 +116,10 @@ def build_features(
         )
 
     blocks = [("chars", vec(body_char_ngrams, cfg.char_features))]
-    weights = {"chars": cfg.char_weight}
+    weights = {"chars": 1.0}
     if cfg.words:
         blocks.append(("words", vec(word_ngrams, cfg.word_features)))
-        weights["words"] = cfg.word_weight
+        weights["words"] = 1.0
     if cfg.title_weight > 0:
         blocks.append(("title", vec(title_ngrams, cfg.title_features)))
         weights["title"] = cfg.title_weight

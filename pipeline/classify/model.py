@@ -36,11 +36,9 @@ class TrainConfig:
     #: weight of out-of-fold topic probabilities appended to the relevance features (0: off)
     stack_weight: float = 0.0
     #: lowest topic threshold the inner-CV search may choose
-    #: relevance classifier: "lr" (logistic regression) or "svc" (LinearSVC, sigmoid-calibrated)
-    relevance_model: str = "lr"
-    topic_floor: float = 0.05
+    topic_floor: float = 0.2
     #: at most this many topics per relevant item, the highest score/threshold ratios (0: no cap)
-    max_topics: int = 0
+    max_topics: int = 3
     seed: int = 0
     #: word segmentation used for training *and* inference ("auto": rjieba when installed)
     segmenter: str = "auto"
@@ -50,17 +48,6 @@ def _logreg(c: float, seed: int):
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
-
-
-def _classifier(kind: str, c: float, seed: int):
-    """An unfitted binary classifier with class-balanced weights and ``predict_proba``."""
-    if kind == "svc":
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.svm import LinearSVC
-
-        svc = LinearSVC(C=c, class_weight="balanced", max_iter=5000, random_state=seed)
-        return CalibratedClassifierCV(svc, method="sigmoid", cv=3)
-    return _logreg(c, seed)
 
 
 def _slim(features):
@@ -77,7 +64,7 @@ def _slim(features):
 
 def _compact(clf):
     """Store coefficients as float32 (halves the model file; scores change < 1e-6)."""
-    if clf is not None and hasattr(clf, "coef_"):
+    if clf is not None:
         clf.coef_ = clf.coef_.astype(np.float32)
     return clf
 
@@ -106,10 +93,10 @@ def fit_multilabel(
     topics = np.asarray(topics, dtype=int).reshape(len(items), len(keys))
     w = np.ones(len(items)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
 
-    def fitted(y: np.ndarray, c: float, rows: np.ndarray, kind: str = "lr"):
-        return _classifier(kind, c, cfg.seed).fit(X[rows], y[rows], sample_weight=w[rows])
+    def fitted(y: np.ndarray, c: float, rows: np.ndarray):
+        return _logreg(c, cfg.seed).fit(X[rows], y[rows], sample_weight=w[rows])
 
-    def oof(y: np.ndarray, c: float, rows: np.ndarray, kind: str = "lr") -> np.ndarray:
+    def oof(y: np.ndarray, c: float, rows: np.ndarray) -> np.ndarray:
         """Out-of-fold scores of the gold rows; pool rows always stay on the training side."""
         from sklearn.model_selection import StratifiedKFold
 
@@ -123,7 +110,7 @@ def fit_multilabel(
         splitter = StratifiedKFold(k, shuffle=True, random_state=cfg.seed)
         for tr, te in splitter.split(np.zeros(len(gold_rows)), yg[gold_rows]):
             train = np.concatenate([gold_rows[tr], extra])
-            clf = _classifier(kind, c, cfg.seed).fit(X[train], y[train], sample_weight=w[train])
+            clf = _logreg(c, cfg.seed).fit(X[train], y[train], sample_weight=w[train])
             scores[gold_rows[te]] = clf.predict_proba(X[gold_rows[te]])[:, 1]
         return scores
 
@@ -144,8 +131,8 @@ def fit_multilabel(
     if cfg.stack_weight > 0:
         stacked = _topic_oof(X, topics, relevant, topic_rows, topic_clfs, keys, cfg, n_gold, w)
         X = sp.hstack([X, sp.csr_matrix(cfg.stack_weight * stacked)], format="csr")
-    rel_clf = fitted(relevant, cfg.relevance_c, every, cfg.relevance_model)
-    rel_thr = best_f1_threshold(relevant[:n_gold], oof(relevant, cfg.relevance_c, every, cfg.relevance_model))
+    rel_clf = fitted(relevant, cfg.relevance_c, every)
+    rel_thr = best_f1_threshold(relevant[:n_gold], oof(relevant, cfg.relevance_c, every))
     return {
         "kind": MULTILABEL,
         "features": _slim(features),
