@@ -17,7 +17,6 @@ TRACKED_DISTRIBUTIONS = (
     "rjieba",
     "opencc",
     "lxml",
-    "beautifulsoup4",
     "charset-normalizer",
     "scikit-learn",
     "numpy",
