@@ -119,32 +119,19 @@ class StepPipeline:
         self.timings: dict[str, float] = {step.name: 0.0 for step in self.steps}
 
     def __call__(self, doc: Doc) -> Result:
-        for step in self.steps:  # set-up time does not count against a document
-            step._ensure_ready()
-        current = self.steps[0].name if self.steps else "pipeline"
-        result: Result = doc
-        try:
-            with time_limit(self.time_limit):
-                for step in self.steps:
-                    current = step.name
-                    started = time.perf_counter()
-                    result = step(result)  # type: ignore[arg-type]
-                    self.timings[step.name] += time.perf_counter() - started
-                    if isinstance(result, Reject):
-                        return result
-        except DocumentTimeout:
-            return Reject.of(doc, current, "timeout", f"over the limit of {self.time_limit} s per document")
-        return result
+        return self.run_batch([doc])[0]
 
     def run_batch(self, items: list[Doc | Reject]) -> list[Result]:
         """Apply the steps to a batch, in order; equal to calling the pipeline on each item.
 
-        Per-document steps run one document at a time (each under the time limit); a
-        ``batched`` step gets every document still alive at that point in one call.
+        Per-document steps run one document at a time; each document's time in them counts
+        against one budget of ``time_limit`` seconds for all steps together.  A ``batched``
+        step gets every document still alive at that point in one call.
         """
         results: list[Result] = list(items)
+        spent = [0.0] * len(results)
         for step in self.steps:
-            step._ensure_ready()
+            step._ensure_ready()  # set-up time does not count against a document
             alive = [i for i, r in enumerate(results) if isinstance(r, Doc)]
             if not alive:
                 break
@@ -156,19 +143,25 @@ class StepPipeline:
                     results[i] = outcome
                 continue
             for i in alive:
-                results[i] = self._call_limited(step, results[i])  # type: ignore[arg-type]
+                results[i], elapsed = self._call_limited(step, results[i], spent[i])  # type: ignore[arg-type]
+                spent[i] += elapsed
         return results
 
-    def _call_limited(self, step: Step, doc: Doc) -> Result:
-        """One step on one document, timed, under the per-document time limit."""
+    def _call_limited(self, step: Step, doc: Doc, spent: float) -> tuple[Result, float]:
+        """One step on one document, timed, within what is left of the document's budget."""
+        timeout = Reject.of(doc, step.name, "timeout", f"over the limit of {self.time_limit} s per document")
+        remaining = None if self.time_limit is None else self.time_limit - spent
+        if remaining is not None and remaining <= 0:
+            return timeout, 0.0
         started = time.perf_counter()
         try:
-            with time_limit(self.time_limit):
+            with time_limit(remaining):
                 result = step(doc)
         except DocumentTimeout:
-            result = Reject.of(doc, step.name, "timeout", f"over the limit of {self.time_limit} s per document")
-        self.timings[step.name] += time.perf_counter() - started
-        return result
+            result = timeout
+        elapsed = time.perf_counter() - started
+        self.timings[step.name] += elapsed
+        return result, elapsed
 
     def run(self, docs: Iterable[Doc | Reject]) -> Iterator[Result]:
         """Apply the steps to a stream; rejects coming from ingest pass through untouched."""

@@ -172,3 +172,34 @@ def test_batch_processing_equals_one_document_at_a_time(name: str) -> None:
     one_by_one = [_step(name)(GOOD[name]()), _step(name)(OTHER[name]()), _step(name)(HOSTILE[-2]())]
     batched = _step(name).call_batch([GOOD[name](), OTHER[name](), HOSTILE[-2]()])
     assert [_output(r) for r in batched] == [_output(r) for r in one_by_one]
+
+
+class _Busy(Step):
+    """A step that spins for ``seconds`` (a stand-in for a slow parser or regex)."""
+
+    name = "busy"
+
+    def __init__(self, seconds: float = 0.2) -> None:
+        super().__init__()
+        self.seconds = seconds
+
+    def process(self, doc: Doc) -> Doc:
+        import time
+
+        end = time.perf_counter() + self.seconds
+        while time.perf_counter() < end:
+            pass
+        return doc
+
+
+class _Busier(_Busy):
+    name = "busier"
+
+
+def test_time_limit_counts_all_steps_of_a_document_together() -> None:
+    from pipeline.steps import StepPipeline
+
+    pipeline = StepPipeline([_Busy(0.2), _Busier(0.2)], time_limit=0.3)
+    over = pipeline.run_batch([normalized_doc(name="a"), normalized_doc(name="b")])
+    assert [(r.stage, r.reason) for r in over] == [("busier", "timeout")] * 2  # type: ignore[union-attr]
+    assert isinstance(StepPipeline([_Busy(0.1), _Busier(0.1)], time_limit=0.3)(normalized_doc()), Doc)
