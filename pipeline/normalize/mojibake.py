@@ -20,6 +20,7 @@ import math
 import re
 
 from pipeline.normalize.opencc_convert import convert
+from pipeline.normalize.script import char_class
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -42,15 +43,7 @@ _RARE_LOGF = -5.0
 def _rare_chars() -> re.Pattern[str]:
     """A character class of the rare Han characters (in their Simplified form)."""
     logf, _ = _tables()
-    rare = [cp for cp in range(0x4E00, 0xA000) if logf.get(chr(cp), _FLOOR) < _RARE_LOGF]
-    ranges = []
-    start = prev = rare[0]
-    for cp in rare[1:] + [-1]:
-        if cp != prev + 1:
-            ranges.append(chr(start) if start == prev else f"{chr(start)}-{chr(prev)}")
-            start = cp
-        prev = cp
-    return re.compile(f"[{''.join(ranges)}]")
+    return char_class([chr(cp) for cp in range(0x4E00, 0xA000) if logf.get(chr(cp), _FLOOR) < _RARE_LOGF])
 
 
 @functools.lru_cache(maxsize=1)

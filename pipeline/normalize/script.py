@@ -21,7 +21,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 MIXED_SHARE = 0.2
 
 
-def _char_class(chars: list[str]) -> re.Pattern[str]:
+def char_class(chars: list[str]) -> re.Pattern[str]:
     """A compiled character class matching exactly ``chars`` (sorted code points, as ranges)."""
     if not chars:
         return re.compile(r"(?!)")
@@ -47,7 +47,7 @@ def script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
         raise RuntimeError("OpenCC changed the number of lines while converting single characters")
     trad = [c for c, s in zip(chars, to_simp) if s != c]
     simp = [c for c, t in zip(chars, to_trad) if t != c]
-    return _char_class(trad), _char_class(simp)
+    return char_class(trad), char_class(simp)
 
 
 def script_counts(text: str) -> tuple[int, int]:
