@@ -18,7 +18,7 @@ import logging
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,7 +114,7 @@ def _prepare_output(output_dir: Path, run_id: str) -> None:
     write_json_atomic(state_path, {"run_id": run_id})
 
 
-def _dedup(output_dir: Path, task_ids: list[str], config: RunConfig) -> tuple[dict[str, Any], dict[str, Any]]:
+def _dedup(output_dir: Path, task_ids: list[str], config: RunConfig) -> tuple[Mapping[str, Any], dict[str, Any]]:
     """Global near-duplicate clustering over every staged article."""
     from pipeline.dedup import DedupInput, Deduplicator
 
@@ -126,9 +126,8 @@ def _dedup(output_dir: Path, task_ids: list[str], config: RunConfig) -> tuple[di
             for doc_id, text, published, chars in zip(*(batch[c] for c in columns)):
                 yield DedupInput(doc_id=doc_id, text=text or "", published_at=published, char_count=chars or 0)
 
-    result = dedup.run(records())
-    assignments = {doc_id: tuple(value) for doc_id, value in result.items()}
-    return assignments, dedup.get_params() | {"stats": dict(result.stats)}
+    result = dedup.run(records())  # a Mapping doc_id -> DupInfo, used as it is by publish
+    return result, dedup.get_params() | {"stats": dict(result.stats)}
 
 
 def run_pipeline(
@@ -182,7 +181,7 @@ def run_pipeline(
 
     task_ids = [t.task_id for t in tasks]
     global_started = time.perf_counter()
-    assignments: dict[str, Any] = {}
+    assignments: Mapping[str, Any] = {}
     dedup_params: dict[str, Any] = {}
     if config.dedup_enabled:
         assignments, dedup_params = _dedup(output_dir, task_ids, config)
@@ -228,7 +227,7 @@ def _inputs_listing(files: Iterable[Any], results: list[TaskResult]) -> list[dic
 
 
 def _summarize(run_id: str, output_dir: Path, files: list[Any], results: list[TaskResult],
-               assignments: dict[str, Any]) -> RunSummary:
+               assignments: Mapping[str, Any]) -> RunSummary:
     summary = RunSummary(run_id=run_id, output_dir=output_dir, input_files=len(files))
     reasons: Counter[str] = Counter()
     topics: Counter[str] = Counter()
