@@ -12,7 +12,8 @@ in one invocation, side by side and interleaved round by round:
 and reports medians: text MB/s, the ratio to the floor, speedups of 2 workers over 1, the
 per-stage share of worker time (from ``manifest.json``) and the peak RSS summed over the
 process tree.  ``--rss-only`` runs a single local 2-worker run (for the 500 MB point).
-``--agreement`` compares the rjieba backend with jieba on the corpus text (token-boundary F1).
+``--agreement`` compares jieba-rs throughout and accelerated jieba with pure-Python jieba on the
+corpus text (identical documents, token-boundary F1, CPU speed-up).
 
     nice -n 10 python benchmarks/throughput.py --mb 50 --runs 3
     nice -n 10 python benchmarks/throughput.py --mb 500 --rss-only
@@ -135,36 +136,37 @@ def floor_seconds(texts: list[str], copies: int) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-#: ``zhnews`` with SegmentStep's tokenizer swapped for the rjieba backend, in-process (one
-#: worker only): what selecting ``segment: {backend: rjieba}`` will cost once SegmentStep offers it.
-RJIEBA_MAIN = (
-    "import sys, pipeline.segment.step as s; from pipeline.segment.rjieba_backend import rjieba_tokenize; "
-    "s.tokenize = rjieba_tokenize; from pipeline.cli import main; sys.exit(main(sys.argv[1:]))"
-)
+#: Segmentation variants a configuration can name (``engine:workers:variant``): the default
+#: (jieba's tokens, jieba-rs computing the plain Han runs when installed), pure-Python jieba,
+#: and jieba-rs throughout.
+SEGMENT_VARIANTS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "purejieba": {"accelerate": False},
+    "rjieba": {"backend": "rjieba"},
+}
 
 
 def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[str],
-               baseline: Path | None = None) -> dict[str, Any]:
+               baseline: Path | None = None, variant: str = "default") -> dict[str, Any]:
     """One ``zhnews run`` subprocess from scratch; wall time, peak RSS and the manifest.
 
-    ``engine`` ``rjieba`` is the local engine, one worker, with the rjieba tokenizer swapped in;
+    ``variant`` names a :data:`SEGMENT_VARIANTS` entry (passed as a ``--config`` file);
     ``baseline`` is the local engine run from another source tree (``baseline`` holds its
     ``pipeline`` package, e.g. ``git archive <commit> pipeline | tar -x -C DIR``).
     """
     shutil.rmtree(out, ignore_errors=True)
     cwd = REPO_ROOT
+    prefix = [sys.executable, "-m", "pipeline"]
     if engine == "baseline":
         if baseline is None:
             raise ValueError("engine baseline needs --baseline DIR")
-        prefix, engine, cwd = [sys.executable, "-m", "pipeline"], "local", baseline
-    elif engine == "rjieba":
-        if workers != 1:
-            raise ValueError("the rjieba stand-in runs in-process: one worker only")
-        prefix, engine = [sys.executable, "-c", RJIEBA_MAIN], "local"
-    else:
-        prefix = [sys.executable, "-m", "pipeline"]
+        engine, cwd = "local", baseline
     cmd = [*prefix, "run", str(corpus), "-o", str(out), "--workers", str(workers),
            "--engine", engine, "--quiet", *extra]
+    if SEGMENT_VARIANTS[variant]:
+        config = out.parent / f"segment-{variant}.json"
+        config.write_text(json.dumps({"segment": SEGMENT_VARIANTS[variant]}), encoding="utf-8")
+        cmd += ["--config", str(config)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -182,36 +184,43 @@ def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[s
             "rows": manifest["counts"]["rows"], "documents": manifest["counts"]["documents"]}
 
 
-def agreement(texts: list[str], limit: int = 3000) -> dict[str, float]:
-    """rjieba against jieba (both with the domain dictionary): identical documents, boundary F1, speed."""
+def _cuts(tokens: list[str]) -> set[int]:
+    ends, pos = set(), 0
+    for tok in tokens:
+        pos += len(tok)
+        ends.add(pos)
+    return ends
+
+
+def agreement(texts: list[str], limit: int = 0) -> dict[str, dict[str, float]]:
+    """jieba-rs throughout and accelerated jieba, each against pure-Python jieba (all with the
+    domain dictionary): share of identical documents, token-boundary F1, CPU speed-up.
+    ``limit`` > 0 samples that many documents evenly."""
+    from pipeline.segment.accelerated import accelerated_tokenize
     from pipeline.segment.rjieba_backend import rjieba_tokenize
     from pipeline.segment.tokenizer import tokenize
 
-    sample = texts[:: max(1, len(texts) // limit)][:limit]
-    tokenize("预热"), rjieba_tokenize("预热")
-    t0 = time.perf_counter()
-    a = [tokenize(t) for t in sample]
-    t1 = time.perf_counter()
-    b = [rjieba_tokenize(t) for t in sample]
-    t2 = time.perf_counter()
-
-    def cuts(tokens: list[str]) -> set[int]:
-        ends, pos = set(), 0
-        for tok in tokens:
-            pos += len(tok)
-            ends.add(pos)
-        return ends
-
-    common = gold = found = 0
-    for x, y in zip(a, b):
-        if "".join(x) != "".join(y):
-            continue
-        cx, cy = cuts(x), cuts(y)
-        common, gold, found = common + len(cx & cy), gold + len(cx), found + len(cy)
-    precision, recall = common / found, common / gold
-    return {"documents": len(sample), "identical_docs": sum(x == y for x, y in zip(a, b)) / len(sample),
-            "boundary_f1": 2 * precision * recall / (precision + recall),
-            "speedup": (t1 - t0) / (t2 - t1)}
+    sample = texts[:: max(1, len(texts) // limit)][:limit] if limit else texts
+    started = time.process_time()
+    gold = [tokenize(t) for t in sample]
+    jieba_cpu = time.process_time() - started
+    report: dict[str, dict[str, float]] = {}
+    for name, cut in (("rjieba", rjieba_tokenize), ("accelerated", accelerated_tokenize)):
+        cut("预热")
+        started = time.process_time()
+        found = [cut(t) for t in sample]
+        cpu = time.process_time() - started
+        common = n_gold = n_found = 0
+        for x, y in zip(gold, found):
+            if "".join(x) != "".join(y):
+                continue
+            cx, cy = _cuts(x), _cuts(y)
+            common, n_gold, n_found = common + len(cx & cy), n_gold + len(cx), n_found + len(cy)
+        precision, recall = common / n_found, common / n_gold
+        report[name] = {"documents": len(sample), "identical_docs": sum(x == y for x, y in zip(gold, found)),
+                        "boundary_f1": round(2 * precision * recall / (precision + recall), 6),
+                        "cpu_speedup": round(jieba_cpu / cpu, 2)}
+    return report
 
 
 # -- report ----------------------------------------------------------------------------------
@@ -219,9 +228,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=50, help="input size to build (MB)")
     parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported")
-    parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2,rjieba:1",
-                        help="engine:workers list (engine rjieba: local, one worker, rjieba tokenizer; "
-                             "engine baseline: local, the --baseline source tree)")
+    parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2,local:1:purejieba,local:1:rjieba",
+                        help="engine:workers[:variant] list; variants: " + ", ".join(SEGMENT_VARIANTS)
+                             + " (engine baseline: local, the --baseline source tree)")
     parser.add_argument("--rss-only", action="store_true", help="one local 2-worker run: wall time and peak RSS")
     parser.add_argument("--agreement", action="store_true", help="also measure rjieba against jieba")
     parser.add_argument("--no-classify", action="store_true", help="pass --no-classify to zhnews run")
@@ -236,14 +245,14 @@ def main() -> None:
         texts = info.pop("texts")
         print(json.dumps(info), flush=True)
         if args.agreement:
-            print(json.dumps({"rjieba_vs_jieba": agreement(texts)}), flush=True)
+            print(json.dumps({"agreement_with_jieba": agreement(texts)}), flush=True)
         extra = ["--no-classify"] if args.no_classify else []
         if args.rss_only:
             result = zhnews_run(root / "corpus", root / "out", "local", 2, extra)
             print(json.dumps({"local:2": {"wall": round(result["wall"], 1), "mb_s": round(info["text_mb"] / result["wall"], 3),
                                           "peak_rss_mb": round(result["rss"] / 1e6), "rows": result["rows"]}}))
             return
-        configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
+        configs = [(*c.split(":")[:2], (c.split(":") + ["default"])[2]) for c in args.configs.split(",")]
         walls: dict[str, list[float]] = {"floor": []}
         cpus: dict[str, list[float]] = {"floor": []}
         rss: dict[str, list[int]] = {}
@@ -253,9 +262,9 @@ def main() -> None:
             walls["floor"].append(wall)
             cpus["floor"].append(cpu)
             print(json.dumps({"round": round_, "floor": round(wall, 1), "cpu": round(cpu, 1)}), flush=True)
-            for engine, workers in configs:
-                name = f"{engine}:{workers}"
-                result = zhnews_run(root / "corpus", root / "out", engine, workers, extra, args.baseline)
+            for engine, workers, variant in configs:
+                name = f"{engine}:{workers}" + ("" if variant == "default" else f":{variant}")
+                result = zhnews_run(root / "corpus", root / "out", engine, int(workers), extra, args.baseline, variant)
                 walls.setdefault(name, []).append(result["wall"])
                 cpus.setdefault(name, []).append(result["cpu"])
                 rss.setdefault(name, []).append(result["rss"])

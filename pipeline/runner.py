@@ -18,7 +18,7 @@ import logging
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,11 +26,16 @@ from typing import Any
 from pipeline import __version__
 from pipeline.config import RunConfig
 from pipeline.engine.task import MARKERS, STAGING, TaskResult, TaskSpec, load_marker
+from pipeline.global_dedup import BackgroundDedup
 from pipeline.ingest import Task, discover_inputs, plan_tasks
 from pipeline.ingest.readers import shown_path
-from pipeline.io.atomic import remove_stale_temporaries, write_json_atomic, write_text_atomic
+from pipeline.io.atomic import (
+    remove_stale_temporaries,
+    write_json_atomic,
+    write_text_atomic,
+)
 from pipeline.io.card import render_card
-from pipeline.io.dataset import iter_staging_columns, publish, remove_leftovers
+from pipeline.io.dataset import publish, remove_leftovers
 from pipeline.io.manifest import build_manifest
 from pipeline.io.schema import SCHEMA_VERSION
 from pipeline.stages import build_steps
@@ -74,17 +79,33 @@ def make_executor(config: RunConfig):
 
 
 def _model_version(steps: list[Step]) -> str | None:
+    """The classify step's model version, from the model's ``meta.json``.
+
+    The model itself is loaded by the workers only: the driver needs its version (for the run
+    id and the provenance columns), not its several hundred MB of state and 5 s of loading.
+    """
+    from pipeline.classify.persist import META_FILE, MODEL_FILE, default_model_dir
+    from pipeline.errors import UsageError
+
     for step in steps:
         if step.name == "classify":
-            step._ensure_ready()
-            return getattr(step, "model_version", None)
+            path = Path(getattr(step, "model_dir", None) or default_model_dir())
+            file = path / MODEL_FILE if path.is_dir() else path
+            if not file.is_file():
+                raise UsageError(f"no model at {path} (expected {MODEL_FILE}); train one with 'zhnews train'")
+            try:
+                meta = json.loads((file.parent / META_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return "unknown"  # as the loaded model reports it
+            return str(meta.get("model_version", "unknown"))
     return None
 
 
-def _run_id(tasks: list[Task], config: RunConfig, steps: list[Step]) -> str:
+def _run_id(tasks: list[Task], config: RunConfig, steps: list[Step], model_version: str | None) -> str:
     payload = json.dumps(
         {
             "version": __version__,
+            "model_version": model_version,
             "schema": SCHEMA_VERSION,
             "tasks": [t.task_id for t in tasks],
             "config": config.result_affecting(),
@@ -114,22 +135,6 @@ def _prepare_output(output_dir: Path, run_id: str) -> None:
     write_json_atomic(state_path, {"run_id": run_id})
 
 
-def _dedup(output_dir: Path, task_ids: list[str], config: RunConfig) -> tuple[Mapping[str, Any], dict[str, Any]]:
-    """Global near-duplicate clustering over every staged article."""
-    from pipeline.dedup import DedupInput, Deduplicator
-
-    dedup = Deduplicator(**config.dedup)
-
-    def records() -> Iterator[DedupInput]:
-        columns = ["doc_id", "text", "published_at", "char_count"]
-        for batch in iter_staging_columns(output_dir, task_ids, columns):
-            for doc_id, text, published, chars in zip(*(batch[c] for c in columns)):
-                yield DedupInput(doc_id=doc_id, text=text or "", published_at=published, char_count=chars or 0)
-
-    result = dedup.run(records())  # a Mapping doc_id -> DupInfo, used as it is by publish
-    return result, dedup.get_params() | {"stats": dict(result.stats)}
-
-
 def run_pipeline(
     config: RunConfig,
     on_task_done: Callable[[TaskResult], None] | None = None,
@@ -142,14 +147,15 @@ def run_pipeline(
     files = discover_inputs(config.inputs)
     tasks = plan_tasks(files, config.task_max_files, config.task_max_bytes)
     steps = build_steps(config)
-    run_id = _run_id(tasks, config, steps)
+    model_version = _model_version(steps)
+    run_id = _run_id(tasks, config, steps, model_version)
     _prepare_output(output_dir, run_id)
 
     opencc_config = next((s.get_params().get("opencc_config") for s in steps if s.name == "normalize"), None)
     provenance = {
         "pipeline_version": __version__,
         "run_id": run_id,
-        "model_version": _model_version(steps),
+        "model_version": model_version,
         "opencc_config": opencc_config,
     }
     spec = TaskSpec(steps=steps, output_dir=str(output_dir), provenance=provenance,
@@ -166,16 +172,25 @@ def run_pipeline(
             pending.append(task)
     if on_plan:
         on_plan(len(tasks), sum(t.size for t in pending))
-    for done in results:
-        if on_task_done:
-            on_task_done(done)
-
+    # dedup runs in a driver thread, fed each task as it completes (the driver is idle otherwise)
+    dedup = BackgroundDedup(output_dir, config.dedup) if config.dedup_enabled else None
     executor = make_executor(config)
     try:
+        for done in results:
+            if dedup:
+                dedup.add(done.task_id)
+            if on_task_done:
+                on_task_done(done)
         for result in executor.map_tasks(spec, pending):
             results.append(result)
+            if dedup:
+                dedup.add(result.task_id)
             if on_task_done:
                 on_task_done(result)
+    except BaseException:
+        if dedup:
+            dedup.cancel()
+        raise
     finally:
         executor.close()
 
@@ -183,13 +198,17 @@ def run_pipeline(
     global_started = time.perf_counter()
     assignments: Mapping[str, Any] = {}
     dedup_params: dict[str, Any] = {}
-    if config.dedup_enabled:
-        assignments, dedup_params = _dedup(output_dir, task_ids, config)
-    dedup_seconds = time.perf_counter() - global_started
+    if dedup:
+        assignments, dedup_params = dedup.finish()
+    dedup_wait = time.perf_counter() - global_started
     partitions = publish(output_dir, task_ids, assignments)
+    publish_seconds = time.perf_counter() - global_started - dedup_wait
 
     summary = _summarize(run_id, output_dir, files, results, assignments)
-    summary.stage_seconds["dedup"] = dedup_seconds
+    if dedup:
+        summary.stage_seconds["dedup"] = round(dedup.busy_seconds, 3)
+        summary.stage_seconds["dedup_after_tasks"] = round(dedup_wait, 3)
+    summary.stage_seconds["publish"] = round(publish_seconds, 3)
     summary.wall_seconds = time.perf_counter() - started
     manifest = build_manifest(
         run_id=run_id,

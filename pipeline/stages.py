@@ -6,6 +6,8 @@ list and never look inside a step.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pipeline.config import RunConfig
 from pipeline.steps import Step
 
@@ -21,10 +23,20 @@ def build_steps(config: RunConfig) -> list[Step]:
         ExtractStep(**config.extract),
         CleanStep(**config.clean),
         NormalizeStep(**config.normalize),
-        SegmentStep(**config.segment),
+        SegmentStep(**resolved_segment(config.segment)),
     ]
     if config.classify_enabled:
         from pipeline.classify import ClassifyStep
 
         steps.append(ClassifyStep(**config.classify))
     return steps
+
+
+def resolved_segment(params: dict[str, Any]) -> dict[str, Any]:
+    """Segment settings with ``accelerate`` decided now, so the run id and manifest record it."""
+    from pipeline.segment.backends import resolve_accelerate
+
+    params = dict(params)
+    if params.get("backend", "jieba") == "jieba":
+        params["accelerate"] = resolve_accelerate(params.get("accelerate"))
+    return params

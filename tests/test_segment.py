@@ -55,7 +55,7 @@ def test_step_sets_tokens_and_pickles() -> None:
     out = step(doc)
     assert out is doc and "医护人员" in doc.tokens and " " not in doc.tokens
     clone = pickle.loads(pickle.dumps(step))
-    assert clone.get_params() == {"backend": "jieba", "user_dict": True}
+    assert clone.get_params() == {"backend": "jieba", "user_dict": True, "accelerate": None}
     assert not any(k.startswith("_") and k != "_ready" for k in clone.__dict__)
 
 
@@ -73,7 +73,7 @@ def test_rjieba_step_agrees_with_jieba() -> None:
     assert {"规培", "医务人员", "职称评聘", "工伤认定"} <= set(doc.tokens)
     assert doc.tokens == tokenize(text)
     clone = pickle.loads(pickle.dumps(step))
-    assert clone.get_params() == {"backend": "rjieba", "user_dict": True}
+    assert clone.get_params() == {"backend": "rjieba", "user_dict": True, "accelerate": None}
     assert not any(k.startswith("_") and k != "_ready" for k in clone.__dict__)
 
 

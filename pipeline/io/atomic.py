@@ -9,6 +9,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +52,62 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     _fsync_dir(path.parent)
 
 
+def write_parquet(table: pa.Table, path: Path | str) -> None:
+    """Write ``table`` as zstd-compressed Parquet at ``path`` (not atomic by itself)."""
+    pq.write_table(table, path, compression="zstd", compression_level=3)
+
+
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     """Write ``table`` as zstd-compressed Parquet at ``path``, atomically."""
-    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd", compression_level=3))
+    atomic_write(path, lambda tmp: write_parquet(table, tmp))
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _write_durably(table: pa.Table, path: Path) -> None:
+    write_parquet(table, path)
+    _fsync_file(path)
+
+
+class BuildTree:
+    """Parquet files written into a folder that is published whole by one rename (see
+    :func:`pipeline.io.dataset.publish`).  Nobody reads them before that rename, so they need
+    no temporary name of their own, only to be on disk before it.  Files are encoded,
+    compressed and fsynced by a few threads (pyarrow and fsync release the GIL), at most
+    ``2 * threads`` tables in flight; :meth:`sync` waits for them and fsyncs the directories."""
+
+    def __init__(self, root: Path, threads: int = 2) -> None:
+        self.root = Path(root)
+        self.threads = max(1, threads)
+        self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="zhnews-write")
+        self._pending: list[Future[None]] = []
+        self._dirs: set[Path] = set()
+
+    def write_parquet(self, table: pa.Table, path: Path) -> None:
+        """Queue ``table`` to be written at ``path`` (below :attr:`root`) and fsynced."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._dirs.update(p for p in path.parents if p == self.root or self.root in p.parents)
+        while len(self._pending) >= 2 * self.threads:  # bounded memory: wait for the oldest
+            self._pending.pop(0).result()
+        self._pending.append(self._pool.submit(_write_durably, table, path))
+
+    def sync(self) -> None:
+        """Wait until every file and directory written so far is on disk (errors re-raised)."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
+        for directory in sorted(self._dirs, key=lambda p: len(p.parts), reverse=True):
+            _fsync_dir(directory)
+        self._dirs.clear()
+
+    def close(self) -> None:
+        try:
+            self.sync()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def write_text_atomic(path: Path, text: str) -> None:

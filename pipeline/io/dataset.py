@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.io.atomic import atomic_write, write_parquet_atomic
+from pipeline.io.atomic import BuildTree, atomic_write
 from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA, partition_of
 
 ARTICLES = "articles"
@@ -79,7 +79,8 @@ class _PartitionWriter:
     the largest buffers when all together pass :data:`MAX_BUFFER_BYTES`, the rest at the end.
     Memory is bounded by that cap whatever the size of the run."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, tree: BuildTree, root: Path) -> None:
+        self.tree = tree
         self.root = root
         self.buffers: dict[tuple[str, str], list[pa.Table]] = defaultdict(list)
         self.rows: dict[tuple[str, str], int] = defaultdict(int)
@@ -104,7 +105,7 @@ class _PartitionWriter:
         rows = self.rows.pop(key)
         year, month = key
         target = self.root / f"year={year}" / f"month={month}" / f"part-{self.files[key]:05d}.parquet"
-        write_parquet_atomic(pa.concat_tables(tables) if len(tables) > 1 else tables[0], target)
+        self.tree.write_parquet(pa.concat_tables(tables) if len(tables) > 1 else tables[0], target)
         self.files[key] += 1
         self.counts[f"{year}-{month}"] += rows
 
@@ -121,7 +122,24 @@ def publish(
 ) -> dict[str, int]:
     """Write the final articles and rejects folders from staging; returns rows per partition."""
     build = output_dir / f"_publish-{int(time.time() * 1000)}"
-    writer = _PartitionWriter(build / ARTICLES)
+    tree = BuildTree(build)
+    try:
+        counts = _write_articles(_PartitionWriter(tree, build / ARTICLES), output_dir, task_ids, assignments)
+    finally:
+        tree.close()  # every file of the new tree is on disk before it is swapped in
+    _write_rejects(output_dir, task_ids, build / REJECTS / "part-00000.parquet")
+    (build / ARTICLES).mkdir(parents=True, exist_ok=True)
+    _swap_in(output_dir, build, (ARTICLES, REJECTS))
+    return counts
+
+
+def _write_articles(
+    writer: _PartitionWriter,
+    output_dir: Path,
+    task_ids: Sequence[str],
+    assignments: Mapping[str, tuple[str, int, bool, float]],
+) -> dict[str, int]:
+    """Staged articles with their dedup columns, regrouped by partition; rows per partition."""
     for _, path in staging_parts(output_dir, task_ids, "articles"):
         table = _fill_dedup(pq.read_table(path, schema=ARTICLE_SCHEMA), assignments)
         if table.num_rows == 0:
@@ -133,11 +151,7 @@ def publish(
             part = table if len(indices) == table.num_rows else table.take(pa.array(indices, pa.int64()))
             writer.add(key, part)
         del table
-    counts = writer.close()
-    _write_rejects(output_dir, task_ids, build / REJECTS / "part-00000.parquet")
-    (build / ARTICLES).mkdir(parents=True, exist_ok=True)
-    _swap_in(output_dir, build, (ARTICLES, REJECTS))
-    return counts
+    return writer.close()
 
 
 def _write_rejects(output_dir: Path, task_ids: Sequence[str], target: Path) -> None:

@@ -1,7 +1,9 @@
-"""Choosing a segmentation backend: ``jieba`` (pure Python) or ``rjieba`` (jieba-rs, ~15x faster).
+"""Choosing a segmentation backend: ``jieba`` (jieba's tokens) or ``rjieba`` (jieba-rs throughout).
 
 Both use jieba's dictionary, HMM and the packaged user dictionary; a run or a model uses one
-backend throughout (it is part of the step's config and of the model's metadata).
+backend throughout (it is part of the step's config and of the model's metadata).  The
+``jieba`` backend can be *accelerated*: jieba-rs computes the runs of plain Han text, where it
+agrees with jieba, and jieba the rest (:mod:`pipeline.segment.accelerated`).
 """
 
 from __future__ import annotations
@@ -28,12 +30,28 @@ def resolve_backend(backend: str = "auto") -> str:
     return backend
 
 
-def get_tokenize(backend: str = "jieba") -> Tokenize:
-    """The ``tokenize(text, user_dict=True)`` function of ``backend``."""
+def resolve_accelerate(accelerate: bool | None) -> bool:
+    """``None`` -> accelerate when jieba-rs is installed; ``True`` without it is an error."""
+    if accelerate is None:
+        return rjieba_available()
+    if accelerate and not rjieba_available():
+        raise ImportError("accelerated jieba needs jieba-rs: pip install 'zhnews[rjieba]'")
+    return bool(accelerate)
+
+
+def get_tokenize(backend: str = "jieba", accelerate: bool | None = False) -> Tokenize:
+    """The ``tokenize(text, user_dict=True)`` function of ``backend``.
+
+    ``accelerate`` applies to the ``jieba`` backend only (``None``: when jieba-rs is installed).
+    """
     if resolve_backend(backend) == "rjieba":
         from pipeline.segment.rjieba_backend import rjieba_tokenize
 
         return rjieba_tokenize
+    if resolve_accelerate(accelerate):
+        from pipeline.segment.accelerated import accelerated_tokenize
+
+        return accelerated_tokenize
     from pipeline.segment.tokenizer import tokenize
 
     return tokenize

@@ -10,20 +10,25 @@ from pipeline.steps import Result, Step
 class SegmentStep(Step):
     """Set ``doc.tokens`` from ``doc.text`` with ``backend`` (``jieba`` or ``rjieba``).
 
-    The backend is part of the step's config (hence of the run id): one run never mixes them.
+    ``accelerate`` (``jieba`` backend only): let jieba-rs cut the runs of plain Han text, where
+    its tokens are jieba's (:mod:`pipeline.segment.accelerated`); ``None`` decides at set-up
+    (on when ``rjieba`` is installed).  ``zhnews run`` resolves it before the run starts, so the
+    choice is part of the step's config, hence of the run id and the manifest: one run never
+    mixes settings.
     """
 
     name = "segment"
 
-    def __init__(self, backend: str = "jieba", user_dict: bool = True) -> None:
+    def __init__(self, backend: str = "jieba", user_dict: bool = True, accelerate: bool | None = None) -> None:
         super().__init__()
         if backend not in BACKENDS:
             raise ValueError(f"unknown segmentation backend {backend!r}; choose from {BACKENDS}")
         self.backend = backend
         self.user_dict = user_dict
+        self.accelerate = accelerate
 
     def setup(self) -> None:
-        self._tokenize = get_tokenize(self.backend)
+        self._tokenize = get_tokenize(self.backend, self.accelerate)
         self._tokenize("医", self.user_dict)  # build the segmenter now, not on the first document
 
     def process(self, doc: Doc) -> Result:
