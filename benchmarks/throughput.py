@@ -227,7 +227,7 @@ def agreement(texts: list[str], limit: int = 0) -> dict[str, dict[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=50, help="input size to build (MB)")
-    parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported")
+    parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported (0: only build the corpus, e.g. with --agreement)")
     parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2,local:1:purejieba,local:1:rjieba",
                         help="engine:workers[:variant] list; variants: " + ", ".join(SEGMENT_VARIANTS)
                              + " (engine baseline: local, the --baseline source tree)")
@@ -246,6 +246,8 @@ def main() -> None:
         print(json.dumps(info), flush=True)
         if args.agreement:
             print(json.dumps({"agreement_with_jieba": agreement(texts)}), flush=True)
+        if args.runs == 0:
+            return
         extra = ["--no-classify"] if args.no_classify else []
         if args.rss_only:
             result = zhnews_run(root / "corpus", root / "out", "local", 2, extra)

@@ -70,11 +70,12 @@ def load_model(path: str | Path | None = None) -> TopicModel:
     file = path / MODEL_FILE if path.is_dir() else path
     if not file.is_file():
         raise UsageError(f"no model at {path} (expected {MODEL_FILE}); train one with 'zhnews train'")
-    untrusted = sio.get_untrusted_types(file=file)
-    unexpected = sorted(set(untrusted) - ALLOWED_TYPES)
-    if unexpected:
-        raise UsageError(f"model {file} contains types outside the allow-list: {unexpected}")
-    state = sio.load(file, trusted=untrusted)
+    # skops audits every object against ``trusted`` while loading and refuses anything else,
+    # so one pass does both (a separate get_untrusted_types pass would read the file twice)
+    try:
+        state = sio.load(file, trusted=sorted(ALLOWED_TYPES))
+    except sio.exceptions.UntrustedTypesFoundException as exc:
+        raise UsageError(f"model {file} contains types outside the allow-list: {exc}") from exc
     meta: dict[str, Any] = {}
     meta_file = file.parent / META_FILE
     if meta_file.is_file():

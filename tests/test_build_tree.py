@@ -1,0 +1,30 @@
+"""BuildTree: files of a folder published whole, written and fsynced by threads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.io.atomic import BuildTree
+
+
+def test_every_file_is_complete_after_close(tmp_path: Path) -> None:
+    tree = BuildTree(tmp_path / "build", threads=2)
+    tables = {i: pa.table({"n": list(range(i * 1000, i * 1000 + 500))}) for i in range(12)}
+    for i, table in tables.items():  # more files than the in-flight bound (2 x threads)
+        tree.write_parquet(table, tmp_path / "build" / f"year={2000 + i % 3}" / f"part-{i:05d}.parquet")
+    tree.close()
+    for i, table in tables.items():
+        assert pq.read_table(tmp_path / "build" / f"year={2000 + i % 3}" / f"part-{i:05d}.parquet").equals(table)
+
+
+def test_a_failed_write_is_raised(tmp_path: Path) -> None:
+    tree = BuildTree(tmp_path / "build")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "taken").mkdir()  # a directory where the file should go
+    tree.write_parquet(pa.table({"n": [1]}), tmp_path / "build" / "taken")
+    with pytest.raises(OSError):
+        tree.close()

@@ -1,0 +1,62 @@
+"""Dedup fed task by task in a driver thread gives the clusters of one pass over everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pytest
+
+from pipeline.dedup import DedupInput, Deduplicator
+from pipeline.global_dedup import BackgroundDedup
+from pipeline.io.dataset import iter_staging_columns
+from tests._run_fixture import sample_run  # noqa: F401  (fixture)
+
+COLUMNS = ("doc_id", "text", "published_at", "char_count")
+
+
+def _task_ids(run: Path) -> list[str]:
+    return sorted(p.name for p in (run / "_staging").iterdir() if p.is_dir())
+
+
+def _one_pass(run: Path, task_ids: list[str]) -> dict[str, tuple]:
+    records = [
+        DedupInput(doc_id=i, text=t or "", published_at=p, char_count=c or 0)
+        for batch in iter_staging_columns(run, task_ids, COLUMNS)
+        for i, t, p, c in zip(*(batch[k] for k in COLUMNS))
+    ]
+    return {k: tuple(v) for k, v in Deduplicator().run(records).items()}
+
+
+def test_same_clusters_whatever_the_completion_order(sample_run: Path) -> None:  # noqa: F811
+    task_ids = _task_ids(sample_run)
+    assert len(task_ids) > 2
+    background = BackgroundDedup(sample_run, {})
+    for task_id in reversed(task_ids):  # tasks finishing in another order than planned
+        background.add(task_id)
+    result, params = background.finish()
+    assert {k: tuple(v) for k, v in result.items()} == _one_pass(sample_run, task_ids)
+    assert params["stats"]["documents"] == len(result) and background.busy_seconds >= 0
+    # and it is what the run published
+    table = ds.dataset(sample_run / "articles", format="parquet", partitioning="hive").to_table()
+    published = dict(zip(table.column("doc_id").to_pylist(), table.column("dup_cluster_id").to_pylist()))
+    assert published == {k: v[0] for k, v in result.items()}
+    assert any(v[1] > 1 for v in result.values())  # the sample corpus has near-duplicates
+
+
+def test_cancel_stops_the_thread_without_a_result(sample_run: Path) -> None:  # noqa: F811
+    background = BackgroundDedup(sample_run, {})
+    background.add(_task_ids(sample_run)[0])
+    background.cancel()
+    assert not background._thread.is_alive()
+
+
+def test_an_error_in_the_thread_reaches_the_caller(tmp_path: Path) -> None:
+    staging = tmp_path / "_staging" / "t1"
+    staging.mkdir(parents=True)
+    (staging / "articles-00000.parquet").write_bytes(b"not parquet")
+    background = BackgroundDedup(tmp_path, {})
+    background.add("t1")
+    with pytest.raises(pa.ArrowInvalid):  # raised in the caller, not lost in the thread
+        background.finish()
