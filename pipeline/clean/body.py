@@ -69,7 +69,14 @@ def clean_body(text: str) -> BodyResult:
         line = raw.strip(_INVISIBLE_EDGE)
         if not line or _MD_RULE.match(line):
             continue
-        line = _MD_MARKS.sub("", _MD_QUOTE.sub("", _MD_HEADING.sub("", line))).strip(_INVISIBLE_EDGE)
+        # each Markdown pattern needs its mark character: most lines skip the regexes
+        if "#" in line:
+            line = _MD_HEADING.sub("", line)
+        if ">" in line:
+            line = _MD_QUOTE.sub("", line)
+        if "*" in line or "~" in line or "_" in line:
+            line = _MD_MARKS.sub("", line)
+        line = line.strip(_INVISIBLE_EDGE)
         if not line or _HASHTAG_ONLY.match(line):
             continue
         if not result.paragraphs:
@@ -77,13 +84,14 @@ def clean_body(text: str) -> BodyResult:
         if any(w in line for w in _VIDEO_WORDS):
             line = _VIDEO_LINK.sub("", line)
         line = line.strip(_INVISIBLE_EDGE)
-        line = cues.HASHTAG.sub(lambda m: m.group(0)[1:-1], line)
+        if "#" in line:
+            line = cues.HASHTAG.sub(lambda m: m.group(0)[1:-1], line)
         if not line or _BYLINE.match(line):
             continue
         short = len(line) <= 60
         if short and (cues.SUBSCRIBE.search(line) or cues.FOOTER.search(line)):
             continue
-        if _NOTICE.search(line) and len(line) <= 80:
+        if len(line) <= 80 and _NOTICE.search(line):
             continue
         result.paragraphs.append(line)
     return result

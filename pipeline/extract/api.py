@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.errors import InputRejected
-from pipeline.extract.blocks import iter_blocks
+from pipeline.extract.blocks import Spans, iter_blocks
 from pipeline.extract.content import article_paragraphs
 from pipeline.extract.dom import drop_boilerplate, strip_noise
 from pipeline.extract.metadata import (
@@ -54,9 +54,11 @@ def extract_html(
     strip_noise(root)
     # Datelines and bylines often sit in boxes with furniture-like classes: read metadata
     # from the blocks before cue-based pruning, the body from the blocks after it.
-    meta_blocks = iter_blocks(root)
-    drop_boilerplate(root)
-    blocks = iter_blocks(root)
+    spans: Spans = {}
+    meta_blocks = iter_blocks(root, record=spans)
+    changed = drop_boilerplate(root)
+    # subtrees the pruning left alone give the same blocks again: copied, not re-walked
+    blocks = iter_blocks(root, reuse=(meta_blocks, spans, changed))
     paragraphs = article_paragraphs(blocks)
     if not paragraphs:
         raise InputRejected("no_article", "no block of running text found on the page")

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from lxml import etree
 
-from pipeline.extract.blocks import Block, normalize_space
+from pipeline.extract.blocks import Block, normalize_space, text_content
 from pipeline.extract.boilerplate import TO_TRADITIONAL as _TO_TRADITIONAL
 from pipeline.extract.boilerplate import both_scripts
 
@@ -142,6 +143,12 @@ def _in_comments(el: etree._Element) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)
+def _author_cue(cues: str) -> bool:
+    """Whether a class/id string marks an author slot (memoised: class names recur)."""
+    return bool(_AUTHOR_CUE.search(cues))
+
+
 def cue_authors(root: etree._Element) -> list[tuple[str, bool]]:
     """Short texts of elements whose class/id marks an author or user name (raw tree), each
     with whether outlet-like names must be refused."""
@@ -151,9 +158,9 @@ def cue_authors(root: etree._Element) -> list[tuple[str, bool]]:
         if not (cls or ident) or el.tag in ("script", "style", "meta", "link", "img", "input"):
             continue
         cues = f"{cls or ''} {ident or ''}"
-        if not _AUTHOR_CUE.search(cues) or _in_comments(el):
+        if not _author_cue(cues) or _in_comments(el):
             continue
-        text = _CUE_LABEL.sub("", normalize_space(el.xpath("string()")))
+        text = _CUE_LABEL.sub("", normalize_space(text_content(el)))
         if 2 <= len(text) <= 20 and not _DATE_LIKE.search(text) and not _EDITOR_WORD.search(text):
             # WeChat's author slot may name an organisation; other slots must name a person
             found.append((text, "rich_media_meta_text" not in cues))
@@ -176,11 +183,18 @@ def jsonld_values(data: Any, key: str) -> Iterator[Any]:
 
 
 def _from_patterns(scopes: dict[str, Sequence[str]]) -> str | None:
+    dated: dict[str, bool] = {}  # several patterns need a full date in the same lines
     for pattern, longest, needs_date, scope in _PATTERNS:
         strict = not _AGENCY.search(pattern.pattern)
         for text in scopes[scope]:
-            if len(text) > longest or (needs_date and not _FULL_DATE.search(text)):
+            if len(text) > longest:
                 continue
+            if needs_date:
+                has_date = dated.get(text)
+                if has_date is None:
+                    has_date = dated[text] = bool(_FULL_DATE.search(text))
+                if not has_date:
+                    continue
             for match in pattern.finditer(text):
                 if _ATTRIBUTE_LEAK.match(text, match.end(1)):
                     continue  # ``作者： size="20"``: markup shown as text

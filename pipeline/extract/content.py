@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from pipeline.extract.blocks import Block
+from pipeline.extract.blocks import Block, text_content
 from pipeline.extract.boilerplate import (
     cue_kind,
     is_boilerplate_line,
@@ -103,7 +103,7 @@ def select_content(blocks: list[Block]) -> set[etree._Element]:
                 continue
             if sib.tag == "p" and chars[sib]:
                 density = links[sib] / chars[sib]
-                text = sib.xpath("string()").strip()
+                text = text_content(sib).strip()
                 if (chars[sib] > 80 and density < 0.25) or (
                     density == 0 and chars[sib] > 20 and _SENTENCE_END.search(text)
                 ):

@@ -6,6 +6,7 @@ import re
 
 from lxml import etree
 
+from pipeline.extract.blocks import text_content
 from pipeline.extract.boilerplate import cue_kind
 
 __all__ = ["clean_tree", "strip_noise", "drop_boilerplate", "drop_keep_tail", "cue_text"]
@@ -50,28 +51,47 @@ def cue_text(el: etree._Element) -> str:
 
 
 def _sentences(el: etree._Element) -> int:
-    return len(_SENTENCE.findall(el.xpath("string()")))
+    return len(_SENTENCE.findall(text_content(el)))
+
+
+#: Text nodes under an element that are not just whitespace (``text`` and ``tail`` strings
+#: that know their element; indentation between tags is most of the rest).
+_TEXT_NODES = etree.XPath(".//text()[normalize-space()]")
+#: Position of an element in document order (elements that start before it).
+_DOC_POSITION = etree.XPath("count(ancestor::*) + count(preceding::*)")
+
+
+def _own_sentence_counts(scope: etree._Element) -> dict[etree._Element, int]:
+    """Sentence marks in each element's own text (its ``text`` and its children's tails)."""
+    counts: dict[etree._Element, int] = {}
+    findall = _SENTENCE.findall
+    for node in _TEXT_NODES(scope):
+        n = len(findall(node))
+        if n:
+            el = node.getparent()
+            if node.is_tail:
+                el = el.getparent()
+            if el is not None:
+                counts[el] = counts.get(el, 0) + n
+    return counts
 
 
 def _prose_ancestors(scope: etree._Element, top: int = 2) -> set[etree._Element]:
     """Ancestors of the elements whose own text has the most sentence punctuation.
 
     A wrapper with a misleading class (``twosidebarL`` around the article) must not be
-    removed when it holds the page's densest prose.
+    removed when it holds the page's densest prose.  Elements with fewer than three marks
+    never count; ties go to the element that comes first in the document.
     """
-    counts: list[tuple[int, etree._Element]] = []
-    for el in scope.iter():
-        if not isinstance(el.tag, str):
-            continue
-        own = (el.text or "") + "".join(c.tail or "" for c in el)
-        n = len(_SENTENCE.findall(own))
-        if n:
-            counts.append((n, el))
+    counts = [(n, el) for el, n in _own_sentence_counts(scope).items() if n >= 3]
     counts.sort(key=lambda item: item[0], reverse=True)
+    if len(counts) > top and counts[top][0] == counts[top - 1][0]:
+        # a tie at the cut: order the tied elements by document position
+        cut = counts[top - 1][0]
+        counts = [item for item in counts if item[0] >= cut]
+        counts.sort(key=lambda item: (-item[0], _DOC_POSITION(item[1])))
     protected: set[etree._Element] = set()
-    for n, el in counts[:top]:
-        if n < 3:
-            break
+    for _, el in counts[:top]:
         anc: etree._Element | None = el
         while anc is not None and anc not in protected:
             protected.add(anc)
@@ -95,6 +115,9 @@ def _hidden(el: etree._Element) -> bool:
     return bool(_VISIBILITY_HIDDEN.search(style)) and _sentences(el) < _REVEALED_PROSE
 
 
+_MAYBE_HIDDEN = etree.XPath("//*[@style or @hidden or @aria-hidden]")
+
+
 def strip_noise(root: etree._Element) -> None:
     """Remove scripts, styles, form controls, embedded media and hidden nodes in place.
 
@@ -102,7 +125,7 @@ def strip_noise(root: etree._Element) -> None:
     a script reveals on load, as on WeChat pages.
     """
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
-    for el in root.xpath("//*[@style or @hidden or @aria-hidden]"):
+    for el in _MAYBE_HIDDEN(root):
         if _hidden(el):
             drop_keep_tail(el)
 
@@ -119,7 +142,7 @@ def _is_comment_list(el: etree._Element) -> bool:
     needed = max(3, 2 * len(items) // 3)
     hits = misses = 0
     for item in items:
-        text = item.xpath("string()")
+        text = text_content(item)
         if len(text) <= 600 and _STAMP.search(text) and _REACTION.search(text):
             hits += 1
             if hits >= needed:
@@ -131,23 +154,41 @@ def _is_comment_list(el: etree._Element) -> bool:
     return False
 
 
-def drop_comment_lists(scope: etree._Element) -> None:
+#: ``scope`` and its descendants with at least three child nodes besides text (``len(el) >= 3``).
+_LIST_CANDIDATES = etree.XPath("descendant-or-self::*[count(*|comment()|processing-instruction()) >= 3]")
+
+
+def drop_comment_lists(scope: etree._Element, changed: set[etree._Element] | None = None) -> None:
     """Remove lists of reader comments, unless they are all the prose the page has
-    (a forum thread whose posts are the article)."""
-    total = _sentences(scope)
-    lists = [el for el in scope.iter() if isinstance(el.tag, str) and len(el) >= 3 and _is_comment_list(el)]
+    (a forum thread whose posts are the article).  Ancestors of removed lists go to ``changed``."""
+    text = text_content(scope)
+    # an item of a comment list holds a time stamp and a reaction word: so does the whole text
+    if not (_STAMP.search(text) and _REACTION.search(text)):
+        return
+    total = len(_SENTENCE.findall(text))
+    lists = [el for el in _LIST_CANDIDATES(scope) if _is_comment_list(el)]
     for el in lists:
         if el.getparent() is None:
             continue
         inside = _sentences(el)
         if total - inside >= 3:
-            drop_keep_tail(el)
+            _remove(el, changed if changed is not None else set())
             total -= inside
 
 
-def drop_boilerplate(root: etree._Element) -> None:
+def _remove(el: etree._Element, changed: set[etree._Element]) -> None:
+    """:func:`drop_keep_tail`, noting ``el``'s ancestors (their subtrees change) in ``changed``."""
+    anc = el.getparent()
+    while anc is not None and anc not in changed:
+        changed.add(anc)
+        anc = anc.getparent()
+    drop_keep_tail(el)
+
+
+def drop_boilerplate(root: etree._Element) -> set[etree._Element]:
     """Remove elements whose class/id or landmark tag marks site furniture, and comment
-    lists (:func:`drop_comment_lists`), in place.
+    lists (:func:`drop_comment_lists`), in place; returns the elements whose subtree changed
+    (the ancestors of removed elements).
 
     An element whose class/id says navigation, footer, comments, related articles ... is
     removed unless it also carries a content cue or holds the page's densest prose (a
@@ -158,13 +199,14 @@ def drop_boilerplate(root: etree._Element) -> None:
     total = max(1, _sentences(scope))
     protected = _prose_ancestors(scope)
     marked: list[etree._Element] = []
-    for el in scope.iter():
-        if not isinstance(el.tag, str) or el is scope:
-            continue
-        tag = el.tag
-        cues = cue_text(el)
-        furniture = tag in FURNITURE_TAGS
-        if not furniture:
+    elements = scope.iter(etree.Element)
+    next(elements)  # scope itself
+    for el in elements:
+        if el.tag not in FURNITURE_TAGS:
+            cls, ident = el.get("class"), el.get("id")
+            if not (cls or ident):
+                continue
+            cues = f"{cls or ''} {ident or ''}".strip()  # cue_text(el)
             if not cues:
                 continue
             negative, positive = cue_kind(cues)
@@ -173,6 +215,7 @@ def drop_boilerplate(root: etree._Element) -> None:
         marked.append(el)
     # Document order: outer elements first; descendants of a removed one are already gone.
     removed: set[etree._Element] = set()
+    changed: set[etree._Element] = set()
     for el in marked:
         anc = el.getparent()
         while anc is not None and anc not in removed:
@@ -185,5 +228,6 @@ def drop_boilerplate(root: etree._Element) -> None:
         if count >= 3 and count > 0.4 * total:
             continue
         removed.add(el)
-        drop_keep_tail(el)
-    drop_comment_lists(scope)
+        _remove(el, changed)
+    drop_comment_lists(scope, changed)
+    return changed

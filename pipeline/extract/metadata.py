@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 
 from pipeline.extract.authors import cue_authors, find_author, jsonld_values, title_index
-from pipeline.extract.blocks import Block, normalize_space
+from pipeline.extract.blocks import Block, normalize_space, text_content
 from pipeline.extract.boilerplate import both_scripts
 from pipeline.extract.dates import find_datetime, parse_chinese_datetime, unix_datetime
 
@@ -111,15 +111,15 @@ def read_head(root: etree._Element) -> HeadInfo:
             info.script_dates += _script_dates(script.text)
     title = root.find(".//title")
     if title is not None:
-        info.title = normalize_space(title.xpath("string()")) or None
+        info.title = normalize_space(text_content(title)) or None
     for tag in ("h1", "h2"):
         for el in root.iter(tag):
-            text = normalize_space(el.xpath("string()"))
+            text = normalize_space(text_content(el))
             if 2 <= len(text) <= 120:
                 info.headings.append(text)
     info.cue_authors = cue_authors(root)
     for el in root.iter("time"):
-        value = el.get("datetime") or el.get("pubdate") or el.xpath("string()")
+        value = el.get("datetime") or el.get("pubdate") or text_content(el)
         if value:
             info.times.append(value)
     return info

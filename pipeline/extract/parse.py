@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -73,14 +74,14 @@ def decode_page(data: bytes | str, content_type: str | None, limits: Limits) -> 
     else:
         if len(data) > limits.max_bytes:
             raise InputRejected("too_large", f"{len(data)} bytes > max_bytes={limits.max_bytes}")
-        if not data.strip():
+        if not data or data.isspace():  # ``not data.strip()`` without copying the page
             raise InputRejected("empty_input", "no bytes besides whitespace")
         _check_binary(data)
         text, codec = decode_bytes(data, content_type)
         declared = declared_charset(data, content_type)
         if declared and codec and declared != codec and not codec.startswith("utf-16"):
             flags.append("charset_mismatch")
-    if not text.strip():
+    if not text or text.isspace():
         raise InputRejected("empty_input", "no text besides whitespace")
     sample = text[:65536]
     if len(_CONTROL.findall(sample)) > max(16, len(sample) // 100):
@@ -104,6 +105,15 @@ def _parser() -> etree.HTMLParser:
     return parser
 
 
+_COUNT_ELEMENTS = etree.XPath("count(//*)")
+
+
+@functools.lru_cache(maxsize=8)
+def _deeper_than(depth: int) -> etree.XPath:
+    """Compiled test: does any element sit deeper than ``depth``."""
+    return etree.XPath("boolean(/" + "*/" * depth + "*)")
+
+
 def parse_tree(text: str, limits: Limits) -> etree._Element:
     """Parse decoded HTML; reject on excessive depth or node count, or an empty tree."""
     parser = _parser()
@@ -117,8 +127,8 @@ def parse_tree(text: str, limits: Limits) -> etree._Element:
     if root is None:
         raise InputRejected("no_article", "the page parses to an empty tree")
     # Counted by XPath in C: the node total, and whether any element sits deeper than allowed.
-    if root.xpath("count(//*)") > limits.max_nodes:
+    if _COUNT_ELEMENTS(root) > limits.max_nodes:
         raise InputRejected("too_many_nodes", f"more than max_nodes={limits.max_nodes} elements")
-    if root.xpath("boolean(/" + "*/" * limits.max_depth + "*)"):
+    if _deeper_than(limits.max_depth)(root):
         raise InputRejected("too_deep", f"DOM depth > max_depth={limits.max_depth}")
     return root

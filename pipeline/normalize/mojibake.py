@@ -25,6 +25,8 @@ from pipeline.normalize.script import char_class
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _LATIN1_RUN = re.compile(r"(?:[\u00c2-\u00ef][\u0080-\u00bf\u0152-\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]{1,2}){2,}")
+#: The character every ``_LATIN1_RUN`` match starts with (a cheap scan first).
+_LATIN1_LEAD = re.compile(r"[\u00c2-\u00ef]")
 _LETTER = re.compile(r"[\u4e00-\u9fff\u00c0-\u00ff\ufffd]")
 _REPLACEMENT = re.compile(r"(?:\ufffd|锟斤拷|烫烫烫|屯屯屯)+")
 
@@ -121,8 +123,11 @@ def find_mojibake_spans(text: str, simplified: str | None = None) -> list[tuple[
     """
     if not text:
         return []
-    spans = [m.span() for m in _REPLACEMENT.finditer(text)]
-    for m in _LATIN1_RUN.finditer(text):
+    # every replacement run holds one of these characters: most texts skip the regex scan
+    has_replacement = "\ufffd" in text or "锟" in text or "烫" in text or "屯" in text
+    spans = [m.span() for m in _REPLACEMENT.finditer(text)] if has_replacement else []
+    latin1 = _LATIN1_RUN.finditer(text) if _LATIN1_LEAD.search(text) else ()
+    for m in latin1:
         try:
             m.group(0).encode("cp1252").decode("utf-8")
         except UnicodeError:
@@ -161,6 +166,33 @@ def _stretches(simp: str, rare: re.Pattern[str], words: dict[str, int]) -> list[
     return out
 
 
+_HAN_TAIL = re.compile(r"[\u4e00-\u9fff]*")
+
+
+def _rare_runs(text: str, simplified: str, rare: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The ``_HAN_RUN`` spans of ``text`` holding a rare character of ``simplified`` (its t2s
+    form, of equal length), in order: found from the rare characters, not by visiting every run."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    pos = 0
+    while pos < n:
+        m = rare.search(simplified, pos)
+        if m is None:
+            break
+        p = m.start()
+        pos = p + 1
+        if not "\u4e00" <= text[p] <= "\u9fff":
+            continue
+        s = p
+        while s > 0 and "\u4e00" <= text[s - 1] <= "\u9fff":
+            s -= 1
+        e = _HAN_TAIL.match(text, p).end()  # type: ignore[union-attr]
+        pos = e
+        if e - s >= 3:
+            out.append((s, e))
+    return out
+
+
 def _han_spans(text: str, simplified: str | None = None) -> list[tuple[int, int]]:
     logf, words = _tables()
     if simplified is None:
@@ -170,9 +202,9 @@ def _han_spans(text: str, simplified: str | None = None) -> list[tuple[int, int]
     rare = _rare_chars()
     if aligned and not rare.search(simplified):
         return spans
-    for run in _HAN_RUN.finditer(text):
-        start, end = run.span()
-        simp = simplified[start:end] if aligned else convert(run.group(0), "t2s")
+    runs = _rare_runs(text, simplified, rare) if aligned else (m.span() for m in _HAN_RUN.finditer(text))
+    for start, end in runs:
+        simp = simplified[start:end] if aligned else convert(text[start:end], "t2s")
         # mojibake stretches always hold rare characters: skip runs of common ones
         if len(simp) != end - start or not rare.search(simp):
             continue

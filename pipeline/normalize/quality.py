@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 
 from pipeline.errors import InputRejected
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Runs of characters that are not Han: removing them leaves the Han characters (one regex
+#: match per run, not one per Han character).
+_NON_HAN_RUN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def han_ratio(text: str) -> float:
     """Han characters over all non-whitespace characters (0.0 for empty text)."""
     chars = char_count(text)
-    return (len(text) - len(_HAN.sub("", text))) / chars if chars else 0.0
+    return len(_NON_HAN_RUN.sub("", text)) / chars if chars else 0.0
 
 
 def char_count(text: str) -> int:

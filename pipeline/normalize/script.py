@@ -53,7 +53,7 @@ def script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def script_counts(text: str) -> tuple[int, int]:
     """(Traditional-only, Simplified-only) character occurrences in ``text``."""
     trad, simp = script_classes()
-    return trad.subn("", text)[1], simp.subn("", text)[1]
+    return len(trad.findall(text)), len(simp.findall(text))
 
 
 def detect_script(text: str) -> str | None:
@@ -63,6 +63,12 @@ def detect_script(text: str) -> str | None:
     """
     if not text or not _HAN.search(text):
         return None
+    trad_class, simp_class = script_classes()
+    # one script absent decides without counting (most texts are all Simplified)
+    if not trad_class.search(text):
+        return "hans"
+    if not simp_class.search(text):
+        return "hant"
     trad, simp = script_counts(text)
     total = trad + simp
     if total == 0:
