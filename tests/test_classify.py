@@ -128,6 +128,11 @@ def test_save_load_round_trip_identical_scores(toy_model_dir: Path, tmp_path: Pa
     recs = [{"id": r["id"], "text": r["text"]} for r in toy_records()]
     assert again.predict_records(recs) == model.predict_records(recs)
     assert (toy_model_dir / "model.skops").stat().st_size < 5_000_000
+    # vocabularies travel as one string per block and come back as the same dicts
+    for (name, vec), (_, vec2) in zip(model.state["features"].transformer_list, again.state["features"].transformer_list):
+        if hasattr(vec, "vocabulary_"):
+            assert vec2.vocabulary_ == vec.vocabulary_ and len(vec.vocabulary_) > 0, name
+    assert "packed_vocabularies" not in again.state
 
 
 def test_loader_refuses_types_outside_allow_list(tmp_path: Path) -> None:
@@ -203,6 +208,26 @@ def test_cli_errors_exit_2(toy_model_dir: Path, tmp_path: Path) -> None:
     bad.write_text("{not json\n", encoding="utf-8")
     assert cli_main(["train", "--labels", str(bad), "--out", str(tmp_path / "m")]) == 2
     assert cli_main(["classify", str(tmp_path), "--model", str(toy_model_dir)]) == 2
+
+
+def test_single_label_model_uses_char_unigrams_and_svm_scores(tmp_path: Path) -> None:
+    """Single-label sets: character 1-3-grams (titles need unigrams), a linear SVM, softmax scores."""
+    from pipeline.classify.fastvec import transform_union
+
+    recs = [{"id": r["id"], "text": r["text"], "label": (r["topics"] or ["other"])[0]} for r in toy_records()]
+    model = load_model(save_model(train(recs, None, FAST), tmp_path / "m"))
+    union = model.state["features"]
+    chars = dict(union.transformer_list)["chars"]
+    assert any(len(t) == 1 for t in chars.vocabulary_) and any(len(t) == 3 for t in chars.vocabulary_)
+    assert type(model.state["classifier"]).__name__ == "LinearSVC"
+    probe = [{"id": "p", "text": "護士工資待遇提高，補助按月發放。"}, {"id": "q", "text": "医生被殴打"}]
+    items = [record_item(r, segmenter=model.segmenter) for r in probe]
+    np.testing.assert_allclose(transform_union(union, items).toarray(), union.transform(items).toarray(), atol=1e-6)
+    _, scores = model.scores(items)
+    assert scores.shape == (2, 3) and np.allclose(scores.sum(axis=1), 1.0)
+    res = model.predict_records(probe)
+    assert [r["topics"] for r in res] == [["wages"], ["violence"]]
+    assert res[0]["topics"][0] == max(res[0]["topic_scores"], key=res[0]["topic_scores"].get)
 
 
 def test_cli_train_and_evaluate_single_label(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -317,6 +342,27 @@ def test_cooc_counts_worker_sentences_by_hand() -> None:
     assert row[8] == pytest.approx(2 / n)  # welfare sentences
     assert row[9] == 1.0  # the title names workers
     assert block.transform([make_item("", "农民工资上涨。", ["农民"])]).nnz == 0
+
+
+def test_cooc_batch_equals_one_item_at_a_time() -> None:
+    """The batched scan gives every item the row it gets alone (no leaks across documents)."""
+    from pipeline.classify.cooc import CoocFeatures
+
+    block = CoocFeatures(["医生", "护士"], {"wages": ["工资", "补助"], "violence": ["殴打"]})
+    texts = [
+        "医院为护士发放补助。医生加班！工资迟发。",
+        "工资上涨。",  # a topic term right after the previous item's worker sentence: no leak
+        "",
+        " \n \n。",
+        "医生\n\n 。工资\n护士遭殴打？殴打者被拘。护士补助、工资到位。医生！",
+        "护士",
+    ]
+    items = [make_item("医生" if i % 2 else "", t, list(t)) for i, t in enumerate(texts)]
+    together = block.transform(items).toarray()
+    alone = np.vstack([block.transform([it]).toarray() for it in items])
+    np.testing.assert_allclose(together, alone)
+    assert together[0, 0] > 0 and together[1, :9].sum() == 0
+    assert together[4, 3] == pytest.approx(np.log1p(1))  # 护士遭殴打 (+ the next sentence, same pair)
 
 
 def test_cooc_block_and_stacking_train_save_and_load(tmp_path: Path) -> None:

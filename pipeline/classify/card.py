@@ -8,14 +8,24 @@ from typing import Any
 
 def render_card(meta: dict[str, Any], command: str, cv: dict[str, Any] | None = None) -> str:
     """Markdown model card: data, sizes, thresholds, CV metrics, versions and date."""
+    if meta.get("kind") == "multiclass":
+        about = [
+            "Single-label classifier: TF-IDF (body character 1-3-grams, word 1-2-grams, large",
+            "vocabularies; `multiclass_features` in the config) with a linear SVM; class scores are",
+            "the softmax of its margins.",
+        ]
+    else:
+        about = [
+            "TF-IDF (word 1-2-grams, body character 2-3-grams, weighted title n-grams, taxonomy",
+            "seed-term counts) plus sentence-level co-occurrence features (sentences naming medical",
+            "workers that also contain a topic's seed term; block weight `cooc_weight` in the config)",
+            "with class-balanced logistic regression: one relevance classifier and one",
+            "classifier per topic; thresholds chosen on inner 5-fold out-of-fold scores.",
+        ]
     lines = [
         f"# zhnews classifier `{meta.get('model_version')}`",
         "",
-        "TF-IDF (word 1-2-grams, body character 2-3-grams, weighted title n-grams, taxonomy",
-        "seed-term counts) plus sentence-level co-occurrence features (sentences naming medical",
-        "workers that also contain a topic's seed term; block weight `cooc_weight` in the config)",
-        "with class-balanced logistic regression: one relevance classifier and one",
-        "classifier per topic; thresholds chosen on inner 5-fold out-of-fold scores.",
+        *about,
         f"Word segmentation: `{(meta.get('config') or {}).get('segmenter', 'jieba')}` (used again at inference;",
         "jieba is the fallback when rjieba is not installed).",
         "",

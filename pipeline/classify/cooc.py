@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from pipeline.classify.features import Item
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
+_SENTENCE = re.compile(r"[^。！？!?\n]+")
 
 
 def _alternation(terms: Sequence[str]) -> re.Pattern[str] | None:
@@ -30,12 +31,16 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
-def _longest_run(flags: np.ndarray) -> int:
-    best = run = 0
-    for f in flags.tolist():
-        run = run + 1 if f else 0
-        best = max(best, run)
-    return best
+def _longest_runs(flags: np.ndarray, doc: np.ndarray, n_docs: int) -> np.ndarray:
+    """Per document, the longest run of consecutive ``True`` sentences (``doc``: sentence -> document)."""
+    out = np.zeros(n_docs)
+    idx = np.flatnonzero(flags)
+    if len(idx):
+        new = np.ones(len(idx), dtype=bool)
+        new[1:] = (np.diff(idx) != 1) | (doc[idx[1:]] != doc[idx[:-1]])
+        lengths = np.bincount(np.cumsum(new) - 1)
+        np.maximum.at(out, doc[idx[new]], lengths)
+    return out
 
 
 class CoocFeatures:
@@ -83,35 +88,55 @@ class CoocFeatures:
         self.__dict__.update(state)
 
     def transform(self, items: Sequence[Item]) -> sp.csr_matrix:
+        """All items at once: one regex scan per pattern over the joined bodies."""
         workers, topics = self._patterns()
         k = len(topics)
         out = np.zeros((len(items), 3 * k + 4), dtype=np.float32)
-        if workers is None:
+        if workers is None or not len(items):
             return sp.csr_matrix(out)
         for i, item in enumerate(items):
-            sents = split_sentences(item[1])
-            n = len(sents)
             if item[0] and workers.search(item[0]):
                 out[i, 3 * k + 3] = 1.0
-            if not n:
+        joined = "\n".join(item[1] for item in items)
+        doc_starts = np.cumsum([0] + [len(item[1]) + 1 for item in items[:-1]])
+        spans = [m.start() for m in _SENTENCE.finditer(joined) if not m.group().isspace()]
+        if not spans:
+            return sp.csr_matrix(out)
+        starts = np.asarray(spans, dtype=np.int64)
+        doc = np.searchsorted(doc_starts, starts, side="right") - 1
+        n_docs = len(items)
+        n = np.bincount(doc, minlength=n_docs)
+        same_next = np.append(doc[1:] == doc[:-1], False)  # sentence i+1 is in the same document
+
+        def hits(pat: re.Pattern[str]) -> np.ndarray:
+            flags = np.zeros(len(starts), dtype=bool)
+            pos = [m.start() for m in pat.finditer(joined)]
+            if pos:
+                flags[np.searchsorted(starts, np.asarray(pos, dtype=np.int64), side="right") - 1] = True
+            return flags
+
+        w = hits(workers)
+        if not w.any():
+            return sp.csr_matrix(out)
+        # a worker sentence "covers" itself and the next sentence
+        cover = w.copy()
+        cover[1:] |= w[:-1] & same_next[:-1]
+        welfare = np.zeros(len(starts), dtype=bool)
+        denom = np.maximum(n, 1)
+        for j, pat in enumerate(topics):
+            if pat is None:
                 continue
-            w = np.array([workers.search(s) is not None for s in sents])
-            if not w.any():
-                continue
-            # a worker sentence "covers" itself and the next sentence
-            cover = w.copy()
-            cover[1:] |= w[:-1]
-            welfare = np.zeros(n, dtype=bool)
-            for j, pat in enumerate(topics):
-                if pat is None:
-                    continue
-                hit = np.array([bool(c) and pat.search(s) is not None for s, c in zip(sents, cover)])
-                # attribute a hit in the following sentence to the worker sentence before it
-                pair = w & (hit | np.append(hit[1:], False))
-                welfare |= pair
-                cnt = int(pair.sum())
-                out[i, 3 * j : 3 * j + 3] = (np.log1p(cnt), cnt / n, np.log1p(_longest_run(pair)))
-            out[i, 3 * k] = np.log1p(w.sum())
-            out[i, 3 * k + 1] = w.mean()
-            out[i, 3 * k + 2] = welfare.mean()
+            hit = hits(pat) & cover
+            # attribute a hit in the following sentence to the worker sentence before it
+            nxt = np.append(hit[1:], False) & same_next
+            pair = w & (hit | nxt)
+            welfare |= pair
+            cnt = np.bincount(doc, weights=pair, minlength=n_docs)
+            out[:, 3 * j] = np.log1p(cnt)
+            out[:, 3 * j + 1] = cnt / denom
+            out[:, 3 * j + 2] = np.log1p(_longest_runs(pair, doc, n_docs))
+        n_w = np.bincount(doc, weights=w, minlength=n_docs)
+        out[:, 3 * k] = np.log1p(n_w)
+        out[:, 3 * k + 1] = n_w / denom
+        out[:, 3 * k + 2] = np.bincount(doc, weights=welfare, minlength=n_docs) / denom
         return sp.csr_matrix(out)

@@ -18,7 +18,14 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from pipeline.classify.features import Item, body_char_ngrams, is_content_word, seed_grams, word_ngrams
+from pipeline.classify.features import (
+    Item,
+    body_char_1_3grams,
+    body_char_ngrams,
+    is_content_word,
+    seed_grams,
+    word_ngrams,
+)
 
 _BITS = 21  # every code point fits in 21 bits
 _P = np.uint64(0x100000001B3)  # odd multiplier of the rolling hash for n > 3
@@ -77,6 +84,18 @@ def term_key(term: str) -> int:
     return int(keys[0])
 
 
+def term_keys(terms: Sequence[str], n: int) -> np.ndarray:
+    """:func:`term_key` of many terms of length ``n`` at once (one encoding of all of them)."""
+    if not len(terms):
+        return np.zeros(0, dtype=np.int64)
+    at, keys = gram_keys(encode(terms), n)
+    starts = np.arange(len(terms), dtype=np.int64) * (n + 1)  # each term + its NUL separator
+    idx = np.searchsorted(at, starts)
+    if idx.max() >= len(at) or (at[idx] != starts).any():
+        raise ValueError("every term must be a run of text characters")
+    return keys[idx]
+
+
 class KeyTable:
     """An open-addressing hash table int64 key -> int64 value with vectorized lookups.
 
@@ -121,13 +140,14 @@ class GramTable:
 
     def __init__(self, terms: Sequence[str], values: Sequence[int]) -> None:
         self.by_len: dict[int, KeyTable] = {}
-        groups: dict[int, list[tuple[int, int]]] = {}
+        groups: dict[int, tuple[list[str], list[int]]] = {}
         for term, value in zip(terms, values):
-            if term and all(ch.isalnum() for ch in term):
-                groups.setdefault(len(term), []).append((term_key(term), int(value)))
-        for n, pairs in groups.items():
-            arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-            self.by_len[n] = KeyTable(arr[:, 0], arr[:, 1])
+            if term and term.isalnum():
+                group = groups.setdefault(len(term), ([], []))
+                group[0].append(term)
+                group[1].append(int(value))
+        for n, (group_terms, group_values) in groups.items():
+            self.by_len[n] = KeyTable(term_keys(group_terms, n), np.asarray(group_values, dtype=np.int64))
 
     def matches(self, c: Codes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(document, start position, value)`` of every occurrence (overlaps included)."""
@@ -251,6 +271,7 @@ def _word_block(vec: Any, items: Sequence[Item]) -> sp.csr_matrix:
 
 _BLOCKS: dict[Callable, Callable[[Any, Sequence[Item]], sp.csr_matrix]] = {
     body_char_ngrams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
+    body_char_1_3grams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
     seed_grams: lambda vec, items: _char_block(vec, [f"{it[0]}\x00{it[1]}" for it in items]),
     word_ngrams: _word_block,
 }

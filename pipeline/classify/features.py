@@ -60,6 +60,11 @@ def body_char_ngrams(item: Item) -> list[str]:
     return _char_grams(item[1], 2, 3)
 
 
+def body_char_1_3grams(item: Item) -> list[str]:
+    """Character 1-3-grams of the body (single-label sets: short titles need the unigrams)."""
+    return _char_grams(item[1], 1, 3)
+
+
 def title_ngrams(item: Item) -> list[str]:
     """Title character 1-3-grams and title words (weighted as a separate block).
 
@@ -77,10 +82,12 @@ def seed_grams(item: Item) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class FeatureConfig:
-    """Sizes and weights of the three TF-IDF blocks."""
+    """Sizes and weights of the TF-IDF blocks."""
 
     words: bool = True
     word_features: int = 12000
+    #: shortest body character n-gram: 2 (multi-label default) or 1 (adds character unigrams)
+    char_min_n: int = 2
     char_features: int = 20000
     title_features: int = 4000
     title_weight: float = 1.0
@@ -115,7 +122,10 @@ def build_features(
             dtype=np.float32,
         )
 
-    blocks = [("chars", vec(body_char_ngrams, cfg.char_features))]
+    if cfg.char_min_n not in (1, 2):
+        raise ValueError(f"char_min_n must be 1 or 2, not {cfg.char_min_n}")
+    chars = body_char_1_3grams if cfg.char_min_n == 1 else body_char_ngrams
+    blocks = [("chars", vec(chars, cfg.char_features))]
     weights = {"chars": 1.0}
     if cfg.words:
         blocks.append(("words", vec(word_ngrams, cfg.word_features)))

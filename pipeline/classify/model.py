@@ -30,7 +30,12 @@ class TrainConfig:
     features: FeatureConfig = field(default_factory=FeatureConfig)
     relevance_c: float = 32.0
     topic_c: float = 32.0
-    multiclass_c: float = 10.0
+    #: single-label sets (records with ``label``): LinearSVC C and the feature set, which adds
+    #: character unigrams and large vocabularies (public sets of thousands of titles/articles)
+    multiclass_c: float = 1.0
+    multiclass_features: FeatureConfig = field(
+        default_factory=lambda: FeatureConfig(char_min_n=1, char_features=200_000, word_features=100_000, min_df=1)
+    )
     inner_folds: int = 5
     topics_on_relevant_only: bool = True
     #: weight of out-of-fold topic probabilities appended to the relevance features (0: off)
@@ -174,12 +179,16 @@ def _topic_oof(X, topics, relevant, topic_rows, topic_clfs, keys, cfg, n_gold, w
 
 
 def fit_multiclass(items: Sequence[Item], labels: Sequence[str], cfg: TrainConfig = TrainConfig()) -> dict[str, Any]:
-    """Fit a single-label classifier (public benchmark sets: one ``label`` per record)."""
-    from sklearn.linear_model import LogisticRegression
+    """Fit a single-label classifier (public benchmark sets: one ``label`` per record).
 
-    features = build_features(cfg.features)
+    A linear SVM over :attr:`TrainConfig.multiclass_features`; its scores are the softmax of
+    the class margins (a ranking, not calibrated probabilities).
+    """
+    from sklearn.svm import LinearSVC
+
+    features = build_features(cfg.multiclass_features)
     X = features.fit_transform(list(items)).tocsr()
-    clf = LogisticRegression(C=cfg.multiclass_c, max_iter=2000, random_state=cfg.seed)
+    clf = LinearSVC(C=cfg.multiclass_c, max_iter=5000, random_state=cfg.seed)
     clf.fit(X, np.asarray(labels))
     return {
         "kind": MULTICLASS,
@@ -232,8 +241,7 @@ class TopicModel:
         """``(relevance scores (n,), topic scores (n, k))`` as probabilities."""
         X = self.transform(items)
         if self.kind == MULTICLASS:
-            probs = self.state["classifier"].predict_proba(X)
-            return np.ones(len(items)), probs
+            return np.ones(len(items)), _class_scores(self.state["classifier"], X)
         cols = []
         for key in self.topic_keys:
             clf = self.state["topics"][key]
@@ -297,6 +305,18 @@ class TopicModel:
             res.clear()
             res.update(res_id)
         return results
+
+
+def _class_scores(clf: Any, X: Any) -> np.ndarray:
+    """Per-class scores ``(n, classes)``: probabilities, or the softmax of an SVM's margins."""
+    if hasattr(clf, "predict_proba"):
+        return clf.predict_proba(X)
+    from scipy.special import softmax
+
+    margins = np.asarray(clf.decision_function(X), dtype=np.float64)
+    if margins.ndim == 1:  # two classes: one margin for the second
+        margins = np.column_stack([-margins, margins])
+    return softmax(margins, axis=1)
 
 
 def _positive_proba(clf: Any, X: Any) -> np.ndarray:
