@@ -79,7 +79,7 @@ class BuildTree:
     compressed and fsynced by a few threads (pyarrow and fsync release the GIL), at most
     ``2 * threads`` tables in flight; :meth:`sync` waits for them and fsyncs the directories."""
 
-    def __init__(self, root: Path, threads: int = 2) -> None:
+    def __init__(self, root: Path, threads: int = 4) -> None:
         self.root = Path(root)
         self.threads = max(1, threads)
         self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="zhnews-write")
