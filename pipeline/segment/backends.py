@@ -39,7 +39,7 @@ def resolve_accelerate(accelerate: bool | None) -> bool:
     return bool(accelerate)
 
 
-def get_tokenize(backend: str = "jieba", accelerate: bool | None = False) -> Tokenize:
+def get_tokenize(backend: str = "jieba", accelerate: bool | None = None) -> Tokenize:
     """The ``tokenize(text, user_dict=True)`` function of ``backend``.
 
     ``accelerate`` applies to the ``jieba`` backend only (``None``: when jieba-rs is installed).
