@@ -39,6 +39,7 @@ class BackgroundDedup:
         self.dedup = Deduplicator(**params)
         self.busy_seconds = 0.0  # time spent deduplicating, not waiting for tasks
         self._tasks: queue.Queue[object] = queue.Queue()
+        self._cancelled = threading.Event()
         self._result: Any = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="zhnews-dedup", daemon=True)
@@ -56,6 +57,8 @@ class BackgroundDedup:
         return self._result, self.dedup.get_params() | {"stats": dict(self._result.stats)}
 
     def cancel(self) -> None:
+        """Stop at the next batch (not after every task already queued) and wait for the thread."""
+        self._cancelled.set()
         self._tasks.put(DedupCancelled)
         self._thread.join()
 
@@ -69,6 +72,8 @@ class BackgroundDedup:
             if item is DedupCancelled:
                 raise DedupCancelled()
             for batch in iter_staging_columns(self.output_dir, [str(item)], _COLUMNS):
+                if self._cancelled.is_set():
+                    raise DedupCancelled()
                 for doc_id, text, published, chars in zip(*(batch[c] for c in _COLUMNS)):
                     yield DedupInput(doc_id=doc_id, text=text or "", published_at=published, char_count=chars or 0)
 
