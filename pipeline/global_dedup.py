@@ -59,7 +59,7 @@ class BackgroundDedup:
     def cancel(self) -> None:
         """Stop at the next batch (not after every task already queued) and wait for the thread."""
         self._cancelled.set()
-        self._tasks.put(DedupCancelled)
+        self._tasks.put(_END)  # wakes a thread waiting for the next task
         self._thread.join()
 
     def _records(self) -> Iterator[DedupInput]:
@@ -67,10 +67,10 @@ class BackgroundDedup:
             waited = time.perf_counter()
             item = self._tasks.get()
             self.busy_seconds -= time.perf_counter() - waited
+            if self._cancelled.is_set():
+                raise DedupCancelled()
             if item is _END:
                 return
-            if item is DedupCancelled:
-                raise DedupCancelled()
             for batch in iter_staging_columns(self.output_dir, [str(item)], _COLUMNS):
                 if self._cancelled.is_set():
                     raise DedupCancelled()

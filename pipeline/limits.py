@@ -2,9 +2,9 @@
 
 In a process's main thread the limit is a ``SIGALRM`` interval timer; in any other thread (a
 Dask worker's executor thread) one watchdog thread per process raises the exception
-asynchronously in the late thread.  Both are delivered between Python bytecodes: a single long C call (one huge
-regular-expression match, one lxml parse) finishes first, which is why input size, DOM depth
-and node count are limited as well.
+asynchronously in the late thread.  Both are delivered between Python bytecodes: a single
+long C call (one huge regular-expression match, one lxml parse) finishes first, which is why
+input size, DOM depth and node count are limited as well.
 """
 
 from __future__ import annotations

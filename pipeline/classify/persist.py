@@ -104,25 +104,37 @@ def save_model(model: TopicModel, out_dir: str | Path) -> Path:
     return out
 
 
-def load_model(path: str | Path | None = None) -> TopicModel:
-    """Load a model directory (or a ``.skops`` file); refuses files with unexpected types."""
-    import skops.io as sio
-
+def model_file(path: str | Path | None = None) -> Path:
+    """The ``model.skops`` of a model directory (or the ``.skops`` file given); UsageError if absent."""
     from pipeline.errors import UsageError
 
     path = Path(path) if path is not None else default_model_dir()
     file = path / MODEL_FILE if path.is_dir() else path
     if not file.is_file():
         raise UsageError(f"no model at {path} (expected {MODEL_FILE}); train one with 'zhnews train'")
+    return file
+
+
+def read_meta(file: Path) -> dict[str, Any]:
+    """The ``meta.json`` beside a model file (empty when there is none)."""
+    meta_file = file.parent / META_FILE
+    if not meta_file.is_file():
+        return {}
+    meta: dict[str, Any] = json.loads(meta_file.read_text(encoding="utf-8"))
+    return meta
+
+
+def load_model(path: str | Path | None = None) -> TopicModel:
+    """Load a model directory (or a ``.skops`` file); refuses files with unexpected types."""
+    import skops.io as sio
+
+    from pipeline.errors import UsageError
+
+    file = model_file(path)
     # skops audits every object against ``trusted`` while loading and refuses anything else,
     # so one pass does both (a separate get_untrusted_types pass would read the file twice)
     try:
         state = sio.load(file, trusted=sorted(ALLOWED_TYPES))
     except sio.exceptions.UntrustedTypesFoundException as exc:
         raise UsageError(f"model {file} contains types outside the allow-list: {exc}") from exc
-    state = unpack_vocabularies(state)
-    meta: dict[str, Any] = {}
-    meta_file = file.parent / META_FILE
-    if meta_file.is_file():
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    return TopicModel(state, meta)
+    return TopicModel(unpack_vocabularies(state), read_meta(file))

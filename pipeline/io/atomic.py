@@ -32,6 +32,11 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _fsync_file(path: Path | str) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
 def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     """Call ``write(tmp_path)`` then move the finished file to ``path``."""
     path = Path(path)
@@ -40,8 +45,7 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     os.close(fd)
     try:
         write(tmp)
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
+        _fsync_file(tmp)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -60,11 +64,6 @@ def write_parquet(table: pa.Table, path: Path | str) -> None:
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     """Write ``table`` as zstd-compressed Parquet at ``path``, atomically."""
     atomic_write(path, lambda tmp: write_parquet(table, tmp))
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
 
 
 def _write_durably(table: pa.Table, path: Path) -> None:

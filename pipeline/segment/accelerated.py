@@ -13,7 +13,7 @@ jieba's outer loop itself and hands each run to:
 * jieba, for the other runs (those with symbols), so their tokens stay jieba's.
 
 Measured on the 6,115 real documents of ``benchmarks/throughput.py``: 6,114 give exactly
-jieba's tokens, 7x faster than jieba alone; the one other document differs in a tie of the HMM
+jieba's tokens, 7-8x faster than jieba alone; the one other document differs in a tie of the HMM
 on a run repeating one word (速腾速腾速腾...).  Whitespace-only tokens are dropped, as in
 :func:`pipeline.segment.tokenizer.tokenize`.
 """
