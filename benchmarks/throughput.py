@@ -15,8 +15,8 @@ process tree.  ``--rss-only`` runs a single local 2-worker run (for the 500 MB p
 ``--agreement`` compares jieba-rs throughout and accelerated jieba with pure-Python jieba on the
 corpus text (identical documents, token-boundary F1, CPU speed-up).
 
-    nice -n 10 python benchmarks/throughput.py --mb 50 --runs 3
-    nice -n 10 python benchmarks/throughput.py --mb 500 --rss-only
+    nice -n 10 python benchmarks/throughput.py --runs 3                  # 50 MB of text
+    nice -n 10 python benchmarks/throughput.py --mb 50 --text-mb 0 --rss-only   # and --mb 500
 """
 
 from __future__ import annotations
@@ -77,17 +77,18 @@ def _one_copy(data: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
     return files, texts
 
 
-def build_corpus(dest: Path, target_mb: float) -> dict[str, Any]:
-    """Write copies of the corpus under ``dest`` until ``target_mb`` of input; returns sizes."""
+def build_corpus(dest: Path, target_mb: float = 0.0, text_mb: float = 0.0) -> dict[str, Any]:
+    """Write copies of the corpus under ``dest`` until it holds ``target_mb`` of input files and
+    ``text_mb`` of document text (UTF-8); returns sizes."""
     files, texts = _one_copy(shared_data_dir())
     copy_bytes = sum(len(b) for _, b in files)
-    copies = max(1, math.ceil(target_mb * 1e6 / copy_bytes))
+    text_bytes = sum(len(t.encode("utf-8")) for t in texts)
+    copies = max(1, math.ceil(target_mb * 1e6 / copy_bytes), math.ceil(text_mb * 1e6 / text_bytes))
     for k in range(copies):
         for name, data in files:
             path = dest / f"copy-{k:03d}" / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-    text_bytes = sum(len(t.encode("utf-8")) for t in texts)
     return {"copies": copies, "files": copies * len(files), "input_mb": copies * copy_bytes / 1e6,
             "text_mb": copies * text_bytes / 1e6, "documents": copies * len(texts), "texts": texts}
 
@@ -226,7 +227,9 @@ def agreement(texts: list[str], limit: int = 0) -> dict[str, dict[str, float]]:
 # -- report ----------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mb", type=float, default=50, help="input size to build (MB)")
+    parser.add_argument("--text-mb", type=float, default=50,
+                        help="build at least this much document text (MB of UTF-8; the issue's corpus size)")
+    parser.add_argument("--mb", type=float, default=0, help="build at least this much input (MB of files: pages, JSONL)")
     parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported (0: only build the corpus, e.g. with --agreement)")
     parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2,local:1:purejieba,local:1:rjieba",
                         help="engine:workers[:variant] list; variants: " + ", ".join(SEGMENT_VARIANTS)
@@ -241,7 +244,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="zhnews-bench-", dir=args.tmp) as tmp:
         root = Path(tmp)
-        info = build_corpus(root / "corpus", args.mb)
+        info = build_corpus(root / "corpus", args.mb, args.text_mb)
         texts = info.pop("texts")
         print(json.dumps(info), flush=True)
         if args.agreement:

@@ -25,6 +25,7 @@ from typing import Any
 
 from pipeline import __version__
 from pipeline.config import RunConfig
+from pipeline.engine.base import Executor
 from pipeline.engine.task import MARKERS, STAGING, TaskResult, TaskSpec, load_marker
 from pipeline.global_dedup import BackgroundDedup
 from pipeline.ingest import Task, discover_inputs, plan_tasks
@@ -65,7 +66,7 @@ class RunSummary:
     duplicates: int = 0
 
 
-def make_executor(config: RunConfig):
+def make_executor(config: RunConfig) -> Executor:
     """The executor named by the config (``local`` process pool or ``dask``)."""
     if config.engine == "local":
         from pipeline.engine.local import LocalExecutor
@@ -136,14 +137,45 @@ def run_pipeline(
     config: RunConfig,
     on_task_done: Callable[[TaskResult], None] | None = None,
     on_plan: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> RunSummary:
-    """Run everything; ``on_task_done`` is called as tasks finish (progress display)."""
+    """Run everything; ``on_task_done`` is called as tasks finish (progress display).
+
+    ``executor``: one made by :func:`start_executor` beforehand (its workers set up while the
+    caller went on); by default one is made here.  It is closed when the run ends.
+    """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    steps = build_steps(config)
+    try:
+        if executor is None:
+            executor = start_executor(config, steps)
+        return _run(config, steps, executor, started, started_at, on_task_done, on_plan)
+    finally:
+        if executor is not None:
+            executor.close()
+
+
+def start_executor(config: RunConfig, steps: list[Step] | None = None) -> Executor:
+    """The config's executor, its workers already starting and building their step state
+    (they set up while this process imports, plans and checks what is already done)."""
+    executor = make_executor(config)
+    executor.start(build_steps(config) if steps is None else steps, config.doc_time_limit)
+    return executor
+
+
+def _run(
+    config: RunConfig,
+    steps: list[Step],
+    executor: Executor,
+    started: float,
+    started_at: str,
+    on_task_done: Callable[[TaskResult], None] | None,
+    on_plan: Callable[[int, int], None] | None,
+) -> RunSummary:
     output_dir = Path(config.output)
     files = discover_inputs(config.inputs)
     tasks = plan_tasks(files, config.task_max_files, config.task_max_bytes)
-    steps = build_steps(config)
     model_version = _model_version(steps)
     run_id = _run_id(tasks, config, steps, model_version)
     _prepare_output(output_dir, run_id)
@@ -171,7 +203,6 @@ def run_pipeline(
         on_plan(len(tasks), sum(t.size for t in pending))
     # dedup runs in a driver thread, fed each task as it completes (the driver is idle otherwise)
     dedup = BackgroundDedup(output_dir, config.dedup) if config.dedup_enabled else None
-    executor = make_executor(config)
     try:
         for done in results:
             if dedup:
@@ -188,8 +219,6 @@ def run_pipeline(
         if dedup:
             dedup.cancel()
         raise
-    finally:
-        executor.close()
 
     task_ids = [t.task_id for t in tasks]
     global_started = time.perf_counter()
@@ -198,7 +227,8 @@ def run_pipeline(
     if dedup:
         assignments, dedup_params = dedup.finish()
     dedup_wait = time.perf_counter() - global_started
-    partitions = publish(output_dir, task_ids, assignments)
+    # the workers write the articles in contiguous shares of the tasks
+    partitions = publish(output_dir, task_ids, assignments, jobs=executor.workers, run_jobs=executor.map_calls)
     publish_seconds = time.perf_counter() - global_started - dedup_wait
 
     summary = _summarize(run_id, output_dir, files, results, assignments)

@@ -198,3 +198,50 @@ def test_dask_executor_keeps_few_tasks_in_flight(tmp_path: Path, tasks) -> None:
         executor.close()
     assert len(seen) == len(tasks)
     assert max(seen) <= 2  # IN_FLIGHT_PER_THREAD x one worker thread
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_started_workers_set_up_before_the_first_task_and_only_once(tmp_path: Path, tasks, serial_output: Path,
+                                                                   engine: str) -> None:
+    """``start`` builds every worker's step state up front; the tasks reuse it (one set-up per
+    step per process: the warm-up's pipeline key is the spec's)."""
+    import time
+
+    log = tmp_path / "setups.log"
+    spec = _spec(tmp_path / "out", str(log))
+    executor = LocalExecutor(2) if engine == "local" else DaskExecutor(workers=2)
+    try:
+        executor.start(spec.steps, spec.doc_time_limit)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (not log.exists() or len(log.read_text().splitlines()) < 4):
+            time.sleep(0.2)
+        before_tasks = Counter(log.read_text().splitlines())
+        results = list(executor.map_tasks(spec, tasks))
+    finally:
+        executor.close()
+    assert len(before_tasks) == 4 and len({line.split()[1] for line in before_tasks}) == 2  # 2 steps x 2 workers
+    assert Counter(log.read_text().splitlines()) == before_tasks
+    assert sum(r.rows for r in results) == 5 * 40 + 6
+    assert _staged(tmp_path / "out", "articles").equals(_staged(serial_output, "articles"))
+
+
+class FailingSetupStep(Step):
+    name = "failing"
+
+    def setup(self) -> None:
+        raise OSError("model file missing")
+
+    def process(self, doc: Doc) -> Result:
+        return doc
+
+
+def test_warm_up_leaves_a_failing_set_up_to_the_first_task() -> None:
+    from pipeline.engine.task import _PIPELINES, pipeline_key, warm_up
+
+    steps = [CharTokensStep(), FailingSetupStep()]
+    key = pipeline_key(steps, None)
+    warm_up(steps, None, key)  # no exception here
+    pipeline = _PIPELINES.pop(key)
+    assert [s._ready for s in pipeline.steps] == [True, False]
+    with pytest.raises(OSError, match="model file missing"):
+        pipeline.run_batch([Doc(doc_id="a", source_path="a.txt", input_kind="text", text="护士")])

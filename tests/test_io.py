@@ -86,3 +86,51 @@ def test_publish_splits_by_month_and_fills_dedup_columns(tmp_path: Path) -> None
     assert len(list((tmp_path / "articles").rglob("*.parquet"))) == 3
     assert not list(tmp_path.glob("_publish-*")) and not list(tmp_path.glob("_trash-*"))
     assert pq.read_schema(next((tmp_path / "articles").rglob("*.parquet"))).names == ARTICLE_SCHEMA.names
+
+
+def _stage(root: Path, task_id: str, docs: list[Doc]) -> None:
+    staging = root / "_staging" / task_id
+    write_parquet_atomic(articles_table([doc_to_row(d, PROV) for d in docs]), staging / "articles-00000.parquet")
+    write_parquet_atomic(rejects_table([]), staging / "rejects-00000.parquet")
+
+
+def _dataset_rows(root: Path) -> list[tuple[str, str, str | None, bool | None]]:
+    """(file's partition, doc_id, cluster, canonical) in file-name order, as readers list them."""
+    rows = []
+    for path in sorted((root / "articles").rglob("*.parquet")):
+        part = path.parent.relative_to(root / "articles").as_posix()
+        rows += [(part, r["doc_id"], r["dup_cluster_id"], r["is_canonical"]) for r in pq.read_table(path).to_pylist()]
+    return rows
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_order(tmp_path: Path, engine: str) -> None:
+    from pipeline.engine.dask_executor import DaskExecutor
+    from pipeline.engine.local import LocalExecutor
+    from pipeline.io.dataset import split_tasks
+
+    months = ["2020-01-05", "2020-02-03", None, "2020-01-20", "2021-12-31"]
+    tasks = {f"t{k}": [_doc(f"d{k}-{i}", months[(k + i) % len(months)], f"第{k}组第{i}篇，护士补贴。") for i in range(7)]
+             for k in range(5)}
+    assignments = {d.doc_id: (d.doc_id, 1, True, 0.0) for docs in tasks.values() for d in docs}
+    assignments["d3-1"] = ("d0-1", 2, False, 0.25)
+    single, split = tmp_path / "single", tmp_path / "split"
+    for root in (single, split):
+        for task_id, docs in tasks.items():
+            _stage(root, task_id, docs)
+    assert [len(g) for g in split_tasks(split, list(tasks), 3, min_job_bytes=1)] in ([2, 2, 1], [2, 1, 2], [1, 2, 2])
+    counts_one = publish(single, list(tasks), assignments)
+    executor = LocalExecutor(2) if engine == "local" else DaskExecutor(workers=2)
+    try:
+        counts_jobs = publish(split, list(tasks), assignments, jobs=3, run_jobs=executor.map_calls, min_job_bytes=1)
+    finally:
+        executor.close()
+    assert counts_jobs == counts_one == {"2020-01": 14, "2020-02": 7, "2021-12": 7, "unknown-unknown": 7}
+    one, jobs = _dataset_rows(single), _dataset_rows(split)
+    assert sorted(one) == sorted(jobs) and len(one) == 35
+    # within each partition, rows keep task order whether one job or three wrote them
+    for part in {p for p, *_ in one}:
+        assert [r for r in one if r[0] == part] == [r for r in jobs if r[0] == part]
+    assert ("year=2021/month=12", "d3-1", "d0-1", False) in jobs
+    names = {p.name for p in (split / "articles").rglob("*.parquet")}
+    assert {n[:9] for n in names} == {"part-000-", "part-001-", "part-002-"}

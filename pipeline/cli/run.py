@@ -62,13 +62,19 @@ def _make_config(args: argparse.Namespace):
 
 
 def main(args: argparse.Namespace) -> int:
-    from pipeline.cli.progress import RunProgress, print_summary
-    from pipeline.runner import run_pipeline
-
     config = _make_config(args)
-    progress = RunProgress(enabled=not args.quiet)
+    from pipeline.runner import run_pipeline, start_executor
+
+    executor = start_executor(config)  # workers set up while this process imports and plans
     try:
-        summary = run_pipeline(config, on_task_done=progress.task_done, on_plan=progress.plan)
+        from pipeline.cli.progress import RunProgress, print_summary
+
+        progress = RunProgress(enabled=not args.quiet)
+    except BaseException:
+        executor.close()
+        raise
+    try:
+        summary = run_pipeline(config, on_task_done=progress.task_done, on_plan=progress.plan, executor=executor)
     finally:
         progress.close()
     if not args.quiet:

@@ -11,7 +11,6 @@ import functools
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from pipeline.dedup.minhash import _fmix64
 
@@ -132,6 +131,8 @@ def linkage_clusters(n: int, edges: np.ndarray, order: np.ndarray, rule: str = L
     if len(edges) == 0:
         return center
     sym = (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]])
+    from scipy.sparse import csr_matrix
+
     graph = csr_matrix((np.ones(len(sym[0]), dtype=np.int8), sym), shape=(n, n))
     indptr, indices = graph.indptr, graph.indices
     pos = np.empty(n, dtype=np.int64)

@@ -31,6 +31,7 @@ DEFAULT_CONTAINMENT = 0.7
 DEFAULT_EXACT_MAX_SHINGLES = 512
 # Shingles gathered before a signature batch is computed (bounds the batch's temporaries).
 _BATCH_SHINGLES = 200_000
+_NO_SHINGLES = np.empty(0, dtype=np.uint32)
 
 
 def find_duplicates(
@@ -60,7 +61,9 @@ def find_duplicates(
     members (:func:`~pipeline.dedup.clusters.linkage_clusters`); the canonical copy's doc_id is
     the cluster id.  The result does not depend on the order or partitioning of ``records``.
     Memory per document: a ``num_perm`` x 4-byte signature, hashes and metadata, 20 bytes per
-    paragraph and 4 bytes per n-gram of short documents; the texts are not kept.
+    paragraph and 4 bytes per n-gram of short documents; the texts are not kept.  An exact
+    copy of an earlier document (same compared text) is given that document's signature
+    instead of having its own computed.
     """
     started = time.perf_counter()
     doc_ids: list[str] = []
@@ -69,7 +72,11 @@ def find_duplicates(
     text_hashes = array("Q")
     sig_blocks: list[np.ndarray] = []
     pending: list[np.ndarray] = []
+    pending_sig: list[np.ndarray] = []  # as ``pending``, empty for exact copies
     pending_shingles = 0
+    # an exact copy (same key hash) gets its first copy's signature instead of its own
+    first_with_hash: dict[int, int] = {}
+    copies: list[tuple[int, int]] = []
     para_counter = ParagraphCounter()
     key_lengths = array("q")
     store = ShingleStore(exact_max_shingles)
@@ -78,9 +85,10 @@ def find_duplicates(
     def flush() -> None:
         nonlocal pending_shingles
         if pending:
-            sig_blocks.append(signatures(pending, num_perm, seed))
+            sig_blocks.append(signatures(pending_sig, num_perm, seed))
             store.add_batch(pending)
             pending.clear()
+            pending_sig.clear()
             pending_shingles = 0
 
     for rec in records:
@@ -94,9 +102,14 @@ def find_duplicates(
         # one normalization pass per line serves both the document key and the paragraph check
         keys = line_keys(rec.text, to_simplified=to_simplified)
         key = "".join(keys)
-        text_hashes.append(text_hash(key) if key else 0)
+        key_hash = text_hash(key) if key else 0
+        text_hashes.append(key_hash)
         hashes = shingle_hashes(key, ngram)
         pending.append(hashes)
+        first = first_with_hash.setdefault(key_hash, row) if key_hash else row
+        if first != row:
+            copies.append((row, first))
+        pending_sig.append(hashes if first == row else _NO_SHINGLES)
         pending_shingles += len(hashes)
         if pending_shingles >= _BATCH_SHINGLES:
             flush()
@@ -110,7 +123,11 @@ def find_duplicates(
     t_sign = time.perf_counter() - started
 
     sig = np.concatenate(sig_blocks) if sig_blocks else np.empty((0, num_perm), dtype=np.uint32)
-    del sig_blocks
+    del sig_blocks, first_with_hash
+    if copies:
+        rows_, firsts = np.array(copies, dtype=np.int64).T
+        sig[rows_] = sig[firsts]
+    del copies
     order = canonical_order(doc_ids, published, char_counts)
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)

@@ -15,7 +15,6 @@ import functools
 from collections.abc import Sequence
 
 import numpy as np
-from datasketch import MinHash
 
 SCHEME = "affine32"
 _U32 = np.uint32
@@ -65,6 +64,8 @@ def shingle_hashes(key: str, n: int) -> np.ndarray:
 @functools.lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """datasketch's ``(a, b)`` permutation parameters (uint32) for ``num_perm`` and ``seed``."""
+    from datasketch import MinHash  # imported on first use: it pulls in scipy.integrate
+
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
     return a.astype(_U32), b.astype(_U32)
 

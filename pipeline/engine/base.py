@@ -7,11 +7,15 @@ the shared :class:`TaskSpec` and the tasks, and yields each :class:`TaskResult` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Protocol
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol, TypeVar
 
 from pipeline.engine.task import TaskResult, TaskSpec
 from pipeline.ingest import Task
+from pipeline.steps import Step
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Executor(Protocol):
@@ -20,6 +24,15 @@ class Executor(Protocol):
     name: str
     workers: int
 
+    def start(self, steps: Sequence[Step], time_limit: float | None) -> None:
+        """Begin starting workers and building their step state, without waiting (optional
+        warm-up: ``map_tasks`` works without it)."""
+        ...
+
     def map_tasks(self, spec: TaskSpec, tasks: Sequence[Task]) -> Iterator[TaskResult]: ...
+
+    def map_calls(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``[fn(item) for item in items]``, run where the tasks run (``fn`` picklable)."""
+        ...
 
     def close(self) -> None: ...

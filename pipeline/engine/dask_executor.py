@@ -15,12 +15,17 @@ Per-worker state (jieba, OpenCC, the model) is built once per worker process by
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
-from pipeline.engine.task import TaskResult, TaskSpec, largest_first, run_task
+from pipeline.engine.task import TaskResult, TaskSpec, largest_first, pipeline_key, run_task, warm_up
 from pipeline.ingest import Task
+from pipeline.steps import Step
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 #: Tasks in flight per worker thread: one running, one queued so a worker never idles.
 IN_FLIGHT_PER_THREAD = 2
@@ -45,6 +50,9 @@ class DaskExecutor:
         self.retries = retries
         self._client: Any = None
         self._cluster: Any = None
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
+        self._warm_ups: list[Any] = []
 
     # -- cluster ------------------------------------------------------------------------
     def _connect(self) -> Any:
@@ -73,12 +81,40 @@ class DaskExecutor:
         return max(1, sum(client.nthreads().values()))
 
     # -- the interface --------------------------------------------------------------------
+    def start(self, steps: Sequence[Step], time_limit: float | None) -> None:
+        """Connect (or start the LocalCluster) in a background thread and have every worker
+        present build its step state, while the driver goes on planning."""
+        if self._starting is not None or self._client is not None:
+            return
+        steps, key = list(steps), pipeline_key(steps, time_limit)
+
+        def begin() -> None:
+            try:
+                client = self._connect()
+                for address in client.scheduler_info()["workers"]:
+                    self._warm_ups.append(client.submit(
+                        warm_up, steps, time_limit, key, workers=[address], allow_other_workers=False,
+                        pure=False, key=f"zhnews-warm-up-{uuid.uuid4().hex[:8]}"))
+            except BaseException as exc:  # re-raised by map_tasks
+                self._start_error = exc
+
+        self._starting = threading.Thread(target=begin, name="zhnews-dask-start", daemon=True)
+        self._starting.start()
+
+    def _started_client(self) -> Any:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+            if self._start_error is not None:
+                raise self._start_error
+        return self._connect()
+
     def map_tasks(self, spec: TaskSpec, tasks: Sequence[Task]) -> Iterator[TaskResult]:
         if not tasks:
             return
         from distributed import as_completed
 
-        client = self._connect()
+        client = self._started_client()
         remote_spec = client.scatter(spec, broadcast=True, hash=False)
         queue = largest_first(tasks)
         queue.reverse()  # popped from the end
@@ -102,7 +138,26 @@ class DaskExecutor:
             top_up()
             yield result
 
+    def map_calls(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``[fn(item) for item in items]``, run on the cluster's workers (``fn`` picklable)."""
+        if not items:
+            return []
+        client = self._started_client()
+        futures = client.map(fn, list(items), pure=False, retries=self.retries,
+                             key=[f"zhnews-call-{uuid.uuid4().hex[:12]}" for _ in items])
+        try:
+            return client.gather(futures)
+        finally:
+            for future in futures:
+                future.release()
+
     def close(self) -> None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        for future in self._warm_ups:
+            future.release()
+        self._warm_ups.clear()
         if self._client is not None:
             self._client.close()
             self._client = None

@@ -7,11 +7,16 @@ pipeline between tasks, so jieba, OpenCC and the model load once per worker proc
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-from pipeline.engine.task import TaskResult, TaskSpec, largest_first, run_task
+from pipeline.engine.task import TaskResult, TaskSpec, largest_first, pipeline_key, run_task, warm_up
 from pipeline.ingest import Task
+from pipeline.steps import Step
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class LocalExecutor:
@@ -23,15 +28,27 @@ class LocalExecutor:
         self.workers = max(1, int(workers))
         self._pool: ProcessPoolExecutor | None = None
 
+    def start(self, steps: Sequence[Step], time_limit: float | None) -> None:
+        """Start every worker process now; each builds its step state as it starts."""
+        if self.workers == 1 or self._pool is not None:
+            return
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=warm_up,
+            initargs=(list(steps), time_limit, pipeline_key(steps, time_limit)),
+        )
+        for _ in range(self.workers):  # the pool starts a process per submission while none is idle
+            self._pool.submit(int)
+
     def map_tasks(self, spec: TaskSpec, tasks: Sequence[Task]) -> Iterator[TaskResult]:
         if self.workers == 1 or len(tasks) <= 1:
             for task in tasks:
                 yield run_task(spec, task)
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
-            )
+            self.start(spec.steps, spec.doc_time_limit)
+        assert self._pool is not None
         # Bounded submission: at most 2 tasks per worker in flight, so memory stays flat.
         pending: set[Future[TaskResult]] = set()
         queue = largest_first(tasks)
@@ -42,6 +59,14 @@ class LocalExecutor:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
+
+    def map_calls(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``[fn(item) for item in items]``, run by the worker processes (``fn`` picklable)."""
+        if self.workers == 1 or len(items) <= 1:
+            return [fn(item) for item in items]
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return list(self._pool.map(fn, items))
 
     def close(self) -> None:
         if self._pool is not None:

@@ -9,6 +9,7 @@ task either counts as done with all its parts present or is redone from scratch.
 from __future__ import annotations
 
 import hashlib
+import logging
 import pickle
 import shutil
 import time
@@ -19,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.ingest import Task, iter_documents
-from pipeline.io.atomic import write_json_atomic, write_parquet_atomic
-from pipeline.io.schema import articles_table, doc_to_row, reject_to_row, rejects_table
+from pipeline.io.atomic import write_json_atomic, write_staging_parquet_atomic
+from pipeline.io.schema import articles_table, doc_to_row, partition_of, reject_to_row, rejects_table
 from pipeline.record import Doc, Reject
 from pipeline.steps import Step, StepPipeline
+
+log = logging.getLogger(__name__)
 
 STAGING = "_staging"
 MARKERS = "_markers"
@@ -43,7 +46,7 @@ class TaskSpec:
 
     def __post_init__(self) -> None:
         if not self.cache_key:
-            self.cache_key = hashlib.sha1(pickle.dumps((self.steps, self.doc_time_limit))).hexdigest()
+            self.cache_key = pipeline_key(self.steps, self.doc_time_limit)
 
 
 @dataclass
@@ -70,12 +73,33 @@ class TaskResult:
 _PIPELINES: dict[str, StepPipeline] = {}
 
 
+def pipeline_key(steps: Sequence[Step], time_limit: float | None) -> str:
+    """The key of a step configuration in this process's cache of set-up pipelines."""
+    return hashlib.sha1(pickle.dumps((list(steps), time_limit))).hexdigest()
+
+
 def _pipeline_for(spec: TaskSpec) -> StepPipeline:
     pipeline = _PIPELINES.get(spec.cache_key)
     if pipeline is None:
         pipeline = StepPipeline(spec.steps, time_limit=spec.doc_time_limit)
         _PIPELINES[spec.cache_key] = pipeline
     return pipeline
+
+
+def warm_up(steps: Sequence[Step], time_limit: float | None, key: str) -> None:
+    """Build this process's pipeline for ``steps`` and every step's state now.
+
+    Executors call it as soon as a worker process starts, so the set-up (jieba's dictionary,
+    OpenCC, the model) overlaps the driver's planning instead of delaying the first task.  A
+    set-up error is not raised here: the first task meets it again and reports it.
+    """
+    pipeline = _PIPELINES.setdefault(key, StepPipeline(list(steps), time_limit=time_limit))
+    for step in pipeline.steps:
+        try:
+            step._ensure_ready()
+        except Exception:  # noqa: BLE001 - reported by the first task that needs the step
+            log.debug("warm-up of step %s failed", step.name, exc_info=True)
+            return
 
 
 #: CPU cost of an input byte relative to a JSONL/text byte: a saved page is mostly markup
@@ -145,9 +169,11 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
     def flush(final: bool = False) -> None:
         nonlocal rows, rejects, part
         if rows or (final and part == 0):
-            write_parquet_atomic(articles_table(rows), out_dir / f"articles-{part:05d}.parquet")
+            # rows of one year/month partition are contiguous: publish regroups them by slicing
+            rows.sort(key=lambda row: partition_of(row["published_at"]))
+            write_staging_parquet_atomic(articles_table(rows), out_dir / f"articles-{part:05d}.parquet")
         if rejects or (final and part == 0):
-            write_parquet_atomic(rejects_table(rejects), out_dir / f"rejects-{part:05d}.parquet")
+            write_staging_parquet_atomic(rejects_table(rejects), out_dir / f"rejects-{part:05d}.parquet")
         rows, rejects = [], []
         part += 1
 

@@ -66,6 +66,12 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     atomic_write(path, lambda tmp: write_parquet(table, tmp))
 
 
+def write_staging_parquet_atomic(table: pa.Table, path: Path) -> None:
+    """Write a staging part atomically, LZ4-compressed: it is read back once by the global
+    steps, and LZ4 costs about half of zstd's CPU to write and to read (for 25 % more bytes)."""
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="lz4"))
+
+
 def _write_durably(table: pa.Table, path: Path) -> None:
     write_parquet(table, path)
     _fsync_file(path)

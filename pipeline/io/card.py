@@ -6,8 +6,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import pyarrow.dataset as ds
-
 from pipeline.io.schema import SCHEMA_VERSION
 
 CARD_COLUMNS = ["published_date", "source", "topics", "relevant", "script", "is_canonical", "input_kind",
@@ -18,6 +16,8 @@ def _summary(articles_dir: Path) -> dict[str, Any]:
     files = sorted(articles_dir.rglob("*.parquet"))
     if not files:
         return {"rows": 0}
+    import pyarrow.dataset as ds  # imported when a card is written (it pulls in pandas)
+
     table = ds.dataset([str(p) for p in files], format="parquet").to_table(columns=CARD_COLUMNS)
     data = table.to_pydict()
     dates = [d for d in data["published_date"] if d is not None]

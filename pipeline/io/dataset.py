@@ -13,16 +13,18 @@ from __future__ import annotations
 import shutil
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.io.atomic import BuildTree, atomic_write
-from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA, partition_of
+from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA
 
 ARTICLES = "articles"
 REJECTS = "rejects"
@@ -62,9 +64,28 @@ def _fill_dedup(table: pa.Table, assignments: Mapping[str, tuple[str, int, bool,
     return table
 
 
-def _partition_keys(table: pa.Table) -> list[tuple[str, str]]:
-    dates = table.column("published_at").to_pylist()
-    return [partition_of(value) for value in dates]
+#: Sort code of rows without a date (after every ``year * 100 + month``, as "unknown" sorts).
+_UNKNOWN = 1_000_000
+
+
+def _partition_runs(table: pa.Table) -> Iterator[tuple[tuple[str, str], pa.Table]]:
+    """``(year/month partition, rows)`` of ``table``, each partition's rows in table order.
+
+    Workers stage each part sorted by partition (see :func:`~pipeline.engine.task.run_task`),
+    so the rows of a partition are one zero-copy slice; other tables are sorted first.
+    """
+    dates = table.column("published_date")
+    code = pc.fill_null(pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates)), _UNKNOWN)
+    codes = code.to_numpy()
+    if len(codes) > 1 and np.any(codes[1:] < codes[:-1]):
+        order = np.argsort(codes, kind="stable")
+        table, codes = table.take(pa.array(order)), codes[order]
+    cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    bounds = [0, *cuts.tolist(), len(codes)]
+    for start, stop in zip(bounds, bounds[1:]):
+        value = int(codes[start])
+        key = ("unknown", "unknown") if value == _UNKNOWN else (f"{value // 100:04d}", f"{value % 100:02d}")
+        yield key, table.slice(start, stop - start)
 
 
 #: Rows of one partition held back before they are written as one file.
@@ -79,9 +100,10 @@ class _PartitionWriter:
     the largest buffers when all together pass :data:`MAX_BUFFER_BYTES`, the rest at the end.
     Memory is bounded by that cap whatever the size of the run."""
 
-    def __init__(self, tree: BuildTree, root: Path) -> None:
+    def __init__(self, tree: BuildTree, root: Path, prefix: str = "part-000-") -> None:
         self.tree = tree
         self.root = root
+        self.prefix = prefix
         self.buffers: dict[tuple[str, str], list[pa.Table]] = defaultdict(list)
         self.rows: dict[tuple[str, str], int] = defaultdict(int)
         self.sizes: dict[tuple[str, str], int] = defaultdict(int)
@@ -104,7 +126,7 @@ class _PartitionWriter:
         self.buffered -= self.sizes.pop(key)
         rows = self.rows.pop(key)
         year, month = key
-        target = self.root / f"year={year}" / f"month={month}" / f"part-{self.files[key]:05d}.parquet"
+        target = self.root / f"year={year}" / f"month={month}" / f"{self.prefix}{self.files[key]:05d}.parquet"
         self.tree.write_parquet(pa.concat_tables(tables) if len(tables) > 1 else tables[0], target)
         self.files[key] += 1
         self.counts[f"{year}-{month}"] += rows
@@ -119,18 +141,96 @@ def publish(
     output_dir: Path,
     task_ids: Sequence[str],
     assignments: Mapping[str, tuple[str, int, bool, float]],
+    jobs: int = 1,
+    run_jobs: Callable[[Callable[[ArticlesJob], dict[str, int]], list[ArticlesJob]], list[dict[str, int]]] | None = None,
+    min_job_bytes: int | None = None,
 ) -> dict[str, int]:
-    """Write the final articles and rejects folders from staging; returns rows per partition."""
+    """Write the final articles and rejects folders from staging; returns rows per partition.
+
+    The articles are written by up to ``jobs`` :class:`ArticlesJob` (each a contiguous share of
+    the tasks, see :func:`split_tasks`) run by ``run_jobs`` (an executor's ``map_calls``; in
+    this process when not given), while this process writes the rejects.
+    """
     build = output_dir / f"_publish-{int(time.time() * 1000)}"
-    tree = BuildTree(build)
-    try:
-        counts = _write_articles(_PartitionWriter(tree, build / ARTICLES), output_dir, task_ids, assignments)
-    finally:
-        tree.close()  # every file of the new tree is on disk before it is swapped in
+    groups = split_tasks(output_dir, task_ids, jobs, MIN_JOB_BYTES if min_job_bytes is None else min_job_bytes)
+    shares = _split_assignments(assignments, output_dir, groups)
+    work = [ArticlesJob(str(output_dir), str(build), group, share, index)
+            for index, (group, share) in enumerate(zip(groups, shares))]
+    if run_jobs is None or len(work) <= 1:
+        results = [write_articles(job) for job in work]
+    else:
+        results = run_jobs(write_articles, work)
     _write_rejects(output_dir, task_ids, build / REJECTS / "part-00000.parquet")
     (build / ARTICLES).mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = defaultdict(int)
+    for result in results:
+        for key, rows in result.items():
+            counts[key] += rows
     _swap_in(output_dir, build, (ARTICLES, REJECTS))
-    return counts
+    return dict(sorted(counts.items()))
+
+
+#: Staged article bytes below which another publish job is not worth a process.
+MIN_JOB_BYTES = 16 << 20
+
+
+def split_tasks(output_dir: Path, task_ids: Sequence[str], jobs: int, min_job_bytes: int = MIN_JOB_BYTES) -> list[list[str]]:
+    """``task_ids`` cut into at most ``jobs`` contiguous groups of about equal staged bytes
+    (at least ``min_job_bytes`` each), so the files, in name order, keep the tasks' row order."""
+    sizes = [sum(path.stat().st_size for _, path in staging_parts(output_dir, [task_id], "articles"))
+             for task_id in task_ids]
+    total = sum(sizes)
+    jobs = max(1, min(jobs, len(task_ids), total // max(1, min_job_bytes)))
+    groups: list[list[str]] = [[]]
+    done = 0
+    for task_id, size in zip(task_ids, sizes):
+        if done >= total * len(groups) / jobs and len(groups) < jobs:
+            groups.append([])
+        groups[-1].append(task_id)
+        done += size
+    return groups
+
+
+def _split_assignments(
+    assignments: Mapping[str, tuple[str, int, bool, float]], output_dir: Path, groups: list[list[str]]
+) -> list[Mapping[str, tuple[str, int, bool, float]]]:
+    """Each group's share of the dedup assignments (the doc ids its staged articles hold)."""
+    if len(groups) == 1:
+        return [assignments]
+    if not assignments:
+        return [{} for _ in groups]
+    shares = []
+    for group in groups:
+        share = {}
+        for batch in iter_staging_columns(output_dir, group, ["doc_id"]):
+            for doc_id in batch["doc_id"]:
+                if doc_id in assignments:
+                    share[doc_id] = assignments[doc_id]
+        shares.append(share)
+    return shares
+
+
+@dataclass(frozen=True)
+class ArticlesJob:
+    """One share of the articles publish: the staged rows of some tasks, with their dedup
+    columns, written as ``part-<index>-NNNNN.parquet`` files into the build folder."""
+
+    output_dir: str
+    build: str
+    task_ids: list[str]
+    assignments: Mapping[str, tuple[str, int, bool, float]]
+    index: int
+
+
+def write_articles(job: ArticlesJob) -> dict[str, int]:
+    """Run one :class:`ArticlesJob` (in any process); rows written per partition."""
+    build = Path(job.build)
+    tree = BuildTree(build)
+    try:
+        writer = _PartitionWriter(tree, build / ARTICLES, prefix=f"part-{job.index:03d}-")
+        return _write_articles(writer, Path(job.output_dir), job.task_ids, job.assignments)
+    finally:
+        tree.close()  # every file of the new tree is on disk before it is swapped in
 
 
 def _write_articles(
@@ -144,12 +244,8 @@ def _write_articles(
         table = _fill_dedup(pq.read_table(path, schema=ARTICLE_SCHEMA), assignments)
         if table.num_rows == 0:
             continue
-        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for index, key in enumerate(_partition_keys(table)):
-            groups[key].append(index)
-        for key, indices in sorted(groups.items()):
-            part = table if len(indices) == table.num_rows else table.take(pa.array(indices, pa.int64()))
-            writer.add(key, part)
+        for key, rows in _partition_runs(table):
+            writer.add(key, rows)
         del table
     return writer.close()
 
