@@ -228,7 +228,8 @@ def _run(
         assignments, dedup_params = dedup.finish()
     dedup_wait = time.perf_counter() - global_started
     # the workers write the articles in contiguous shares of the tasks
-    partitions = publish(output_dir, task_ids, assignments, jobs=executor.workers, run_jobs=executor.map_calls)
+    written = publish(output_dir, task_ids, assignments, jobs=executor.workers, run_jobs=executor.map_calls)
+    partitions = written.partitions
     publish_seconds = time.perf_counter() - global_started - dedup_wait
 
     summary = _summarize(run_id, output_dir, files, results, assignments)
@@ -261,7 +262,7 @@ def _run(
         engine={"name": executor.name, "workers": executor.workers},
     )
     write_json_atomic(output_dir / "manifest.json", manifest)
-    write_text_atomic(output_dir / "README.md", render_card(output_dir, manifest))
+    write_text_atomic(output_dir / "README.md", render_card(output_dir, manifest, written.stats))
     return summary
 
 

@@ -76,7 +76,7 @@ def test_publish_splits_by_month_and_fills_dedup_columns(tmp_path: Path) -> None
     write_parquet_atomic(rejects_table([reject_to_row(Reject("e", "e.html", "ingest", "empty_input"), PROV)]),
                          staging / "rejects-00000.parquet")
     assignments = {"a": ("a", 2, True, 0.0), "d": ("a", 2, False, 0.5), "b": ("b", 1, True, 0.0), "c": ("c", 1, True, 0.0)}
-    counts = publish(tmp_path, ["t1"], assignments)
+    counts = publish(tmp_path, ["t1"], assignments).partitions
     assert counts == {"2020-02": 2, "2020-03": 1, "unknown-unknown": 1}
     feb = pq.read_table(next((tmp_path / "articles" / "year=2020" / "month=02").glob("*.parquet"))).to_pylist()
     assert [(r["doc_id"], r["dup_cluster_id"], r["is_canonical"]) for r in feb] == [("a", "a", True), ("d", "a", False)]
@@ -119,12 +119,19 @@ def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_ord
         for task_id, docs in tasks.items():
             _stage(root, task_id, docs)
     assert [len(g) for g in split_tasks(split, list(tasks), 3, min_job_bytes=1)] in ([2, 2, 1], [2, 1, 2], [1, 2, 2])
-    counts_one = publish(single, list(tasks), assignments)
+    written_one = publish(single, list(tasks), assignments)
     executor = LocalExecutor(2) if engine == "local" else DaskExecutor(workers=2)
     try:
-        counts_jobs = publish(split, list(tasks), assignments, jobs=3, run_jobs=executor.map_calls, min_job_bytes=1)
+        written_jobs = publish(split, list(tasks), assignments, jobs=3, run_jobs=executor.map_calls, min_job_bytes=1)
     finally:
         executor.close()
+    counts_one, counts_jobs = written_one.partitions, written_jobs.partitions
+    # the card's figures, counted by the jobs as they wrote, are those of the published files
+    from pipeline.io.card import _summary
+
+    card = _summary(split / "articles")
+    assert written_jobs.stats.summary() == written_one.stats.summary() == card
+    assert card["rows"] == 35 and card["undated"] == 7 and card["years"] == [("2020", 21), ("2021", 7), ("undated", 7)]
     assert counts_jobs == counts_one == {"2020-01": 14, "2020-02": 7, "2021-12": 7, "unknown-unknown": 7}
     one, jobs = _dataset_rows(single), _dataset_rows(split)
     assert sorted(one) == sorted(jobs) and len(one) == 35

@@ -162,7 +162,7 @@ def test_publish_gathers_partitions_across_tasks_with_bounded_buffers(tmp_path: 
     for task in tasks:
         run_task(spec, task)
     task_ids = [t.task_id for t in tasks]
-    counts = dataset.publish(out, task_ids, {})
+    counts = dataset.publish(out, task_ids, {}).partitions
     assert counts == {"2020-01": 30, "2020-02": 30, "2020-03": 30}
     # one file per partition although every task (and staging part) held rows of each
     assert sorted(p.relative_to(out / "articles").as_posix() for p in (out / "articles").rglob("*.parquet")) == [

@@ -12,31 +12,83 @@ CARD_COLUMNS = ["published_date", "source", "topics", "relevant", "script", "is_
                 "quality_flags"]
 
 
-def _summary(articles_dir: Path) -> dict[str, Any]:
-    files = sorted(articles_dir.rglob("*.parquet"))
-    if not files:
-        return {"rows": 0}
-    import pyarrow.dataset as ds  # imported when a card is written (it pulls in pandas)
+class CardStats:
+    """What the card says about the articles, counted table by table as they are written
+    (publish jobs count their own tables; the driver merges them, so nothing is read back)."""
 
-    table = ds.dataset([str(p) for p in files], format="parquet").to_table(columns=CARD_COLUMNS)
-    data = table.to_pydict()
-    dates = [d for d in data["published_date"] if d is not None]
-    topics: Counter[str] = Counter(t for row in data["topics"] if row for t in row)
-    return {
-        "rows": table.num_rows,
-        "date_min": min(dates).isoformat() if dates else None,
-        "date_max": max(dates).isoformat() if dates else None,
-        "undated": table.num_rows - len(dates),
-        "sources": Counter(s for s in data["source"] if s).most_common(15),
-        "topics": topics.most_common(),
-        "relevant": sum(1 for r in data["relevant"] if r),
-        "scripts": Counter(s or "unknown" for s in data["script"]).most_common(),
-        "canonical": sum(1 for c in data["is_canonical"] if c),
-        "kinds": Counter(data["input_kind"]).most_common(),
-        "years": sorted(Counter(str(d.year) for d in dates).items()) + ([("undated", table.num_rows - len(dates))]
-                                                                      if len(dates) < table.num_rows else []),
-        "flags": Counter(f for row in data["quality_flags"] if row for f in set(row)).most_common(),
-    }
+    def __init__(self) -> None:
+        self.rows = 0
+        self.dates: list[Any] = []  # (min, max) of each table's dates
+        self.undated = 0
+        self.relevant = 0
+        self.canonical = 0
+        self.counters: dict[str, Counter[Any]] = {
+            name: Counter() for name in ("sources", "topics", "scripts", "kinds", "years", "flags")
+        }
+
+    def add(self, table: Any) -> None:
+        """Count one table of article rows (any subset of rows, in any order)."""
+        data = table.select(CARD_COLUMNS).to_pydict()
+        self.rows += table.num_rows
+        dates = [d for d in data["published_date"] if d is not None]
+        if dates:
+            self.dates += [min(dates), max(dates)]
+        self.undated += table.num_rows - len(dates)
+        self.relevant += sum(1 for r in data["relevant"] if r)
+        self.canonical += sum(1 for c in data["is_canonical"] if c)
+        c = self.counters
+        c["sources"].update(s for s in data["source"] if s)
+        c["topics"].update(t for row in data["topics"] if row for t in row)
+        c["scripts"].update(s or "unknown" for s in data["script"])
+        c["kinds"].update(data["input_kind"])
+        c["years"].update(str(d.year) for d in dates)
+        c["flags"].update(f for row in data["quality_flags"] if row for f in set(row))
+
+    def merge(self, other: "CardStats") -> "CardStats":
+        self.rows += other.rows
+        self.dates += other.dates
+        self.undated += other.undated
+        self.relevant += other.relevant
+        self.canonical += other.canonical
+        for name, counter in other.counters.items():
+            self.counters[name].update(counter)
+        return self
+
+    def summary(self) -> dict[str, Any]:
+        """The figures the card prints; ties ordered by name, so they do not depend on which
+        worker wrote which file."""
+        if not self.rows:
+            return {"rows": 0}
+
+        def ranked(name: str, limit: int | None = None) -> list[tuple[Any, int]]:
+            items = sorted(self.counters[name].items(), key=lambda kv: (-kv[1], str(kv[0])))
+            return items[:limit] if limit else items
+
+        years = sorted(self.counters["years"].items())
+        return {
+            "rows": self.rows,
+            "date_min": min(self.dates).isoformat() if self.dates else None,
+            "date_max": max(self.dates).isoformat() if self.dates else None,
+            "undated": self.undated,
+            "sources": ranked("sources", 15),
+            "topics": ranked("topics"),
+            "relevant": self.relevant,
+            "scripts": ranked("scripts"),
+            "canonical": self.canonical,
+            "kinds": ranked("kinds"),
+            "years": years + ([("undated", self.undated)] if self.undated else []),
+            "flags": ranked("flags"),
+        }
+
+
+def _summary(articles_dir: Path) -> dict[str, Any]:
+    """:meth:`CardStats.summary` of a published articles folder, read file by file."""
+    import pyarrow.parquet as pq
+
+    stats = CardStats()
+    for path in sorted(articles_dir.rglob("*.parquet")):
+        stats.add(pq.read_table(path, columns=CARD_COLUMNS))
+    return stats.summary()
 
 
 def _cell(value: Any) -> str:
@@ -49,9 +101,10 @@ def _table(rows: list[tuple[Any, Any]], head: tuple[str, str]) -> str:
     return "\n".join(lines)
 
 
-def render_card(output_dir: Path, manifest: dict[str, Any]) -> str:
-    """Markdown text of the dataset card."""
-    info = _summary(output_dir / "articles")
+def render_card(output_dir: Path, manifest: dict[str, Any], stats: CardStats | None = None) -> str:
+    """Markdown text of the dataset card (``stats``: counted while publishing; else the
+    published articles are read)."""
+    info = stats.summary() if stats is not None else _summary(output_dir / "articles")
     counts = manifest.get("counts", {})
     reasons = sorted(counts.get("reject_reasons", {}).items(), key=lambda kv: -kv[1])
     parts = [

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.io.atomic import BuildTree, atomic_write
+from pipeline.io.card import CardStats
 from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA
 
 ARTICLES = "articles"
@@ -104,6 +105,7 @@ class _PartitionWriter:
         self.tree = tree
         self.root = root
         self.prefix = prefix
+        self.stats = CardStats()
         self.buffers: dict[tuple[str, str], list[pa.Table]] = defaultdict(list)
         self.rows: dict[tuple[str, str], int] = defaultdict(int)
         self.sizes: dict[tuple[str, str], int] = defaultdict(int)
@@ -127,7 +129,9 @@ class _PartitionWriter:
         rows = self.rows.pop(key)
         year, month = key
         target = self.root / f"year={year}" / f"month={month}" / f"{self.prefix}{self.files[key]:05d}.parquet"
-        self.tree.write_parquet(pa.concat_tables(tables) if len(tables) > 1 else tables[0], target)
+        table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+        self.stats.add(table)
+        self.tree.write_parquet(table, target)
         self.files[key] += 1
         self.counts[f"{year}-{month}"] += rows
 
@@ -142,10 +146,11 @@ def publish(
     task_ids: Sequence[str],
     assignments: Mapping[str, tuple[str, int, bool, float]],
     jobs: int = 1,
-    run_jobs: Callable[[Callable[[ArticlesJob], dict[str, int]], list[ArticlesJob]], list[dict[str, int]]] | None = None,
+    run_jobs: Callable[[Callable[[ArticlesJob], Written], list[ArticlesJob]], list[Written]] | None = None,
     min_job_bytes: int | None = None,
-) -> dict[str, int]:
-    """Write the final articles and rejects folders from staging; returns rows per partition.
+) -> Written:
+    """Write the final articles and rejects folders from staging; returns rows per partition
+    and the dataset card's figures.
 
     The articles are written by up to ``jobs`` :class:`ArticlesJob` (each a contiguous share of
     the tasks, see :func:`split_tasks`) run by ``run_jobs`` (an executor's ``map_calls``; in
@@ -163,11 +168,13 @@ def publish(
     _write_rejects(output_dir, task_ids, build / REJECTS / "part-00000.parquet")
     (build / ARTICLES).mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = defaultdict(int)
+    stats = CardStats()
     for result in results:
-        for key, rows in result.items():
+        for key, rows in result.partitions.items():
             counts[key] += rows
+        stats.merge(result.stats)
     _swap_in(output_dir, build, (ARTICLES, REJECTS))
-    return dict(sorted(counts.items()))
+    return Written(dict(sorted(counts.items())), stats)
 
 
 #: Staged article bytes below which another publish job is not worth a process.
@@ -222,8 +229,16 @@ class ArticlesJob:
     index: int
 
 
-def write_articles(job: ArticlesJob) -> dict[str, int]:
-    """Run one :class:`ArticlesJob` (in any process); rows written per partition."""
+@dataclass
+class Written:
+    """What publishing wrote: rows per ``year-month`` partition, and the card's figures."""
+
+    partitions: dict[str, int]
+    stats: CardStats
+
+
+def write_articles(job: ArticlesJob) -> Written:
+    """Run one :class:`ArticlesJob` (in any process)."""
     build = Path(job.build)
     tree = BuildTree(build)
     try:
@@ -238,7 +253,7 @@ def _write_articles(
     output_dir: Path,
     task_ids: Sequence[str],
     assignments: Mapping[str, tuple[str, int, bool, float]],
-) -> dict[str, int]:
+) -> Written:
     """Staged articles with their dedup columns, regrouped by partition; rows per partition."""
     for _, path in staging_parts(output_dir, task_ids, "articles"):
         table = _fill_dedup(pq.read_table(path, schema=ARTICLE_SCHEMA), assignments)
@@ -247,7 +262,7 @@ def _write_articles(
         for key, rows in _partition_runs(table):
             writer.add(key, rows)
         del table
-    return writer.close()
+    return Written(writer.close(), writer.stats)
 
 
 def _write_rejects(output_dir: Path, task_ids: Sequence[str], target: Path) -> None:
