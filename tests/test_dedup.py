@@ -144,3 +144,28 @@ def test_deduplicator_params_and_doc_integration() -> None:
         ("d1", 2, True),
         ("d1", 2, False),
     ]
+
+
+def test_exact_copies_are_compared_like_their_first_copy() -> None:
+    """An exact copy takes its first copy's shingles and signature: every pair it is in gets
+    the same similarity as the first copy's pair, exact for short posts, estimated for long."""
+    post = ("市第一人民医院工会今天为一线护士送去防护用品、营养餐和慰问金，"
+            "感谢她们连续三周坚守发热门诊，并安排轮休和心理疏导。")
+    edited = post.replace("三周", "四周")  # a near-duplicate short post
+    long_story = article("夜班津贴翻倍！我市护士迎来好消息", NURSE_PAY, FOOTERS[0])
+    records = [
+        rec("p1", post, "2023-01-01"), rec("p2", edited, "2023-01-02"),
+        rec("p1-copy", post.replace("，", ", ").replace("。", "!"), "2023-01-03"),  # same compared text
+        rec("s1", long_story, "2023-01-01"),
+        rec("s2", article("全市公立医院护士夜班补助提高至120元", NURSE_PAY, FOOTERS[1]), "2023-01-02"),
+        rec("s1-copy", long_story.replace("\n", "\n\n"), "2023-01-03"),
+    ]
+    result = find_duplicates(records)
+    assert groups(result) == {frozenset({"p1", "p2", "p1-copy"}), frozenset({"s1", "s2", "s1-copy"})}
+    pairs = {frozenset((a, b)): (round(j, 9), round(c, 9)) for a, b, j, c in result.pairs}
+    assert pairs[frozenset(("p1-copy", "p2"))] == pairs[frozenset(("p1", "p2"))]
+    assert pairs[frozenset(("s1-copy", "s2"))] == pairs[frozenset(("s1", "s2"))]
+    # the short posts' value is exact: the Jaccard of their character 5-gram sets
+    a, b = dedup_key(post), dedup_key(edited)
+    grams_a, grams_b = {a[i:i + 5] for i in range(len(a) - 4)}, {b[i:i + 5] for i in range(len(b) - 4)}
+    assert pairs[frozenset(("p1-copy", "p2"))][0] == pytest.approx(len(grams_a & grams_b) / len(grams_a | grams_b))

@@ -72,9 +72,8 @@ def find_duplicates(
     text_hashes = array("Q")
     sig_blocks: list[np.ndarray] = []
     pending: list[np.ndarray] = []
-    pending_sig: list[np.ndarray] = []  # as ``pending``, empty for exact copies
     pending_shingles = 0
-    # an exact copy (same key hash) gets its first copy's signature instead of its own
+    # an exact copy (same key hash) takes its first copy's shingle set and signature
     first_with_hash: dict[int, int] = {}
     copies: list[tuple[int, int]] = []
     para_counter = ParagraphCounter()
@@ -85,10 +84,9 @@ def find_duplicates(
     def flush() -> None:
         nonlocal pending_shingles
         if pending:
-            sig_blocks.append(signatures(pending_sig, num_perm, seed))
+            sig_blocks.append(signatures(pending, num_perm, seed))
             store.add_batch(pending)
             pending.clear()
-            pending_sig.clear()
             pending_shingles = 0
 
     for rec in records:
@@ -104,12 +102,11 @@ def find_duplicates(
         key = "".join(keys)
         key_hash = text_hash(key) if key else 0
         text_hashes.append(key_hash)
-        hashes = shingle_hashes(key, ngram)
-        pending.append(hashes)
         first = first_with_hash.setdefault(key_hash, row) if key_hash else row
         if first != row:
             copies.append((row, first))
-        pending_sig.append(hashes if first == row else _NO_SHINGLES)
+        hashes = shingle_hashes(key, ngram) if first == row else _NO_SHINGLES
+        pending.append(hashes)
         pending_shingles += len(hashes)
         if pending_shingles >= _BATCH_SHINGLES:
             flush()
@@ -125,8 +122,9 @@ def find_duplicates(
     sig = np.concatenate(sig_blocks) if sig_blocks else np.empty((0, num_perm), dtype=np.uint32)
     del sig_blocks, first_with_hash
     if copies:
-        rows_, firsts = np.array(copies, dtype=np.int64).T
-        sig[rows_] = sig[firsts]
+        copy_rows, firsts = np.array(copies, dtype=np.int64).T
+        sig[copy_rows] = sig[firsts]
+        store.alias(copy_rows, firsts)
     del copies
     order = canonical_order(doc_ids, published, char_counts)
     rank = np.empty(n, dtype=np.int64)

@@ -40,6 +40,7 @@ class ShingleStore:
         self._blocks: list[np.ndarray] = []
         self._stored_rows: list[np.ndarray] = []
         self._total = 0
+        self._aliases: list[tuple[np.ndarray, np.ndarray]] = []
 
     def add_batch(self, hash_sets: list[np.ndarray]) -> None:
         """Record the next documents' shingle hashes (uint32; any order, repeats allowed)."""
@@ -62,6 +63,10 @@ class ShingleStore:
             self._stored_rows.append(self._rows + stored)
         self._rows += len(hash_sets)
 
+    def alias(self, rows: np.ndarray, sources: np.ndarray) -> None:
+        """Give ``rows`` (added with no shingles) the shingle sets of ``sources`` (exact copies)."""
+        self._aliases.append((np.asarray(rows, dtype=np.int64), np.asarray(sources, dtype=np.int64)))
+
     def freeze(self) -> "FrozenShingles":
         """Arrays for verification (the store is emptied)."""
         def joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -71,8 +76,11 @@ class ShingleStore:
         slot = np.full(self._rows, -1, dtype=np.int64)
         slot[stored_rows] = np.arange(len(stored_rows))
         offsets = np.concatenate(([0], joined(self._ends, np.int64)))
-        frozen = FrozenShingles(joined(self._sizes, np.int64), slot, offsets, joined(self._blocks, _U32))
-        self._blocks, self._sizes, self._ends, self._stored_rows = [], [], [], []
+        sizes = joined(self._sizes, np.int64)
+        for rows, sources in self._aliases:
+            sizes[rows], slot[rows] = sizes[sources], slot[sources]
+        frozen = FrozenShingles(sizes, slot, offsets, joined(self._blocks, _U32))
+        self._blocks, self._sizes, self._ends, self._stored_rows, self._aliases = [], [], [], [], []
         return frozen
 
 
