@@ -38,6 +38,8 @@ class BackgroundDedup:
         self.output_dir = Path(output_dir)
         self.dedup = Deduplicator(**params)
         self.busy_seconds = 0.0  # time spent deduplicating, not waiting for tasks
+        #: the doc ids read from each task's staged articles (publish shares out their results)
+        self.task_docs: dict[str, list[str]] = {}
         self._tasks: queue.Queue[object] = queue.Queue()
         self._cancelled = threading.Event()
         self._result: Any = None
@@ -71,9 +73,11 @@ class BackgroundDedup:
                 raise DedupCancelled()
             if item is _END:
                 return
+            docs = self.task_docs.setdefault(str(item), [])
             for batch in iter_staging_columns(self.output_dir, [str(item)], _COLUMNS):
                 if self._cancelled.is_set():
                     raise DedupCancelled()
+                docs.extend(batch["doc_id"])
                 for doc_id, text, published, chars in zip(*(batch[c] for c in _COLUMNS)):
                     yield DedupInput(doc_id=doc_id, text=text or "", published_at=published, char_count=chars or 0)
 

@@ -103,8 +103,9 @@ def _dataset_rows(root: Path) -> list[tuple[str, str, str | None, bool | None]]:
     return rows
 
 
-@pytest.mark.parametrize("engine", ["local", "dask"])
-def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_order(tmp_path: Path, engine: str) -> None:
+@pytest.mark.parametrize("engine, known_docs", [("local", False), ("dask", True)])
+def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_order(tmp_path: Path, engine: str,
+                                                                                  known_docs: bool) -> None:
     from pipeline.engine.dask_executor import DaskExecutor
     from pipeline.engine.local import LocalExecutor
     from pipeline.io.dataset import split_tasks
@@ -122,7 +123,10 @@ def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_ord
     written_one = publish(single, list(tasks), assignments)
     executor = LocalExecutor(2) if engine == "local" else DaskExecutor(workers=2)
     try:
-        written_jobs = publish(split, list(tasks), assignments, jobs=3, run_jobs=executor.map_calls, min_job_bytes=1)
+        # the doc ids per task come from the dedup pass in a run, or are read from staging
+        task_docs = {t: [d.doc_id for d in docs] for t, docs in tasks.items()} if known_docs else None
+        written_jobs = publish(split, list(tasks), assignments, jobs=3, run_jobs=executor.map_calls, min_job_bytes=1,
+                               task_docs=task_docs)
     finally:
         executor.close()
     counts_one, counts_jobs = written_one.partitions, written_jobs.partitions

@@ -148,6 +148,7 @@ def publish(
     jobs: int = 1,
     run_jobs: Callable[[Callable[[ArticlesJob], Written], list[ArticlesJob]], list[Written]] | None = None,
     min_job_bytes: int | None = None,
+    task_docs: Mapping[str, Sequence[str]] | None = None,
 ) -> Written:
     """Write the final articles and rejects folders from staging; returns rows per partition
     and the dataset card's figures.
@@ -158,7 +159,7 @@ def publish(
     """
     build = output_dir / f"_publish-{int(time.time() * 1000)}"
     groups = split_tasks(output_dir, task_ids, jobs, MIN_JOB_BYTES if min_job_bytes is None else min_job_bytes)
-    shares = _split_assignments(assignments, output_dir, groups)
+    shares = _split_assignments(assignments, output_dir, groups, task_docs)
     work = [ArticlesJob(str(output_dir), str(build), group, share, index)
             for index, (group, share) in enumerate(zip(groups, shares))]
     if run_jobs is None or len(work) <= 1:
@@ -199,22 +200,27 @@ def split_tasks(output_dir: Path, task_ids: Sequence[str], jobs: int, min_job_by
 
 
 def _split_assignments(
-    assignments: Mapping[str, tuple[str, int, bool, float]], output_dir: Path, groups: list[list[str]]
+    assignments: Mapping[str, tuple[str, int, bool, float]],
+    output_dir: Path,
+    groups: list[list[str]],
+    task_docs: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Mapping[str, tuple[str, int, bool, float]]]:
-    """Each group's share of the dedup assignments (the doc ids its staged articles hold)."""
+    """Each group's share of the dedup assignments: those of the doc ids its tasks staged
+    (``task_docs`` when the caller has them, else read from the staged articles)."""
     if len(groups) == 1:
         return [assignments]
     if not assignments:
         return [{} for _ in groups]
-    shares = []
-    for group in groups:
-        share = {}
-        for batch in iter_staging_columns(output_dir, group, ["doc_id"]):
-            for doc_id in batch["doc_id"]:
-                if doc_id in assignments:
-                    share[doc_id] = assignments[doc_id]
-        shares.append(share)
-    return shares
+
+    def doc_ids(task_id: str) -> Iterator[str]:
+        if task_docs is not None and task_id in task_docs:
+            yield from task_docs[task_id]
+            return
+        for batch in iter_staging_columns(output_dir, [task_id], ["doc_id"]):
+            yield from batch["doc_id"]
+
+    return [{d: assignments[d] for task_id in group for d in doc_ids(task_id) if d in assignments}
+            for group in groups]
 
 
 @dataclass(frozen=True)
