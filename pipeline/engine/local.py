@@ -29,8 +29,12 @@ class LocalExecutor:
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self, steps: Sequence[Step], time_limit: float | None) -> None:
-        """Start every worker process now; each builds its step state as it starts."""
-        if self.workers == 1 or self._pool is not None:
+        """Start every worker process now; each builds its step state as it starts (with one
+        worker, this process builds it now)."""
+        if self.workers == 1:
+            warm_up(steps, time_limit, pipeline_key(steps, time_limit))
+            return
+        if self._pool is not None:
             return
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
