@@ -36,7 +36,8 @@ from pipeline.io.atomic import (
     write_text_atomic,
 )
 from pipeline.io.card import render_card
-from pipeline.io.dataset import publish, remove_leftovers
+from pipeline.io.dataset import remove_leftovers
+from pipeline.io.publish import publish
 from pipeline.io.manifest import build_manifest
 from pipeline.io.schema import SCHEMA_VERSION
 from pipeline.stages import build_steps

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.io.atomic import TMP_PREFIX, write_parquet_atomic, write_text_atomic
-from pipeline.io.dataset import publish
+from pipeline.io.publish import publish
 from pipeline.io.schema import (
     ARTICLE_SCHEMA,
     METADATA_KEY,
@@ -108,7 +108,7 @@ def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_ord
                                                                                   known_docs: bool) -> None:
     from pipeline.engine.dask_executor import DaskExecutor
     from pipeline.engine.local import LocalExecutor
-    from pipeline.io.dataset import split_tasks
+    from pipeline.io.publish import split_tasks
 
     months = ["2020-01-05", "2020-02-03", None, "2020-01-20", "2021-12-31"]
     tasks = {f"t{k}": [_doc(f"d{k}-{i}", months[(k + i) % len(months)], f"第{k}组第{i}篇，护士补贴。") for i in range(7)]

@@ -142,7 +142,7 @@ def test_publish_gathers_partitions_across_tasks_with_bounded_buffers(tmp_path: 
 
     from pipeline.clean import CleanStep
     from pipeline.engine.task import TaskSpec, run_task
-    from pipeline.io import dataset
+    from pipeline.io import publish as publishing
     from pipeline.normalize import NormalizeStep
 
     (tmp_path / "in").mkdir()
@@ -162,15 +162,15 @@ def test_publish_gathers_partitions_across_tasks_with_bounded_buffers(tmp_path: 
     for task in tasks:
         run_task(spec, task)
     task_ids = [t.task_id for t in tasks]
-    counts = dataset.publish(out, task_ids, {}).partitions
+    counts = publishing.publish(out, task_ids, {}).partitions
     assert counts == {"2020-01": 30, "2020-02": 30, "2020-03": 30}
     # one file per partition although every task (and staging part) held rows of each
     assert sorted(p.relative_to(out / "articles").as_posix() for p in (out / "articles").rglob("*.parquet")) == [
         f"year=2020/month={m:02d}/part-000-00000.parquet" for m in (1, 2, 3)]
     # a tiny buffer cap writes more, smaller files, and the same rows
     before = sorted(pq.read_table(out / "articles").column("doc_id").to_pylist())
-    monkeypatch.setattr(dataset, "MAX_BUFFER_BYTES", 1)
-    dataset.publish(out, task_ids, {})
+    monkeypatch.setattr(publishing, "MAX_BUFFER_BYTES", 1)
+    publishing.publish(out, task_ids, {})
     assert len(list((out / "articles").rglob("*.parquet"))) > 3
     assert sorted(pq.read_table(out / "articles").column("doc_id").to_pylist()) == before
     assert pq.read_table(out / "rejects").num_rows == 0

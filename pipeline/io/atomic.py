@@ -79,7 +79,7 @@ def _write_durably(table: pa.Table, path: Path) -> None:
 
 class BuildTree:
     """Parquet files written into a folder that is published whole by one rename (see
-    :func:`pipeline.io.dataset.publish`).  Nobody reads them before that rename, so they need
+    :func:`pipeline.io.publish.publish`).  Nobody reads them before that rename, so they need
     no temporary name of their own, only to be on disk before it.  Files are encoded,
     compressed and fsynced by a few threads (pyarrow and fsync release the GIL), at most
     ``2 * threads`` tables in flight; :meth:`sync` waits for them and fsyncs the directories."""

@@ -44,7 +44,7 @@ class CardStats:
         c["years"].update(str(d.year) for d in dates)
         c["flags"].update(f for row in data["quality_flags"] if row for f in set(row))
 
-    def merge(self, other: "CardStats") -> "CardStats":
+    def merge(self, other: CardStats) -> CardStats:
         self.rows += other.rows
         self.dates += other.dates
         self.undated += other.undated
