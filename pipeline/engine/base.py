@@ -32,7 +32,8 @@ class Executor(Protocol):
     def map_tasks(self, spec: TaskSpec, tasks: Sequence[Task]) -> Iterator[TaskResult]: ...
 
     def map_calls(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-        """``[fn(item) for item in items]``, run where the tasks run (``fn`` picklable)."""
+        """``[fn(item) for item in items]`` (``fn`` picklable) on the executor's workers (the
+        local pool's are light processes of their own: its task workers exit after the last task)."""
         ...
 
     def close(self) -> None: ...

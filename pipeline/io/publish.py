@@ -201,6 +201,11 @@ def _split_assignments(
             for group in groups]
 
 
+def _copied(table: pa.Table) -> pa.Table:
+    """``table`` in buffers of its own (a slice otherwise shares its parent's)."""
+    return pa.concat_tables([table, table.schema.empty_table()]).combine_chunks()
+
+
 @dataclass(frozen=True)
 class ArticlesJob:
     """One share of the articles publish: the staged rows of some tasks, with their dedup
@@ -244,7 +249,9 @@ def _write_articles(
         if table.num_rows == 0:
             continue
         for key, rows in _partition_runs(table):
-            writer.add(key, rows)
+            # a slice keeps its whole part alive: copy the small ones, so the rows held back
+            # cost what the buffer cap counts (at most twice that for large slices)
+            writer.add(key, rows if 2 * rows.num_rows >= table.num_rows else _copied(rows))
         del table
     return Written(writer.close(), writer.stats)
 
