@@ -147,7 +147,7 @@ def speed_section(root: Path, runs: int = 3) -> None:
     print("## Speed (one process)\n")
     t0 = time.perf_counter()
     model = train(records, tax)
-    print(f"- training on dev.jsonl ({len(records)} items, inner 5-fold thresholds): {time.perf_counter() - t0:.1f} s")
+    print(f"- training on dev.jsonl ({len(records)} items, inner {TrainConfig().inner_folds}-fold thresholds): {time.perf_counter() - t0:.1f} s")
     # 2,000 documents of 500 characters cut from the labelled texts (in memory only)
     text = "".join(r["text"] for r in records)
     docs = [{"id": str(i), "text": text[(i * 500) % (len(text) - 500):][:500]} for i in range(2000)]

@@ -15,12 +15,15 @@ def render_card(meta: dict[str, Any], command: str, cv: dict[str, Any] | None = 
             "the softmax of its margins.",
         ]
     else:
+        cfg = meta.get("config") or {}
         about = [
             "TF-IDF (word 1-2-grams, body character 2-3-grams, weighted title n-grams, taxonomy",
             "seed-term counts) plus sentence-level co-occurrence features (sentences naming medical",
             "workers that also contain a topic's seed term; block weight `cooc_weight` in the config)",
             "with class-balanced logistic regression: one relevance classifier and one",
-            "classifier per topic; thresholds chosen on inner 5-fold out-of-fold scores.",
+            f"classifier per topic; thresholds chosen on inner {cfg.get('inner_folds', 5)}-fold out-of-fold scores",
+            f"(topic thresholds at least {cfg.get('topic_floor')}; at most {cfg.get('max_topics') or 'any number of'}"
+            " topics per relevant item).",
         ]
     lines = [
         f"# zhnews classifier `{meta.get('model_version')}`",
@@ -44,7 +47,8 @@ def render_card(meta: dict[str, Any], command: str, cv: dict[str, Any] | None = 
         if "relevance" in cv:
             rel = cv["relevance"]
             lines += [
-                f"- relevance: P {rel['precision']:.3f} R {rel['recall']:.3f} F1 {rel['f1']:.3f}",
+                f"- relevance: P {rel['precision']:.3f} R {rel['recall']:.3f} F1 {rel['f1']:.4f}"
+                + (" (tp {tp}, fp {fp}, fn {fn}, tn {tn})".format(**rel["confusion"]) if "confusion" in rel else ""),
                 f"- topics: micro-F1 {cv['topic_micro_f1']:.3f}, macro-F1 {cv['topic_macro_f1']:.3f}",
                 "",
                 "| topic | support | P | R | F1 |",

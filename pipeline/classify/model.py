@@ -36,14 +36,16 @@ class TrainConfig:
     multiclass_features: FeatureConfig = field(
         default_factory=lambda: FeatureConfig(char_min_n=1, char_features=200_000, word_features=100_000, min_df=1)
     )
-    inner_folds: int = 5
+    #: inner CV folds for the out-of-fold scores thresholds are chosen on (10: each inner model
+    #: sees 90 % of the training rows, so its scores are closer to the final model's)
+    inner_folds: int = 10
     topics_on_relevant_only: bool = True
     #: weight of out-of-fold topic probabilities appended to the relevance features (0: off)
     stack_weight: float = 0.0
     #: lowest topic threshold the inner-CV search may choose
-    topic_floor: float = 0.2
+    topic_floor: float = 0.25
     #: at most this many topics per relevant item, the highest score/threshold ratios (0: no cap)
-    max_topics: int = 3
+    max_topics: int = 4
     seed: int = 0
     #: word segmentation used for training *and* inference ("auto": rjieba when installed)
     segmenter: str = "auto"
