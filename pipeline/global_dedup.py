@@ -1,10 +1,13 @@
 """Global deduplication fed task by task while the executor is still running.
 
-The driver process is idle while workers run tasks.  :class:`BackgroundDedup` uses that time:
-a thread reads each finished task's staged articles and streams them into the
-:class:`~pipeline.dedup.Deduplicator` (n-gram hashing and MinHash signatures, the costly part),
-so that when the last task ends only the clustering is left.  The deduplicator's result does
-not depend on the order in which documents arrive, so completion order does not matter.
+Each task stages its articles' dedup features (normalized-text hashes, MinHash signatures,
+short documents' shingles, paragraph hashes: the costly, per-document part) beside its
+articles.  :class:`BackgroundDedup` is a driver thread that reads each finished task's features
+into a :class:`~pipeline.dedup.core.DedupIndex`, so that when the last task ends only the
+clustering is left, and the driver stays light however many workers feed it.  A task staged
+without features (or with features of other parameters) is featurized here from its staged
+text.  The index's result does not depend on the order in which documents arrive, so
+completion order does not matter.
 """
 
 from __future__ import annotations
@@ -16,10 +19,15 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
 from pipeline.dedup import DedupInput, Deduplicator
-from pipeline.io.dataset import iter_staging_columns
+from pipeline.dedup.features import FeatureBatch, featurize, from_table, table_params
+from pipeline.engine.task import DEDUP_FEATURES
+from pipeline.io.dataset import staging_parts
 
 _COLUMNS = ("doc_id", "text", "published_at", "char_count")
+_TEXT_BATCH = 2_000
 _END = object()
 
 
@@ -37,9 +45,13 @@ class BackgroundDedup:
     def __init__(self, output_dir: Path, params: Mapping[str, Any]) -> None:
         self.output_dir = Path(output_dir)
         self.dedup = Deduplicator(**params)
+        self.feature_params = self.dedup.feature_params()
+        self.index = self.dedup.index()
         self.busy_seconds = 0.0  # time spent deduplicating, not waiting for tasks
-        #: the doc ids read from each task's staged articles (publish shares out their results)
+        #: the doc ids read from each task's staged features (publish shares out their results)
         self.task_docs: dict[str, list[str]] = {}
+        #: tasks whose features were computed here from their staged text (none staged, or stale)
+        self.featurized_here: list[str] = []
         self._tasks: queue.Queue[object] = queue.Queue()
         self._cancelled = threading.Event()
         self._result: Any = None
@@ -56,7 +68,8 @@ class BackgroundDedup:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return self._result, self.dedup.get_params() | {"stats": dict(self._result.stats)}
+        stats = dict(self._result.stats) | {"tasks_featurized_by_driver": len(self.featurized_here)}
+        return self._result, self.dedup.get_params() | {"stats": stats}
 
     def cancel(self) -> None:
         """Stop at the next batch (not after every task already queued) and wait for the thread."""
@@ -64,7 +77,7 @@ class BackgroundDedup:
         self._tasks.put(_END)  # wakes a thread waiting for the next task
         self._thread.join()
 
-    def _records(self) -> Iterator[DedupInput]:
+    def _batches(self) -> Iterator[FeatureBatch]:
         while True:
             waited = time.perf_counter()
             item = self._tasks.get()
@@ -73,18 +86,37 @@ class BackgroundDedup:
                 raise DedupCancelled()
             if item is _END:
                 return
-            docs = self.task_docs.setdefault(str(item), [])
-            for batch in iter_staging_columns(self.output_dir, [str(item)], _COLUMNS):
+            task_id = str(item)
+            docs = self.task_docs.setdefault(task_id, [])
+            for batch in self._task_features(task_id):
                 if self._cancelled.is_set():
                     raise DedupCancelled()
-                docs.extend(batch["doc_id"])
-                for doc_id, text, published, chars in zip(*(batch[c] for c in _COLUMNS)):
-                    yield DedupInput(doc_id=doc_id, text=text or "", published_at=published, char_count=chars or 0)
+                docs.extend(batch.doc_ids)
+                yield batch
+
+    def _task_features(self, task_id: str) -> Iterator[FeatureBatch]:
+        """The staged features of every articles part of ``task_id`` (computed here when missing)."""
+        for _, path in staging_parts(self.output_dir, [task_id], "articles"):
+            staged = path.with_name(path.name.replace("articles-", f"{DEDUP_FEATURES}-", 1))
+            table = pq.read_table(staged) if staged.exists() else None
+            if table is not None and table_params(table.schema) == self.feature_params:
+                yield from_table(table)
+                continue
+            if task_id not in self.featurized_here:
+                self.featurized_here.append(task_id)
+            parquet = pq.ParquetFile(path)
+            for columns in parquet.iter_batches(batch_size=_TEXT_BATCH, columns=list(_COLUMNS)):
+                values = columns.to_pydict()
+                records = [DedupInput(doc_id=d, text=t or "", published_at=p, char_count=c or 0)
+                           for d, t, p, c in zip(*(values[c] for c in _COLUMNS))]
+                yield featurize(records, **self.feature_params)
 
     def _run(self) -> None:
         started = time.perf_counter()
         try:
-            self._result = self.dedup.run(self._records())
+            for batch in self._batches():
+                self.index.add(batch)
+            self._result = self.index.result()
         except DedupCancelled:
             pass
         except BaseException as exc:  # handed to the caller by finish()

@@ -27,6 +27,7 @@ from pipeline import __version__
 from pipeline.config import RunConfig
 from pipeline.engine.base import Executor
 from pipeline.engine.task import MARKERS, STAGING, TaskResult, TaskSpec, load_marker
+from pipeline.dedup import Deduplicator
 from pipeline.global_dedup import BackgroundDedup
 from pipeline.ingest import Task, discover_inputs, plan_tasks
 from pipeline.ingest.readers import shown_path
@@ -190,7 +191,8 @@ def _run(
     }
     spec = TaskSpec(steps=steps, output_dir=str(output_dir), provenance=provenance,
                     max_input_bytes=config.max_input_bytes, batch_docs=config.batch_docs,
-                    doc_time_limit=config.doc_time_limit, max_decompression_ratio=config.max_decompression_ratio)
+                    doc_time_limit=config.doc_time_limit, max_decompression_ratio=config.max_decompression_ratio,
+                    dedup_features=Deduplicator(**config.dedup).feature_params() if config.dedup_enabled else None)
 
     results: list[TaskResult] = []
     pending: list[Task] = []

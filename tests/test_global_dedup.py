@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.dedup import DedupInput, Deduplicator
+from pipeline.dedup.features import featurize, to_table
 from pipeline.global_dedup import BackgroundDedup
 from pipeline.io.dataset import iter_staging_columns
 from tests._run_fixture import sample_run  # noqa: F401  (fixture)
@@ -60,3 +62,44 @@ def test_an_error_in_the_thread_reaches_the_caller(tmp_path: Path) -> None:
     background.add("t1")
     with pytest.raises(pa.ArrowInvalid):  # raised in the caller, not lost in the thread
         background.finish()
+
+
+def test_tasks_stage_features_so_the_driver_only_clusters(sample_run: Path) -> None:  # noqa: F811
+    task_ids = _task_ids(sample_run)
+    for task_id in task_ids:
+        folder = sample_run / "_staging" / task_id
+        articles = sorted(p.name for p in folder.glob("articles-*.parquet"))
+        features = sorted(p.name for p in folder.glob("dedup-*.parquet"))
+        assert articles and features == [a.replace("articles-", "dedup-") for a in articles]
+    background = BackgroundDedup(sample_run, {})
+    for task_id in task_ids:
+        background.add(task_id)
+    result, params = background.finish()
+    assert background.featurized_here == [] and params["stats"]["tasks_featurized_by_driver"] == 0
+    assert {k: tuple(v) for k, v in result.items()} == _one_pass(sample_run, task_ids)
+
+
+def test_missing_or_stale_features_are_computed_from_the_staged_text(
+    sample_run: Path, tmp_path: Path  # noqa: F811
+) -> None:
+    import shutil
+
+    run = tmp_path / "run"
+    shutil.copytree(sample_run / "_staging", run / "_staging")
+    task_ids = _task_ids(run)
+    missing, stale = task_ids[0], task_ids[1]
+    for path in (run / "_staging" / missing).glob("dedup-*.parquet"):
+        path.unlink()  # staged by a version that did not write features
+    # features computed with other parameters (another n-gram size) must not be used
+    other = Deduplicator(ngram=4).feature_params()
+    for path in (run / "_staging" / stale).glob("dedup-*.parquet"):
+        texts = pq.read_table(path.with_name(path.name.replace("dedup-", "articles-")), columns=list(COLUMNS))
+        records = [DedupInput(*row) for row in zip(*(texts.column(c).to_pylist() for c in COLUMNS))]
+        records = [r._replace(text=r.text or "", char_count=r.char_count or 0) for r in records]
+        pq.write_table(to_table(featurize(records, **other), other), path)
+    background = BackgroundDedup(run, {})
+    for task_id in task_ids:
+        background.add(task_id)
+    result, _ = background.finish()
+    assert sorted(background.featurized_here) == sorted([missing, stale])
+    assert {k: tuple(v) for k, v in result.items()} == _one_pass(sample_run, task_ids)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 import time
-from array import array
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,9 +16,8 @@ from pipeline.dedup.clusters import (
     linkage_clusters,
     lsh_params,
 )
-from pipeline.dedup.minhash import shingle_hashes, signatures
-from pipeline.dedup.paragraphs import ParagraphCounter, text_hash
-from pipeline.dedup.textkey import dedup_key, line_keys
+from pipeline.dedup.features import FEATURE_PARAMS, FeatureBatch, featurize
+from pipeline.dedup.paragraphs import ParagraphCounter
 from pipeline.dedup.types import DedupInput, DedupResult, DupInfo, DupPairs
 from pipeline.dedup.verify import SYNDICATION_MIN_JACCARD, ShingleStore, similarities, syndicated
 
@@ -29,9 +27,8 @@ DEFAULT_NUM_PERM = 128
 DEFAULT_MIN_PARAGRAPH_CHARS = 20
 DEFAULT_CONTAINMENT = 0.7
 DEFAULT_EXACT_MAX_SHINGLES = 512
-# Shingles gathered before a signature batch is computed (bounds the batch's temporaries).
+# Characters (about as many shingles) featurized at once (bounds the batch's temporaries).
 _BATCH_SHINGLES = 200_000
-_NO_SHINGLES = np.empty(0, dtype=np.uint32)
 
 
 def find_duplicates(
@@ -61,122 +58,174 @@ def find_duplicates(
     members (:func:`~pipeline.dedup.clusters.linkage_clusters`); the canonical copy's doc_id is
     the cluster id.  The result does not depend on the order or partitioning of ``records``.
     Memory per document: a ``num_perm`` x 4-byte signature, hashes and metadata, 20 bytes per
-    paragraph and 4 bytes per n-gram of short documents; the texts are not kept.  An exact
-    copy of an earlier document (same compared text) is given that document's signature
-    instead of having its own computed.
+    paragraph and 4 bytes per n-gram of short documents; the texts are not kept.
+
+    The records are featurized here in bounded batches (:func:`~pipeline.dedup.features.featurize`);
+    a pipeline run computes the features in its tasks instead and feeds a :class:`DedupIndex`.
     """
-    started = time.perf_counter()
-    doc_ids: list[str] = []
-    published: list[str | None] = []
-    char_counts = array("q")  # compact: 8 bytes per document instead of a Python int each
-    text_hashes = array("Q")
-    sig_blocks: list[np.ndarray] = []
-    pending: list[np.ndarray] = []
-    pending_shingles = 0
-    # an exact copy (same key hash) takes its first copy's shingle set and signature
-    first_with_hash: dict[int, int] = {}
-    copies: list[tuple[int, int]] = []
-    para_counter = ParagraphCounter()
-    key_lengths = array("q")
-    store = ShingleStore(exact_max_shingles)
-    seen: set[str] = set()
+    index = DedupIndex(
+        threshold=threshold, num_perm=num_perm, paragraphs=paragraphs,
+        containment=containment, exact_max_shingles=exact_max_shingles,
+    )
+    params = {"ngram": ngram, "num_perm": num_perm, "seed": seed, "to_simplified": to_simplified,
+              "min_paragraph_chars": min_paragraph_chars, "exact_max_shingles": exact_max_shingles}
+    for batch in _text_batches(records):
+        index.add(featurize(batch, **params))
+    return index.result()
 
-    def flush() -> None:
-        nonlocal pending_shingles
-        if pending:
-            sig_blocks.append(signatures(pending, num_perm, seed))
-            store.add_batch(pending)
-            pending.clear()
-            pending_shingles = 0
 
+def _text_batches(records: Iterable[DedupInput]) -> Iterable[list[DedupInput]]:
+    """``records`` in lists of about :data:`_BATCH_SHINGLES` characters (about as many shingles)."""
+    batch: list[DedupInput] = []
+    chars = 0
     for rec in records:
-        if rec.doc_id in seen:
-            raise ValueError(f"duplicate doc_id in dedup input: {rec.doc_id}")
-        seen.add(rec.doc_id)
-        row = len(doc_ids)
-        doc_ids.append(rec.doc_id)
-        published.append(_date_key(rec.published_at))
-        char_counts.append(int(rec.char_count))
-        # one normalization pass per line serves both the document key and the paragraph check
-        keys = line_keys(rec.text, to_simplified=to_simplified)
-        key = "".join(keys)
-        key_hash = text_hash(key) if key else 0
-        text_hashes.append(key_hash)
-        first = first_with_hash.setdefault(key_hash, row) if key_hash else row
-        if first != row:
-            copies.append((row, first))
-        hashes = shingle_hashes(key, ngram) if first == row else _NO_SHINGLES
-        pending.append(hashes)
-        pending_shingles += len(hashes)
-        if pending_shingles >= _BATCH_SHINGLES:
-            flush()
-        key_lengths.append(len(key))
-        if rec.paragraphs is not None:
-            keys = [dedup_key(p, to_simplified=to_simplified) for p in rec.paragraphs]
-        para_counter.add(row, [k for k in keys if len(k) >= min_paragraph_chars])
-    flush()
-    del seen
-    n = len(doc_ids)
-    t_sign = time.perf_counter() - started
-
-    sig = np.concatenate(sig_blocks) if sig_blocks else np.empty((0, num_perm), dtype=np.uint32)
-    del sig_blocks, first_with_hash
-    if copies:
-        copy_rows, firsts = np.array(copies, dtype=np.int64).T
-        sig[copy_rows] = sig[firsts]
-        store.alias(copy_rows, firsts)
-    del copies
-    order = canonical_order(doc_ids, published, char_counts)
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
-    hashes_arr = np.frombuffer(text_hashes, dtype=np.uint64)
-    active = hashes_arr != 0
-    floor = min(threshold, SYNDICATION_MIN_JACCARD) if containment > 0 else threshold
-    bands, rows = lsh_params(floor, num_perm)
-    candidates = candidate_pairs(sig, rank, active, bands, rows)
-    frozen = store.freeze()
-    jac, contain, exact_checked = similarities(sig, frozen, candidates, floor)
-    near = jac >= threshold
-    if containment > 0:
-        lengths = np.frombuffer(key_lengths, dtype=np.int64)
-        near |= syndicated(candidates, jac, contain, frozen.sizes, lengths, para_counter, containment)
-    same = equal_key_pairs(hashes_arr, rank, active)
-    edges = np.concatenate((candidates[near], same))
-    canon = linkage_clusters(n, edges, order)
-    sizes = np.bincount(canon, minlength=n)[canon] if n else np.empty(0, dtype=np.int64)
-    ratios = para_counter.repeated_ratio(n) if paragraphs else np.zeros(n)
-    t_cluster = time.perf_counter() - started - t_sign
-    pairs = DupPairs(doc_ids, candidates[near], jac[near], contain[near])
-
-    out = {
-        doc_ids[i]: DupInfo(doc_ids[canon[i]], int(sizes[i]), bool(canon[i] == i), float(ratios[i]))
-        for i in range(n)
-    }
-    stats: dict[str, float | int] = {
-        "documents": n,
-        "clusters": int(np.count_nonzero(canon == np.arange(n))),
-        "duplicate_documents": int(np.count_nonzero(sizes > 1)),
-        "candidate_pairs": int(len(candidates)),
-        "verified_pairs": int(np.count_nonzero(near)),
-        "jaccard_pairs": int(np.count_nonzero(jac >= threshold)),
-        "exactly_verified_candidates": int(np.count_nonzero(exact_checked)),
-        "exact_pairs": int(len(same)),
-        "lsh_bands": bands,
-        "lsh_rows": rows,
-        "seconds_signatures": round(t_sign, 3),
-        "seconds_clustering": round(t_cluster, 3),
-    }
-    return DedupResult(out, stats, pairs)
+        batch.append(rec)
+        chars += len(rec.text or "")
+        if chars >= _BATCH_SHINGLES:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
-def _date_key(value: str | None) -> str | None:
-    """``published_at`` as a comparable ISO-like string (``/`` and ``.`` dates become ``-``)."""
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    return value.replace("/", "-").replace(".", "-", 2) if value[:4].isdigit() else value
+class DedupIndex:
+    """The corpus-wide dedup state: features gathered batch by batch, then clustered once.
+
+    Holds per document its id, date key, length, key hash, signature and set size; the
+    shingles of short documents; the paragraph hashes.  An exact copy of an earlier document
+    (same compared-text hash) shares that document's stored shingles.  Batches may come in any
+    order: :meth:`result` does not depend on it.
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        num_perm: int = DEFAULT_NUM_PERM,
+        paragraphs: bool = True,
+        containment: float = DEFAULT_CONTAINMENT,
+        exact_max_shingles: int = DEFAULT_EXACT_MAX_SHINGLES,
+    ) -> None:
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.paragraphs = paragraphs
+        self.containment = containment
+        self.seconds_adding = 0.0
+        self._doc_ids: list[str] = []
+        self._published: list[str | None] = []
+        self._char_counts: list[np.ndarray] = []
+        self._key_hashes: list[np.ndarray] = []
+        self._key_lengths: list[np.ndarray] = []
+        self._sig_blocks: list[np.ndarray] = []
+        self._first_with_hash: dict[int, int] = {}
+        self._copies: list[tuple[np.ndarray, np.ndarray]] = []
+        self._store = ShingleStore(exact_max_shingles)
+        self._para = ParagraphCounter()
+        self._seen: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._doc_ids)
+
+    def add(self, batch: FeatureBatch) -> None:
+        """Add the next documents' features (``batch.signatures`` must have ``num_perm`` columns)."""
+        started = time.perf_counter()
+        n = len(batch)
+        if n == 0:
+            return
+        if batch.signatures.shape != (n, self.num_perm):
+            raise ValueError(f"signatures of shape {batch.signatures.shape}, expected ({n}, {self.num_perm})")
+        offset = len(self._doc_ids)
+        for doc_id in batch.doc_ids:
+            if doc_id in self._seen:
+                raise ValueError(f"duplicate doc_id in dedup input: {doc_id}")
+            self._seen.add(doc_id)
+        firsts = np.fromiter(
+            (self._first_with_hash.setdefault(h, offset + i) if h else offset + i
+             for i, h in enumerate(batch.key_hashes.tolist())),
+            dtype=np.int64, count=n,
+        )
+        rows = np.arange(offset, offset + n, dtype=np.int64)
+        is_copy = firsts != rows
+        stored, shingles = batch.stored, batch.shingles
+        if is_copy.any():
+            self._copies.append((rows[is_copy], firsts[is_copy]))
+            # a copy's shingles are its first copy's: keep them once
+            drop = stored & is_copy
+            if drop.any():
+                keep_values = np.repeat(~drop[stored], batch.set_sizes[stored])
+                stored, shingles = stored & ~is_copy, shingles[keep_values]
+        self._doc_ids.extend(batch.doc_ids)
+        self._published.extend(batch.published)
+        self._char_counts.append(batch.char_counts)
+        self._key_hashes.append(batch.key_hashes)
+        self._key_lengths.append(batch.key_lengths)
+        self._sig_blocks.append(np.ascontiguousarray(batch.signatures, dtype=np.uint32))
+        self._store.add_sets(batch.set_sizes, stored, shingles)
+        self._para.add_rows(np.repeat(rows, batch.para_counts), batch.para_hashes, batch.para_lengths)
+        self.seconds_adding += time.perf_counter() - started
+
+    def result(self) -> DedupResult:
+        """Cluster everything added (the index is emptied)."""
+        started = time.perf_counter()
+        threshold, containment, num_perm = self.threshold, self.containment, self.num_perm
+        doc_ids, published = self._doc_ids, self._published
+        n = len(doc_ids)
+
+        def joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+        sig = np.concatenate(self._sig_blocks) if self._sig_blocks else np.empty((0, num_perm), dtype=np.uint32)
+        char_counts = joined(self._char_counts, np.int64)
+        hashes_arr = joined(self._key_hashes, np.uint64)
+        lengths = joined(self._key_lengths, np.int64)
+        store, para_counter = self._store, self._para
+        copies = self._copies
+        self._sig_blocks, self._char_counts, self._key_hashes, self._key_lengths = [], [], [], []
+        self._first_with_hash, self._seen, self._copies = {}, set(), []
+        if copies:
+            copy_rows, firsts = (np.concatenate(parts) for parts in zip(*copies))
+            sig[copy_rows] = sig[firsts]
+            store.alias(copy_rows, firsts)
+        order = canonical_order(doc_ids, published, char_counts)
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
+        active = hashes_arr != 0
+        floor = min(threshold, SYNDICATION_MIN_JACCARD) if containment > 0 else threshold
+        bands, rows = lsh_params(floor, num_perm)
+        candidates = candidate_pairs(sig, rank, active, bands, rows)
+        frozen = store.freeze()
+        jac, contain, exact_checked = similarities(sig, frozen, candidates, floor)
+        near = jac >= threshold
+        if containment > 0:
+            near |= syndicated(candidates, jac, contain, frozen.sizes, lengths, para_counter, containment)
+        same = equal_key_pairs(hashes_arr, rank, active)
+        edges = np.concatenate((candidates[near], same))
+        canon = linkage_clusters(n, edges, order)
+        sizes = np.bincount(canon, minlength=n)[canon] if n else np.empty(0, dtype=np.int64)
+        ratios = para_counter.repeated_ratio(n) if self.paragraphs else np.zeros(n)
+        pairs = DupPairs(doc_ids, candidates[near], jac[near], contain[near])
+
+        out = {
+            doc_ids[i]: DupInfo(doc_ids[canon[i]], int(sizes[i]), bool(canon[i] == i), float(ratios[i]))
+            for i in range(n)
+        }
+        stats: dict[str, float | int] = {
+            "documents": n,
+            "clusters": int(np.count_nonzero(canon == np.arange(n))),
+            "duplicate_documents": int(np.count_nonzero(sizes > 1)),
+            "candidate_pairs": int(len(candidates)),
+            "verified_pairs": int(np.count_nonzero(near)),
+            "jaccard_pairs": int(np.count_nonzero(jac >= threshold)),
+            "exactly_verified_candidates": int(np.count_nonzero(exact_checked)),
+            "exact_pairs": int(len(same)),
+            "lsh_bands": bands,
+            "lsh_rows": rows,
+            "seconds_adding": round(self.seconds_adding, 3),
+            "seconds_clustering": round(time.perf_counter() - started, 3),
+        }
+        self._doc_ids, self._published = [], []
+        self._store, self._para = ShingleStore(store.max_shingles), ParagraphCounter()
+        return DedupResult(out, stats, pairs)
 
 
 class Deduplicator:
@@ -222,3 +271,13 @@ class Deduplicator:
     def run(self, records: Iterable[DedupInput]) -> DedupResult:
         """Deduplicate ``records`` (a single pass over the stream)."""
         return find_duplicates(records, **self.get_params())
+
+    def index(self) -> DedupIndex:
+        """An empty :class:`DedupIndex` with this configuration's clustering settings."""
+        return DedupIndex(threshold=self.threshold, num_perm=self.num_perm, paragraphs=self.paragraphs,
+                          containment=self.containment, exact_max_shingles=self.exact_max_shingles)
+
+    def feature_params(self) -> dict[str, Any]:
+        """The parameters :func:`~pipeline.dedup.features.featurize` takes from this configuration."""
+        params = self.get_params()
+        return {name: params[name] for name in FEATURE_PARAMS}

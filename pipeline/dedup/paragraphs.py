@@ -40,6 +40,16 @@ class ParagraphCounter:
                 self._flush()
             self._frozen = None
 
+    def add_rows(self, rows: np.ndarray, hashes: np.ndarray, lengths: np.ndarray) -> None:
+        """Record paragraphs already hashed (:func:`text_hash`): one document row, hash and
+        length per paragraph, rows not below any added before."""
+        if len(hashes):
+            self._flush()
+            self._hashes.append(np.asarray(hashes, dtype=np.uint64))
+            self._rows.append(np.asarray(rows, dtype=np.int64))
+            self._lengths.append(np.asarray(lengths, dtype=np.int32))
+            self._frozen = None
+
     def _flush(self) -> None:
         hashes, rows, lengths = self._pending
         if hashes:

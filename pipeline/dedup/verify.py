@@ -9,10 +9,11 @@ the Jaccard value and the two set sizes: ``|A & B| = J (|A| + |B|) / (1 + J)``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from pipeline.dedup.minhash import estimate_jaccard
-
 from pipeline.dedup.paragraphs import ParagraphCounter
 
 _U32 = np.uint32
@@ -23,6 +24,24 @@ _CHUNK = 1 << 18
 SYNDICATION_MIN_JACCARD = 0.5
 SYNDICATION_MIN_SHINGLES = 200
 SYNDICATION_SHARED_PARAGRAPHS = 0.5
+
+
+def distinct_sets(hash_sets: Sequence[np.ndarray], max_shingles: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per set: its distinct count and whether it is kept (at most ``max_shingles``); the kept
+    sets' sorted distinct shingles concatenated in set order (``(sizes, stored, flat)``)."""
+    n = len(hash_sets)
+    lengths = np.fromiter((len(h) for h in hash_sets), dtype=np.int64, count=n)
+    if n == 0 or not lengths.any():
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool), np.empty(0, dtype=_U32)
+    owner = np.repeat(np.arange(n, dtype=np.uint64), lengths)
+    keys = (owner << np.uint64(32)) | np.concatenate(hash_sets).astype(np.uint64)
+    keys.sort()  # a plain sort: np.unique's hash table is several times slower here
+    keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    doc = (keys >> np.uint64(32)).astype(np.int64)
+    sizes = np.bincount(doc, minlength=n).astype(np.int64)
+    stored = (sizes > 0) & (sizes <= max_shingles)
+    flat = (keys[stored[doc]] & np.uint64(0xFFFFFFFF)).astype(_U32)
+    return sizes, stored, flat
 
 
 class ShingleStore:
@@ -42,26 +61,23 @@ class ShingleStore:
         self._total = 0
         self._aliases: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def add_batch(self, hash_sets: list[np.ndarray]) -> None:
+    def add_batch(self, hash_sets: Sequence[np.ndarray]) -> None:
         """Record the next documents' shingle hashes (uint32; any order, repeats allowed)."""
-        if not hash_sets:
-            return
-        lengths = np.fromiter((len(h) for h in hash_sets), dtype=np.int64, count=len(hash_sets))
-        owner = np.repeat(np.arange(len(hash_sets), dtype=np.uint64), lengths)
-        keys = (owner << np.uint64(32)) | np.concatenate(hash_sets).astype(np.uint64)
-        keys.sort()  # a plain sort: np.unique's hash table is several times slower here
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
-        doc = (keys >> np.uint64(32)).astype(np.int64)
-        counts = np.bincount(doc, minlength=len(hash_sets))
-        keep = (counts > 0) & (counts <= self.max_shingles)
-        self._sizes.append(counts.astype(np.int64))
-        stored = np.flatnonzero(keep)
-        if len(stored):
-            self._blocks.append((keys[keep[doc]] & np.uint64(0xFFFFFFFF)).astype(_U32))
-            self._ends.append(self._total + np.cumsum(counts[stored]))
-            self._total += int(counts[stored].sum())
-            self._stored_rows.append(self._rows + stored)
-        self._rows += len(hash_sets)
+        if hash_sets:
+            self.add_sets(*distinct_sets(hash_sets, self.max_shingles))
+
+    def add_sets(self, sizes: np.ndarray, stored: np.ndarray, flat: np.ndarray) -> None:
+        """Record the next documents from :func:`distinct_sets`' output: distinct counts, which
+        rows keep their shingles, and those rows' sorted distinct shingles concatenated."""
+        self._sizes.append(np.asarray(sizes, dtype=np.int64))
+        rows = np.flatnonzero(stored)
+        if len(rows):
+            counts = sizes[rows]
+            self._blocks.append(np.asarray(flat, dtype=_U32))
+            self._ends.append(self._total + np.cumsum(counts))
+            self._total += int(counts.sum())
+            self._stored_rows.append(self._rows + rows)
+        self._rows += len(sizes)
 
     def alias(self, rows: np.ndarray, sources: np.ndarray) -> None:
         """Give ``rows`` (added with no shingles) the shingle sets of ``sources`` (exact copies)."""

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 
 STAGING = "_staging"
 MARKERS = "_markers"
+#: Name prefix of the staged dedup-feature parts (one beside each ``articles-*`` part).
+DEDUP_FEATURES = "dedup"
 
 
 @dataclass
@@ -44,6 +46,9 @@ class TaskSpec:
     cache_key: str = ""
     doc_time_limit: float | None = 60.0
     max_decompression_ratio: int = 200
+    #: :func:`~pipeline.dedup.features.featurize` parameters: when set, every task also stages
+    #: its articles' dedup features, so the driver's global dedup only gathers and clusters
+    dedup_features: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.cache_key:
@@ -169,6 +174,7 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
     rows: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
     part = 0
+    feature_seconds = [0.0]
 
     def flush(final: bool = False) -> None:
         nonlocal rows, rejects, part
@@ -176,6 +182,8 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
             # rows of one year/month partition are contiguous: publish regroups them by slicing
             rows.sort(key=lambda row: partition_of(row["published_at"]))
             write_staging_parquet_atomic(articles_table(rows), out_dir / f"articles-{part:05d}.parquet")
+            if spec.dedup_features is not None:
+                feature_seconds[0] += write_dedup_features(rows, spec.dedup_features, out_dir, part)
         if rejects or (final and part == 0):
             write_staging_parquet_atomic(rejects_table(rejects), out_dir / f"rejects-{part:05d}.parquet")
         rows, rejects = [], []
@@ -210,10 +218,24 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
     result.reject_reasons = dict(reasons)
     result.topics = dict(topics)
     result.timings = {k: pipeline.timings[k] - before.get(k, 0.0) for k in pipeline.timings}
+    if spec.dedup_features is not None:
+        result.timings["dedup_features"] = feature_seconds[0]
     result.seconds = time.perf_counter() - started
     marker = result.to_dict() | {"files": [f.path for f in task.files]}
     write_json_atomic(marker_path(spec.output_dir, task.task_id), marker)
     return result
+
+
+def write_dedup_features(rows: Sequence[dict[str, Any]], params: dict[str, Any], out_dir: Path, part: int) -> float:
+    """Stage the dedup features of one articles part as ``dedup-<part>.parquet``; seconds taken."""
+    from pipeline.dedup.features import featurize, to_table
+    from pipeline.dedup.types import DedupInput
+
+    started = time.perf_counter()
+    records = (DedupInput(r["doc_id"], r["text"] or "", r["published_at"], r["char_count"] or 0) for r in rows)
+    table = to_table(featurize(records, **params), params)
+    write_staging_parquet_atomic(table, out_dir / f"{DEDUP_FEATURES}-{part:05d}.parquet")
+    return time.perf_counter() - started
 
 
 def load_marker(output_dir: str | Path, task_id: str) -> TaskResult | None:
