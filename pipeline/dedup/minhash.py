@@ -83,11 +83,14 @@ def signatures(hash_sets: Sequence[np.ndarray], num_perm: int, seed: int = 1) ->
         return out
     flat = np.concatenate([hash_sets[i] for i in nonempty])
     owner = np.repeat(nonempty, sizes[nonempty])
+    buffer = np.empty((min(_BLOCK, len(flat)), num_perm), dtype=_U32)  # reused: no page faults per block
     with np.errstate(over="ignore"):
         mixed = _fmix32(flat)
         for start in range(0, len(flat), _BLOCK):
             stop = min(start + _BLOCK, len(flat))
-            phv = mixed[start:stop, None] * a[None, :] + b[None, :]
+            phv = buffer[: stop - start]
+            np.multiply(mixed[start:stop, None], a[None, :], out=phv)
+            np.add(phv, b[None, :], out=phv)
             rows = owner[start:stop]
             # rows is sorted: reduce each run of equal owners, then merge with what is there.
             cut = np.flatnonzero(np.diff(rows)) + 1

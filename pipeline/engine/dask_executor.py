@@ -32,10 +32,15 @@ IN_FLIGHT_PER_THREAD = 2
 
 #: Settings for the workers of a LocalCluster we start: no statistical profiler sampling the
 #: busy thread's stack 100 times a second, and a slower system monitor (both are CPU taken
-#: from the tasks; the dashboard that would show them is off anyway).
+#: from the tasks; the dashboard that would show them is off anyway).  The nannies' default
+#: environment also sets ``MALLOC_TRIM_THRESHOLD_``, which turns off glibc's adaptive mmap
+#: threshold: every temporary numpy array above 128 KB is then mapped and unmapped afresh, and
+#: its pages faulted in again (measured: twice the system time of a worker).  Our workers hold a
+#: bounded working set and exit at the end of the run, so they keep glibc's defaults.
 LOCAL_WORKER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.system-monitor.interval": "2s",
+    "distributed.nanny.pre-spawn-environ": {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1},
 }
 
 
