@@ -49,10 +49,8 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory, corpus: Path, config
     return out
 
 
-def test_killed_run_resumes_to_the_same_dataset(tmp_path: Path, corpus: Path, config_file: Path,
-                                                uninterrupted: Path) -> None:
-    out = tmp_path / "killed"
-    total = len(json.loads((uninterrupted / "manifest.json").read_text(encoding="utf-8"))["inputs"])
+def _kill_midway(out: Path, corpus: Path, config_file: Path, total: int) -> int:
+    """Start a 1-worker run, SIGKILL it once two tasks are done; the tasks it finished."""
     proc = subprocess.Popen(_zhnews(str(corpus), "-o", str(out), "--workers", "1", "--config", str(config_file)),
                             cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -66,13 +64,41 @@ def test_killed_run_resumes_to_the_same_dataset(tmp_path: Path, corpus: Path, co
     assert proc.returncode == -signal.SIGKILL
     assert 2 <= finished < total, "the run must be killed midway"
     assert not (out / "manifest.json").exists() and not (out / "articles").exists()
+    return finished
 
+
+def test_killed_run_resumes_to_the_same_dataset(tmp_path: Path, corpus: Path, config_file: Path,
+                                                uninterrupted: Path) -> None:
+    out = tmp_path / "killed"
+    total = len(json.loads((uninterrupted / "manifest.json").read_text(encoding="utf-8"))["inputs"])
+    finished = _kill_midway(out, corpus, config_file, total)
     rerun = subprocess.run(_zhnews(str(corpus), "-o", str(out), "--workers", "1", "--config", str(config_file)),
                            cwd=REPO_ROOT, capture_output=True, text=True)
     assert rerun.returncode in (0, 3), rerun.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["tasks_resumed"] >= finished
     assert manifest["counts"]["tasks_resumed"] < manifest["counts"]["tasks"]
+    assert_same_output(uninterrupted, out)
+
+
+def test_killed_run_finishes_on_dask_with_staging_of_an_older_version(
+    tmp_path: Path, corpus: Path, config_file: Path, uninterrupted: Path
+) -> None:
+    """Resumed on a Dask LocalCluster after one finished task lost its staged dedup features
+    (as staging written before tasks computed them): the same dataset, and no Dask chatter."""
+    out = tmp_path / "killed"
+    total = len(json.loads((uninterrupted / "manifest.json").read_text(encoding="utf-8"))["inputs"])
+    _kill_midway(out, corpus, config_file, total)
+    done = sorted(p.stem for p in (out / MARKERS).glob("*.json") if p.name != "run.json")
+    for path in (out / STAGING / done[0]).glob("dedup-*.parquet"):
+        path.unlink()
+    rerun = subprocess.run(_zhnews(str(corpus), "-o", str(out), "--engine", "dask", "--workers", "2",
+                                   "--config", str(config_file)), cwd=REPO_ROOT, capture_output=True, text=True)
+    assert rerun.returncode in (0, 3), rerun.stderr
+    assert not [line for line in rerun.stderr.splitlines() if line.startswith("INFO ")], rerun.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["engine"] == {"name": "dask", "workers": 2}
+    assert manifest["steps"]["dedup"]["stats"]["tasks_featurized_by_driver"] == 1
     assert_same_output(uninterrupted, out)
 
 

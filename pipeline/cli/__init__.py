@@ -60,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # the level on the handler too: libraries that set their own loggers' levels (distributed
+    # sets INFO on its loggers, which propagate here) are shown only at -v / -vv like ours
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
