@@ -127,39 +127,42 @@ def linkage_clusters(n: int, edges: np.ndarray, order: np.ndarray, rule: str = L
     edges and the order.  ``rule`` (for comparisons): ``"half"`` as described, ``"center"``
     joins any cluster whose center it is linked to (a star), ``"center_or_half"`` either.
     """
-    center = np.arange(n, dtype=np.int64)
+    if rule not in ("half", "center_or_half", "center"):
+        raise ValueError(f"unknown linkage rule: {rule}")
     if len(edges) == 0:
-        return center
+        return np.arange(n, dtype=np.int64)
     sym = (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]])
     from scipy.sparse import csr_matrix
 
     graph = csr_matrix((np.ones(len(sym[0]), dtype=np.int8), sym), shape=(n, n))
-    indptr, indices = graph.indptr, graph.indices
-    pos = np.empty(n, dtype=np.int64)
-    pos[order] = np.arange(n)
-    assigned = np.zeros(n, dtype=bool)
-    size = np.ones(n, dtype=np.int64)
-    linked = np.diff(indptr) > 0
+    # a sequential pass over Python lists: most rows have a few links, where numpy's per-call
+    # cost would dominate (the work is linear in the number of links)
+    indptr, indices = graph.indptr.tolist(), graph.indices.tolist()
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    pos = rank.tolist()
+    center = list(range(n))
+    size = [1] * n
+    assigned = [False] * n
+    linked = np.diff(graph.indptr) > 0
+    half, star = rule in ("half", "center_or_half"), rule in ("center", "center_or_half")
     for row in order[linked[order]].tolist():
-        nbrs = indices[indptr[row] : indptr[row + 1]]
-        nbrs = nbrs[assigned[nbrs]]
+        links: dict[int, int] = {}
+        neighbours = indices[indptr[row] : indptr[row + 1]]
+        linked_centers = set(neighbours) if star else ()
+        for other in neighbours:
+            if assigned[other]:
+                c = center[other]
+                links[c] = links.get(c, 0) + 1
         assigned[row] = True
-        if len(nbrs) == 0:
-            continue
-        centers, links = np.unique(center[nbrs], return_counts=True)
-        if rule == "half":
-            ok = 2 * links >= size[centers]
-        elif rule == "center_or_half":
-            ok = np.isin(centers, nbrs) | (2 * links >= size[centers])
-        elif rule == "center":
-            ok = np.isin(centers, nbrs)
-        else:
-            raise ValueError(f"unknown linkage rule: {rule}")
-        if not ok.any():
-            continue
-        centers, links = centers[ok], links[ok]
-        share = links / size[centers]
-        best = np.lexsort((pos[centers], -share))[0]
-        center[row] = centers[best]
-        size[centers[best]] += 1
-    return center
+        best, best_key = -1, (0.0, 0)
+        for c, count in links.items():
+            # a center is assigned, so it is a linked neighbour exactly when it is in the list
+            if (half and 2 * count >= size[c]) or (star and c in linked_centers):
+                key = (-count / size[c], pos[c])  # most densely linked, then most canonical
+                if best < 0 or key < best_key:
+                    best, best_key = c, key
+        if best >= 0:
+            center[row] = best
+            size[best] += 1
+    return np.array(center, dtype=np.int64)

@@ -6,6 +6,8 @@ import hashlib
 
 import numpy as np
 
+from pipeline.dedup import ranges
+
 # Paragraphs collected in Python lists before they are packed into arrays.
 _PENDING = 1 << 16
 
@@ -86,10 +88,19 @@ class ParagraphCounter:
         out = np.zeros(len(pairs), dtype=np.int64)
         if len(hashes) == 0 or len(pairs) == 0:
             return out
+        pairs = np.asarray(pairs, dtype=np.int64)
         start = np.searchsorted(rows, pairs, side="left")
         stop = np.searchsorted(rows, pairs, side="right")
-        for k, ((a0, b0), (a1, b1)) in enumerate(zip(start.tolist(), stop.tolist())):
-            if a1 > a0 and b1 > b0:
-                _, ia, _ = np.intersect1d(hashes[a0:a1], hashes[b0:b1], return_indices=True)
-                out[k] = int(lengths[a0:a1][ia].sum())
+        # dense paragraph ids, so that (pair, paragraph) fits one int64 key
+        _, ids = np.unique(hashes, return_inverse=True)
+        n_ids = np.int64(ids.max() + 1)
+        work = (stop[:, 0] - start[:, 0]) + (stop[:, 1] - start[:, 1])
+        for part in ranges.chunks(work):
+            owner_a, index_a = ranges.expand(start[part, 0], stop[part, 0])
+            owner_b, index_b = ranges.expand(start[part, 1], stop[part, 1])
+            # the first row's distinct paragraphs (first occurrence), then those the second has
+            keys_a, first = np.unique(owner_a * n_ids + ids[index_a], return_index=True)
+            shared = np.isin(keys_a, owner_b * n_ids + ids[index_b])
+            chars = lengths[index_a[first[shared]]].astype(np.int64)
+            out[part] = np.bincount(keys_a[shared] // n_ids, weights=chars, minlength=part.stop - part.start)
         return out

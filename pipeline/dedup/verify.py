@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from pipeline.dedup import ranges
 from pipeline.dedup.minhash import estimate_jaccard
 from pipeline.dedup.paragraphs import ParagraphCounter
 
@@ -122,6 +123,30 @@ class FrozenShingles:
         pos[pos == len(y)] = 0
         return int(np.count_nonzero(y[pos] == x))
 
+    def intersections(self, pairs: np.ndarray) -> np.ndarray:
+        """``|A & B|`` of many pairs of stored rows at once (what :meth:`intersection` gives).
+
+        Each pair's shingles become ``pair << 32 | shingle`` keys: those of the second rows,
+        concatenated in pair order, are then sorted already (rows' sets are sorted), and the
+        first rows' keys are looked up in them.
+        """
+        out = np.zeros(len(pairs), dtype=np.int64)
+        if len(pairs) == 0:
+            return out
+        slots = self.slot[np.asarray(pairs, dtype=np.int64)]
+        begin, end = self.offsets[slots], self.offsets[slots + 1]
+        for part in ranges.chunks((end[:, 0] - begin[:, 0]) + (end[:, 1] - begin[:, 1])):
+            owner_a, index_a = ranges.expand(begin[part, 0], end[part, 0])
+            owner_b, index_b = ranges.expand(begin[part, 1], end[part, 1])
+            keys_a = (owner_a.astype(np.uint64) << np.uint64(32)) | self.flat[index_a].astype(np.uint64)
+            keys_b = (owner_b.astype(np.uint64) << np.uint64(32)) | self.flat[index_b].astype(np.uint64)
+            if len(keys_b) == 0:
+                continue
+            pos = np.minimum(np.searchsorted(keys_b, keys_a), len(keys_b) - 1)
+            hit = keys_b[pos] == keys_a
+            out[part] = np.bincount(owner_a[hit], minlength=part.stop - part.start)
+        return out
+
 
 def similarities(
     sig: np.ndarray, store: FrozenShingles, pairs: np.ndarray, floor: float = 0.0
@@ -142,8 +167,8 @@ def similarities(
     margin = 4.0 * np.sqrt(floor * (1.0 - floor) / sig.shape[1]) if sig.ndim == 2 and sig.shape[1] else 0.0
     exact = (store.slot[pairs[:, 0]] >= 0) & (store.slot[pairs[:, 1]] >= 0) & (jac >= floor - margin)
     inter = jac * (size_a + size_b) / (1.0 + jac)
-    for k in np.flatnonzero(exact).tolist():
-        inter[k] = store.intersection(int(pairs[k, 0]), int(pairs[k, 1]))
+    checked = np.flatnonzero(exact)
+    inter[checked] = store.intersections(pairs[checked])
     union = size_a + size_b - inter
     jac = np.where(exact, np.divide(inter, union, out=np.zeros(n_pairs), where=union > 0), jac)
     smaller = np.minimum(size_a, size_b)

@@ -1,0 +1,100 @@
+"""Vectorized range gathering and the dedup verifications built on it, against plain Python."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from pipeline.dedup import ranges
+from pipeline.dedup.paragraphs import ParagraphCounter
+from pipeline.dedup.verify import ShingleStore
+
+
+def test_expand_lists_each_range_in_order() -> None:
+    starts, stops = np.array([3, 0, 5, 7]), np.array([6, 0, 6, 9])
+    owner, index = ranges.expand(starts, stops)
+    assert owner.tolist() == [0, 0, 0, 2, 3, 3]
+    assert index.tolist() == [3, 4, 5, 5, 7, 8]
+    owner, index = ranges.expand(np.array([], dtype=np.int64), np.array([], dtype=np.int64))
+    assert owner.tolist() == [] and index.tolist() == []
+
+
+def test_chunks_cover_every_range_once_within_the_limit() -> None:
+    sizes = np.array([5, 0, 3, 9, 1, 1, 20, 2])
+    parts = list(ranges.chunks(sizes, limit=6))
+    assert [p.start for p in parts][0] == 0 and parts[-1].stop == len(sizes)
+    assert all(a.stop == b.start for a, b in zip(parts, parts[1:]))
+    for part in parts:  # within the limit, unless a single range is larger
+        assert sizes[part].sum() <= 6 or part.stop - part.start == 1
+    assert list(ranges.chunks(np.array([], dtype=np.int64))) == []
+
+
+@pytest.fixture(params=[None, 7], ids=["one-chunk", "tiny-chunks"])
+def chunk_limit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.param is not None:
+        monkeypatch.setattr(ranges, "CHUNK_ELEMENTS", request.param)
+
+
+def test_shared_paragraph_characters_match_python_sets(chunk_limit: None) -> None:
+    rng = random.Random(7)
+    pool = ["段落" + str(i) * rng.randint(1, 9) for i in range(30)]
+    docs = [[rng.choice(pool) for _ in range(rng.randint(0, 8))] for _ in range(60)]
+    counter = ParagraphCounter()
+    for row, paragraphs in enumerate(docs):
+        counter.add(row, paragraphs)
+    pairs = np.array([(rng.randrange(60), rng.randrange(60)) for _ in range(400)])
+    expected = [sum(len(p) for p in set(docs[a]) & set(docs[b])) for a, b in pairs.tolist()]
+    assert counter.shared_chars(pairs).tolist() == expected
+
+
+def test_exact_intersections_match_python_sets(chunk_limit: None) -> None:
+    rng = np.random.default_rng(3)
+    sets = [rng.integers(0, 300, size=int(rng.integers(0, 80)), dtype=np.uint32) for _ in range(50)]
+    store = ShingleStore(max_shingles=1000)
+    store.add_batch(sets)
+    frozen = store.freeze()
+    stored = [i for i in range(50) if frozen.slot[i] >= 0]
+    pairs = np.array([(a, b) for a in stored for b in stored[::3]])
+    expected = [len(set(sets[a].tolist()) & set(sets[b].tolist())) for a, b in pairs.tolist()]
+    assert frozen.intersections(pairs).tolist() == expected
+    assert [frozen.intersection(a, b) for a, b in pairs.tolist()] == expected
+
+
+def _reference_linkage(n: int, edges: list[tuple[int, int]], order: list[int], rule: str) -> list[int]:
+    """The docstring's rule, written plainly: visit rows in order, join the densest qualifying cluster."""
+    links = {i: set() for i in range(n)}
+    for a, b in edges:
+        links[a].add(b)
+        links[b].add(a)
+    members: dict[int, list[int]] = {}
+    center = list(range(n))
+    for row in order:
+        options = []
+        for c, group in members.items():
+            count = sum(1 for m in group if m in links[row])
+            qualifies = {"half": 2 * count >= len(group), "center": c in links[row],
+                         "center_or_half": c in links[row] or 2 * count >= len(group)}[rule]
+            if count and qualifies:
+                options.append((-count / len(group), order.index(c), c))
+        if options:
+            center[row] = min(options)[2]
+            members[center[row]].append(row)
+        else:
+            members[row] = [row]
+    return center
+
+
+@pytest.mark.parametrize("rule", ["half", "center", "center_or_half"])
+def test_linkage_matches_the_plain_rule_on_random_graphs(rule: str) -> None:
+    from pipeline.dedup.clusters import linkage_clusters
+
+    rng = random.Random(11)
+    for _ in range(40):
+        n = rng.randint(1, 14)
+        edges = sorted({tuple(sorted(rng.sample(range(n), 2))) for _ in range(rng.randint(0, 2 * n))} if n > 1 else set())
+        order = list(range(n))
+        rng.shuffle(order)
+        got = linkage_clusters(n, np.array(edges, dtype=np.int64).reshape(-1, 2), np.array(order), rule=rule)
+        assert got.tolist() == _reference_linkage(n, edges, order, rule)
