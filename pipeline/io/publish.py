@@ -206,27 +206,6 @@ def _copied(table: pa.Table) -> pa.Table:
     return pa.concat_tables([table, table.schema.empty_table()]).combine_chunks()
 
 
-def _compact_runs(table: pa.Table) -> Iterator[tuple[tuple[str, str], pa.Table]]:
-    """:func:`_partition_runs` of ``table``, the small runs moved out of its buffers.
-
-    A slice keeps its whole part alive, so the runs held back by the partition writer would
-    cost more than its buffer cap counts.  A run of at least half the part is kept as a slice
-    (at most twice what is counted); the others are copied together into one table of their
-    own (one copy per column, not one per run and column) and handed out as slices of it.
-    """
-    runs = list(_partition_runs(table))
-    small = [rows for _, rows in runs if 2 * rows.num_rows < table.num_rows]
-    compact = _copied(pa.concat_tables(small)) if small else None
-    offset = 0
-    for key, rows in runs:
-        if 2 * rows.num_rows >= table.num_rows:
-            yield key, rows
-        else:
-            assert compact is not None
-            yield key, compact.slice(offset, rows.num_rows)
-            offset += rows.num_rows
-
-
 @dataclass(frozen=True)
 class ArticlesJob:
     """One share of the articles publish: the staged rows of some tasks, with their dedup
@@ -269,8 +248,10 @@ def _write_articles(
         table = _fill_dedup(pq.read_table(path, schema=ARTICLE_SCHEMA), assignments)
         if table.num_rows == 0:
             continue
-        for key, rows in _compact_runs(table):
-            writer.add(key, rows)
+        for key, rows in _partition_runs(table):
+            # a slice keeps its whole part alive: copy the small ones, so the rows held back
+            # cost what the buffer cap counts (at most twice that for large slices)
+            writer.add(key, rows if 2 * rows.num_rows >= table.num_rows else _copied(rows))
         del table
     return Written(writer.close(), writer.stats)
 
