@@ -110,21 +110,8 @@ class FrozenShingles:
         self.offsets = offsets
         self.flat = flat
 
-    def shingles(self, row: int) -> np.ndarray:
-        s = self.slot[row]
-        return self.flat[self.offsets[s] : self.offsets[s + 1]]
-
-    def intersection(self, a: int, b: int) -> int:
-        """``|A & B|`` of two stored rows (sorted distinct arrays)."""
-        x, y = self.shingles(a), self.shingles(b)
-        if len(x) > len(y):
-            x, y = y, x
-        pos = np.searchsorted(y, x)
-        pos[pos == len(y)] = 0
-        return int(np.count_nonzero(y[pos] == x))
-
     def intersections(self, pairs: np.ndarray) -> np.ndarray:
-        """``|A & B|`` of many pairs of stored rows at once (what :meth:`intersection` gives).
+        """``|A & B|`` of many pairs of stored rows (sorted distinct arrays), all at once.
 
         Each pair's shingles become ``pair << 32 | shingle`` keys: those of the second rows,
         concatenated in pair order, are then sorted already (rows' sets are sorted), and the
