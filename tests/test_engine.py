@@ -165,12 +165,22 @@ def test_local_executor_matches_serial(tmp_path: Path, tasks, serial_output: Pat
     assert len({line.split()[1] for line in setups}) == workers
 
 
+def _cluster_settings() -> tuple[str | None, bool, str, str]:
+    import dask
+
+    return (os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled"),
+            dask.config.get("distributed.admin.tick.interval"), dask.config.get("distributed.worker.memory.monitor-interval"))
+
+
 def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path, tasks, serial_output: Path) -> None:
     log = tmp_path / "setups.log"
     executor = DaskExecutor(workers=2)
     try:
         results = list(executor.map_tasks(_spec(tmp_path / "out", str(log)), tasks))
         worker_pids = set(executor._client.run(os.getpid).values())
+        worker_settings = list(executor._client.run(_cluster_settings).values())
+        ticks = [executor._client.run_on_scheduler(lambda dask_scheduler: dask_scheduler._tick_interval)]
+        ticks += [nanny._tick_interval for nanny in executor._cluster.workers.values()]
     finally:
         executor.close()
     assert executor._client is None and executor._cluster is None
@@ -178,6 +188,9 @@ def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path
     assert sum(r.rows for r in results) == 5 * 40 + 6
     assert _staged(tmp_path / "out", "articles").equals(_staged(serial_output, "articles"))
     assert _staged(tmp_path / "out", "rejects").equals(_staged(serial_output, "rejects"))
+    # the LocalCluster we start keeps glibc's malloc defaults and its periodic work slow
+    assert worker_settings == [(None, False, "500ms", "500ms")] * 2
+    assert ticks == [0.5] * 3  # the scheduler and both nannies (in this process)
     setups = Counter(log.read_text().split("\n")[:-1])
     assert all(count == 1 for count in setups.values()), setups
     setup_pids = {int(line.split()[1]) for line in setups}
