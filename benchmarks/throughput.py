@@ -9,9 +9,9 @@ in one invocation, side by side and interleaved round by round:
   reference bodies) in one process, dictionary loaded beforehand;
 * ``zhnews run`` (ingest to Parquet) with the local pool and with Dask, 1 and 2 workers;
 
-and reports medians: text MB/s, the ratio to the floor, speedups of 2 workers over 1, the
-per-stage share of worker time (from ``manifest.json``) and the peak RSS summed over the
-process tree.  ``--rss-only`` runs a single local 2-worker run (for the 500 MB point).
+and reports medians: text MB/s, the ratio to the floor, speedups of 2 workers over 1 (ratio of
+the medians, and median of the same-round ratios), the per-stage share of worker time (from
+``manifest.json``) and the peak RSS summed over the process tree.  ``--rss-only`` runs a single local 2-worker run (for the 500 MB point).
 ``--agreement`` compares jieba-rs throughout and accelerated jieba with pure-Python jieba on the
 corpus text (identical documents, token-boundary F1, CPU speed-up).
 
@@ -286,6 +286,11 @@ def main() -> None:
         for engine in ("local", "dask"):
             if f"{engine}:1" in med and f"{engine}:2" in med:
                 report.setdefault("speedup_2_over_1", {})[engine] = round(med[f"{engine}:1"] / med[f"{engine}:2"], 3)
+                # the same ratio within each round (runs minutes apart): on a machine whose speed
+                # drifts, the ratio of medians may pair a fast round's run with a slow one's
+                per_round = [one / two for one, two in zip(walls[f"{engine}:1"], walls[f"{engine}:2"])]
+                report.setdefault("speedup_2_over_1_per_round", {})[engine] = [round(r, 3) for r in per_round]
+                report.setdefault("speedup_2_over_1_median_of_rounds", {})[engine] = round(statistics.median(per_round), 3)
                 # CPU of 1 worker over CPU of 2: the speedup 2 workers reach on 2 idle cores when
                 # the tasks balance (1.0 = no extra work for the second worker)
                 report.setdefault("cpu_efficiency_2_over_1", {})[engine] = round(
