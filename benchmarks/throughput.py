@@ -11,9 +11,10 @@ in one invocation, side by side and interleaved round by round:
 
 and reports medians: text MB/s, the ratio to the floor, speedups of 2 workers over 1 (ratio of
 the medians, and median of the same-round ratios), the per-stage share of worker time (from
-``manifest.json``) and the peak RSS summed over the process tree.  ``--rss-only`` runs a single local 2-worker run (for the 500 MB point).
-``--agreement`` compares jieba-rs throughout and accelerated jieba with pure-Python jieba on the
-corpus text (identical documents, token-boundary F1, CPU speed-up).
+``manifest.json``) and the peak RSS summed over the process tree.  ``--rss-only`` runs a single
+local 2-worker run (for the 500 MB point).  ``--agreement`` compares jieba-rs throughout and
+accelerated jieba with pure-Python jieba on the corpus text (identical documents, token-boundary
+F1, CPU speed-up).
 
     nice -n 10 python benchmarks/throughput.py --runs 3                  # 50 MB of text
     nice -n 10 python benchmarks/throughput.py --mb 50 --text-mb 0 --rss-only   # and --mb 500

@@ -180,7 +180,9 @@ def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path
         worker_pids = set(executor._client.run(os.getpid).values())
         worker_settings = list(executor._client.run(_cluster_settings).values())
         ticks = [executor._client.run_on_scheduler(lambda dask_scheduler: dask_scheduler._tick_interval)]
-        ticks += [nanny._tick_interval for nanny in executor._cluster.workers.values()]
+        nannies = list(executor._cluster.workers.values())
+        ticks += [nanny._tick_interval for nanny in nannies]
+        nanny_polls = [nanny.memory_manager.memory_monitor_interval for nanny in nannies]
     finally:
         executor.close()
     assert executor._client is None and executor._cluster is None
@@ -191,6 +193,7 @@ def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path
     # the LocalCluster we start keeps glibc's malloc defaults and its periodic work slow
     assert worker_settings == [(None, False, "500ms", "500ms")] * 2
     assert ticks == [0.5] * 3  # the scheduler and both nannies (in this process)
+    assert nanny_polls == [0.5] * 2
     setups = Counter(log.read_text().split("\n")[:-1])
     assert all(count == 1 for count in setups.values()), setups
     setup_pids = {int(line.split()[1]) for line in setups}

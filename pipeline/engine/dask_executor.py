@@ -33,13 +33,13 @@ IN_FLIGHT_PER_THREAD = 2
 #: Settings for the scheduler, nannies and workers of a LocalCluster we start: no statistical
 #: profiler sampling the busy thread's stack 100 times a second, a slower system monitor, and
 #: event-loop ticks and memory polls every 500 ms instead of every 20 ms and 100 ms (all CPU
-#: taken from the tasks: measured, an idle 2-worker cluster used 0.099 CPU-s per second with
-#: the defaults and 0.018 with these; the dashboard that would show them is off anyway, a
-#: blocked event loop is still reported after ``distributed.admin.tick.limit``, and a worker
-#: past its memory limit is still paused or restarted, half a second later at most).  The nannies' default
+#: taken from the tasks: measured, an idle 2-worker cluster used 0.099 CPU-s per second with the
+#: defaults and 0.018 with these; the dashboard that would show them is off anyway, a blocked
+#: event loop is still reported after ``distributed.admin.tick.limit``, and a worker past its
+#: memory limit is still paused or restarted, half a second later at most). The nannies' default
 #: environment also sets ``MALLOC_TRIM_THRESHOLD_``, which turns off glibc's adaptive mmap
 #: threshold: every temporary numpy array above 128 KB is then mapped and unmapped afresh, and
-#: its pages faulted in again (measured: twice the system time of a worker).  Our workers hold a
+#: its pages faulted in again (measured: twice the system time of a worker). Our workers hold a
 #: bounded working set and exit at the end of the run, so they keep glibc's defaults.
 LOCAL_WORKER_CONFIG = {
     "distributed.worker.profile.enabled": False,
