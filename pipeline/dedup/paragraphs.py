@@ -30,6 +30,7 @@ class ParagraphCounter:
         self._lengths: list[np.ndarray] = []
         self._pending: tuple[list[int], list[int], list[int]] = ([], [], [])
         self._frozen: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._ids: tuple[np.ndarray, np.ndarray] | None = None
 
     def add(self, row: int, keys: list[str]) -> None:
         """Record the normalized paragraphs ``keys`` of document ``row``."""
@@ -68,15 +69,24 @@ class ParagraphCounter:
             else:
                 parts = (np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.int32))
             self._hashes, self._rows, self._lengths = [parts[0]], [parts[1]], [parts[2]]
-            self._frozen = parts
+            self._frozen, self._ids = parts, None
         return self._frozen
+
+    def _dense_ids(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each paragraph's dense hash id, and how many paragraphs have each id (computed once
+        for both :meth:`repeated_ratio` and :meth:`shared_chars`)."""
+        hashes, _, _ = self._arrays()
+        if self._ids is None:
+            _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+            self._ids = (inverse.reshape(-1), counts)
+        return self._ids
 
     def repeated_ratio(self, n_docs: int) -> np.ndarray:
         """Per document: share of its eligible paragraphs that occur at least twice in the corpus."""
         hashes, rows, _ = self._arrays()
         if len(hashes) == 0:
             return np.zeros(n_docs)
-        _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
+        inverse, counts = self._dense_ids()
         repeated = counts[inverse] >= 2
         total = np.bincount(rows, minlength=n_docs)
         hits = np.bincount(rows, weights=repeated, minlength=n_docs)
@@ -92,8 +102,8 @@ class ParagraphCounter:
         start = np.searchsorted(rows, pairs, side="left")
         stop = np.searchsorted(rows, pairs, side="right")
         # dense paragraph ids, so that (pair, paragraph) fits one int64 key
-        _, ids = np.unique(hashes, return_inverse=True)
-        n_ids = np.int64(ids.max() + 1)
+        ids, counts = self._dense_ids()
+        n_ids = np.int64(len(counts))
         work = (stop[:, 0] - start[:, 0]) + (stop[:, 1] - start[:, 1])
         for part in ranges.chunks(work):
             owner_a, index_a = ranges.expand(start[part, 0], stop[part, 0])
