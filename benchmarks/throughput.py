@@ -226,6 +226,10 @@ def agreement(texts: list[str], limit: int = 0) -> dict[str, dict[str, float]]:
 
 
 # -- report ----------------------------------------------------------------------------------
+#: Manifest stage timings that are not task (per-document) work.
+_AFTER_TASKS = frozenset({"dedup", "dedup_after_tasks", "publish"})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--text-mb", type=float, default=50,
@@ -296,6 +300,20 @@ def main() -> None:
                 # the tasks balance (1.0 = no extra work for the second worker)
                 report.setdefault("cpu_efficiency_2_over_1", {})[engine] = round(
                     cpu_med[f"{engine}:1"] / cpu_med[f"{engine}:2"], 3)
+                # each round's speedup is exactly (cores busy with 2 / cores busy with 1) x (CPU
+                # with 1 / CPU with 2): how much more of the machine 2 workers keep busy, and
+                # how much of that goes to work the 1-worker run does not do or does faster
+                one, two = f"{engine}:1", f"{engine}:2"
+                report.setdefault("speedup_2_over_1_factors_per_round", {})[engine] = [
+                    {"cores_busy_ratio": round((c2 / w2) / (c1 / w1), 3), "cpu_ratio": round(c1 / c2, 3)}
+                    for w1, w2, c1, c2 in zip(walls[one], walls[two], cpus[one], cpus[two])]
+        report["cores_busy_median"] = {k: round(statistics.median(c / w for c, w in zip(cpus[k], walls[k])), 3)
+                                       for k in walls}
+        # worker seconds inside the tasks (stages run per document, summed over tasks), the part
+        # a second worker shares out; the rest of the CPU is set-up, driver and publishing
+        report["task_stage_seconds_median"] = {
+            k: round(statistics.median(sum(v for s, v in run.items() if s not in _AFTER_TASKS) for run in runs), 1)
+            for k, runs in stages.items() if runs and runs[0]}
         report["peak_rss_mb"] = {k: round(statistics.median(v) / 1e6) for k, v in rss.items()}
         first = stages.get("local:1") or next(iter(stages.values()))
         totals = {s: statistics.median(run.get(s, 0.0) for run in first) for s in first[0]}
