@@ -10,7 +10,8 @@ in one invocation, side by side and interleaved round by round:
 * ``zhnews run`` (ingest to Parquet) with the local pool and with Dask, 1 and 2 workers;
 
 and reports medians: text MB/s, the ratio to the floor, speedups of 2 workers over 1 (ratio of
-the medians, and median of the same-round ratios), the per-stage share of worker time (from
+the medians, and median of the same-round ratios; each round's split into the ratio of the
+cores kept busy and the ratio of CPU seconds), the per-stage share of worker time (from
 ``manifest.json``) and the peak RSS summed over the process tree.  ``--rss-only`` runs a single
 local 2-worker run (for the 500 MB point).  ``--agreement`` compares jieba-rs throughout and
 accelerated jieba with pure-Python jieba on the corpus text (identical documents, token-boundary
