@@ -290,24 +290,24 @@ def main() -> None:
         report["cpu_ratio_to_jieba_floor"] = {k: round(cpu_med["floor"] / v, 3) for k, v in cpu_med.items() if k != "floor"}
         report["ratio_to_jieba_floor"] = {k: round(med["floor"] / v, 3) for k, v in med.items() if k != "floor"}
         for engine in ("local", "dask"):
-            if f"{engine}:1" in med and f"{engine}:2" in med:
-                report.setdefault("speedup_2_over_1", {})[engine] = round(med[f"{engine}:1"] / med[f"{engine}:2"], 3)
-                # the same ratio within each round (runs minutes apart): on a machine whose speed
-                # drifts, the ratio of medians may pair a fast round's run with a slow one's
-                per_round = [one / two for one, two in zip(walls[f"{engine}:1"], walls[f"{engine}:2"])]
-                report.setdefault("speedup_2_over_1_per_round", {})[engine] = [round(r, 3) for r in per_round]
-                report.setdefault("speedup_2_over_1_median_of_rounds", {})[engine] = round(statistics.median(per_round), 3)
-                # CPU of 1 worker over CPU of 2: the speedup 2 workers reach on 2 idle cores when
-                # the tasks balance (1.0 = no extra work for the second worker)
-                report.setdefault("cpu_efficiency_2_over_1", {})[engine] = round(
-                    cpu_med[f"{engine}:1"] / cpu_med[f"{engine}:2"], 3)
-                # each round's speedup is exactly (cores busy with 2 / cores busy with 1) x (CPU
-                # with 1 / CPU with 2): how much more of the machine 2 workers keep busy, and
-                # how much of that goes to work the 1-worker run does not do or does faster
-                one, two = f"{engine}:1", f"{engine}:2"
-                report.setdefault("speedup_2_over_1_factors_per_round", {})[engine] = [
-                    {"cores_busy_ratio": round((c2 / w2) / (c1 / w1), 3), "cpu_ratio": round(c1 / c2, 3)}
-                    for w1, w2, c1, c2 in zip(walls[one], walls[two], cpus[one], cpus[two])]
+            one, two = f"{engine}:1", f"{engine}:2"
+            if one not in med or two not in med:
+                continue
+            report.setdefault("speedup_2_over_1", {})[engine] = round(med[one] / med[two], 3)
+            # the same ratio within each round (runs minutes apart): on a machine whose speed
+            # drifts, the ratio of medians may pair a fast round's run with a slow one's
+            per_round = [w1 / w2 for w1, w2 in zip(walls[one], walls[two])]
+            report.setdefault("speedup_2_over_1_per_round", {})[engine] = [round(r, 3) for r in per_round]
+            report.setdefault("speedup_2_over_1_median_of_rounds", {})[engine] = round(statistics.median(per_round), 3)
+            # CPU of 1 worker over CPU of 2: the speedup 2 workers reach on 2 idle cores when
+            # the tasks balance (1.0 = no extra work for the second worker)
+            report.setdefault("cpu_efficiency_2_over_1", {})[engine] = round(cpu_med[one] / cpu_med[two], 3)
+            # each round's speedup is exactly (cores busy with 2 / cores busy with 1) x (CPU
+            # with 1 / CPU with 2): how much more of the machine 2 workers keep busy, and
+            # how much of that goes to work the 1-worker run does not do or does faster
+            report.setdefault("speedup_2_over_1_factors_per_round", {})[engine] = [
+                {"cores_busy_ratio": round((c2 / w2) / (c1 / w1), 3), "cpu_ratio": round(c1 / c2, 3)}
+                for w1, w2, c1, c2 in zip(walls[one], walls[two], cpus[one], cpus[two])]
         report["cores_busy_median"] = {k: round(statistics.median(c / w for c, w in zip(cpus[k], walls[k])), 3)
                                        for k in walls}
         # worker seconds inside the tasks (stages run per document, summed over tasks), the part
