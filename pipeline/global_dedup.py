@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from pipeline.dedup import DedupInput, Deduplicator
 from pipeline.dedup.features import FeatureBatch, featurize, from_table, table_params
 from pipeline.engine.task import DEDUP_FEATURES
-from pipeline.io.dataset import staging_parts
+from pipeline.io.dataset import read_part, staging_parts
 
 _COLUMNS = ("doc_id", "text", "published_at", "char_count")
 _TEXT_BATCH = 2_000
@@ -98,7 +98,7 @@ class BackgroundDedup:
         """The staged features of every articles part of ``task_id`` (computed here when missing)."""
         for _, path in staging_parts(self.output_dir, [task_id], "articles"):
             staged = path.with_name(path.name.replace("articles-", f"{DEDUP_FEATURES}-", 1))
-            table = pq.read_table(staged) if staged.exists() else None
+            table = read_part(staged) if staged.exists() else None
             if table is not None and table_params(table.schema) == self.feature_params:
                 yield from_table(table)
                 continue

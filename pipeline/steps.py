@@ -5,8 +5,9 @@ Every stage of the per-document pass is a :class:`Step`.  A step
 * keeps its configuration as constructor keyword arguments (plain data, recorded in the run
   manifest through :meth:`Step.get_params`);
 * builds its heavy state (jieba dictionary, OpenCC converter, model) lazily in
-  :meth:`Step.setup`, at most once per process; that state is never pickled, so a step can be
-  shipped to a worker process or a Dask worker before or after it was used;
+  :meth:`Step.setup`, at most once per process (also when several threads of one worker reach
+  it together); that state is never pickled, so a step can be shipped to a worker process or
+  a Dask worker before or after it was used;
 * turns a :class:`~pipeline.record.Doc` into the same ``Doc`` (updated) or a
   :class:`~pipeline.record.Reject`; an exception inside :meth:`Step.process` becomes a reject
   with reason ``error:<ExceptionType>``, never a crash of the run.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, ClassVar
@@ -27,6 +29,11 @@ from pipeline.record import Doc, Reject
 log = logging.getLogger(__name__)
 
 Result = Doc | Reject
+
+#: Held while a step builds its state: two threads of one worker process (a ``dask worker``
+#: started with several threads) that reach a step together build it once, not twice.
+#: Re-entrant, so a step's ``setup`` may set up another step.
+_SETUP_LOCK = threading.RLock()
 
 
 class Step:
@@ -57,9 +64,12 @@ class Step:
         """Build heavy state. Called once per process before the first document."""
 
     def _ensure_ready(self) -> None:
-        if not getattr(self, "_ready", False):
-            self.setup()
-            self._ready = True
+        if getattr(self, "_ready", False):
+            return
+        with _SETUP_LOCK:
+            if not getattr(self, "_ready", False):  # another thread may have finished it meanwhile
+                self.setup()
+                self._ready = True
 
     def __getstate__(self) -> dict[str, Any]:
         # Only configuration travels; every attribute starting with "_" is process-local state.

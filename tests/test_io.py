@@ -12,6 +12,7 @@ from pipeline.io.publish import publish
 from pipeline.io.schema import (
     ARTICLE_SCHEMA,
     METADATA_KEY,
+    REJECT_SCHEMA,
     SCHEMA_VERSION,
     articles_table,
     doc_to_row,
@@ -145,3 +146,22 @@ def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_ord
     assert ("year=2021/month=12", "d3-1", "d0-1", False) in jobs
     names = {p.name for p in (split / "articles").rglob("*.parquet")}
     assert {n[:9] for n in names} == {"part-000-", "part-001-", "part-002-"}
+
+
+def test_read_part_gives_the_schema_asked_for(tmp_path: Path) -> None:
+    """Staged parts come back as written; a part missing a column (written by another version)
+    gets it as nulls, as ``pq.read_table(schema=...)`` gives it."""
+    from pipeline.io.dataset import read_part
+
+    rejects = rejects_table([reject_to_row(Reject.of(Doc(doc_id="d1", source_path="a.txt", input_kind="text"),
+                                                     "clean", "too_short", "3 characters"), PROV)])
+    whole = tmp_path / "whole.parquet"
+    pq.write_table(rejects, whole)
+    assert read_part(whole, REJECT_SCHEMA).equals(rejects)
+    assert read_part(whole).to_pylist() == rejects.to_pylist()
+    older = tmp_path / "older.parquet"
+    pq.write_table(rejects.drop_columns(["detail"]), older)
+    table = read_part(older, REJECT_SCHEMA)
+    assert table.schema.equals(REJECT_SCHEMA, check_metadata=False)
+    assert table.column("detail").to_pylist() == [None]
+    assert table.column("reason").to_pylist() == ["too_short"]

@@ -174,6 +174,39 @@ def test_batch_processing_equals_one_document_at_a_time(name: str) -> None:
     assert [_output(r) for r in batched] == [_output(r) for r in one_by_one]
 
 
+@pytest.mark.parametrize("name", STEP_NAMES)
+def test_step_is_safe_in_two_threads_at_once(name: str) -> None:
+    """A multi-threaded Dask worker runs two tasks in one process on the same step objects,
+    from before their state exists: the state is built once and each thread gets what the step
+    gives alone."""
+    import threading
+
+    alone = [_output(_step(name)(make())) for make in (GOOD[name], OTHER[name]) * 3]
+    step = _step(name)
+    setups: list[int] = []
+    original = step.setup
+
+    def counted_setup() -> None:
+        setups.append(threading.get_ident())
+        original()
+
+    step.setup = counted_setup  # type: ignore[method-assign]
+    start = threading.Barrier(2)
+    outputs: dict[int, list[dict]] = {}
+
+    def work(index: int) -> None:
+        start.wait()
+        outputs[index] = [_output(step(make())) for make in (GOOD[name], OTHER[name]) * 3]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(setups) == 1
+    assert outputs == {0: alone, 1: alone}
+
+
 class _Busy(Step):
     """A step that spins for ``seconds`` (a stand-in for a slow parser or regex)."""
 

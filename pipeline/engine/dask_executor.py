@@ -15,6 +15,7 @@ Per-worker state (jieba, OpenCC, the model) is built once per worker process by
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -26,6 +27,8 @@ from pipeline.steps import Step
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+log = logging.getLogger(__name__)
 
 #: Tasks in flight per worker thread: one running, one queued so a worker never idles.
 IN_FLIGHT_PER_THREAD = 2
@@ -64,6 +67,8 @@ class DaskExecutor:
         self._starting: threading.Thread | None = None
         self._start_error: BaseException | None = None
         self._warm_ups: list[Any] = []
+        self._most_workers = 0  # worker processes seen on a cluster we did not start
+        self._warned_threads = False
 
     # -- cluster ------------------------------------------------------------------------
     def _connect(self) -> Any:
@@ -89,7 +94,25 @@ class DaskExecutor:
     def _slots(self, client: Any) -> int:
         """Worker threads currently on the cluster (waits for at least one worker)."""
         client.wait_for_workers(1)
-        return max(1, sum(client.nthreads().values()))
+        nthreads: dict[str, int] = client.nthreads()
+        if self.scheduler:
+            self._observe(nthreads)
+        return max(1, sum(nthreads.values()))
+
+    def _observe(self, nthreads: dict[str, int]) -> None:
+        """On a cluster we did not start: :attr:`workers` becomes the most worker processes
+        seen (the manifest records it, publishing shares its work out by it), and workers with
+        several threads are reported once (measured: one worker process with two threads is
+        no faster than with one; a zhnews task holds the GIL for most of its work)."""
+        self._most_workers = max(self._most_workers, len(nthreads))
+        self.workers = self._most_workers
+        threaded = sum(1 for n in nthreads.values() if n > 1)
+        if threaded and not self._warned_threads:
+            self._warned_threads = True
+            log.warning("%d of %d Dask workers run several threads; a zhnews task holds the GIL, so "
+                        "the threads of one worker process take turns for most of a task: start "
+                        "workers with one process per core and one thread each "
+                        "('dask worker ADDR --nworkers auto --nthreads 1')", threaded, len(nthreads))
 
     # -- the interface --------------------------------------------------------------------
     def start(self, steps: Sequence[Step], time_limit: float | None) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import pickle
 import shutil
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -75,8 +76,10 @@ class TaskResult:
 
 
 # Per-process pipelines: steps are unpickled once per task, but their heavy state is built
-# only once per process because the set-up pipeline is kept here, keyed by configuration.
+# only once per process because the set-up pipeline is kept here, keyed by configuration
+# (under a lock: the threads of one multi-threaded Dask worker share it).
 _PIPELINES: dict[str, StepPipeline] = {}
+_PIPELINES_LOCK = threading.Lock()
 
 
 def pipeline_key(steps: Sequence[Step], time_limit: float | None) -> str:
@@ -84,12 +87,20 @@ def pipeline_key(steps: Sequence[Step], time_limit: float | None) -> str:
     return hashlib.sha1(pickle.dumps((list(steps), time_limit))).hexdigest()
 
 
+def _shared_pipeline(key: str, steps: Sequence[Step], time_limit: float | None) -> StepPipeline:
+    """This process's pipeline for ``key``, made from ``steps`` if there is none yet."""
+    with _PIPELINES_LOCK:
+        pipeline = _PIPELINES.get(key)
+        if pipeline is None:
+            pipeline = _PIPELINES[key] = StepPipeline(list(steps), time_limit=time_limit)
+        return pipeline
+
+
 def _pipeline_for(spec: TaskSpec) -> StepPipeline:
-    pipeline = _PIPELINES.get(spec.cache_key)
-    if pipeline is None:
-        pipeline = StepPipeline(spec.steps, time_limit=spec.doc_time_limit)
-        _PIPELINES[spec.cache_key] = pipeline
-    return pipeline
+    """A pipeline of this process's set-up steps for ``spec``, with stage timings of its own
+    (a task running beside another in the same process must not count the other's seconds)."""
+    shared = _shared_pipeline(spec.cache_key, spec.steps, spec.doc_time_limit)
+    return StepPipeline(shared.steps, time_limit=shared.time_limit)
 
 
 def warm_up(steps: Sequence[Step], time_limit: float | None, key: str) -> None:
@@ -99,7 +110,7 @@ def warm_up(steps: Sequence[Step], time_limit: float | None, key: str) -> None:
     OpenCC, the model) overlaps the driver's planning instead of delaying the first task.  A
     set-up error is not raised here: the first task meets it again and reports it.
     """
-    pipeline = _PIPELINES.setdefault(key, StepPipeline(list(steps), time_limit=time_limit))
+    pipeline = _shared_pipeline(key, steps, time_limit)
     for step in pipeline.steps:
         try:
             step._ensure_ready()
@@ -162,7 +173,6 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
     """Process every input of ``task`` and write its staging parts and completion marker."""
     started = time.perf_counter()
     pipeline = _pipeline_for(spec)
-    before = dict(pipeline.timings)
     out_dir = staging_dir(spec.output_dir, task.task_id)
     if out_dir.exists():  # a previous attempt died mid-task: redo it from scratch
         shutil.rmtree(out_dir)
@@ -217,7 +227,7 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
 
     result.reject_reasons = dict(reasons)
     result.topics = dict(topics)
-    result.timings = {k: pipeline.timings[k] - before.get(k, 0.0) for k in pipeline.timings}
+    result.timings = dict(pipeline.timings)
     if spec.dedup_features is not None:
         result.timings["dedup_features"] = feature_seconds[0]
     result.seconds = time.perf_counter() - started

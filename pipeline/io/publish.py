@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 
 from pipeline.io.atomic import BuildTree, atomic_write
 from pipeline.io.card import CardStats
-from pipeline.io.dataset import ARTICLES, REJECTS, iter_staging_columns, staging_parts
+from pipeline.io.dataset import ARTICLES, REJECTS, iter_staging_columns, read_part, staging_parts
 from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA
 
 
@@ -245,7 +245,7 @@ def _write_articles(
 ) -> Written:
     """Staged articles with their dedup columns, regrouped by partition; rows per partition."""
     for _, path in staging_parts(output_dir, task_ids, "articles"):
-        table = _fill_dedup(pq.read_table(path, schema=ARTICLE_SCHEMA), assignments)
+        table = _fill_dedup(read_part(path, ARTICLE_SCHEMA), assignments)
         if table.num_rows == 0:
             continue
         for key, rows in _partition_runs(table):
@@ -262,7 +262,7 @@ def _write_rejects(output_dir: Path, task_ids: Sequence[str], target: Path) -> N
     def write(tmp: str) -> None:
         with pq.ParquetWriter(tmp, REJECT_SCHEMA, compression="zstd", compression_level=3) as out:
             for _, path in staging_parts(output_dir, task_ids, "rejects"):
-                out.write_table(pq.read_table(path, schema=REJECT_SCHEMA))
+                out.write_table(read_part(path, REJECT_SCHEMA))
 
     atomic_write(target, write)
 
