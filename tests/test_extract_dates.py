@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.dates import find_datetime, parse_chinese_datetime
+from pipeline.dates import find_datetime, parse_chinese_datetime
 
 
 @pytest.mark.parametrize(

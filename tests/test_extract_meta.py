@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import extract_html
-from pipeline.extract.dates import find_datetime, unix_datetime
+from pipeline.dates import find_datetime, unix_datetime
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from pipeline.classify.features import Item
+from pipeline.classify.text import Item
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")

@@ -19,13 +19,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from pipeline.classify.features import (
-    Item,
     body_char_1_3grams,
     body_char_ngrams,
     is_content_word,
     seed_grams,
     word_ngrams,
 )
+from pipeline.classify.text import Item
 
 _BITS = 21  # every code point fits in 21 bits
 _P = np.uint64(0x100000001B3)  # odd multiplier of the rolling hash for n > 3

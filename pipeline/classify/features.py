@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.classify.text import Item
 from pipeline.segment.backends import get_tokenize
 from pipeline.segment.tokenizer import stopwords
-
-Item = tuple[str, str, Sequence[str], Sequence[str]]
 
 # a "word" worth a feature: contains a Han character, a letter or a digit
 _WORDY = re.compile(r"[\w\u3400-\u9fff]")

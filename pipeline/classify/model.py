@@ -14,8 +14,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from pipeline.classify.fastvec import transform_union
-from pipeline.classify.features import FeatureConfig, Item, build_features, make_item
-from pipeline.classify.text import prepare
+from pipeline.classify.features import FeatureConfig, build_features, make_item
+from pipeline.classify.text import Item, prepare
 from pipeline.classify.thresholds import best_f1_threshold
 from pipeline.segment.backends import rjieba_available
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pipeline.normalize.opencc_convert import convert
+
+#: The classifier's input unit: ``(title, body, body tokens, title tokens)``.
+Item = tuple[str, str, Sequence[str], Sequence[str]]
 
 # Broadcast / wire lead-ins such as "XX网消息（新闻联播）：" or "新华社北京3月5日电（记者 …）".
 _LEAD_INS = re.compile(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.classify.features import Item
+from pipeline.classify.text import Item
 from pipeline.classify.model import TopicModel
 from pipeline.classify.taxonomy import Taxonomy
 

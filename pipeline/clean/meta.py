@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.clean import cues
-from pipeline.extract.dates import find_datetime
+from pipeline.dates import find_datetime
 
 _SOURCE_LABELS = ("来源", "來源", "出处", "出處", "稿源")
 _AUTHOR_LABELS = ("作者", "記者", "记者", "撰文", "小编", "小編")

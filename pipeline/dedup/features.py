@@ -54,14 +54,6 @@ class FeatureBatch:
         return len(self.doc_ids)
 
 
-def feature_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The subset of dedup ``params`` the features depend on, with the defaults filled in."""
-    from pipeline.dedup.core import Deduplicator
-
-    full = Deduplicator(**dict(params)).get_params()
-    return {name: full[name] for name in FEATURE_PARAMS}
-
-
 def date_key(value: str | None) -> str | None:
     """``published_at`` as a comparable ISO-like string (``/`` and ``.`` dates become ``-``)."""
     if value is None:
@@ -148,7 +140,7 @@ def _offsets(counts: np.ndarray) -> pa.Array:
 
 
 def to_table(batch: FeatureBatch, params: Mapping[str, Any]) -> pa.Table:
-    """``batch`` as a Parquet-ready table; ``params`` (:func:`feature_params`) go in its metadata."""
+    """``batch`` as a Parquet-ready table; ``params`` (:meth:`~pipeline.dedup.core.Deduplicator.feature_params`) go in its metadata."""
     n = len(batch)
     num_perm = batch.signatures.shape[1] if batch.signatures.ndim == 2 else 0
     sig_bytes = np.ascontiguousarray(batch.signatures, dtype="<u4").tobytes()

@@ -5,7 +5,7 @@ Public API: :func:`extract_html`, :class:`ExtractStep`, :class:`Limits`, and the
 """
 
 from pipeline.extract.api import extract_html
-from pipeline.extract.dates import find_datetime, parse_chinese_datetime
+from pipeline.dates import find_datetime, parse_chinese_datetime
 from pipeline.extract.parse import Limits
 from pipeline.extract.step import ExtractStep
 

@@ -18,7 +18,7 @@ from lxml import etree
 from pipeline.extract.authors import cue_authors, find_author, jsonld_values, title_index
 from pipeline.extract.blocks import Block, normalize_space, text_content
 from pipeline.extract.boilerplate import both_scripts
-from pipeline.extract.dates import find_datetime, parse_chinese_datetime, unix_datetime
+from pipeline.dates import find_datetime, parse_chinese_datetime, unix_datetime
 
 __all__ = ["HeadInfo", "read_head", "clean_title", "pick_title", "find_published",
            "find_author", "find_source", "title_index"]

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+from pipeline.dates import parse_chinese_datetime
 from pipeline.errors import InputRejected
 from pipeline.ingest.decode import decode_bytes
 from pipeline.ingest.discover import InputFile
@@ -149,10 +150,6 @@ def _normalize_record_date(value: Any) -> str | None:
     text = _as_text(value)
     if text is None:
         return None
-    try:
-        from pipeline.extract.dates import parse_chinese_datetime
-    except ImportError:  # pragma: no cover - the extract package always ships it
-        return text
     return parse_chinese_datetime(text) or None
 
 

@@ -1,4 +1,5 @@
-"""Chinese and ISO date-time strings to ISO-8601, shared by HTML extraction and text cleaning.
+"""Chinese and ISO date-time strings to ISO-8601, shared by HTML extraction, text cleaning and
+the readers of records (JSONL ``date`` fields).
 
 Understands the forms Chinese news pages and text dumps use::
 
