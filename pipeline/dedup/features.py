@@ -140,7 +140,8 @@ def _offsets(counts: np.ndarray) -> pa.Array:
 
 
 def to_table(batch: FeatureBatch, params: Mapping[str, Any]) -> pa.Table:
-    """``batch`` as a Parquet-ready table; ``params`` (:meth:`~pipeline.dedup.core.Deduplicator.feature_params`) go in its metadata."""
+    """``batch`` as a Parquet-ready table; ``params`` (what
+    :meth:`~pipeline.dedup.core.Deduplicator.feature_params` gives) go in its metadata."""
     n = len(batch)
     num_perm = batch.signatures.shape[1] if batch.signatures.ndim == 2 else 0
     sig_bytes = np.ascontiguousarray(batch.signatures, dtype="<u4").tobytes()
