@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -165,3 +166,16 @@ def test_read_part_gives_the_schema_asked_for(tmp_path: Path) -> None:
     assert table.schema.equals(REJECT_SCHEMA, check_metadata=False)
     assert table.column("detail").to_pylist() == [None]
     assert table.column("reason").to_pylist() == ["too_short"]
+
+
+def test_a_copied_slice_holds_only_its_own_rows():
+    from pipeline.io.publish import _copied
+
+    texts = [f"正文{i}" * 50 for i in range(1_000)]
+    parent = pa.table({"doc_id": [str(i) for i in range(1_000)], "text": texts,
+                       "tokens": [["正文", str(i)] for i in range(1_000)]})
+    piece = parent.slice(10, 5)
+    copy = _copied(piece)
+    assert copy.equals(piece)
+    assert piece.get_total_buffer_size() == parent.get_total_buffer_size()  # a slice keeps it all
+    assert copy.get_total_buffer_size() * 50 < parent.get_total_buffer_size()
