@@ -228,6 +228,7 @@ def test_single_label_model_uses_char_unigrams_and_svm_scores(tmp_path: Path) ->
     res = model.predict_records(probe)
     assert [r["topics"] for r in res] == [["wages"], ["violence"]]
     assert res[0]["topics"][0] == max(res[0]["topic_scores"], key=res[0]["topic_scores"].get)
+    assert not (tmp_path / "m" / "inference.npz").exists()  # an SVM has no scikit-learn-free copy
 
 
 def test_cli_train_and_evaluate_single_label(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -398,3 +399,73 @@ def test_decide_caps_topics_by_ratio_to_threshold() -> None:
     assert is_rel.tolist() == [True, True, False]
     state["config"] = {}
     assert TopicModel(state).decide(rel, scores)[1][0] == ["a", "b", "c"]
+
+
+# -- the scikit-learn-free copy workers score with ----------------------------------------------
+def test_inference_file_scores_as_the_skops_model(toy_model_dir: Path) -> None:
+    from pipeline.classify.inference import BlockUnion
+    from pipeline.classify.persist import load_for_inference
+
+    assert (toy_model_dir / "inference.npz").is_file()
+    light, full = load_for_inference(toy_model_dir), load_model(toy_model_dir)
+    assert isinstance(light.state["features"], BlockUnion)
+    assert type(full.state["features"]).__name__ == "FeatureUnion"
+    recs = toy_records() + [{"id": "x", "title": "醫護人員加薪", "text": "護士工資待遇提高，補助按月發放。"}]
+    items = [record_item(r, segmenter=full.segmenter) for r in recs]
+    for got, expected in zip(light.scores(items), full.scores(items)):
+        np.testing.assert_array_equal(got, expected)
+    assert light.predict_records(recs) == full.predict_records(recs)
+    assert light.version == full.version and light.segmenter == full.segmenter
+
+
+def test_packaged_inference_file_is_current_and_scores_real_items_alike(shared_data: Path) -> None:
+    """The committed ``models/default/inference.npz`` was made from the committed model.skops
+    and gives the real labelled items exactly the skops model's scores and decisions."""
+    from pipeline.classify.data import read_jsonl
+    from pipeline.classify.inference import BlockUnion
+    from pipeline.classify.persist import default_model_dir, load_for_inference
+
+    light, full = load_for_inference(default_model_dir()), load_model(default_model_dir())
+    assert isinstance(light.state["features"], BlockUnion), "stale inference.npz: re-run save_model"
+    recs = read_jsonl(shared_data / "labels" / "dev.jsonl")
+    items = [record_item(r, segmenter=full.segmenter) for r in recs]
+    rel, topics = light.scores(items)
+    np.testing.assert_array_equal(rel, full.scores(items)[0])
+    np.testing.assert_array_equal(topics, full.scores(items)[1])
+    assert light.predict_records(recs) == full.predict_records(recs)
+    assert 0.1 < np.mean(rel >= light.state["relevance_threshold"]) < 0.9  # not a vacuous comparison
+
+
+def test_stale_or_foreign_inference_file_falls_back_to_skops(toy_model_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from pipeline.classify.persist import load_for_inference
+
+    copy = Path(shutil.copytree(toy_model_dir, tmp_path / "m"))
+    npz = copy / "inference.npz"
+    with np.load(npz) as f:
+        arrays = {k: f[k] for k in f.files}
+    header = json.loads(str(arrays["header"]))
+    stale = dict(arrays, header=np.array(json.dumps(header | {"source_sha256": "0" * 64})))
+    np.savez(npz, **stale)
+    assert type(load_for_inference(copy).state["features"]).__name__ == "FeatureUnion"
+    # an object array would need unpickling: never loaded, the audited skops model is used
+    np.savez(npz, **(arrays | {"relevance/coef": np.array([{"a": 1}], dtype=object)}))
+    assert type(load_for_inference(copy).state["features"]).__name__ == "FeatureUnion"
+    npz.write_bytes(b"not a zip file")
+    assert type(load_for_inference(copy).state["features"]).__name__ == "FeatureUnion"
+
+
+def test_scoring_in_a_worker_imports_neither_scikit_learn_nor_skops() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pipeline.classify.step import ClassifyStep\n"
+        "from pipeline.record import Doc\n"
+        "doc = ClassifyStep()(Doc(doc_id='a', source_path='x', input_kind='text', text='医务人员工资待遇提高。'))\n"
+        "print(doc.relevant_score is not None, sorted(m for m in ('sklearn', 'skops') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "[]"]

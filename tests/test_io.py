@@ -51,6 +51,19 @@ def test_atomic_write_leaves_nothing_behind_when_the_writer_fails(tmp_path: Path
     assert not list(tmp_path.glob(TMP_PREFIX + "*"))
 
 
+def test_atomic_files_get_the_mode_a_plain_open_gives(tmp_path: Path) -> None:
+    """Not mkstemp's 0600: a dataset on a shared file system is read by other users."""
+    import stat
+
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    write_text_atomic(tmp_path / "atomic.txt", "x")
+    write_parquet_atomic(pa.table({"a": [1]}), tmp_path / "atomic.parquet")
+    expected = stat.S_IMODE(plain.stat().st_mode)
+    for name in ("atomic.txt", "atomic.parquet"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == expected, name
+
+
 def test_rows_round_trip_with_schema_version_in_footer(tmp_path: Path) -> None:
     path = tmp_path / "a.parquet"
     write_parquet_atomic(articles_table([doc_to_row(_doc("a", "2020-02-03T10:00:00+08:00"), PROV)]), path)

@@ -5,7 +5,8 @@ saved); only *inference* is vectorized here: every text of a batch becomes one a
 points, character n-grams become integer keys (exact packing for n <= 3, a 64-bit polynomial
 hash for longer seed terms) looked up with ``searchsorted``, and word n-grams become pairs of
 word ids.  The result equals ``vectorizer.transform`` (tested); blocks with an analyzer this
-module does not know fall back to ``vectorizer.transform``.
+module does not batch have their terms counted item by item; other blocks (the co-occurrence
+features) use their own ``transform``.
 """
 
 from __future__ import annotations
@@ -277,12 +278,39 @@ _BLOCKS: dict[Callable, Callable[[Any, Sequence[Item]], sp.csr_matrix]] = {
 }
 
 
+def _analyzer_block(vec: Any, items: Sequence[Item]) -> sp.csr_matrix:
+    """Any other callable analyzer: its terms of each item counted against the vocabulary."""
+    vocab = vec.vocabulary_
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, item in enumerate(items):
+        for term in vec.analyzer(item):
+            col = vocab.get(term)
+            if col is not None:
+                rows.append(i)
+                cols.append(col)
+    counts = _counts(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), len(items), len(vocab))
+    return _tfidf(counts, vec)
+
+
+def _block_transform(vec: Any) -> Callable[[Any, Sequence[Item]], sp.csr_matrix] | None:
+    """The batched transform of a fitted TF-IDF block (None: use its own ``transform``)."""
+    analyzer = getattr(vec, "analyzer", None)
+    fast = _BLOCKS.get(analyzer) if callable(analyzer) else None
+    if fast is not None:
+        return fast
+    if callable(analyzer) and isinstance(getattr(vec, "vocabulary_", None), dict) and vec.norm in ("l2", None):
+        return _analyzer_block
+    return None
+
+
 def transform_union(union: Any, items: Sequence[Item]) -> sp.csr_matrix:
-    """``union.transform(items)`` for a fitted FeatureUnion of TF-IDF blocks, batched."""
+    """``union.transform(items)`` for a fitted FeatureUnion of TF-IDF blocks, batched (also for
+    the scikit-learn-free :class:`~pipeline.classify.inference.BlockUnion`)."""
     weights = union.transformer_weights or {}
     mats = []
     for name, vec in union.transformer_list:
-        fast = _BLOCKS.get(getattr(vec, "analyzer", None))
+        fast = _block_transform(vec)
         m = fast(vec, items) if fast is not None else sp.csr_matrix(vec.transform(list(items)))
         w = weights.get(name, 1.0)
         mats.append(m * np.float32(w) if w != 1.0 else m)

@@ -1,11 +1,13 @@
 """Relevance + one-vs-rest topic classifiers (or a single-label classifier) over TF-IDF features.
 
 The fitted state is a plain dict of scikit-learn objects and numbers, saved with skops and
-loaded with an explicit allow-list of types (see :mod:`pipeline.classify.persist`).
+loaded with an explicit allow-list of types (see :mod:`pipeline.classify.persist`); pipeline
+workers score with the same numbers read without scikit-learn (:mod:`pipeline.classify.inference`).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -329,11 +331,21 @@ def _positive_proba(clf: Any, X: Any) -> np.ndarray:
     more than the product itself when documents arrive one at a time in a pipeline run.
     """
     from scipy.special import expit
-    from sklearn.linear_model import LogisticRegression
 
-    if isinstance(clf, LogisticRegression) and clf.coef_.shape[0] == 1:
+    if _binary_logistic(clf):
         return expit(np.asarray(X @ clf.coef_[0]).ravel() + clf.intercept_[0])
     return clf.predict_proba(X)[:, 1]
+
+
+def _binary_logistic(clf: Any) -> bool:
+    """``clf`` is a binary logistic regression (scikit-learn's, or the coefficients of one read
+    from an inference file; scikit-learn is imported already if ``clf`` is one of its models)."""
+    from pipeline.classify.inference import LogisticScorer
+
+    if isinstance(clf, LogisticScorer):
+        return True
+    linear_model = sys.modules.get("sklearn.linear_model")
+    return linear_model is not None and isinstance(clf, linear_model.LogisticRegression) and clf.coef_.shape[0] == 1
 
 
 def record_item(record: Mapping[str, Any], simplified: bool = False, segmenter: str = "jieba") -> Item:

@@ -1,7 +1,9 @@
 """Saving and loading models with skops, with an explicit allow-list of trusted types.
 
 A model directory holds ``model.skops`` (the fitted state), ``meta.json`` (version, data,
-metrics, library versions) and ``README.md`` (the model card).
+metrics, library versions), ``README.md`` (the model card) and, for multi-label models,
+``inference.npz``: the same fitted numbers as plain arrays, which pipeline workers read without
+importing scikit-learn (:mod:`pipeline.classify.inference`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from pipeline.classify.inference import read_inference, write_inference
 from pipeline.classify.model import TopicModel
 
 MODEL_FILE = "model.skops"
@@ -93,13 +96,15 @@ def unpack_vocabularies(state: dict[str, Any]) -> dict[str, Any]:
 
 
 def save_model(model: TopicModel, out_dir: str | Path) -> Path:
-    """Write ``model.skops`` and ``meta.json`` into ``out_dir`` (created if needed)."""
+    """Write ``model.skops``, its ``inference.npz`` (when the model has one) and ``meta.json``
+    into ``out_dir`` (created if needed)."""
     import skops.io as sio
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     state = pack_vocabularies(model.state)
     sio.dump(state, out / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    write_inference(model.state, out / MODEL_FILE)
     (out / META_FILE).write_text(json.dumps(model.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return out
 
@@ -138,3 +143,13 @@ def load_model(path: str | Path | None = None) -> TopicModel:
     except sio.exceptions.UntrustedTypesFoundException as exc:
         raise UsageError(f"model {file} contains types outside the allow-list: {exc}") from exc
     return TopicModel(unpack_vocabularies(state), read_meta(file))
+
+
+def load_for_inference(path: str | Path | None = None) -> TopicModel:
+    """The model for scoring only: from its ``inference.npz`` when that was made from this
+    ``model.skops`` (no scikit-learn import), else :func:`load_model`."""
+    file = model_file(path)
+    state = read_inference(file)
+    if state is None:
+        return load_model(path)
+    return TopicModel(state, read_meta(file))

@@ -19,6 +19,17 @@ import pyarrow.parquet as pq
 TMP_PREFIX = ".tmp-"
 
 
+def _process_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: Mode of a finished file: what ``open(path, "w")`` gives (``mkstemp`` creates 0600 files,
+#: which other users of a shared cluster file system could not read).
+FILE_MODE = 0o666 & ~_process_umask()
+
+
 def _fsync_dir(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
@@ -45,6 +56,7 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, FILE_MODE)
         _fsync_file(tmp)
         os.replace(tmp, path)
     except BaseException:

@@ -16,8 +16,9 @@ through OpenCC t2s).  :func:`mojibake_score` is the share of Han/Latin-1 charact
 from __future__ import annotations
 
 import functools
-import math
 import re
+
+import numpy as np
 
 from pipeline.normalize.opencc_convert import convert
 from pipeline.normalize.script import char_class
@@ -58,14 +59,14 @@ def _tables() -> tuple[dict[str, float], dict[str, int]]:
     from pipeline.segment.tokenizer import get_tokenizer
 
     freq = get_tokenizer().FREQ
-    counts: dict[str, int] = {}
-    get = counts.get
-    for word, n in freq.items():
-        if n:
-            for ch in word:
-                counts[ch] = get(ch, 0) + n
-    total = sum(counts.values())
-    logf = {ch: math.log10(n / total) for ch, n in counts.items()}
+    words = [w for w, n in freq.items() if n]
+    # every character of every word, weighted by the word's count (one bincount, not ~1M dict updates)
+    codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    weights = np.repeat(np.fromiter((freq[w] for w in words), dtype=np.float64, count=len(words)),
+                        np.fromiter(map(len, words), dtype=np.int64, count=len(words)))
+    counts = np.bincount(codes, weights=weights) if len(codes) else np.zeros(0)
+    present = np.flatnonzero(counts)
+    logf = dict(zip(map(chr, present.tolist()), np.log10(counts[present] / counts.sum()).tolist()))
     return logf, freq
 
 
