@@ -19,6 +19,7 @@ F1, CPU speed-up).
 
     nice -n 10 python benchmarks/throughput.py --runs 3                  # 50 MB of text
     nice -n 10 python benchmarks/throughput.py --mb 50 --text-mb 0 --rss-only   # and --mb 500
+    nice -n 5 python benchmarks/throughput.py --runs 4 --rotate --configs dask:1,dask:2  # no fixed order
 """
 
 from __future__ import annotations
@@ -237,6 +238,8 @@ def main() -> None:
                         help="build at least this much document text (MB of UTF-8; the issue's corpus size)")
     parser.add_argument("--mb", type=float, default=0, help="build at least this much input (MB of files: pages, JSONL)")
     parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported (0: only build the corpus, e.g. with --agreement)")
+    parser.add_argument("--rotate", action="store_true",
+                        help="start round r at the r-th configuration (the floor stays first), so no configuration always runs last")
     parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2,local:1:purejieba,local:1:rjieba",
                         help="engine:workers[:variant] list; variants: " + ", ".join(SEGMENT_VARIANTS)
                              + " (engine baseline: local, the --baseline source tree)")
@@ -273,7 +276,8 @@ def main() -> None:
             walls["floor"].append(wall)
             cpus["floor"].append(cpu)
             print(json.dumps({"round": round_, "floor": round(wall, 1), "cpu": round(cpu, 1)}), flush=True)
-            for engine, workers, variant in configs:
+            shift = round_ % len(configs) if args.rotate else 0
+            for engine, workers, variant in configs[shift:] + configs[:shift]:
                 name = f"{engine}:{workers}" + ("" if variant == "default" else f":{variant}")
                 result = zhnews_run(root / "corpus", root / "out", engine, int(workers), extra, args.baseline, variant)
                 walls.setdefault(name, []).append(result["wall"])
