@@ -70,6 +70,20 @@ class LogisticScorer:
     intercept_: np.ndarray
 
 
+def join_vocabulary(vocab: Mapping[str, int]) -> str | None:
+    """A fitted vocabulary as one string, terms in column order (None if a term holds the
+    separator or the columns are not ``0..n-1``); :func:`split_vocabulary` undoes it."""
+    terms = sorted(vocab, key=vocab.__getitem__)
+    if any(_SEP in t for t in terms) or [vocab[t] for t in terms] != list(range(len(terms))):
+        return None
+    return _SEP.join(terms)
+
+
+def split_vocabulary(joined: str) -> dict[str, int]:
+    """The vocabulary dict of a string made by :func:`join_vocabulary`."""
+    return {t: i for i, t in enumerate(joined.split(_SEP))} if joined else {}
+
+
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -84,10 +98,10 @@ def _block_arrays(name: str, block: Any, arrays: dict[str, np.ndarray]) -> dict[
         return None
     if getattr(block, "norm", None) not in ("l2", None):
         return None
-    terms = sorted(vocab, key=vocab.__getitem__)
-    if any(_SEP in t for t in terms) or [vocab[t] for t in terms] != list(range(len(terms))):
+    joined = join_vocabulary(vocab)
+    if joined is None:
         return None
-    arrays[f"vocabulary/{name}"] = np.array(_SEP.join(terms))
+    arrays[f"vocabulary/{name}"] = np.array(joined)
     if block.use_idf:
         arrays[f"idf/{name}"] = np.asarray(block.idf_)
     return {"name": name, "type": "tfidf", "analyzer": analyzer.__name__, "sublinear_tf": bool(block.sublinear_tf),
@@ -183,11 +197,9 @@ def _state(header: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> dict[
         if entry["type"] == "cooc":
             blocks.append((name, CoocFeatures(entry["worker_terms"], entry["topic_terms"])))
             continue
-        joined = str(arrays[f"vocabulary/{name}"])
-        terms = joined.split(_SEP) if joined else []
         blocks.append((name, TfidfBlock(
             analyzer=ANALYZERS[entry["analyzer"]],
-            vocabulary_={t: i for i, t in enumerate(terms)},
+            vocabulary_=split_vocabulary(str(arrays[f"vocabulary/{name}"])),
             idf_=arrays[f"idf/{name}"] if entry["use_idf"] else None,
             sublinear_tf=bool(entry["sublinear_tf"]),
             use_idf=bool(entry["use_idf"]),

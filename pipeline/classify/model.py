@@ -17,6 +17,7 @@ import scipy.sparse as sp
 
 from pipeline.classify.fastvec import transform_union
 from pipeline.classify.features import FeatureConfig, build_features, make_item
+from pipeline.classify.inference import LogisticScorer
 from pipeline.classify.text import Item, prepare
 from pipeline.classify.thresholds import best_f1_threshold
 from pipeline.segment.backends import rjieba_available
@@ -340,8 +341,6 @@ def _positive_proba(clf: Any, X: Any) -> np.ndarray:
 def _binary_logistic(clf: Any) -> bool:
     """``clf`` is a binary logistic regression (scikit-learn's, or the coefficients of one read
     from an inference file; scikit-learn is imported already if ``clf`` is one of its models)."""
-    from pipeline.classify.inference import LogisticScorer
-
     if isinstance(clf, LogisticScorer):
         return True
     linear_model = sys.modules.get("sklearn.linear_model")

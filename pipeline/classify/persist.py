@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from pipeline.classify.inference import read_inference, write_inference
+from pipeline.classify.inference import join_vocabulary, read_inference, split_vocabulary, write_inference
 from pipeline.classify.model import TopicModel
 
 MODEL_FILE = "model.skops"
@@ -54,9 +54,6 @@ def default_model_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "models" / "default"
 
 
-#: joins a vectorizer's terms into one string in the saved file (never inside a term:
-#: character n-grams and content words are runs of text characters)
-_SEP = "\x1f"
 PACKED_KEY = "packed_vocabularies"
 
 
@@ -76,10 +73,10 @@ def pack_vocabularies(state: dict[str, Any]) -> dict[str, Any]:
         vocab = getattr(vec, "vocabulary_", None)
         if not isinstance(vocab, dict):
             continue
-        terms = sorted(vocab, key=vocab.__getitem__)
-        if any(_SEP in t for t in terms) or [vocab[t] for t in terms] != list(range(len(terms))):
+        joined = join_vocabulary(vocab)
+        if joined is None:
             continue  # keep this one as a dict
-        packed[name] = _SEP.join(terms)
+        packed[name] = joined
         del vec.vocabulary_
     return {**state, "features": features, PACKED_KEY: packed}
 
@@ -90,8 +87,7 @@ def unpack_vocabularies(state: dict[str, Any]) -> dict[str, Any]:
     if packed:
         blocks = dict(state["features"].transformer_list)
         for name, joined in packed.items():
-            terms = joined.split(_SEP) if joined else []
-            blocks[name].vocabulary_ = {t: i for i, t in enumerate(terms)}
+            blocks[name].vocabulary_ = split_vocabulary(joined)
     return state
 
 
