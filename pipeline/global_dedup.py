@@ -25,6 +25,7 @@ from pipeline.dedup import DedupInput, Deduplicator
 from pipeline.dedup.features import FeatureBatch, featurize, from_table, table_params
 from pipeline.engine.task import DEDUP_FEATURES
 from pipeline.io.dataset import read_part, staging_parts
+from pipeline.memory import release_freed_memory
 
 _COLUMNS = ("doc_id", "text", "published_at", "char_count")
 _TEXT_BATCH = 2_000
@@ -120,6 +121,9 @@ class BackgroundDedup:
             for batch in self._batches():
                 self.index.add(batch)
             self._result = self.index.result()
+            # the index has dropped its per-document state; hand those pages back before
+            # publishing starts processes of its own (peak RSS of a large run)
+            release_freed_memory()
         except DedupCancelled:
             pass
         except BaseException as exc:  # handed to the caller by finish()
