@@ -10,7 +10,6 @@ after clustering 90,435 documents: 583 MB resident before, 315 MB after.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import sys
 from collections.abc import Callable
@@ -21,8 +20,9 @@ def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim  # glibc only (musl has none)
+        # the symbols already loaded into the process (its C library among them): no library
+        # search, which ``ctypes.util.find_library`` does by running ldconfig
+        trim = ctypes.CDLL(None).malloc_trim  # glibc only (musl has none)
     except (OSError, AttributeError):
         return None
     trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
