@@ -19,12 +19,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from pipeline.dedup import DedupInput, Deduplicator
 from pipeline.dedup.features import FeatureBatch, featurize, from_table, table_params
 from pipeline.engine.task import DEDUP_FEATURES
-from pipeline.io.dataset import read_part, staging_parts
+from pipeline.io.dataset import iter_part_columns, read_part, staging_parts
 from pipeline.memory import release_freed_memory
 
 _COLUMNS = ("doc_id", "text", "published_at", "char_count")
@@ -105,9 +103,7 @@ class BackgroundDedup:
                 continue
             if task_id not in self.featurized_here:
                 self.featurized_here.append(task_id)
-            parquet = pq.ParquetFile(path)
-            for columns in parquet.iter_batches(batch_size=_TEXT_BATCH, columns=list(_COLUMNS)):
-                values = columns.to_pydict()
+            for values in iter_part_columns(path, _COLUMNS, _TEXT_BATCH):
                 records = [DedupInput(doc_id=d, text=t or "", published_at=p, char_count=c or 0)
                            for d, t, p, c in zip(*(values[c] for c in _COLUMNS))]
                 yield featurize(records, **self.feature_params)

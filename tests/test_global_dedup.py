@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.dataset as ds
-import pyarrow.parquet as pq
 import pytest
 
 from pipeline.dedup import DedupInput, Deduplicator
 from pipeline.dedup.features import featurize, to_table
 from pipeline.global_dedup import BackgroundDedup
+from pipeline.io.atomic import write_staging_atomic
 from pipeline.io.dataset import iter_staging_columns
 from tests._run_fixture import sample_run  # noqa: F401  (fixture)
 
@@ -54,10 +54,11 @@ def test_cancel_stops_the_thread_without_a_result(sample_run: Path) -> None:  # 
     assert not background._thread.is_alive()
 
 
-def test_an_error_in_the_thread_reaches_the_caller(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["articles-00000.arrow", "articles-00000.parquet"])
+def test_an_error_in_the_thread_reaches_the_caller(tmp_path: Path, name: str) -> None:
     staging = tmp_path / "_staging" / "t1"
     staging.mkdir(parents=True)
-    (staging / "articles-00000.parquet").write_bytes(b"not parquet")
+    (staging / name).write_bytes(b"neither Arrow nor Parquet")
     background = BackgroundDedup(tmp_path, {})
     background.add("t1")
     with pytest.raises(pa.ArrowInvalid):  # raised in the caller, not lost in the thread
@@ -68,8 +69,8 @@ def test_tasks_stage_features_so_the_driver_only_clusters(sample_run: Path) -> N
     task_ids = _task_ids(sample_run)
     for task_id in task_ids:
         folder = sample_run / "_staging" / task_id
-        articles = sorted(p.name for p in folder.glob("articles-*.parquet"))
-        features = sorted(p.name for p in folder.glob("dedup-*.parquet"))
+        articles = sorted(p.name for p in folder.glob("articles-*.arrow"))
+        features = sorted(p.name for p in folder.glob("dedup-*.arrow"))
         assert articles and features == [a.replace("articles-", "dedup-") for a in articles]
     background = BackgroundDedup(sample_run, {})
     for task_id in task_ids:
@@ -88,15 +89,15 @@ def test_missing_or_stale_features_are_computed_from_the_staged_text(
     shutil.copytree(sample_run / "_staging", run / "_staging")
     task_ids = _task_ids(run)
     missing, stale = task_ids[0], task_ids[1]
-    for path in (run / "_staging" / missing).glob("dedup-*.parquet"):
+    for path in (run / "_staging" / missing).glob("dedup-*.arrow"):
         path.unlink()  # staged by a version that did not write features
     # features computed with other parameters (another n-gram size) must not be used
     other = Deduplicator(ngram=4).feature_params()
-    for path in (run / "_staging" / stale).glob("dedup-*.parquet"):
-        texts = pq.read_table(path.with_name(path.name.replace("dedup-", "articles-")), columns=list(COLUMNS))
+    for path in (run / "_staging" / stale).glob("dedup-*.arrow"):
+        texts = pa.ipc.open_file(path.with_name(path.name.replace("dedup-", "articles-"))).read_all()
         records = [DedupInput(*row) for row in zip(*(texts.column(c).to_pylist() for c in COLUMNS))]
         records = [r._replace(text=r.text or "", char_count=r.char_count or 0) for r in records]
-        pq.write_table(to_table(featurize(records, **other), other), path)
+        write_staging_atomic(to_table(featurize(records, **other), other), path)
     background = BackgroundDedup(run, {})
     for task_id in task_ids:
         background.add(task_id)

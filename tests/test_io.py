@@ -8,7 +8,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.io.atomic import TMP_PREFIX, write_parquet_atomic, write_text_atomic
+from pipeline.io.atomic import TMP_PREFIX, write_parquet_atomic, write_staging_atomic, write_text_atomic
+from pipeline.io.dataset import iter_part_columns, read_part, staging_parts
 from pipeline.io.publish import publish
 from pipeline.io.schema import (
     ARTICLE_SCHEMA,
@@ -85,6 +86,7 @@ def test_partition_of(value: str | None, expected: tuple[str, str]) -> None:
 
 
 def test_publish_splits_by_month_and_fills_dedup_columns(tmp_path: Path) -> None:
+    """From parts staged as Parquet, as versions before Arrow IPC staging left them."""
     staging = tmp_path / "_staging" / "t1"
     docs = [_doc("a", "2020-02-03"), _doc("b", "2020-03-01"), _doc("c", None), _doc("d", "2020-02-20")]
     write_parquet_atomic(articles_table([doc_to_row(d, PROV) for d in docs]), staging / "articles-00000.parquet")
@@ -101,12 +103,41 @@ def test_publish_splits_by_month_and_fills_dedup_columns(tmp_path: Path) -> None
     assert len(list((tmp_path / "articles").rglob("*.parquet"))) == 3
     assert not list(tmp_path.glob("_publish-*")) and not list(tmp_path.glob("_trash-*"))
     assert pq.read_schema(next((tmp_path / "articles").rglob("*.parquet"))).names == ARTICLE_SCHEMA.names
+    # min/max of whole texts prune nothing: not written; the short columns keep theirs
+    chunk = pq.ParquetFile(next((tmp_path / "articles").rglob("*.parquet"))).metadata.row_group(0)
+    stats = {chunk.column(i).path_in_schema: chunk.column(i).is_stats_set for i in range(chunk.num_columns)}
+    assert stats["doc_id"] and stats["published_date"] and stats["char_count"]
+    assert not stats["text"] and not stats["text_original"] and not stats["tokens.list.element"]
+
+
+def test_staged_arrow_and_parquet_parts_read_alike(tmp_path: Path) -> None:
+    table = articles_table([doc_to_row(_doc(f"d{i}", "2020-02-03", f"第{i}篇。护士补贴。"), PROV) for i in range(5)])
+    write_staging_atomic(table, tmp_path / "_staging" / "t1" / "articles-00001.arrow")
+    write_parquet_atomic(table, tmp_path / "_staging" / "t1" / "articles-00000.parquet")
+    write_staging_atomic(table.slice(0, 2), tmp_path / "_staging" / "t2" / "articles-00000.arrow")
+    parts = list(staging_parts(tmp_path, ["t2", "t1"], "articles"))
+    assert [(task, path.name) for task, path in parts] == [
+        ("t2", "articles-00000.arrow"), ("t1", "articles-00000.parquet"), ("t1", "articles-00001.arrow")]
+    for _, path in parts[1:]:
+        assert read_part(path, ARTICLE_SCHEMA).equals(table)
+    batches = list(iter_part_columns(parts[2][1], ["text", "doc_id"], batch_size=2))
+    assert [b["doc_id"] for b in batches] == [["d0", "d1"], ["d2", "d3"], ["d4"]]
+    assert batches[0]["text"] == ["第0篇。护士补贴。", "第1篇。护士补贴。"]
+    with pytest.raises(KeyError, match="no column 'nope'"):
+        list(iter_part_columns(parts[2][1], ["doc_id", "nope"]))
+    # a part staged before a column existed reads in today's schema, that column null
+    older = table.drop_columns(["repeated_paragraph_ratio"])
+    write_staging_atomic(older, tmp_path / "older.arrow")
+    conformed = read_part(tmp_path / "older.arrow", ARTICLE_SCHEMA)
+    assert conformed.schema.names == ARTICLE_SCHEMA.names
+    assert conformed.column("repeated_paragraph_ratio").null_count == 5
+    assert conformed.column("text").equals(table.column("text"))
 
 
 def _stage(root: Path, task_id: str, docs: list[Doc]) -> None:
     staging = root / "_staging" / task_id
-    write_parquet_atomic(articles_table([doc_to_row(d, PROV) for d in docs]), staging / "articles-00000.parquet")
-    write_parquet_atomic(rejects_table([]), staging / "rejects-00000.parquet")
+    write_staging_atomic(articles_table([doc_to_row(d, PROV) for d in docs]), staging / "articles-00000.arrow")
+    write_staging_atomic(rejects_table([]), staging / "rejects-00000.arrow")
 
 
 def _dataset_rows(root: Path) -> list[tuple[str, str, str | None, bool | None]]:

@@ -88,9 +88,8 @@ def test_plan_splits_big_jsonl_and_keeps_other_task_ids(tmp_path: Path) -> None:
 
 def _staged_rows(out: Path) -> list[dict]:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    tables = [pq.read_table(p) for p in sorted((out / "_staging").glob("*/articles-*.parquet"))]
+    tables = [pa.ipc.open_file(p).read_all() for p in sorted((out / "_staging").glob("*/articles-*.arrow"))]
     return sorted(pa.concat_tables(tables).to_pylist(), key=lambda row: row["doc_id"])
 
 

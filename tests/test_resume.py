@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.config import make_config
@@ -85,12 +87,18 @@ def test_killed_run_finishes_on_dask_with_staging_of_an_older_version(
     tmp_path: Path, corpus: Path, config_file: Path, uninterrupted: Path
 ) -> None:
     """Resumed on a Dask LocalCluster after one finished task lost its staged dedup features
-    (as staging written before tasks computed them): the same dataset, and no Dask chatter."""
+    (as staging written before tasks computed them) and another's parts were staged as
+    Parquet (as before staging was Arrow IPC): the same dataset, and no Dask chatter."""
     out = tmp_path / "killed"
     total = len(json.loads((uninterrupted / "manifest.json").read_text(encoding="utf-8"))["inputs"])
     _kill_midway(out, corpus, config_file, total)
     done = sorted(p.stem for p in (out / MARKERS).glob("*.json") if p.name != "run.json")
-    for path in (out / STAGING / done[0]).glob("dedup-*.parquet"):
+    for path in (out / STAGING / done[0]).glob("dedup-*.arrow"):
+        path.unlink()
+    older = sorted((out / STAGING / done[-1]).glob("*.arrow"))
+    assert len(done) >= 2 and older
+    for path in older:
+        pq.write_table(pa.ipc.open_file(path).read_all(), path.with_suffix(".parquet"), compression="lz4")
         path.unlink()
     rerun = subprocess.run(_zhnews(str(corpus), "-o", str(out), "--engine", "dask", "--workers", "2",
                                    "--config", str(config_file)), cwd=REPO_ROOT, capture_output=True, text=True)

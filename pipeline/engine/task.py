@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.ingest import Task, iter_documents
-from pipeline.io.atomic import write_json_atomic, write_staging_parquet_atomic
+from pipeline.io.atomic import STAGING_SUFFIX, write_json_atomic, write_staging_atomic
 from pipeline.io.schema import articles_table, doc_to_row, partition_of, reject_to_row, rejects_table
 from pipeline.record import Doc, Reject
 from pipeline.steps import Step, StepPipeline
@@ -191,11 +191,11 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
         if rows or (final and part == 0):
             # rows of one year/month partition are contiguous: publish regroups them by slicing
             rows.sort(key=lambda row: partition_of(row["published_at"]))
-            write_staging_parquet_atomic(articles_table(rows), out_dir / f"articles-{part:05d}.parquet")
+            write_staging_atomic(articles_table(rows), out_dir / f"articles-{part:05d}{STAGING_SUFFIX}")
             if spec.dedup_features is not None:
                 feature_seconds[0] += write_dedup_features(rows, spec.dedup_features, out_dir, part)
         if rejects or (final and part == 0):
-            write_staging_parquet_atomic(rejects_table(rejects), out_dir / f"rejects-{part:05d}.parquet")
+            write_staging_atomic(rejects_table(rejects), out_dir / f"rejects-{part:05d}{STAGING_SUFFIX}")
         rows, rejects = [], []
         part += 1
 
@@ -237,14 +237,14 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
 
 
 def write_dedup_features(rows: Sequence[dict[str, Any]], params: dict[str, Any], out_dir: Path, part: int) -> float:
-    """Stage the dedup features of one articles part as ``dedup-<part>.parquet``; seconds taken."""
+    """Stage the dedup features of one articles part as ``dedup-<part>.arrow``; seconds taken."""
     from pipeline.dedup.features import featurize, to_table
     from pipeline.dedup.types import DedupInput
 
     started = time.perf_counter()
     records = (DedupInput(r["doc_id"], r["text"] or "", r["published_at"], r["char_count"] or 0) for r in rows)
     table = to_table(featurize(records, **params), params)
-    write_staging_parquet_atomic(table, out_dir / f"{DEDUP_FEATURES}-{part:05d}.parquet")
+    write_staging_atomic(table, out_dir / f"{DEDUP_FEATURES}-{part:05d}{STAGING_SUFFIX}")
     return time.perf_counter() - started
 
 

@@ -68,9 +68,15 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     _fsync_dir(path.parent)
 
 
+#: Columns of whole texts and their tokens: min/max statistics of them prune nothing, and
+#: skipping them takes about 10 % off writing the articles (2.5 against 2.3 CPU-s, 30,145 rows).
+NO_STATISTICS = frozenset({"paragraphs", "text_original", "text", "tokens"})
+
+
 def write_parquet(table: pa.Table, path: Path | str) -> None:
     """Write ``table`` as zstd-compressed Parquet at ``path`` (not atomic by itself)."""
-    pq.write_table(table, path, compression="zstd", compression_level=3)
+    statistics = [name for name in table.column_names if name not in NO_STATISTICS]
+    pq.write_table(table, path, compression="zstd", compression_level=3, write_statistics=statistics)
 
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
@@ -78,10 +84,28 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     atomic_write(path, lambda tmp: write_parquet(table, tmp))
 
 
-def write_staging_parquet_atomic(table: pa.Table, path: Path) -> None:
-    """Write a staging part atomically, LZ4-compressed: it is read back once by the global
-    steps, and LZ4 costs about half of zstd's CPU to write and to read (for 25 % more bytes)."""
-    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="lz4"))
+#: Suffix of a staging part (an Arrow IPC file); older runs staged LZ4 Parquet, still read.
+STAGING_SUFFIX = ".arrow"
+
+
+def write_staging_atomic(table: pa.Table, path: Path) -> None:
+    """Write a staging part atomically as an Arrow IPC file with LZ4-compressed buffers.
+
+    A staging part is read back whole, once, by the global steps, in the same layout it was
+    written: IPC skips Parquet's encoding and decoding.  Measured on a run's 82 staged parts
+    (293 MB of Arrow data): LZ4 Parquet took 1.27 CPU-s to write and 1.12 to read, LZ4 IPC
+    0.8 and 0.3, for 207 MB on disk against 151 MB.
+    """
+    import pyarrow.ipc as ipc
+
+    # one thread: a worker process keeps to its one core
+    options = ipc.IpcWriteOptions(compression="lz4", use_threads=False)
+
+    def write(tmp: str) -> None:
+        with pa.OSFile(tmp, "wb") as sink, ipc.new_file(sink, table.schema, options=options) as out:
+            out.write_table(table)
+
+    atomic_write(path, write)
 
 
 def _write_durably(table: pa.Table, path: Path) -> None:
