@@ -231,7 +231,7 @@ def _run(
         assignments, dedup_params = dedup.finish()
     dedup_wait = time.perf_counter() - global_started
     # the workers write the articles in contiguous shares of the tasks
-    written = publish(output_dir, task_ids, assignments, jobs=executor.workers, run_jobs=executor.map_calls,
+    written = publish(output_dir, task_ids, assignments, jobs=executor.publish_jobs, run_jobs=executor.map_calls,
                       task_docs=dedup.task_docs if dedup else None)
     partitions = written.partitions
     publish_seconds = time.perf_counter() - global_started - dedup_wait

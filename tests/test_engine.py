@@ -13,9 +13,9 @@ from collections import Counter
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
+from pipeline.engine.base import publish_jobs_for
 from pipeline.engine.dask_executor import DaskExecutor
 from pipeline.engine.local import LocalExecutor
 from pipeline.engine.task import TaskSpec, load_marker, run_task
@@ -108,7 +108,7 @@ def _spec(out: Path, setup_log: str = "") -> TaskSpec:
 
 
 def _staged(out: Path, kind: str) -> pa.Table:
-    tables = [pq.read_table(p) for p in sorted((out / "_staging").glob(f"*/{kind}-*.parquet"))]
+    tables = [pa.ipc.open_file(p).read_all() for p in sorted((out / "_staging").glob(f"*/{kind}-*.arrow"))]
     table = pa.concat_tables(tables)
     return table.sort_by("doc_id")
 
@@ -146,7 +146,25 @@ def test_serial_output_is_what_the_inputs_hold(serial_output: Path) -> None:
     assert first["tokens"] == [ch for ch in first["text"] if not ch.isspace()]
     assert first["published_at"].startswith("2021-01-10")
     # batch_docs=25 splits every 43-line feed into several parts
-    assert len(list((serial_output / "_staging").glob("*/articles-00001.parquet"))) == 5
+    assert len(list((serial_output / "_staging").glob("*/articles-00001.arrow"))) == 5
+
+
+@pytest.mark.parametrize(("workers", "cores", "jobs"), [
+    (1, 2, 1), (2, 2, 1), (3, 2, 1), (4, 4, 2), (8, 8, 4), (8, 2, 1), (16, 64, 8), (5, 8, 2)])
+def test_publish_jobs_follow_the_cores_a_job_keeps_busy(workers: int, cores: int, jobs: int) -> None:
+    """One publish job keeps about two cores busy: a second one pays only with cores for it."""
+    assert publish_jobs_for(workers, cores) == jobs
+
+
+def test_local_pool_starts_publish_processes_only_when_publishing_uses_them(tmp_path: Path, tasks) -> None:
+    executor = LocalExecutor(2)
+    try:
+        for publish_jobs, out in ((1, tmp_path / "one"), (2, tmp_path / "two")):
+            executor.publish_jobs = publish_jobs
+            list(executor.map_tasks(_spec(out), tasks))
+            assert (executor._call_pool is not None) == (publish_jobs > 1)
+    finally:
+        executor.close()
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -97,6 +97,7 @@ def test_external_cluster_with_threaded_worker_sets_up_once(tmp_path: Path, sche
         executor.close()
     assert executor._cluster is None  # nothing was started: the cluster is the caller's
     assert executor.workers == 1  # as the manifest records it: the processes the cluster had
+    assert executor.publish_jobs == 1  # a publish job per worker process of the cluster
     threads_warnings = [r for r in caplog.records if "--nthreads 1" in r.getMessage()]
     assert len(threads_warnings) == 1 and threads_warnings[0].levelname == "WARNING"
     assert sorted(r.task_id for r in results) == sorted(t.task_id for t in tasks)

@@ -7,6 +7,8 @@ the shared :class:`TaskSpec` and the tasks, and yields each :class:`TaskResult` 
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
@@ -23,6 +25,8 @@ class Executor(Protocol):
 
     name: str
     workers: int
+    #: publish jobs worth running at once (see :func:`publish_jobs_for`); 1 publishes in the driver
+    publish_jobs: int
 
     def start(self, steps: Sequence[Step], time_limit: float | None) -> None:
         """Begin starting workers and building their step state, without waiting (optional
@@ -37,3 +41,19 @@ class Executor(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+#: Cores one publish job keeps busy: its own thread reads, fills and regroups the staged rows
+#: while four writer threads encode (measured on a 12,058-row run: 2.6 CPU-s in 1.5 s wall).
+CORES_PER_PUBLISH_JOB = 2
+
+
+def publish_jobs_for(workers: int, cores: int | None = None) -> int:
+    """Publish jobs for ``workers`` worker processes sharing this machine's ``cores``.
+
+    One job already keeps about :data:`CORES_PER_PUBLISH_JOB` cores busy, so a second one only
+    pays for itself when there are cores for it: on 2 cores two jobs in fresh processes took
+    2.27 s against 1.64 s for one job in the driver (12,058 rows, alternating runs).
+    """
+    usable = min(max(1, workers), cores or os.cpu_count() or 1)
+    return max(1, usable // CORES_PER_PUBLISH_JOB)

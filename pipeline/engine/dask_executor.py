@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from pipeline.engine.base import publish_jobs_for
 from pipeline.engine.task import TaskResult, TaskSpec, largest_first, pipeline_key, run_task, warm_up
 from pipeline.ingest import Task
 from pipeline.steps import Step
@@ -61,6 +62,7 @@ class DaskExecutor:
     def __init__(self, workers: int = 1, scheduler: str | None = None, retries: int = 1) -> None:
         self.workers = max(1, int(workers))
         self.scheduler = scheduler
+        self.publish_jobs = publish_jobs_for(self.workers)
         self.retries = retries
         self._client: Any = None
         self._cluster: Any = None
@@ -106,6 +108,8 @@ class DaskExecutor:
         no faster than with one; a zhnews task holds the GIL for most of its work)."""
         self._most_workers = max(self._most_workers, len(nthreads))
         self.workers = self._most_workers
+        # the cluster's workers run on machines of their own: a publish job each
+        self.publish_jobs = self.workers
         threaded = sum(1 for n in nthreads.values() if n > 1)
         if threaded and not self._warned_threads:
             self._warned_threads = True

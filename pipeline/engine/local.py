@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
+from pipeline.engine.base import publish_jobs_for
 from pipeline.engine.task import TaskResult, TaskSpec, largest_first, pipeline_key, run_task, warm_up
 from pipeline.ingest import Task
 from pipeline.steps import Step
@@ -26,6 +27,7 @@ class LocalExecutor:
 
     def __init__(self, workers: int = 1) -> None:
         self.workers = max(1, int(workers))
+        self.publish_jobs = publish_jobs_for(self.workers)
         self._pool: ProcessPoolExecutor | None = None  # the task workers, with their step state
         self._call_pool: ProcessPoolExecutor | None = None  # light processes for map_calls
 
@@ -66,12 +68,13 @@ class LocalExecutor:
             for future in done:
                 yield future.result()
         # Every task is done: the task workers exit, freeing their step state (~600 MB each)
-        # before the driver's global steps peak, and light processes start for map_calls
-        # (they import while the driver clusters).
+        # before the driver's global steps peak, and, when publishing will use them, light
+        # processes start for map_calls (they import while the driver clusters).
         if self._pool is not None:
             self._pool.shutdown(wait=False)
             self._pool = None
-        self._start_call_pool()
+        if self.publish_jobs > 1:
+            self._start_call_pool()
 
     def _start_call_pool(self) -> ProcessPoolExecutor:
         if self._call_pool is None:
