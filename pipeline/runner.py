@@ -1,7 +1,7 @@
 """``zhnews run``: plan tasks, run the per-document pass, run the global steps, publish.
 
 1. discover inputs and group them into tasks (deterministic ids);
-2. run every task not yet marked complete on the executor (workers write staging Parquet);
+2. run every task not yet marked complete on the executor (workers write staging parts);
 3. global steps over everything staged: deduplication;
 4. publish the hive-partitioned dataset, rejects, ``manifest.json`` and the dataset card.
 

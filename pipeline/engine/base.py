@@ -44,7 +44,7 @@ class Executor(Protocol):
 
 
 #: Cores one publish job keeps busy: its own thread reads, fills and regroups the staged rows
-#: while four writer threads encode (measured on a 12,058-row run: 2.6 CPU-s in 1.5 s wall).
+#: while four writer threads encode (measured on a 12,058-row run: 2.3 CPU-s in 1.3 s wall).
 CORES_PER_PUBLISH_JOB = 2
 
 
@@ -53,7 +53,7 @@ def publish_jobs_for(workers: int, cores: int | None = None) -> int:
 
     One job already keeps about :data:`CORES_PER_PUBLISH_JOB` cores busy, so a second one only
     pays for itself when there are cores for it: on 2 cores two jobs in fresh processes took
-    2.27 s against 1.64 s for one job in the driver (12,058 rows, alternating runs).
+    2.26-2.28 s against 1.63-1.64 s for one job in the driver (12,058 rows, alternating runs).
     """
     usable = min(max(1, workers), cores or os.cpu_count() or 1)
     return max(1, usable // CORES_PER_PUBLISH_JOB)

@@ -5,7 +5,7 @@ single-threaded worker processes on 127.0.0.1 (dashboard off); with an address i
 an existing scheduler (``dask scheduler`` + ``dask worker``, or dask-jobqueue on Slurm).
 
 Each Dask task is one :func:`~pipeline.engine.task.run_task` call: the worker reads the task's
-files, writes its own staging Parquet and completion marker, and returns a small
+files, writes its own staging parts and completion marker, and returns a small
 :class:`TaskResult`.  The output folder must therefore be visible to every worker (a shared
 file system on a cluster).  The :class:`TaskSpec` is sent once per worker (scattered), and at
 most ``2 x worker threads`` tasks are in flight, so the scheduler never holds the whole plan.

@@ -1,4 +1,4 @@
-"""One task of the per-document pass: read its inputs, run the steps, write staging Parquet.
+"""One task of the per-document pass: read its inputs, run the steps, write staging parts.
 
 :func:`run_task` is a module-level function of picklable arguments, so any executor (a
 process pool, Dask) can run it.  The worker writes its own output: nothing but a small
