@@ -230,7 +230,8 @@ def _run(
     if dedup:
         assignments, dedup_params = dedup.finish()
     dedup_wait = time.perf_counter() - global_started
-    # the workers write the articles in contiguous shares of the tasks
+    # the articles are written by the executor's publish jobs (contiguous shares of the tasks;
+    # with one job, by this process)
     written = publish(output_dir, task_ids, assignments, jobs=executor.publish_jobs, run_jobs=executor.map_calls,
                       task_docs=dedup.task_docs if dedup else None)
     partitions = written.partitions

@@ -128,10 +128,12 @@ def test_staged_arrow_and_parquet_parts_read_alike(tmp_path: Path) -> None:
     # a part staged before a column existed reads in today's schema, that column null
     older = table.drop_columns(["repeated_paragraph_ratio"])
     write_staging_atomic(older, tmp_path / "older.arrow")
-    conformed = read_part(tmp_path / "older.arrow", ARTICLE_SCHEMA)
-    assert conformed.schema.names == ARTICLE_SCHEMA.names
-    assert conformed.column("repeated_paragraph_ratio").null_count == 5
-    assert conformed.column("text").equals(table.column("text"))
+    write_parquet_atomic(older, tmp_path / "older.parquet")
+    for name in ("older.arrow", "older.parquet"):
+        conformed = read_part(tmp_path / name, ARTICLE_SCHEMA)
+        assert conformed.schema.names == ARTICLE_SCHEMA.names
+        assert conformed.column("repeated_paragraph_ratio").null_count == 5
+        assert conformed.column("text").equals(table.column("text"))
 
 
 def _stage(root: Path, task_id: str, docs: list[Doc]) -> None:

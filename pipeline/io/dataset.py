@@ -47,11 +47,9 @@ def read_part(path: Path, schema: pa.Schema | None = None) -> pa.Table:
     if path.suffix == ".arrow":
         with pa.OSFile(str(path)) as source:
             table = ipc.open_file(source).read_all()
-        return table if schema is None else _conformed(table, schema)
-    table = pq.ParquetFile(path).read()
-    if schema is not None and not table.schema.equals(schema, check_metadata=False):
-        return pq.read_table(path, schema=schema)  # the dataset API fills missing columns, casts
-    return table
+    else:
+        table = pq.ParquetFile(path).read()
+    return table if schema is None else _conformed(table, schema)
 
 
 def _conformed(table: pa.Table, schema: pa.Schema) -> pa.Table:
