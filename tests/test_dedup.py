@@ -169,3 +169,33 @@ def test_exact_copies_are_compared_like_their_first_copy() -> None:
     a, b = dedup_key(post), dedup_key(edited)
     grams_a, grams_b = {a[i:i + 5] for i in range(len(a) - 4)}, {b[i:i + 5] for i in range(len(b) - 4)}
     assert pairs[frozenset(("p1-copy", "p2"))][0] == pytest.approx(len(grams_a & grams_b) / len(grams_a | grams_b))
+
+
+def test_clustering_threads_do_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clustering's array work fanned out over threads (bands, shingle chunks) gives the
+    same clusters, pairs and counts as one thread."""
+    from pipeline.dedup import verify
+    from pipeline.dedup.features import featurize
+
+    monkeypatch.setattr(verify, "_MIN_CHUNK_ELEMENTS", 16)  # many small chunks of shingles
+    rng = random.Random(5)
+    docs = corpus()
+    for i in range(40):  # short edited copies: exactly verified pairs, some near, some not
+        base = rng.choice(NURSE_PAY + RURAL_DOCTORS)
+        cut = rng.randrange(len(base) // 2)
+        docs.append(rec(f"x{i:02d}", base[cut:] + "。" + base[:cut], f"2023-06-{1 + i % 28:02d}"))
+    dedup = Deduplicator()
+    features = featurize(docs, **dedup.feature_params())
+    results = []
+    for threads in (1, 4):
+        index = dedup.index()
+        index.threads = threads
+        index.add(features)
+        results.append(index.result())
+    one, many = results
+    assert dict(many) == dict(one)
+    assert list(many.pairs) == list(one.pairs)
+    assert {k: v for k, v in many.stats.items() if not k.startswith("seconds")} == {
+        k: v for k, v in one.stats.items() if not k.startswith("seconds")}
+    assert one.stats["candidate_pairs"] > 40 and one.stats["exactly_verified_candidates"] > 0
+    assert len(groups(one)) >= 3

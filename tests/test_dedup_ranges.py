@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from pipeline.dedup import ranges
+from pipeline.dedup import ranges, verify
 from pipeline.dedup.paragraphs import ParagraphCounter
 from pipeline.dedup.verify import ShingleStore
 
@@ -49,7 +49,10 @@ def test_shared_paragraph_characters_match_python_sets(chunk_limit: None) -> Non
     assert counter.shared_chars(pairs).tolist() == expected
 
 
-def test_exact_intersections_match_python_sets(chunk_limit: None) -> None:
+@pytest.mark.parametrize("threads", [1, 3])
+def test_exact_intersections_match_python_sets(chunk_limit: None, threads: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # chunks of a few dozen shingles: with threads, several chunks run at once
+    monkeypatch.setattr(verify, "_MIN_CHUNK_ELEMENTS", 50)
     rng = np.random.default_rng(3)
     sets = [rng.integers(0, 300, size=int(rng.integers(0, 80)), dtype=np.uint32) for _ in range(50)]
     store = ShingleStore(max_shingles=1000)
@@ -58,7 +61,7 @@ def test_exact_intersections_match_python_sets(chunk_limit: None) -> None:
     stored = [i for i in range(50) if frozen.slot[i] >= 0]
     pairs = np.array([(a, b) for a in stored for b in stored[::3]])
     expected = [len(set(sets[a].tolist()) & set(sets[b].tolist())) for a, b in pairs.tolist()]
-    assert frozen.intersections(pairs).tolist() == expected
+    assert frozen.intersections(pairs, threads=threads).tolist() == expected
 
 
 def _reference_linkage(n: int, edges: list[tuple[int, int]], order: list[int], rule: str) -> list[int]:

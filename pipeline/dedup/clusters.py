@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from pipeline.dedup.minhash import _fmix64
+from pipeline.dedup.threads import thread_map
 
 _U64 = np.uint64
 # Neighbours (in doc_id order) paired inside one LSH bucket; larger buckets are also joined
@@ -73,17 +74,21 @@ def bucket_pairs(keys: np.ndarray, rank: np.ndarray, window: int = BUCKET_WINDOW
     return np.concatenate(out).astype(np.int64)
 
 
-def candidate_pairs(sig: np.ndarray, rank: np.ndarray, active: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """Unique candidate pairs over all bands, among the rows where ``active`` is true."""
+def candidate_pairs(
+    sig: np.ndarray, rank: np.ndarray, active: np.ndarray, bands: int, rows: int, threads: int = 1
+) -> np.ndarray:
+    """Unique candidate pairs over all bands, among the rows where ``active`` is true (the
+    bands hashed and bucketed by up to ``threads`` threads; the result does not depend on it)."""
     idx = np.flatnonzero(active)
     n = np.int64(len(sig))
-    found = [np.empty(0, dtype=np.int64)]
-    for band in range(bands):
-        pairs = bucket_pairs(band_keys(sig[idx], band, rows), rank[idx])
-        if len(pairs):
-            a, b = idx[pairs[:, 0]], idx[pairs[:, 1]]
-            found.append(np.minimum(a, b) * n + np.maximum(a, b))
-    codes = np.concatenate(found)
+    active_sig, active_rank = sig[idx], rank[idx]
+
+    def band_codes(band: int) -> np.ndarray:
+        pairs = bucket_pairs(band_keys(active_sig, band, rows), active_rank)
+        a, b = idx[pairs[:, 0]], idx[pairs[:, 1]]
+        return np.minimum(a, b) * n + np.maximum(a, b)
+
+    codes = np.concatenate([np.empty(0, dtype=np.int64), *thread_map(band_codes, range(bands), threads)])
     codes.sort()
     if len(codes):
         codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]

@@ -18,6 +18,7 @@ from pipeline.dedup.clusters import (
 )
 from pipeline.dedup.features import FEATURE_PARAMS, FeatureBatch, featurize
 from pipeline.dedup.paragraphs import ParagraphCounter
+from pipeline.dedup.threads import default_threads
 from pipeline.dedup.types import DedupInput, DedupResult, DupInfo, DupPairs
 from pipeline.dedup.verify import SYNDICATION_MIN_JACCARD, ShingleStore, similarities, syndicated
 
@@ -105,11 +106,14 @@ class DedupIndex:
         paragraphs: bool = True,
         containment: float = DEFAULT_CONTAINMENT,
         exact_max_shingles: int = DEFAULT_EXACT_MAX_SHINGLES,
+        threads: int | None = None,
     ) -> None:
         self.threshold = threshold
         self.num_perm = num_perm
         self.paragraphs = paragraphs
         self.containment = containment
+        #: threads of :meth:`result`'s array work (the clusters do not depend on it)
+        self.threads = default_threads() if threads is None else max(1, int(threads))
         self.seconds_adding = 0.0
         self._doc_ids: list[str] = []
         self._published: list[str | None] = []
@@ -192,9 +196,9 @@ class DedupIndex:
         active = hashes_arr != 0
         floor = min(threshold, SYNDICATION_MIN_JACCARD) if containment > 0 else threshold
         bands, rows = lsh_params(floor, num_perm)
-        candidates = candidate_pairs(sig, rank, active, bands, rows)
+        candidates = candidate_pairs(sig, rank, active, bands, rows, self.threads)
         frozen = store.freeze()
-        jac, contain, exact_checked = similarities(sig, frozen, candidates, floor)
+        jac, contain, exact_checked = similarities(sig, frozen, candidates, floor, self.threads)
         near = jac >= threshold
         if containment > 0:
             near |= syndicated(candidates, jac, contain, frozen.sizes, lengths, para_counter, containment)

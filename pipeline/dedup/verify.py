@@ -16,9 +16,12 @@ import numpy as np
 from pipeline.dedup import ranges
 from pipeline.dedup.minhash import estimate_jaccard
 from pipeline.dedup.paragraphs import ParagraphCounter
+from pipeline.dedup.threads import thread_map
 
 _U32 = np.uint32
 _CHUNK = 1 << 18
+#: Smallest chunk of shingles worth a thread of its own in :meth:`FrozenShingles.intersections`.
+_MIN_CHUNK_ELEMENTS = 1 << 16
 
 #: Syndication criterion (see :func:`syndicated`): Jaccard floor, minimum distinct shingles of the
 #: smaller document, and share of its characters that must lie in paragraphs both copies share.
@@ -110,40 +113,48 @@ class FrozenShingles:
         self.offsets = offsets
         self.flat = flat
 
-    def intersections(self, pairs: np.ndarray) -> np.ndarray:
+    def intersections(self, pairs: np.ndarray, threads: int = 1) -> np.ndarray:
         """``|A & B|`` of many pairs of stored rows (sorted distinct arrays), all at once.
 
         Each pair's shingles become ``pair << 32 | shingle`` keys: those of the second rows,
         concatenated in pair order, are then sorted already (rows' sets are sorted), and the
-        first rows' keys are looked up in them.
+        first rows' keys are looked up in them.  The pairs go in chunks, up to ``threads`` at
+        a time (one chunk per thread at least, when they are few).
         """
         out = np.zeros(len(pairs), dtype=np.int64)
         if len(pairs) == 0:
             return out
         slots = self.slot[np.asarray(pairs, dtype=np.int64)]
         begin, end = self.offsets[slots], self.offsets[slots + 1]
-        for part in ranges.chunks((end[:, 0] - begin[:, 0]) + (end[:, 1] - begin[:, 1])):
+        sizes = (end[:, 0] - begin[:, 0]) + (end[:, 1] - begin[:, 1])
+        limit = min(ranges.CHUNK_ELEMENTS, max(_MIN_CHUNK_ELEMENTS, -(-int(sizes.sum()) // max(1, threads))))
+
+        def count(part: slice) -> np.ndarray:
             owner_a, index_a = ranges.expand(begin[part, 0], end[part, 0])
             owner_b, index_b = ranges.expand(begin[part, 1], end[part, 1])
+            if len(index_b) == 0:
+                return np.zeros(part.stop - part.start, dtype=np.int64)
             keys_a = (owner_a.astype(np.uint64) << np.uint64(32)) | self.flat[index_a].astype(np.uint64)
             keys_b = (owner_b.astype(np.uint64) << np.uint64(32)) | self.flat[index_b].astype(np.uint64)
-            if len(keys_b) == 0:
-                continue
             pos = np.minimum(np.searchsorted(keys_b, keys_a), len(keys_b) - 1)
             hit = keys_b[pos] == keys_a
-            out[part] = np.bincount(owner_a[hit], minlength=part.stop - part.start)
+            return np.bincount(owner_a[hit], minlength=part.stop - part.start)
+
+        parts = list(ranges.chunks(sizes, limit))
+        for part, counts in zip(parts, thread_map(count, parts, threads)):
+            out[part] = counts
         return out
 
 
 def similarities(
-    sig: np.ndarray, store: FrozenShingles, pairs: np.ndarray, floor: float = 0.0
+    sig: np.ndarray, store: FrozenShingles, pairs: np.ndarray, floor: float = 0.0, threads: int = 1
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per pair: Jaccard similarity, containment of the smaller set, and whether it is exact.
 
     Pairs of stored documents are computed exactly unless their estimate lies more than four
     standard deviations of the estimator below ``floor`` (the lowest Jaccard value any criterion
     accepts): such pairs cannot qualify, and skipping them saves most of the exact work when
-    loose banding yields many weak candidates.
+    loose banding yields many weak candidates.  ``threads``: see :meth:`FrozenShingles.intersections`.
     """
     n_pairs = len(pairs)
     jac = np.zeros(n_pairs)
@@ -155,7 +166,7 @@ def similarities(
     exact = (store.slot[pairs[:, 0]] >= 0) & (store.slot[pairs[:, 1]] >= 0) & (jac >= floor - margin)
     inter = jac * (size_a + size_b) / (1.0 + jac)
     checked = np.flatnonzero(exact)
-    inter[checked] = store.intersections(pairs[checked])
+    inter[checked] = store.intersections(pairs[checked], threads)
     union = size_a + size_b - inter
     jac = np.where(exact, np.divide(inter, union, out=np.zeros(n_pairs), where=union > 0), jac)
     smaller = np.minimum(size_a, size_b)

@@ -129,8 +129,9 @@ class BuildTree:
 
     def write_parquet(self, table: pa.Table, path: Path) -> None:
         """Queue ``table`` to be written at ``path`` (below :attr:`root`) and fsynced."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._dirs.update(p for p in path.parents if p == self.root or self.root in p.parents)
+        if path.parent not in self._dirs:  # a partition's folder is made once, not per file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.update(p for p in path.parents if p == self.root or self.root in p.parents)
         while len(self._pending) >= 2 * self.threads:  # bounded memory: wait for the oldest
             self._pending.pop(0).result()
         self._pending.append(self._pool.submit(_write_durably, table, path))

@@ -70,7 +70,10 @@ def _partition_runs(table: pa.Table) -> Iterator[tuple[tuple[str, str], pa.Table
 #: Rows of one partition held back before they are written as one file.
 ROWS_PER_FILE = 100_000
 #: Bytes of Arrow data held back over all partitions; past it the largest buffers are written.
-MAX_BUFFER_BYTES = 16 << 20
+#: Every file costs a Parquet footer and a zstd context per column chunk, whatever its rows:
+#: on a 30,145-row run over 238 year/month partitions, 16 MB wrote 495 files in 3.0 s (5.1
+#: CPU-s), 64 MB 270 files in 2.3 s (4.0 CPU-s), 128 MB 244 files in 2.2 s.
+MAX_BUFFER_BYTES = 64 << 20
 
 
 class _PartitionWriter:

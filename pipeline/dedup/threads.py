@@ -1,0 +1,33 @@
+"""Thread fan-out for the clustering's array work (numpy releases the GIL in its sorts,
+searches and element-wise loops, so independent pieces run on several cores at once)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Threads past which the clustering's pieces (42 LSH bands, a few shingle chunks) gain nothing.
+MAX_THREADS = 4
+
+
+def default_threads() -> int:
+    """The cores this process may use, at most :data:`MAX_THREADS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_THREADS, cores))
+
+
+def thread_map(fn: Callable[[T], R], items: Iterable[T], threads: int) -> list[R]:
+    """``[fn(item) for item in items]``, run by up to ``threads`` threads, results in order."""
+    items = list(items)
+    if threads <= 1 or len(items) <= 1:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(threads, len(items)), thread_name_prefix="zhnews-cluster") as pool:
+        return list(pool.map(fn, items))
