@@ -28,3 +28,24 @@ def test_a_failed_write_is_raised(tmp_path: Path) -> None:
     tree.write_parquet(pa.table({"n": [1]}), tmp_path / "build" / "taken")
     with pytest.raises(OSError):
         tree.close()
+
+
+def test_bytes_in_flight_stay_under_the_limit(tmp_path: Path) -> None:
+    table = pa.table({"text": ["医护人员夜班补助" * 50] * 200})
+    size = table.get_total_buffer_size()
+    tree = BuildTree(tmp_path / "build", threads=2, max_pending_bytes=int(2.5 * size))
+    seen = []
+    for i in range(10):  # the count bound alone (2 x threads) would let 4 tables queue up
+        tree.write_parquet(table, tmp_path / "build" / f"part-{i:05d}.parquet")
+        seen.append(tree.pending_bytes)
+    tree.close()
+    assert max(seen) == 2 * size  # two tables in flight, never a third
+    assert tree.pending_bytes == 0
+    assert all(pq.read_table(tmp_path / "build" / f"part-{i:05d}.parquet").equals(table) for i in range(10))
+    # one table larger than the limit is still written (alone)
+    big = BuildTree(tmp_path / "big", max_pending_bytes=1)
+    for i in range(3):
+        big.write_parquet(table, tmp_path / "big" / f"part-{i}.parquet")
+        assert big.pending_bytes == size
+    big.close()
+    assert len(list((tmp_path / "big").glob("*.parquet"))) == 3

@@ -118,29 +118,49 @@ class BuildTree:
     :func:`pipeline.io.publish.publish`).  Nobody reads them before that rename, so they need
     no temporary name of their own, only to be on disk before it.  Files are encoded,
     compressed and fsynced by a few threads (pyarrow and fsync release the GIL), at most
-    ``2 * threads`` tables in flight; :meth:`sync` waits for them and fsyncs the directories."""
+    ``2 * threads`` tables and, beyond the first, ``max_pending_bytes`` of Arrow buffers in
+    flight; :meth:`sync` waits for them and fsyncs the directories."""
 
-    def __init__(self, root: Path, threads: int = 4) -> None:
+    def __init__(self, root: Path, threads: int = 4, max_pending_bytes: int | None = None) -> None:
         self.root = Path(root)
         self.threads = max(1, threads)
+        self.max_pending_bytes = max_pending_bytes
         self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="zhnews-write")
-        self._pending: list[Future[None]] = []
+        self._pending: list[tuple[Future[None], int]] = []
+        self._pending_bytes = 0
         self._dirs: set[Path] = set()
+
+    @property
+    def pending_bytes(self) -> int:
+        """Arrow buffer bytes of the tables queued and not yet waited for."""
+        return self._pending_bytes
+
+    def _over_limit(self, size: int) -> bool:
+        if len(self._pending) >= 2 * self.threads:
+            return True
+        limit = self.max_pending_bytes
+        return limit is not None and bool(self._pending) and self._pending_bytes + size > limit
+
+    def _wait_oldest(self) -> None:
+        future, size = self._pending.pop(0)
+        self._pending_bytes -= size
+        future.result()
 
     def write_parquet(self, table: pa.Table, path: Path) -> None:
         """Queue ``table`` to be written at ``path`` (below :attr:`root`) and fsynced."""
         if path.parent not in self._dirs:  # a partition's folder is made once, not per file
             path.parent.mkdir(parents=True, exist_ok=True)
             self._dirs.update(p for p in path.parents if p == self.root or self.root in p.parents)
-        while len(self._pending) >= 2 * self.threads:  # bounded memory: wait for the oldest
-            self._pending.pop(0).result()
-        self._pending.append(self._pool.submit(_write_durably, table, path))
+        size = table.get_total_buffer_size()
+        while self._over_limit(size):  # bounded memory: wait for the oldest
+            self._wait_oldest()
+        self._pending.append((self._pool.submit(_write_durably, table, path), size))
+        self._pending_bytes += size
 
     def sync(self) -> None:
         """Wait until every file and directory written so far is on disk (errors re-raised)."""
-        pending, self._pending = self._pending, []
-        for future in pending:
-            future.result()
+        while self._pending:
+            self._wait_oldest()
         for directory in sorted(self._dirs, key=lambda p: len(p.parts), reverse=True):
             _fsync_dir(directory)
         self._dirs.clear()

@@ -237,7 +237,7 @@ class Written:
 def write_articles(job: ArticlesJob) -> Written:
     """Run one :class:`ArticlesJob` (in any process)."""
     build = Path(job.build)
-    tree = BuildTree(build)
+    tree = BuildTree(build, max_pending_bytes=MAX_BUFFER_BYTES)  # rows held + rows being written: 2 caps at most
     try:
         writer = _PartitionWriter(tree, build / ARTICLES, prefix=f"part-{job.index:03d}-")
         return _write_articles(writer, Path(job.output_dir), job.task_ids, job.assignments)
