@@ -16,12 +16,9 @@ MAX_THREADS = 4
 
 
 def default_threads() -> int:
-    """The cores this process may use, at most :data:`MAX_THREADS`."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(MAX_THREADS, cores))
+    """The machine's cores (counted as the default ``--workers`` counts them), at most
+    :data:`MAX_THREADS`."""
+    return max(1, min(MAX_THREADS, os.cpu_count() or 1))
 
 
 def thread_map(fn: Callable[[T], R], items: Iterable[T], threads: int) -> list[R]:

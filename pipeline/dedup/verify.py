@@ -127,7 +127,8 @@ class FrozenShingles:
         slots = self.slot[np.asarray(pairs, dtype=np.int64)]
         begin, end = self.offsets[slots], self.offsets[slots + 1]
         sizes = (end[:, 0] - begin[:, 0]) + (end[:, 1] - begin[:, 1])
-        limit = min(ranges.CHUNK_ELEMENTS, max(_MIN_CHUNK_ELEMENTS, -(-int(sizes.sum()) // max(1, threads))))
+        per_thread = -(-int(sizes.sum()) // max(1, threads))  # ceiling division
+        limit = min(ranges.CHUNK_ELEMENTS, max(_MIN_CHUNK_ELEMENTS, per_thread))
 
         def count(part: slice) -> np.ndarray:
             owner_a, index_a = ranges.expand(begin[part, 0], end[part, 0])

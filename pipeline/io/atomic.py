@@ -126,24 +126,22 @@ class BuildTree:
         self.threads = max(1, threads)
         self.max_pending_bytes = max_pending_bytes
         self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="zhnews-write")
-        self._pending: list[tuple[Future[None], int]] = []
-        self._pending_bytes = 0
+        self._pending: list[tuple[Future[None], int]] = []  # (write, its table's bytes)
         self._dirs: set[Path] = set()
 
     @property
     def pending_bytes(self) -> int:
         """Arrow buffer bytes of the tables queued and not yet waited for."""
-        return self._pending_bytes
+        return sum(size for _, size in self._pending)
 
     def _over_limit(self, size: int) -> bool:
         if len(self._pending) >= 2 * self.threads:
             return True
         limit = self.max_pending_bytes
-        return limit is not None and bool(self._pending) and self._pending_bytes + size > limit
+        return limit is not None and bool(self._pending) and self.pending_bytes + size > limit
 
     def _wait_oldest(self) -> None:
-        future, size = self._pending.pop(0)
-        self._pending_bytes -= size
+        future, _ = self._pending.pop(0)
         future.result()
 
     def write_parquet(self, table: pa.Table, path: Path) -> None:
@@ -155,7 +153,6 @@ class BuildTree:
         while self._over_limit(size):  # bounded memory: wait for the oldest
             self._wait_oldest()
         self._pending.append((self._pool.submit(_write_durably, table, path), size))
-        self._pending_bytes += size
 
     def sync(self) -> None:
         """Wait until every file and directory written so far is on disk (errors re-raised)."""

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
+from pipeline.io.atomic import STAGING_SUFFIX
 from pipeline.io.schema import REJECT_SCHEMA
 
 ARTICLES = "articles"
@@ -25,7 +26,7 @@ REJECTS = "rejects"
 
 
 #: Suffixes of staging parts: Arrow IPC (written now) and Parquet (staged by older versions).
-_STAGING_SUFFIXES = (".arrow", ".parquet")
+_STAGING_SUFFIXES = (STAGING_SUFFIX, ".parquet")
 
 
 def staging_parts(output_dir: Path, task_ids: Sequence[str], kind: str) -> Iterator[tuple[str, Path]]:
@@ -44,7 +45,7 @@ def read_part(path: Path, schema: pa.Schema | None = None) -> pa.Table:
     goes through the dataset API, which imports ``pyarrow.dataset`` and pandas on first use
     (0.3 CPU-s in every process that publishes or deduplicates) and costs about 2 ms more per file.
     """
-    if path.suffix == ".arrow":
+    if path.suffix == STAGING_SUFFIX:
         with pa.OSFile(str(path)) as source:
             table = ipc.open_file(source).read_all()
     else:
@@ -64,7 +65,7 @@ def _conformed(table: pa.Table, schema: pa.Schema) -> pa.Table:
 
 def iter_part_columns(path: Path, columns: Sequence[str], batch_size: int = 10_000) -> Iterator[dict[str, list[Any]]]:
     """Some columns of one staging part, in record batches of at most ``batch_size`` rows."""
-    if path.suffix == ".arrow":
+    if path.suffix == STAGING_SUFFIX:
         with pa.OSFile(str(path)) as source:
             reader = ipc.open_file(source)
             wanted = [reader.schema.get_field_index(name) for name in columns]
