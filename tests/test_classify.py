@@ -185,7 +185,12 @@ def test_cli_classify_jsonl_and_run_dir(toy_model_dir: Path, tmp_path: Path, cap
     assert cli_main(["classify", str(_write_jsonl(tmp_path / "in.jsonl", recs)), "--model", str(toy_model_dir)]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["id"] for x in lines] == [r["id"] for r in recs]
-    assert set(lines[0]) == {"id", "relevant", "relevant_score", "topics", "topic_scores"}
+    assert set(lines[0]) == {"id", "relevant", "relevant_score", "topics", "topic_scores", "evidence"}
+    for rec, line in zip(recs, lines):
+        # evidence: one entry per assigned topic, each sentence copied from the record itself
+        assert set(line["evidence"]) == set(line["topics"])
+        for sentences in line["evidence"].values():
+            assert sentences and all(s in (rec.get("title") or "") + rec["text"] for s in sentences)
 
     (tmp_path / "run" / "articles" / "part=0").mkdir(parents=True)
     table = pa.table(
@@ -236,8 +241,15 @@ def test_cli_train_and_evaluate_single_label(tmp_path: Path, capsys: pytest.Capt
     labels = _write_jsonl(tmp_path / "l.jsonl", recs)
     assert cli_main(["train", "--labels", str(labels), "--out", str(tmp_path / "m")]) == 0
     assert (tmp_path / "m" / "README.md").read_text(encoding="utf-8").startswith("# zhnews classifier")
+    capsys.readouterr()
     assert cli_main(["evaluate", "--labels", str(labels), "--model", str(tmp_path / "m")]) == 0
+    table = capsys.readouterr()
+    assert "accuracy" in table.out and "top terms" in table.out
+    # evaluating on the training items is flagged
+    assert f"{len(recs)} of {len(recs)} items were used to train this model" in table.err
+    assert cli_main(["evaluate", "--labels", str(labels), "--model", str(tmp_path / "m"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
+    assert report["items_seen_in_training"] == len(recs)
     assert report["accuracy"] >= 0.9  # training data: a sanity floor, not a generalization claim
     assert set(report["confusion"]) == {"wages", "violence", "other"}
     assert set(report["top_terms"]) == {"wages", "violence", "other"}

@@ -32,14 +32,15 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
 
 
 def iter_run_dir(run_dir: str | Path, batch_size: int = 2048) -> Iterator[dict[str, Any]]:
-    """Records (``id``, ``title``, ``text``, ``tokens``) of a run's ``articles/**/*.parquet``."""
+    """Records (``id``, ``title``, ``text``, ``text_original``, ``tokens``) of a run's
+    ``articles/**/*.parquet``."""
     import pyarrow.dataset as ds
 
     root = Path(run_dir) / "articles"
     if not root.is_dir():
         raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
     dataset = ds.dataset(str(root), format="parquet")
-    wanted = [c for c in ("doc_id", "title", "text", "tokens") if c in dataset.schema.names]
+    wanted = [c for c in ("doc_id", "title", "text", "text_original", "tokens") if c in dataset.schema.names]
     if "doc_id" not in wanted or "text" not in wanted:
         raise UsageError(f"{root} lacks the doc_id/text columns")
     for batch in dataset.to_batches(columns=wanted, batch_size=batch_size):
@@ -49,6 +50,7 @@ def iter_run_dir(run_dir: str | Path, batch_size: int = 2048) -> Iterator[dict[s
                 "id": doc_id,
                 "title": cols.get("title", [None] * (i + 1))[i],
                 "text": cols["text"][i],
+                "text_original": cols.get("text_original", [None] * (i + 1))[i],
                 "tokens": cols.get("tokens", [None] * (i + 1))[i],
             }
 
@@ -85,3 +87,37 @@ def labelled_set(records: list[dict[str, Any]], keys: list[str] | None = None) -
     relevant = np.array([bool(r["relevant"]) for r in records], dtype=int)
     topics = np.array([[int(k in (r.get("topics") or [])) for k in keys] for r in records], dtype=int)
     return LabelledSet(records, "multilabel", keys, relevant=relevant, topics=topics.reshape(len(records), len(keys)))
+
+
+def read_negatives(path: str | Path) -> list[dict[str, Any]]:
+    """General-news records known to be off-topic, as non-relevant records.
+
+    ``.jsonl``: objects with ``text`` (and optional ``id``, ``title``); ``.csv``: a ``text`` or
+    ``content`` column; any other file: one document per line, a leading ``label<TAB>`` dropped
+    (the layout of the common public classification sets).
+    """
+    import csv
+
+    path = Path(path)
+    if path.suffix == ".jsonl":
+        rows = read_jsonl(path)
+    else:
+        try:
+            with path.open(encoding="utf-8", newline="") as fh:
+                if path.suffix == ".csv":
+                    rows = [
+                        {"text": row.get("text") or row.get("content") or ""} for row in csv.DictReader(fh)
+                    ]
+                else:
+                    rows = [{"text": line.rstrip("\n").split("\t")[-1]} for line in fh if line.strip()]
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise UsageError(f"cannot read {path}: {exc}") from exc
+    out = []
+    for n, row in enumerate(rows):
+        text = str(row.get("text") or "").strip()
+        if text:
+            out.append({"id": str(row.get("id") or f"{path.name}:{n}"), "title": row.get("title") or "",
+                        "text": text, "relevant": False, "topics": []})
+    if not out:
+        raise UsageError(f"no documents with text in {path}")
+    return out

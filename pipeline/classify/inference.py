@@ -147,10 +147,16 @@ def export_arrays(state: Mapping[str, Any], source_sha256: str) -> dict[str, np.
         "topics_fitted": present,
         "relevance_threshold": float(state["relevance_threshold"]),
         "topic_thresholds": {k: float(v) for k, v in state["topic_thresholds"].items()},
+        "relevance_calibration": _pair(state.get("relevance_calibration")),
+        "topic_calibration": {k: _pair(v) for k, v in (state.get("topic_calibration") or {}).items()},
         "config": state.get("config", {}),
     }
     arrays["header"] = np.array(json.dumps(header, ensure_ascii=False, default=str))
     return arrays
+
+
+def _pair(platt: Any) -> list[float] | None:
+    return None if platt is None else [float(platt[0]), float(platt[1])]
 
 
 def write_inference(state: Mapping[str, Any], model_file: Path) -> Path | None:
@@ -219,5 +225,7 @@ def _state(header: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> dict[
         "topic_keys": list(header["topic_keys"]),
         "topics": {k: scorer(f"topic/{k}") if k in fitted else None for k in header["topic_keys"]},
         "topic_thresholds": dict(header["topic_thresholds"]),
+        "relevance_calibration": header.get("relevance_calibration"),
+        "topic_calibration": dict(header.get("topic_calibration") or {}),
         "config": dict(header["config"]),
     }

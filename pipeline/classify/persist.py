@@ -98,7 +98,8 @@ def save_model(model: TopicModel, out_dir: str | Path) -> Path:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    state = pack_vocabularies(model.state)
+    # out-of-fold scores belong in the metadata (prevalence), not in the fitted state
+    state = pack_vocabularies({k: v for k, v in model.state.items() if k != "oof"})
     sio.dump(state, out / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     write_inference(model.state, out / MODEL_FILE)
     (out / META_FILE).write_text(json.dumps(model.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

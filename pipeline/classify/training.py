@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from pipeline.classify.data import LabelledSet, labelled_set
+from pipeline.classify.groups import source_groups, time_groups
+from pipeline.classify.settings import NEGATIVE_WEIGHT
 from pipeline.classify.model import TopicModel, TrainConfig, fit_multiclass, fit_multilabel, record_item
 from pipeline.classify.taxonomy import Taxonomy
 from pipeline.segment.backends import resolve_backend
@@ -37,38 +39,96 @@ def cooc_terms(taxonomy: Taxonomy | None) -> dict[str, Any]:
     }
 
 
+def inner_groups(records: Sequence[dict[str, Any]], cfg: TrainConfig) -> np.ndarray | None:
+    """The groups of the inner folds that calibrate and choose thresholds (``cfg.inner_groups``)."""
+    if cfg.inner_groups == "source":
+        return source_groups(records)
+    if cfg.inner_groups == "time":
+        return time_groups(records)
+    return None
+
+
 def fit_labelled(
     data: LabelledSet,
     taxonomy: Taxonomy | None,
     cfg: TrainConfig = TrainConfig(),
     pool: Sequence[dict[str, Any]] = (),
+    negatives: Sequence[dict[str, Any]] = (),
 ) -> TopicModel:
-    """Fit on ``data``; for multi-label sets, ``pool`` records add pseudo-labelled rows."""
+    """Fit on ``data``; for multi-label sets, ``negatives`` (general news) add non-relevant
+    rows of weight ``NEGATIVE_WEIGHT`` and ``pool`` records add pseudo-labelled rows."""
     cfg = replace(cfg, segmenter=resolve_backend(cfg.segmenter))
     items = [record_item(r, segmenter=cfg.segmenter) for r in data.records]
     if data.kind == "multiclass":
         return TopicModel(fit_multiclass(items, data.labels or [], cfg))
     terms = seed_terms(taxonomy) if taxonomy else []
     cooc = cooc_terms(taxonomy)
-    state = fit_multilabel(items, data.relevant, data.topics, data.keys, cfg, seed_terms=terms, **cooc)
+    gold_ids = {r.get("id") for r in data.records}
+    neg_items = [record_item(r, segmenter=cfg.segmenter) for r in negatives if r.get("id") not in gold_ids]
+    groups = inner_groups(data.records, cfg)
+    k = len(data.keys)
+    rows = items + neg_items
+    relevant = np.concatenate([data.relevant, np.zeros(len(neg_items), dtype=int)])
+    topics = np.vstack([data.topics, np.zeros((len(neg_items), k), dtype=int)])
+    weight = np.concatenate([np.ones(len(items)), np.full(len(neg_items), NEGATIVE_WEIGHT)])
+    state = fit_multilabel(
+        rows, relevant, topics, data.keys, cfg, sample_weight=weight, n_gold=len(items),
+        seed_terms=terms, groups=groups, **cooc,
+    )
     if pool and taxonomy is not None:
         from pipeline.classify.weak import pseudo_label
 
-        gold_ids = {r.get("id") for r in data.records}
         pool_items = [record_item(r, segmenter=cfg.segmenter) for r in pool if r.get("id") not in gold_ids]
         pl = pseudo_label(TopicModel(state), pool_items, taxonomy)
         state = fit_multilabel(
-            items + [pool_items[i] for i in pl.index],
-            np.concatenate([data.relevant, pl.relevant]),
-            np.vstack([data.topics, pl.topics]),
+            rows + [pool_items[i] for i in pl.index],
+            np.concatenate([relevant, pl.relevant]),
+            np.vstack([topics, pl.topics]),
             data.keys,
             cfg,
-            sample_weight=np.concatenate([np.ones(len(items)), pl.weight]),
+            sample_weight=np.concatenate([weight, pl.weight]),
             n_gold=len(items),
             seed_terms=terms,
+            groups=groups,
             **cooc,
         )
     return TopicModel(state)
+
+
+def quantification_state(model: TopicModel, data: LabelledSet, protocol: str) -> dict[str, Any]:
+    """Out-of-fold posteriors and gold labels of the training items, from the fitted state
+    (``oof``, removed from it here): what ``zhnews prevalence`` corrects shares with.
+
+    For topic t the event is "relevant and about t", its posterior ``relevant_score *
+    topic_score``.
+    """
+    oof = model.state.pop("oof", None)
+    if oof is None or data.relevant is None or data.topics is None:
+        return {}
+    rel = np.asarray(oof["relevance"], dtype=float)
+    gold_rel = data.relevant.astype(int)
+    topics = {}
+    for j, key in enumerate(data.keys):
+        topics[key] = {
+            "scores": [round(float(v), 5) for v in rel * oof["topics"][:, j]],
+            "labels": [int(v) for v in gold_rel * data.topics[:, j]],
+        }
+    return {
+        "protocol": protocol,
+        "relevance": {"scores": [round(float(v), 5) for v in rel], "labels": [int(v) for v in gold_rel]},
+        "topics": topics,
+    }
+
+
+def id_hash(record_id: object) -> str:
+    """A short hash of a record id (the model remembers which ids it was trained on)."""
+    return hashlib.sha1(str(record_id).encode("utf-8")).hexdigest()[:12]
+
+
+def trained_on(model: TopicModel, records: Sequence[dict[str, Any]]) -> int:
+    """How many of ``records`` (by id) the model was trained on."""
+    known = set(model.meta.get("trained_id_hashes") or ())
+    return sum(1 for r in records if r.get("id") is not None and id_hash(r["id"]) in known)
 
 
 def _rjieba_version() -> dict[str, str]:
@@ -86,6 +146,7 @@ def train(
     cfg: TrainConfig = TrainConfig(),
     pool: Sequence[dict[str, Any]] = (),
     labels_path: str | Path | None = None,
+    negatives: Sequence[dict[str, Any]] = (),
 ) -> TopicModel:
     """Fit a model on labelled ``records`` and attach its metadata (version, data, sizes)."""
     import jieba
@@ -94,7 +155,11 @@ def train(
     from pipeline import __version__
 
     data = labelled_set(records, taxonomy.keys if taxonomy else None)
-    model = fit_labelled(data, taxonomy, cfg, pool)
+    model = fit_labelled(data, taxonomy, cfg, pool, negatives)
+    protocol = {"source": "leave-one-source-family-out", "time": "leave-one-time-block-out"}.get(
+        cfg.inner_groups, "stratified random folds"
+    )
+    quantification = quantification_state(model, data, protocol)
     digest = hashlib.sha1("\n".join(sorted(str(r.get("id")) for r in records)).encode()).hexdigest()[:8]
     today = dt.date.today().isoformat()
     model.meta = {
@@ -108,6 +173,9 @@ def train(
             {k: int(v) for k, v in zip(data.keys, data.topics.sum(axis=0))} if data.topics is not None else None
         ),
         "pool_records": len(pool),
+        "negative_records": len(negatives),
+        "trained_id_hashes": sorted({id_hash(r["id"]) for r in records if r.get("id") is not None}),
+        "quantification": quantification,
         "taxonomy": taxonomy.to_dict() if taxonomy else None,
         "thresholds": {
             "relevance": _round(model.state.get("relevance_threshold")),

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import argparse
 
+EXAMPLE = """example:
+  zhnews evaluate --labels heldout.jsonl --model models/default
+  zhnews evaluate --labels heldout.jsonl --json > scores.json
+"""
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "evaluate",
         help="precision/recall/F1 of a model on labelled JSONL",
-        description="Per-topic precision/recall/F1, relevance confusion (or the class confusion "
-        "for single-label sets) and the top terms of each topic, as JSON.",
+        description="Relevance and per-topic precision/recall/F1 with support (or accuracy and the "
+        "class confusion for single-label sets) and the top terms of each topic, as a table.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--labels", required=True, metavar="FILE.jsonl", help="labelled records")
-    p.add_argument("--model", metavar="DIR", help="model directory (default: models/default or $ZHNEWS_MODEL_DIR)")
+    p.add_argument("--model", metavar="DIR", help="model directory (default: the packaged model or $ZHNEWS_MODEL_DIR)")
     p.add_argument("--top-terms", type=int, default=10, metavar="N", help="terms shown per topic")
+    p.add_argument("--json", action="store_true", help="print the report as JSON (for machines)")
     p.set_defaults(func=main)
 
 
@@ -22,10 +30,12 @@ def main(args: argparse.Namespace) -> int:
     import json
     import sys
 
+    from pipeline.classify.cv import format_report
     from pipeline.classify.data import labelled_set, read_jsonl
     from pipeline.classify.explain import top_terms
     from pipeline.classify.metrics import multiclass_report, multilabel_report
     from pipeline.classify.persist import load_model
+    from pipeline.classify.training import trained_on
     from pipeline.errors import UsageError
 
     model = load_model(args.model)
@@ -33,7 +43,14 @@ def main(args: argparse.Namespace) -> int:
     data = labelled_set(records, model.topic_keys if model.kind == "multilabel" else None)
     if data.kind != model.kind:
         raise UsageError(f"labels are {data.kind} but the model is {model.kind}")
-    results = model.predict_records(records)
+    seen = trained_on(model, records)
+    if seen:
+        print(
+            f"zhnews evaluate: warning: {seen} of {len(records)} items were used to train this model; "
+            "its scores on them flatter it (evaluate on items it has not seen)",
+            file=sys.stderr,
+        )
+    results = model.predict_records(records, evidence=False)
     if data.kind == "multiclass":
         report = multiclass_report(data.labels or [], [r["topics"][0] for r in results])
     else:
@@ -42,7 +59,14 @@ def main(args: argparse.Namespace) -> int:
             data.relevant.astype(bool), [r["relevant"] for r in results], gold, [r["topics"] for r in results], data.keys
         )
     report["model_version"] = model.version
+    report["items_seen_in_training"] = seen
     report["top_terms"] = top_terms(model, args.top_terms)
-    json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    print(format_report(report, f"model {model.version} on {args.labels} ({len(records)} items)"))
+    print("\ntop terms")
+    for key, terms in report["top_terms"].items():
+        print(f"  {key}: {', '.join(terms)}")
     return 0

@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import argparse
 
+EXAMPLE = """example:
+  zhnews train --labels labels.jsonl --negatives general_news.jsonl -o models/mine --cv
+"""
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "train",
         help="train a classifier from labelled JSONL",
         description="Train the relevance + topic model from JSONL records with 'text', optional "
-        "'title', and 'relevant'/'topics' (multi-label) or 'label' (single-label).",
+        "'title', 'source' and 'date', and 'relevant'/'topics' (multi-label) or 'label' (single-label).",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--labels", required=True, metavar="FILE.jsonl", help="labelled records")
     p.add_argument("--taxonomy", metavar="FILE", help="taxonomy YAML (default: the packaged one)")
-    p.add_argument("--out", default="models/default", metavar="DIR", help="model directory (default: %(default)s)")
+    p.add_argument("-o", "--output", "--out", dest="out", default="models/default", metavar="DIR",
+                   help="model directory (default: %(default)s)")
+    p.add_argument("--negatives", nargs="*", default=[], metavar="FILE",
+                   help="general news known to be off-topic (.jsonl with text, .csv with a text/content "
+                   "column, or one document per line with an optional 'label<TAB>' prefix)")
     p.add_argument("--pool", nargs="*", default=[], metavar="FILE.jsonl", help="unlabelled records for self-training")
-    p.add_argument("--cv", action="store_true", help="also run 5-fold CV and put the scores in the model card")
+    p.add_argument("--cv", action="store_true",
+                   help="also cross-validate (leave one source family out; leave one time block out), "
+                   "print the tables and put them in the model card")
+    p.add_argument("--cv-random", action="store_true",
+                   help="with --cv, also show stratified random folds beside the grouped figures")
     p.set_defaults(func=main)
 
 
@@ -25,7 +39,7 @@ def main(args: argparse.Namespace) -> int:
     import sys
 
     from pipeline.classify.card import write_card
-    from pipeline.classify.data import read_jsonl
+    from pipeline.classify.data import read_jsonl, read_negatives
     from pipeline.classify.persist import save_model
     from pipeline.classify.taxonomy import load_taxonomy
     from pipeline.classify.training import train
@@ -33,15 +47,21 @@ def main(args: argparse.Namespace) -> int:
     records = read_jsonl(args.labels)
     taxonomy = load_taxonomy(args.taxonomy)
     pool = [r for path in args.pool for r in read_jsonl(path)]
-    model = train(records, taxonomy, pool=pool, labels_path=args.labels)
+    negatives = [r for path in args.negatives for r in read_negatives(path)]
+    model = train(records, taxonomy, pool=pool, labels_path=args.labels, negatives=negatives)
     out = save_model(model, args.out)
-    cv = None
+    cv: dict[str, dict] = {}
     if args.cv:
-        from pipeline.classify.cv import cross_validate
+        from pipeline.classify.cv import SCHEME_NAMES, cross_validate, format_report
 
-        cv = cross_validate(records, taxonomy, pool=pool)
+        for scheme, name in SCHEME_NAMES.items():
+            if scheme == "random" and not args.cv_random:
+                continue
+            report = cross_validate(records, taxonomy, pool=pool, scheme=scheme, negatives=negatives)
+            cv[scheme] = report
+            print(format_report(report, f"cross-validation: {name}"), end="\n\n", flush=True)
     argv = sys.argv[sys.argv.index("train") + 1 :] if "train" in sys.argv else []
     command = " ".join(["zhnews", "train", *(shlex.quote(a) for a in argv)])
-    write_card(out, model.meta, command, cv)
+    write_card(out, model.meta, command, cv or None)
     print(f"model {model.version} written to {out}", file=sys.stderr)
     return 0
