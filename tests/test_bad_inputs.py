@@ -105,7 +105,7 @@ def _run(tmp_path: Path, files: dict[str, bytes], **config) -> dict[str, list[tu
         (inputs / name).write_bytes(data)
     settings = {"inputs": [str(inputs)], "output": str(tmp_path / "out"), "workers": 1,
                 "classify_enabled": False, "dedup_enabled": False} | config
-    run_pipeline(RunConfig(**settings))
+    run_pipeline(RunConfig.from_dict(settings))
     return collect_outcomes(tmp_path / "out", str(inputs.resolve()) + "/")
 
 

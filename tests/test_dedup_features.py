@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
-from pipeline.dedup import DedupInput, Deduplicator, find_duplicates
+from pipeline.dedup import DedupInput, Deduplicator
 from pipeline.dedup.features import FeatureBatch, featurize, from_table, table_params, to_table
 from pipeline.dedup.minhash import shingle_hashes
 from pipeline.dedup.paragraphs import text_hash
 from pipeline.dedup.textkey import document_key
+from tests.dedup_helpers import find_duplicates
 from tests.test_dedup_shared import load_indomain
 
 FILES = ("ncov10k_weibo_2020.jsonl", "dxy_news_2020.jsonl", "hkcnews.jsonl")

@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from pipeline.dedup import DedupInput, find_duplicates
+from pipeline.dedup import DedupInput
 from pipeline.dedup.textkey import document_key, repost_content
+from tests.dedup_helpers import find_duplicates
 
 
 def test_seed_compilation_repeated_essays_are_found(shared_data: Path) -> None:

@@ -115,7 +115,7 @@ def _write_durably(table: pa.Table, path: Path) -> None:
 
 class BuildTree:
     """Parquet files written into a folder that is published whole by one rename (see
-    :func:`pipeline.io.publish.publish`).  Nobody reads them before that rename, so they need
+    :func:`pipeline.publish.publish`).  Nobody reads them before that rename, so they need
     no temporary name of their own, only to be on disk before it.  Files are encoded,
     compressed and fsynced by a few threads (pyarrow and fsync release the GIL), at most
     ``2 * threads`` tables and, beyond the first, ``max_pending_bytes`` of Arrow buffers in

@@ -18,7 +18,7 @@ from pipeline.normalize.quality import (
 from pipeline.normalize.script import detect_script, script_classes
 from pipeline.normalize.unicode_text import normalize_unicode
 from pipeline.record import Doc, Reject
-from pipeline.steps import Step
+from pipeline.steps import Step, record_columns
 
 
 def normalize_text(text: str, opencc_config: str = "t2s") -> str:
@@ -38,6 +38,9 @@ class NormalizeStep(Step):
     """
 
     name = "normalize"
+    columns = record_columns("title", "paragraphs", "script", "opencc_config", "text_original", "text", "char_count",
+                             "han_ratio", "mojibake_score", "repetition_ratio", "pinyin_annotations_removed",
+                             "quality_flags")
 
     def __init__(
         self,
@@ -55,6 +58,9 @@ class NormalizeStep(Step):
         self.min_han_ratio = min_han_ratio
         self.max_mojibake_score = max_mojibake_score
         self.max_repetition_ratio = max_repetition_ratio
+
+    def provenance(self) -> dict[str, str | None]:
+        return {"opencc_config": self.opencc_config}
 
     def setup(self) -> None:
         get_converter(self.opencc_config)
