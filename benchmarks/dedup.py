@@ -35,7 +35,7 @@ from scipy.sparse import csr_matrix
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._shared import shared_data_dir  # noqa: E402
-from pipeline.dedup import DedupInput, DedupResult, Deduplicator  # noqa: E402
+from pipeline.dedup import DedupInput, Deduplicator, DedupResult  # noqa: E402
 from pipeline.dedup import core as dedup_core  # noqa: E402
 from pipeline.dedup.textkey import dedup_key, document_key, line_keys  # noqa: E402
 from pipeline.normalize.opencc_convert import convert  # noqa: E402

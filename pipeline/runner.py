@@ -134,7 +134,7 @@ def run_pipeline(
     caller went on); by default one is made here.  It is closed when the run ends.
     """
     started = time.perf_counter()
-    started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     steps = build_steps(config)
     try:
         if executor is None:

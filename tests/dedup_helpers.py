@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.dedup import DedupInput, DedupResult, Deduplicator
+from pipeline.dedup import DedupInput, Deduplicator, DedupResult
 
 
 def find_duplicates(records: Iterable[DedupInput], **params: Any) -> DedupResult:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import random
 
 import pytest
+from test_dedup_stories import FLOOD_RELIEF, FOOTERS, NURSE_PAY, RURAL_DOCTORS, article
 
 from pipeline.dedup import DedupInput, Deduplicator, dedup_key
 from pipeline.normalize.opencc_convert import convert
 from pipeline.record import Doc
 from tests.dedup_helpers import find_duplicates
-
-from test_dedup_stories import FLOOD_RELIEF, FOOTERS, NURSE_PAY, RURAL_DOCTORS, article
 
 
 def rec(doc_id: str, text: str, published_at: str | None = "2023-07-02") -> DedupInput:

@@ -7,6 +7,7 @@ import random
 
 import numpy as np
 import pytest
+from test_dedup_stories import FLOOD_RELIEF, NURSE_PAY, NURSE_PAY_REWORDED, RURAL_DOCTORS, article, syndicated_nurse_pay
 
 from pipeline.dedup import DedupInput
 from pipeline.dedup.clusters import linkage_clusters
@@ -15,8 +16,6 @@ from pipeline.dedup.paragraphs import ParagraphCounter
 from pipeline.dedup.textkey import dedup_key, document_key, repost_content
 from pipeline.dedup.verify import ShingleStore, similarities
 from tests.dedup_helpers import find_duplicates
-
-from test_dedup_stories import FLOOD_RELIEF, NURSE_PAY, NURSE_PAY_REWORDED, RURAL_DOCTORS, article, syndicated_nurse_pay
 
 
 def rec(doc_id: str, text: str, published_at: str | None = "2023-07-02") -> DedupInput:

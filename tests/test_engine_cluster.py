@@ -20,13 +20,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_engine import CharTokensStep, StripStep, _spec, _staged, chain, corpus, serial_output, tasks  # noqa: F401 (fixtures)
+from test_engine_e2e import assert_same_output, copy_sample
 
 from pipeline.config import make_config
 from pipeline.engine.dask_executor import DaskExecutor
 from pipeline.publish import publish_jobs_for
 from pipeline.runner import run_pipeline
-from test_engine import CharTokensStep, StripStep, _spec, chain, _staged, corpus, serial_output, tasks  # noqa: F401 (fixtures)
-from test_engine_e2e import assert_same_output, copy_sample
 
 REPO = Path(__file__).resolve().parents[1]
 DASK = Path(sys.executable).with_name("dask")

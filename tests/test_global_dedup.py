@@ -15,8 +15,8 @@ from pipeline.dedup.features import featurize, to_table
 from pipeline.dedup.stage import DedupColumns, GlobalDedup
 from pipeline.io.atomic import write_staging_atomic
 from pipeline.io.staging import iter_staging_columns
-from tests.dedup_helpers import find_duplicates
 from tests._run_fixture import sample_run  # noqa: F401  (fixture)
+from tests.dedup_helpers import find_duplicates
 
 COLUMNS = ("doc_id", "text", "published_at", "char_count")
 

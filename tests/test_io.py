@@ -8,11 +8,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.io.atomic import TMP_PREFIX, write_parquet_atomic, write_staging_atomic, write_text_atomic
 from pipeline.dedup import DupInfo
 from pipeline.dedup.stage import DedupColumns
-from pipeline.io.staging import iter_part_columns, read_part, staging_parts
-from pipeline.publish import publish
+from pipeline.io.atomic import TMP_PREFIX, write_parquet_atomic, write_staging_atomic, write_text_atomic
 from pipeline.io.schema import (
     ARTICLE_SCHEMA,
     METADATA_KEY,
@@ -24,6 +22,8 @@ from pipeline.io.schema import (
     reject_to_row,
     rejects_table,
 )
+from pipeline.io.staging import iter_part_columns, read_part, staging_parts
+from pipeline.publish import publish
 from pipeline.record import Doc, Reject
 
 PROV = {"pipeline_version": "0.1.0", "run_id": "r1", "model_version": "m1"}

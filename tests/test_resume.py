@@ -11,12 +11,12 @@ import time
 from pathlib import Path
 
 import pytest
+from test_engine_e2e import assert_same_output, copy_sample
 
 from pipeline.config import make_config
 from pipeline.engine.task import MARKERS
 from pipeline.io.staging import STAGING
 from pipeline.runner import run_pipeline
-from test_engine_e2e import assert_same_output, copy_sample
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

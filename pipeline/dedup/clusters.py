@@ -98,7 +98,8 @@ def equal_key_pairs(hashes: np.ndarray, rank: np.ndarray, active: np.ndarray) ->
     return np.stack((order[first[dup]], order[dup]), axis=1).astype(np.int64)
 
 
-def canonical_order(doc_ids: Sequence[str], published: Sequence[str | None], char_counts: Sequence[int]) -> np.ndarray:
+def canonical_order(doc_ids: Sequence[str], published: Sequence[str | None],
+                    char_counts: Sequence[int] | np.ndarray) -> np.ndarray:
     """Row indices from most to least canonical: earliest published, then longest, then doc_id.
 
     Undated rows come after dated ones; dates compare as ISO-8601 strings.

@@ -32,6 +32,7 @@ from pipeline.dedup.threads import default_threads
 from pipeline.dedup.types import DedupInput, DedupResult, DupInfo, DupPairs
 from pipeline.dedup.verify import ShingleStore, similarities, syndicated
 
+
 class DedupIndex:
     """The corpus-wide dedup state: features gathered batch by batch, then clustered once.
 

@@ -81,7 +81,7 @@ def signatures(hash_sets: Sequence[np.ndarray], num_perm: int, seed: int = 1) ->
     nonempty = np.flatnonzero(sizes)
     if len(nonempty) == 0:
         return out
-    flat = np.concatenate([hash_sets[i] for i in nonempty])
+    flat = np.concatenate([hash_sets[i] for i in nonempty.tolist()])
     owner = np.repeat(nonempty, sizes[nonempty])
     buffer = np.empty((min(MINHASH_BLOCK, len(flat)), num_perm), dtype=_U32)  # reused: no page faults per block
     with np.errstate(over="ignore"):

@@ -10,7 +10,6 @@ from pipeline.dedup import ranges
 from pipeline.dedup.settings import PARAGRAPHS_PENDING
 
 
-
 def text_hash(key: str) -> int:
     """64-bit hash of a normalized text (stable across processes and machines)."""
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")

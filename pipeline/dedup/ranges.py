@@ -9,7 +9,6 @@ import numpy as np
 from pipeline.dedup.settings import CHUNK_ELEMENTS
 
 
-
 def expand(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(owner, index)``: for each range ``k``, its indices ``starts[k]..stops[k]-1`` in order,
     each with its range number ``k`` (both int64, concatenated over the ranges)."""

@@ -85,7 +85,7 @@ class ShingleStore:
         """Give ``rows`` (added with no shingles) the shingle sets of ``sources`` (exact copies)."""
         self._aliases.append((np.asarray(rows, dtype=np.int64), np.asarray(sources, dtype=np.int64)))
 
-    def freeze(self) -> "FrozenShingles":
+    def freeze(self) -> FrozenShingles:
         """Arrays for verification (the store is emptied)."""
         def joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
             return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)

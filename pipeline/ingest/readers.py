@@ -356,9 +356,8 @@ def _verify_gzip_complete(path: str) -> None:
             pass
 
 
-_READERS = {
-    "html": read_html_file,
-    "text": read_text_file,
+#: Readers of the containers that stream, bounded per line or record.
+_STREAM_READERS = {
     "jsonl": read_jsonl_file,
     "warc": read_warc_file,
 }
@@ -374,12 +373,13 @@ def iter_documents(file: InputFile, max_bytes: int = MAX_INPUT_BYTES,
     if file.kind is None:
         yield _file_reject(file, "unsupported_input", "file type not recognised (html, txt, jsonl, warc[.gz])")
         return
-    reader = _READERS[file.kind]
     try:
-        if file.kind in ("html", "text"):
-            yield from reader(file, max_bytes, max_ratio)
+        if file.kind == "html":
+            yield from read_html_file(file, max_bytes, max_ratio)
+        elif file.kind == "text":
+            yield from read_text_file(file, max_bytes, max_ratio)
         else:
-            yield from reader(file, max_bytes)
+            yield from _STREAM_READERS[file.kind](file, max_bytes)
     except OSError as exc:
         yield _file_reject(file, "unreadable", f"{type(exc).__name__}: {exc}", "unreadable")
 
