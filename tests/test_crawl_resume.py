@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from crawl_pages import news_page, section_page
 from crawl_server import Route, TestSite
 
@@ -23,6 +24,8 @@ from pipeline.crawl.warc import encode_page, iter_responses, recover_file
 from pipeline.ingest.discover import discover_inputs
 from pipeline.ingest.readers import iter_documents
 from pipeline.record import Doc
+
+pytestmark = pytest.mark.slow  # kills and resumes crawls
 
 PAGES = 150
 

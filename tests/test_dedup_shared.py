@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pytest
 from scipy.sparse import csr_matrix
 
 from pipeline.dedup import DedupInput
@@ -38,6 +39,7 @@ def load_indomain(shared_data: Path, files: tuple[str, ...]) -> list[DedupInput]
     return recs
 
 
+@pytest.mark.slow
 def test_real_reposts_cluster_the_same_way_in_any_order(shared_data: Path) -> None:
     recs = load_indomain(shared_data, ("ncov10k_weibo_2020.jsonl", "cctvnews_weibo_2020.jsonl", "hkcnews.jsonl"))
     reference = find_duplicates(recs)

@@ -181,6 +181,7 @@ def _lines(path: Path, count: int) -> list[str]:
     return path.read_text().splitlines() if path.exists() else []
 
 
+@pytest.mark.slow
 def test_local_pool_frees_its_task_workers_and_starts_call_processes_only_when_asked(tmp_path: Path, tasks) -> None:
     """The task workers exit after the last task; light processes for ``map_calls`` start when
     the caller prepares them (each running the initializer), not before."""
@@ -202,6 +203,7 @@ def test_local_pool_frees_its_task_workers_and_starts_call_processes_only_when_a
         executor.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_local_executor_matches_serial(tmp_path: Path, tasks, serial_output: Path, workers: int) -> None:
     log = tmp_path / "setups.log"
@@ -225,6 +227,7 @@ def _cluster_settings() -> tuple[str | None, bool, str, str]:
             dask.config.get("distributed.admin.tick.interval"), dask.config.get("distributed.worker.memory.monitor-interval"))
 
 
+@pytest.mark.slow
 def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path, tasks, serial_output: Path) -> None:
     log = tmp_path / "setups.log"
     executor = DaskExecutor(workers=2)
@@ -256,6 +259,7 @@ def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path
         assert load_marker(tmp_path / "out", task.task_id) is not None
 
 
+@pytest.mark.slow
 def test_dask_executor_keeps_few_tasks_in_flight(tmp_path: Path, tasks) -> None:
     """While the driver consumes results, the scheduler knows only a bounded number of tasks."""
     executor = DaskExecutor(workers=1)
@@ -270,6 +274,7 @@ def test_dask_executor_keeps_few_tasks_in_flight(tmp_path: Path, tasks) -> None:
     assert max(seen) <= 2  # IN_FLIGHT_PER_THREAD x one worker thread
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["local", "dask"])
 def test_started_workers_set_up_before_the_first_task_and_only_once(tmp_path: Path, tasks, serial_output: Path,
                                                                    engine: str) -> None:

@@ -28,6 +28,8 @@ from pipeline.engine.dask_executor import DaskExecutor
 from pipeline.publish import publish_jobs_for
 from pipeline.runner import run_pipeline
 
+pytestmark = pytest.mark.slow  # a Dask scheduler and worker started as processes
+
 REPO = Path(__file__).resolve().parents[1]
 DASK = Path(sys.executable).with_name("dask")
 

@@ -151,6 +151,7 @@ def _dataset_rows(root: Path) -> list[tuple[str, str, str | None, bool | None]]:
     return rows
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine, known_docs", [("local", False), ("dask", True)])
 def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_order(tmp_path: Path, engine: str,
                                                                                   known_docs: bool) -> None:

@@ -268,6 +268,7 @@ def _shape(root: etree._Element) -> list[tuple[object, ...]]:
     return [(el.tag, el.text, el.tail, dict(el.attrib)) for el in root.iter()]
 
 
+@pytest.mark.slow
 def test_extraction_fast_paths_equal_reference(shared_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Prose protection, comment-list pruning and block reuse give what the plain code gives."""
     reused = 0

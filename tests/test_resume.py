@@ -18,6 +18,8 @@ from pipeline.engine.task import MARKERS
 from pipeline.io.staging import STAGING
 from pipeline.runner import run_pipeline
 
+pytestmark = pytest.mark.slow  # SIGKILLed runs resumed end to end (local pool and Dask)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 

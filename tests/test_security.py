@@ -212,6 +212,7 @@ def _files(root: Path) -> set[Path]:
     return {p for p in root.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_hostile_urls_and_ids_stay_inside_output(tmp_path: Path) -> None:
     body = html_page("夜班补贴", PARAGRAPHS).encode("utf-8")
     hostile = ["https://news.example.cn/../../../../tmp/escape.html", "file:///etc/passwd",

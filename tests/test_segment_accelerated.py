@@ -36,6 +36,7 @@ def test_whitespace_rare_characters_and_empty_input() -> None:
     assert accelerated_tokenize("") == [] and accelerated_tokenize(" \n ") == []
 
 
+@pytest.mark.slow
 def test_same_tokens_as_jieba_on_real_news(shared_data: Path) -> None:
     texts: list[str] = []
     for path in sorted((shared_data / "indomain").glob("*.jsonl")):
