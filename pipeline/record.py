@@ -168,6 +168,10 @@ class Article:
         return "\n".join(self.paragraphs)
 
 
+#: Characters of a reject's detail kept: enough for any message, not for a whole document echoed back.
+DETAIL_CHARS = 2000
+
+
 @dataclass(slots=True, frozen=True)
 class Reject:
     """Why an input did not become a row: the stage that refused it and a precise reason.
@@ -194,7 +198,7 @@ class Reject:
             source_path=doc.source_path,
             stage=stage,
             reason=reason,
-            detail=detail[:2000],
+            detail=detail[:DETAIL_CHARS],
             url=doc.url,
             source_id=doc.source_id,
             input_sha1=doc.input_sha1,

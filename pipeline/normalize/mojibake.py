@@ -22,6 +22,12 @@ import numpy as np
 
 from pipeline.normalize.opencc_convert import convert
 from pipeline.normalize.script import char_class
+from pipeline.normalize.settings import (
+    MOJIBAKE_FLOOR_LOGF,
+    MOJIBAKE_MAX_ORIG_LOGF,
+    MOJIBAKE_MIN_GAIN,
+    MOJIBAKE_RARE_LOGF,
+)
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -31,15 +37,10 @@ _LATIN1_LEAD = re.compile(r"[\u00c2-\u00ef]")
 _LETTER = re.compile(r"[\u4e00-\u9fff\u00c0-\u00ff\ufffd]")
 _REPLACEMENT = re.compile(r"(?:\ufffd|锟斤拷|烫烫烫|屯屯屯)+")
 
-#: Minimum gain in mean log10 character frequency for a re-decoding to count as the real text.
-_MIN_GAIN = 0.8
-#: A stretch whose characters average above this log10 frequency reads as ordinary text.
-_MAX_ORIG_LOGF = -4.0
-_FLOOR = -8.0
-
-
-#: Characters rarer than this (log10 relative frequency) make a Han run worth examining.
-_RARE_LOGF = -5.0
+_MIN_GAIN = MOJIBAKE_MIN_GAIN
+_MAX_ORIG_LOGF = MOJIBAKE_MAX_ORIG_LOGF
+_FLOOR = MOJIBAKE_FLOOR_LOGF
+_RARE_LOGF = MOJIBAKE_RARE_LOGF
 
 
 @functools.lru_cache(maxsize=1)

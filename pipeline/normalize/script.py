@@ -13,12 +13,11 @@ import functools
 import re
 
 from pipeline.normalize.opencc_convert import convert
+from pipeline.normalize.settings import MIXED_SHARE
 
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
-#: The minority script must stay below this share of the distinguishing characters.
-MIXED_SHARE = 0.2
 
 
 def char_class(chars: list[str]) -> re.Pattern[str]:

@@ -16,6 +16,7 @@ from pipeline.normalize.quality import (
     repetition_ratio,
 )
 from pipeline.normalize.script import detect_script, script_classes
+from pipeline.normalize.settings import MAX_MOJIBAKE_SCORE, MAX_REPETITION_RATIO, MIN_CHARS, MIN_HAN_RATIO
 from pipeline.normalize.unicode_text import normalize_unicode
 from pipeline.record import Doc, Reject
 from pipeline.steps import Step, record_columns
@@ -45,10 +46,10 @@ class NormalizeStep(Step):
     def __init__(
         self,
         opencc_config: str = "t2s",
-        min_chars: int | None = 20,
-        min_han_ratio: float | None = 0.3,
-        max_mojibake_score: float | None = 0.05,
-        max_repetition_ratio: float | None = 0.5,
+        min_chars: int | None = MIN_CHARS,
+        min_han_ratio: float | None = MIN_HAN_RATIO,
+        max_mojibake_score: float | None = MAX_MOJIBAKE_SCORE,
+        max_repetition_ratio: float | None = MAX_REPETITION_RATIO,
     ) -> None:
         super().__init__()
         if opencc_config not in SUPPORTED_CONFIGS:

@@ -6,5 +6,3 @@ STEP_BATCH = 64
 #: Seconds a document may spend in all its steps: far above any real page, short enough to
 #: turn a pathological input into a reject instead of a stuck worker.
 DOC_TIME_LIMIT = 60.0
-#: Characters of an exception message kept as a reject's detail (a traceback-sized message is noise).
-REJECT_DETAIL_CHARS = 2000
