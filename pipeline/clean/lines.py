@@ -237,9 +237,9 @@ def _continues_title(lines: list[Line]) -> int | None:
     if len(title) < S.CONTINUITY_MIN_PAIRS:
         return None
     for i, ln in enumerate(lines[1:], start=1):
-        if ln.sentence_like and not ln.fieldish and not ln.repeat:
-            if len(title & set(_HAN_PAIR.findall(ln.text))) >= S.CONTINUITY_SHARE * len(title):
-                return i
+        shared = len(title & set(_HAN_PAIR.findall(ln.text))) if ln.sentence_like else 0
+        if not (ln.fieldish or ln.repeat) and shared >= S.CONTINUITY_SHARE * len(title):
+            return i
     return None
 
 
