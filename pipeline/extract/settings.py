@@ -6,6 +6,24 @@ Lengths count non-space characters; scores are those of :func:`~pipeline.extract
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+# -- pruning the tree (dom.py) ----------------------------------------------------------
+#: Sentence marks above which a ``visibility:hidden`` node is prose a script reveals on load
+#: (WeChat's ``#js_content``), not hidden text.
+REVEALED_PROSE = 5
+#: A comment list has at least this many same-looking items ...
+COMMENT_LIST_MIN_ITEMS = 3
+#: ... most of them (this share) stamped and with reply/like controls ...
+COMMENT_LIST_STAMPED_SHARE = Fraction(2, 3)  # exact: int(share * n) must not round down
+#: ... each short, as comments are (a longer item is an article teaser or a post).
+COMMENT_MAX_CHARS = 600
+#: Sentences that must remain outside a removed list or box: a page's only prose stays.
+PROSE_LEFT_MIN_SENTENCES = 3
+#: A furniture-cued element holding more than this share of the page's sentences is the
+#: article's wrapper under a misleading class name, not furniture.
+DENSE_PROSE_SHARE = 0.4
+
 # -- scoring a block -----------------------------------------------------------------------
 #: Shorter blocks are labels, bullets and counters, never prose.
 BLOCK_MIN_CHARS = 6
