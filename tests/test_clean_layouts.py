@@ -58,3 +58,12 @@ def test_title_continuity_picks_the_article_over_a_longer_story_list() -> None:
     art = clean_text(dump)
     assert art.paragraphs[0].startswith("全县乡镇卫生院护士缺口达三成")
     assert not any("义诊" in p for p in art.paragraphs)
+
+
+def test_a_headline_with_a_colon_is_not_navigation() -> None:
+    """Navigation lines come in blocks; one line of that shape alone is a headline."""
+    dump = ("院长谈改革：今年新招护士一百二十人 夜班补贴翻番\n2022-03-01 来源:某某日报\n"
+            "医院院长在接受采访时表示，今年将新招护士一百二十人，夜班补贴由每晚四十元提高到八十元。\n")
+    art = clean_text(dump)
+    assert art.title == "院长谈改革：今年新招护士一百二十人 夜班补贴翻番"
+    assert art.published_at is not None and art.published_at.startswith("2022-03-01")

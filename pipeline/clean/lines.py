@@ -139,8 +139,6 @@ def _is_furniture(text: str, han: int, punct: int) -> bool:
     field = cues.FIELD.fullmatch(text.rstrip())
     if field:
         return True
-    if _NAV_LINE.fullmatch(text) and han >= S.NAV_MIN_HAN and not cues.FIELD.match(text):
-        return True
     # link lists: "a| b| c| d", "首页 新闻 体育 财经"
     bars = text.count("|") + text.count("｜")
     tokens = [t for t in _TOKENS.split(text) if t]
@@ -160,7 +158,22 @@ def featurize(text: str) -> list[Line]:
         line = _features(number, raw, seen, short_seen)
         if line is not None:
             out.append(line)
+    _mark_navigation(out)
     return out
+
+
+def _nav_shape(line: Line) -> bool:
+    return (line.han >= S.NAV_MIN_HAN and bool(_NAV_LINE.fullmatch(line.text))
+            and not cues.FIELD.match(line.text))
+
+
+def _mark_navigation(lines: list[Line]) -> None:
+    """Link lists flattened to lines (``热门点卡：问道Q币穿越火线…``) come in blocks: a line of
+    that shape next to another is navigation; alone it is a headline with a colon."""
+    shaped = [_nav_shape(ln) for ln in lines]
+    for i, ln in enumerate(lines):
+        if shaped[i] and ((i > 0 and shaped[i - 1]) or (i + 1 < len(lines) and shaped[i + 1])):
+            ln.hard_bp = True
 
 
 def _weight(line: Line) -> float:
