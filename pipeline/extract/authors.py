@@ -254,7 +254,7 @@ def find_author(info: Any, blocks: Sequence[Block], headline: int,
     end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
     head = [b.text for b in blocks[start:end]]
     tail = [b.text for b in blocks[max(end, len(blocks) - 40):]]
-    scopes = {
+    scopes: dict[str, Sequence[str]] = {
         "head": head + tail,
         "wide": [b.text for b in blocks[max(0, start - 12):start]] + head,
         # a thread's opening post header can sit just above the headline the post repeats

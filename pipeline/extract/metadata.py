@@ -56,7 +56,7 @@ _SCRIPT_VALUE = re.compile(r"""["']?\s*[:=]\s*["']([^"'\n]{8,40})["']""")
 
 def _script_dates(code: str) -> list[str]:
     """Values assigned to date-like variables in ``code`` (plain ``str.find``, then a match)."""
-    found = []
+    found: list[str] = []
     for key in _SCRIPT_KEYS:
         at = code.find(key)
         while at >= 0 and len(found) < 4:
