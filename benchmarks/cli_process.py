@@ -97,7 +97,7 @@ def main() -> None:
     zhnews = _zhnews()
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "page.txt"
-        seed = sorted((shared_data_dir() / "seeds").glob("*.txt"))[0]
+        seed = min((shared_data_dir() / "seeds").glob("*.txt"))
         dump.write_bytes(seed.read_bytes())
         start = _interleaved({
             "python -c pass (floor)": [sys.executable, "-c", "pass"],
