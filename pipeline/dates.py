@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 
 __all__ = ["find_datetime", "parse_chinese_datetime", "unix_datetime", "MIN_YEAR", "MAX_YEAR"]
 
@@ -155,6 +154,8 @@ def find_datetime(text: str) -> str | None:
             return _format(day, (hour, minute, int(match.group(6) or 0)), None)
     match = _RFC2822.search(text)
     if match:
+        from email.utils import parsedate_to_datetime  # rare: not worth its import at start-up
+
         try:
             stamp = parsedate_to_datetime(match.group(0))
         except (TypeError, ValueError):
