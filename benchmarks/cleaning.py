@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._shared import shared_data_dir  # noqa: E402
 from pipeline.clean import clean_text  # noqa: E402
 from pipeline.clean.text import clean_lines  # noqa: E402
-from pipeline.errors import InputRejected  # noqa: E402
 from pipeline.dates import parse_chinese_datetime  # noqa: E402
+from pipeline.errors import InputRejected  # noqa: E402
 from pipeline.ingest.decode import decode_bytes  # noqa: E402
 from pipeline.normalize import (  # noqa: E402
     NormalizeStep,

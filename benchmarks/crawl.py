@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from benchmarks._shared import shared_data_dir  # noqa: E402
 from crawl_server import Route, TestSite  # noqa: E402
+
+from benchmarks._shared import shared_data_dir  # noqa: E402
 
 BARE = r"""
 import io, sys, httpx

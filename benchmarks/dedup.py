@@ -35,7 +35,7 @@ from scipy.sparse import csr_matrix
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._shared import shared_data_dir  # noqa: E402
-from pipeline.dedup import DedupInput, find_duplicates  # noqa: E402
+from pipeline.dedup import DedupInput, Deduplicator, DedupResult  # noqa: E402
 from pipeline.dedup import core as dedup_core  # noqa: E402
 from pipeline.dedup.textkey import dedup_key, document_key, line_keys  # noqa: E402
 from pipeline.normalize.opencc_convert import convert  # noqa: E402
@@ -181,11 +181,52 @@ def asserted_pairs(recs: list[DedupInput], result, threshold: float | None) -> s
     return out
 
 
+def find_duplicates(records: list[DedupInput], **params: object) -> DedupResult:
+    """Dedup as a run does it: features in batches (as tasks stage them), one index, clustered."""
+    dedup = Deduplicator(**params)  # type: ignore[arg-type]
+    index = dedup.index()
+    for batch in dedup.featurized(records):
+        index.add(batch)
+    return index.result()
+
+
+def rule_clusters(n: int, edges: np.ndarray, order: np.ndarray, rule: str) -> np.ndarray:
+    """``linkage_clusters`` with another joining rule, for comparison: ``"half"`` as the step
+    (linked to at least half of a cluster), ``"center"`` joins any cluster whose center it is
+    linked to (a star), ``"center_or_half"`` either."""
+    if len(edges) == 0:
+        return np.arange(n, dtype=np.int64)
+    links: list[set[int]] = [set() for _ in range(n)]
+    for a, b in edges.tolist():
+        links[a].add(b)
+        links[b].add(a)
+    pos = np.empty(n, dtype=np.int64)
+    pos[order] = np.arange(n)
+    center, size, assigned = list(range(n)), [1] * n, [False] * n
+    half, star = rule in ("half", "center_or_half"), rule in ("center", "center_or_half")
+    for row in order.tolist():
+        counts: dict[int, int] = {}
+        for other in links[row]:
+            if assigned[other]:
+                counts[center[other]] = counts.get(center[other], 0) + 1
+        assigned[row] = True
+        best, best_key = -1, (0.0, 0)
+        for c, count in counts.items():
+            if (half and 2 * count >= size[c]) or (star and c in links[row]):
+                key = (-count / size[c], int(pos[c]))
+                if best < 0 or key < best_key:
+                    best, best_key = c, key
+        if best >= 0:
+            center[row] = best
+            size[best] += 1
+    return np.array(center, dtype=np.int64)
+
+
 @contextlib.contextmanager
 def linkage_rule(rule: str) -> Iterator[None]:
-    """Run the step with another clustering rule (see ``linkage_clusters``)."""
+    """Run the clustering with another joining rule (:func:`rule_clusters`)."""
     original = dedup_core.linkage_clusters
-    dedup_core.linkage_clusters = functools.partial(original, rule=rule)
+    dedup_core.linkage_clusters = functools.partial(rule_clusters, rule=rule)  # type: ignore[assignment]
     try:
         yield
     finally:

@@ -31,9 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._shared import shared_data_dir  # noqa: E402
+from pipeline.dates import parse_chinese_datetime  # noqa: E402
 from pipeline.errors import InputRejected  # noqa: E402
 from pipeline.extract import extract_html  # noqa: E402
-from pipeline.dates import parse_chinese_datetime  # noqa: E402
 from pipeline.ingest.decode import decode_bytes  # noqa: E402
 
 GOLD = ("daniel_zh", "cwced_zh")

@@ -29,7 +29,7 @@ t0 = time.perf_counter()
 import distributed  # noqa: F401  (a Dask worker has it already)
 t1 = time.perf_counter()
 from pipeline.config import RunConfig
-from pipeline.stages import build_steps
+from pipeline.steps import build_steps
 steps = build_steps(RunConfig(inputs=["x"], output="unused"))
 out = {"import distributed": t1 - t0, "import + build steps": time.perf_counter() - t1}
 for step in steps:

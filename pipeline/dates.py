@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 __all__ = ["find_datetime", "parse_chinese_datetime", "unix_datetime", "MIN_YEAR", "MAX_YEAR"]
 
@@ -80,7 +79,7 @@ def _zone(tz: str | None) -> timezone:
         return _BEIJING
     tz = tz.replace(" ", "").upper()
     if tz == "Z":
-        return timezone.utc
+        return UTC
     for prefix in ("GMT", "UTC"):
         if tz.startswith(prefix):
             tz = tz[len(prefix):]
@@ -103,10 +102,10 @@ def _from_match(match: re.Match[str]) -> str | None:
     if groups["y"]:
         year, month, day_ = int(groups["y"]), int(groups["m"]), int(groups["d"])
     else:
-        parts = (_cn_number(groups["cy"]), _cn_number(groups["cm"]), _cn_number(groups["cd"]))
-        if None in parts:
+        cy, cm, cd = (_cn_number(groups["cy"]), _cn_number(groups["cm"]), _cn_number(groups["cd"]))
+        if cy is None or cm is None or cd is None:
             return None
-        year, month, day_ = parts  # type: ignore[misc]
+        year, month, day_ = cy, cm, cd
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None
     try:
@@ -139,8 +138,8 @@ def find_datetime(text: str) -> str | None:
     if not text:
         return None
     text = _prepare(text)
-    for match in _DATE_TIME.finditer(text):
-        result = _from_match(match)
+    for found in _DATE_TIME.finditer(text):
+        result = _from_match(found)
         if result:
             return result
     match = _US_AMPM.search(text)
@@ -155,6 +154,8 @@ def find_datetime(text: str) -> str | None:
             return _format(day, (hour, minute, int(match.group(6) or 0)), None)
     match = _RFC2822.search(text)
     if match:
+        from email.utils import parsedate_to_datetime  # rare: not worth its import at start-up
+
         try:
             stamp = parsedate_to_datetime(match.group(0))
         except (TypeError, ValueError):

@@ -3,8 +3,8 @@
 glibc's allocator keeps freed heap pages for reuse: after a step that built and dropped many
 small objects (the driver's dedup index of every document, a few hundred MB on a large run),
 the process's resident size stays at its high-water mark while the next phase (publishing)
-starts processes of its own. ``malloc_trim(0)`` returns those pages; measured on the driver
-after clustering 90,435 documents: 583 MB resident before, 315 MB after.
+starts processes of its own. ``malloc_trim(0)`` returns those pages (the driver's peak memory:
+docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations

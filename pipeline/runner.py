@@ -1,12 +1,14 @@
-"""``zhnews run``: plan tasks, run the per-document pass, run the global steps, publish.
+"""``zhnews run``: plan tasks, map the steps over them, run the stages after the map, publish.
 
 1. discover inputs and group them into tasks (deterministic ids);
-2. run every task not yet marked complete on the executor (workers write staging parts);
-3. global steps over everything staged: deduplication;
+2. the map: every task not yet marked complete runs the run's steps on the executor (they read
+   its inputs and write its staging parts);
+3. the global stages the steps contribute (deduplication), fed each task as it finishes;
 4. publish the hive-partitioned dataset, rejects, ``manifest.json`` and the dataset card.
 
-An interrupted run resumes at step 2 with the tasks it had not finished; a run with
-different settings on the same output folder starts over.
+The runner only wires these together: it never looks inside a step.  An interrupted run
+resumes at step 2 with the tasks it had not finished; a run with different settings on the
+same output folder starts over.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import logging
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,23 +28,18 @@ from typing import Any
 from pipeline import __version__
 from pipeline.config import RunConfig
 from pipeline.engine.base import Executor
-from pipeline.engine.task import MARKERS, STAGING, TaskResult, TaskSpec, load_marker
-from pipeline.dedup import Deduplicator
-from pipeline.global_dedup import BackgroundDedup
+from pipeline.engine.task import MARKERS, TaskResult, TaskSpec, load_marker
 from pipeline.ingest import Task, discover_inputs, plan_tasks
 from pipeline.ingest.readers import shown_path
-from pipeline.io.atomic import (
-    remove_stale_temporaries,
-    write_json_atomic,
-    write_text_atomic,
-)
+from pipeline.io.atomic import remove_stale_temporaries, write_json_atomic, write_text_atomic
 from pipeline.io.card import render_card
 from pipeline.io.dataset import remove_leftovers
-from pipeline.io.publish import publish
 from pipeline.io.manifest import build_manifest
-from pipeline.io.schema import SCHEMA_VERSION
-from pipeline.stages import build_steps
-from pipeline.steps import Step
+from pipeline.io.schema import SCHEMA_VERSION, article_schema
+from pipeline.io.staging import STAGING
+from pipeline.publish import publish, publish_jobs_for
+from pipeline.publish import warm_up as warm_up_publishing
+from pipeline.steps import BaseStep, GlobalStage, StageOutcome, Step, added_columns, build_steps
 
 log = logging.getLogger(__name__)
 
@@ -81,27 +78,16 @@ def make_executor(config: RunConfig) -> Executor:
     raise ValueError(f"unknown engine {config.engine!r} (local or dask)")
 
 
-def _model_version(steps: list[Step]) -> str | None:
-    """The classify step's model version, from the model's ``meta.json``.
-
-    The model itself is loaded by the workers only: the driver needs its version (for the run
-    id and the provenance columns), not its state (~200 MB) and the seconds spent importing
-    scikit-learn and loading it.
-    """
-    from pipeline.classify.persist import model_file, read_meta
-
+def run_facts(steps: Sequence[BaseStep]) -> dict[str, str | None]:
+    """What the steps decide about the run (model version, OpenCC config), read on the driver
+    without building any step's state."""
+    facts: dict[str, str | None] = {}
     for step in steps:
-        if step.name == "classify":
-            file = model_file(getattr(step, "model_dir", None) or None)
-            try:
-                meta = read_meta(file)
-            except (OSError, ValueError):
-                return "unknown"  # as the loaded model reports it
-            return str(meta.get("model_version", "unknown"))
-    return None
+        facts.update(step.provenance())
+    return facts
 
 
-def _run_id(tasks: list[Task], config: RunConfig, steps: list[Step], model_version: str | None) -> str:
+def _run_id(tasks: list[Task], config: RunConfig, steps: Sequence[BaseStep], model_version: str | None) -> str:
     payload = json.dumps(
         {
             "version": __version__,
@@ -109,7 +95,8 @@ def _run_id(tasks: list[Task], config: RunConfig, steps: list[Step], model_versi
             "schema": SCHEMA_VERSION,
             "tasks": [t.task_id for t in tasks],
             "config": config.result_affecting(),
-            "steps": {s.name: s.get_params() for s in steps},
+            # the per-document steps' parameters as resolved; the others are set by the config above
+            "steps": {s.name: s.get_params() for s in steps if isinstance(s, Step)},
         },
         sort_keys=True,
         default=str,
@@ -147,7 +134,7 @@ def run_pipeline(
     caller went on); by default one is made here.  It is closed when the run ends.
     """
     started = time.perf_counter()
-    started_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     steps = build_steps(config)
     try:
         if executor is None:
@@ -158,7 +145,7 @@ def run_pipeline(
             executor.close()
 
 
-def start_executor(config: RunConfig, steps: list[Step] | None = None) -> Executor:
+def start_executor(config: RunConfig, steps: list[BaseStep] | None = None) -> Executor:
     """The config's executor, its workers already starting and building their step state
     (they set up while this process imports, plans and checks what is already done)."""
     executor = make_executor(config)
@@ -168,7 +155,7 @@ def start_executor(config: RunConfig, steps: list[Step] | None = None) -> Execut
 
 def _run(
     config: RunConfig,
-    steps: list[Step],
+    steps: list[BaseStep],
     executor: Executor,
     started: float,
     started_at: str,
@@ -178,21 +165,19 @@ def _run(
     output_dir = Path(config.output)
     files = discover_inputs(config.inputs)
     tasks = plan_tasks(files, config.task_max_files, config.task_max_bytes)
-    model_version = _model_version(steps)
+    facts = run_facts(steps)
+    model_version = facts.get("model_version")
     run_id = _run_id(tasks, config, steps, model_version)
     _prepare_output(output_dir, run_id)
 
-    opencc_config = next((s.get_params().get("opencc_config") for s in steps if s.name == "normalize"), None)
     provenance = {
         "pipeline_version": __version__,
         "run_id": run_id,
         "model_version": model_version,
-        "opencc_config": opencc_config,
+        "opencc_config": facts.get("opencc_config"),
     }
     spec = TaskSpec(steps=steps, output_dir=str(output_dir), provenance=provenance,
-                    max_input_bytes=config.max_input_bytes, batch_docs=config.batch_docs,
-                    doc_time_limit=config.doc_time_limit, max_decompression_ratio=config.max_decompression_ratio,
-                    dedup_features=Deduplicator(**config.dedup).feature_params() if config.dedup_enabled else None)
+                    doc_time_limit=config.doc_time_limit)
 
     results: list[TaskResult] = []
     pending: list[Task] = []
@@ -204,49 +189,51 @@ def _run(
             pending.append(task)
     if on_plan:
         on_plan(len(tasks), sum(t.size for t in pending))
-    # dedup runs in a driver thread, fed each task as it completes (the driver is idle otherwise)
-    dedup = BackgroundDedup(output_dir, config.dedup) if config.dedup_enabled else None
+    # the global stages (dedup) run in driver threads, fed each task as it completes
+    stages = [stage for step in steps if (stage := step.global_stage(output_dir)) is not None]
+
+    def finished(result: TaskResult) -> None:
+        for stage in stages:
+            stage.add(result.task_id)
+        if on_task_done:
+            on_task_done(result)
+
     try:
         for done in results:
-            if dedup:
-                dedup.add(done.task_id)
-            if on_task_done:
-                on_task_done(done)
+            finished(done)
         for result in executor.map_tasks(spec, pending):
             results.append(result)
-            if dedup:
-                dedup.add(result.task_id)
-            if on_task_done:
-                on_task_done(result)
+            finished(result)
     except BaseException:
-        if dedup:
-            dedup.cancel()
+        for stage in stages:
+            stage.cancel()
         raise
 
-    task_ids = [t.task_id for t in tasks]
+    jobs = publish_jobs_for(executor.workers, local=executor.local)
+    if jobs > 1:
+        executor.prepare_calls(warm_up_publishing)  # the publish processes import while the stages finish
     global_started = time.perf_counter()
-    assignments: Mapping[str, Any] = {}
-    dedup_params: dict[str, Any] = {}
-    if dedup:
-        assignments, dedup_params = dedup.finish()
-    dedup_wait = time.perf_counter() - global_started
+    outcomes: list[tuple[GlobalStage, StageOutcome, float]] = []
+    for stage in stages:
+        waited = time.perf_counter()
+        outcomes.append((stage, stage.finish(), time.perf_counter() - waited))
+    finish_seconds = time.perf_counter() - global_started
     # the articles are written by the executor's publish jobs (contiguous shares of the tasks;
     # with one job, by this process)
-    written = publish(output_dir, task_ids, assignments, jobs=executor.publish_jobs, run_jobs=executor.map_calls,
-                      task_docs=dedup.task_docs if dedup else None)
-    partitions = written.partitions
-    publish_seconds = time.perf_counter() - global_started - dedup_wait
+    written = publish(output_dir, [t.task_id for t in tasks], [o.fill for _, o, _ in outcomes if o.fill],
+                      jobs=jobs, run_jobs=executor.map_calls, schema=article_schema(added_columns(steps)))
+    publish_seconds = time.perf_counter() - global_started - finish_seconds
 
-    summary = _summarize(run_id, output_dir, files, results, assignments)
-    if dedup:
-        summary.stage_seconds["dedup"] = round(dedup.busy_seconds, 3)
-        summary.stage_seconds["dedup_after_tasks"] = round(dedup_wait, 3)
+    summary = _summarize(run_id, output_dir, files, results, [o for _, o, _ in outcomes])
+    for stage, _, after_tasks in outcomes:
+        summary.stage_seconds[stage.name] = round(stage.busy_seconds, 3)
+        summary.stage_seconds[f"{stage.name}_after_tasks"] = round(after_tasks, 3)
     summary.stage_seconds["publish"] = round(publish_seconds, 3)
     summary.wall_seconds = time.perf_counter() - started
     manifest = build_manifest(
         run_id=run_id,
         config=config.to_dict(),
-        steps={s.name: s.get_params() for s in steps} | ({"dedup": dedup_params} if dedup_params else {}),
+        steps={s.name: s.get_params() for s in steps} | {stage.name: o.params for stage, o, _ in outcomes},
         inputs=_inputs_listing(files, results),
         counts={
             "input_files": summary.input_files,
@@ -257,7 +244,7 @@ def _run(
             "rejects": summary.rejects,
             "reject_reasons": summary.reject_reasons,
             "topics": summary.topics,
-            "partitions": partitions,
+            "partitions": written.partitions,
             "duplicates": summary.duplicates,
         },
         timings=summary.stage_seconds,
@@ -279,7 +266,7 @@ def _inputs_listing(files: Iterable[Any], results: list[TaskResult]) -> list[dic
 
 
 def _summarize(run_id: str, output_dir: Path, files: list[Any], results: list[TaskResult],
-               assignments: Mapping[str, Any]) -> RunSummary:
+               outcomes: list[StageOutcome]) -> RunSummary:
     summary = RunSummary(run_id=run_id, output_dir=output_dir, input_files=len(files))
     reasons: Counter[str] = Counter()
     topics: Counter[str] = Counter()
@@ -298,5 +285,5 @@ def _summarize(run_id: str, output_dir: Path, files: list[Any], results: list[Ta
     summary.reject_reasons = dict(reasons.most_common())
     summary.topics = dict(topics.most_common())
     summary.stage_seconds = dict(stages)
-    summary.duplicates = sum(1 for value in assignments.values() if not value[2])
+    summary.duplicates = sum(outcome.counts.get("duplicates", 0) for outcome in outcomes)
     return summary

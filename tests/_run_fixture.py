@@ -90,7 +90,7 @@ def write_run(root: Path, rows: list[dict[str, Any]]) -> Path:
     manifest = {
         "run_id": "synthetic00001", "schema_version": SCHEMA_VERSION, "pipeline_version": "0.1.0",
         "model_version": "test-model", "opencc_config": "t2s",
-        "finished_at": dt.datetime(2020, 5, 1, tzinfo=dt.timezone.utc).isoformat(),
+        "finished_at": dt.datetime(2020, 5, 1, tzinfo=dt.UTC).isoformat(),
         "counts": {"input_files": len(rows) + 2, "documents": len(rows) + 2, "rows": len(rows), "rejects": 2,
                    "reject_reasons": {"empty_input": 1, "too_short": 1}},
     }

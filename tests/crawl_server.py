@@ -44,7 +44,7 @@ class Hit:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server: "_Server"
+    server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
@@ -87,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _answer(self, site: "TestSite") -> None:
+    def _answer(self, site: TestSite) -> None:
         route = site.routes.get(self.path)
         if route is None:
             self._send(404, b"<html><body>not found</body></html>", "text/html", {})
@@ -126,7 +126,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    site: "TestSite"
+    site: TestSite
 
 
 class TestSite:
@@ -182,7 +182,7 @@ class TestSite:
         with self._lock:
             return Counter(h.path for h in self.hits)
 
-    def start(self) -> "TestSite":
+    def start(self) -> TestSite:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.site = self
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -194,7 +194,7 @@ class TestSite:
             self._server.shutdown()
             self._server.server_close()
 
-    def __enter__(self) -> "TestSite":
+    def __enter__(self) -> TestSite:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -355,6 +355,7 @@ def make_crash_corpus(root: Path, pages: int = 120, records: int = 60, seed: int
     """A clean corpus for the SIGKILL trials: ``pages`` HTML pages assembled from invented
     sentences (every tenth a near-duplicate, so dedup has work) and one JSONL file."""
     rng = random.Random(seed)
+    previous: list[str] = []
     for i in range(pages):
         if i % 10 == 9:  # a near-duplicate of the previous page: same body, another site
             body = previous

@@ -33,12 +33,14 @@ def bad_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, Path, sub
     return corpus, work / "out", done
 
 
+@pytest.mark.slow
 def test_run_completes_with_rejects_exit_status(bad_run) -> None:
     corpus, out, done = bad_run
     assert done.returncode == 3, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_no_crash_rejects(bad_run) -> None:
     """A reject with ``error:<Exception>`` is a crash turned into a reject: there must be none."""
     corpus, out, _ = bad_run
@@ -46,6 +48,7 @@ def test_no_crash_rejects(bad_run) -> None:
     assert not [r for r in reasons if r.startswith("error:")]
 
 
+@pytest.mark.slow
 def test_every_document_accounted_for(bad_run) -> None:
     """Rows + rejects = documents, and every generated file appears in the output."""
     corpus, out, _ = bad_run
@@ -69,6 +72,7 @@ def outcomes(bad_run) -> dict[str, list[tuple[str, str]]]:
     return collect_outcomes(bad_run[1], "bad/")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rel", _cases())
 def test_expected_outcome(bad_run, outcomes, rel: str) -> None:
     corpus = bad_run[0]
@@ -76,6 +80,7 @@ def test_expected_outcome(bad_run, outcomes, rel: str) -> None:
     assert problem is None, f"{rel} ({corpus.kinds[rel]}): {problem}"
 
 
+@pytest.mark.slow
 def test_xxe_secret_never_read(bad_run) -> None:
     corpus, out, _ = bad_run
     for path in out.rglob("*.parquet"):
@@ -83,6 +88,7 @@ def test_xxe_secret_never_read(bad_run) -> None:
         assert corpus.secret_text not in str(table.to_pylist())
 
 
+@pytest.mark.slow
 def test_exit_status_zero_when_nothing_rejected(tmp_path: Path) -> None:
     corpus = generate(tmp_path / "all", huge_bytes=1 << 10)
     good = tmp_path / "good"
@@ -105,7 +111,7 @@ def _run(tmp_path: Path, files: dict[str, bytes], **config) -> dict[str, list[tu
         (inputs / name).write_bytes(data)
     settings = {"inputs": [str(inputs)], "output": str(tmp_path / "out"), "workers": 1,
                 "classify_enabled": False, "dedup_enabled": False} | config
-    run_pipeline(RunConfig(**settings))
+    run_pipeline(RunConfig.from_dict(settings))
     return collect_outcomes(tmp_path / "out", str(inputs.resolve()) + "/")
 
 
@@ -120,6 +126,7 @@ def _page(paragraphs: int = 4, depth: int = 0) -> bytes:
     return page.replace("<div class=\"content\">", "<div class=\"content\">" + "<div>" * depth).encode("utf-8")
 
 
+@pytest.mark.slow
 def test_max_input_bytes_is_configurable(tmp_path: Path) -> None:
     found = _run(tmp_path, {"small.html": _page(2), "big.html": _page(40)}, max_input_bytes=8000)
     assert [o for o, _ in found["small.html"]] == ["row"]
@@ -131,12 +138,14 @@ def test_max_input_bytes_is_configurable(tmp_path: Path) -> None:
     ({"max_nodes": 20}, _page(paragraphs=30), "too_many_nodes"),
     ({"max_bytes": 3000}, _page(paragraphs=30), "too_large"),
 ])
+@pytest.mark.slow
 def test_extract_limits_are_configurable(tmp_path: Path, limits: dict, page: bytes, reason: str) -> None:
     found = _run(tmp_path, {"limited.html": page, "fine.html": _page(3)}, extract=limits)
     assert [o for o, _ in found["limited.html"]] == [reason]
     assert [o for o, _ in found["fine.html"]] == ["row"]
 
 
+@pytest.mark.slow
 def test_doc_time_limit_is_configurable(tmp_path: Path) -> None:
     """A limit far below what a long page needs rejects it with ``timeout``; no limit passes."""
     page = _page(paragraphs=400)
@@ -171,6 +180,7 @@ def test_time_limit_interrupts_a_worker_thread() -> None:
     assert not thread.is_alive() and outcome and outcome[0].startswith("stopped"), outcome
 
 
+@pytest.mark.slow
 def test_decompression_ratio_is_configurable(tmp_path: Path) -> None:
     """A gzip page padded to 1.5 MB of whitespace expands ~1000x: a bomb under the default
     ratio (200), a page under a looser one."""

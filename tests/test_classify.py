@@ -256,6 +256,7 @@ def test_cli_train_and_evaluate_single_label(tmp_path: Path, capsys: pytest.Capt
 
 
 # -- real labels -----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_held_out_real_labels(shared_data: Path) -> None:
     """Train on two thirds of the real labelled items, score the rest (both scripts present)."""
     from pipeline.classify.data import read_jsonl
@@ -322,6 +323,7 @@ def test_model_records_its_segmenter(toy_model_dir: Path) -> None:
     assert model.state["config"]["segmenter"] == resolve_backend("auto")
 
 
+@pytest.mark.slow
 def test_cli_classify_into_closed_pipe_is_quiet(toy_model_dir: Path, tmp_path: Path) -> None:
     """``zhnews classify ... | head -1`` ends without a BrokenPipe traceback."""
     import subprocess
@@ -468,6 +470,7 @@ def test_stale_or_foreign_inference_file_falls_back_to_skops(toy_model_dir: Path
     assert type(load_for_inference(copy).state["features"]).__name__ == "FeatureUnion"
 
 
+@pytest.mark.slow
 def test_scoring_in_a_worker_imports_neither_scikit_learn_nor_skops() -> None:
     import subprocess
     import sys

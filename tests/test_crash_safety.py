@@ -26,6 +26,8 @@ import pytest
 
 from tests.make_bad_inputs import make_crash_corpus
 
+pytestmark = pytest.mark.slow  # SIGKILL trials
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -11,6 +11,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from pipeline.cli import main
 
+pytestmark = pytest.mark.slow  # runs the crawler command
+
 
 @pytest.mark.parametrize(
     ("argv", "message"),

@@ -23,6 +23,8 @@ from pipeline.crawl.config import CrawlConfig
 from pipeline.crawl.crawler import Crawler, CrawlSummary
 from pipeline.crawl.warc import iter_responses
 
+pytestmark = pytest.mark.slow  # crawls a local site end to end
+
 DELAY = 0.02
 PER_HOST = 2
 

@@ -13,7 +13,7 @@ from crawl_server import Route, TestSite
 
 from pipeline.crawl.addresses import guarded_transport
 from pipeline.crawl.config import CrawlConfig
-from pipeline.crawl.fetch import FetchError, Fetcher
+from pipeline.crawl.fetch import Fetcher, FetchError
 from pipeline.crawl.politeness import HostScheduler
 from pipeline.crawl.robots import RobotsCache
 

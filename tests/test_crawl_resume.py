@@ -10,9 +10,10 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from crawl_pages import news_page, section_page
 from crawl_server import Route, TestSite
 
@@ -23,6 +24,8 @@ from pipeline.crawl.warc import encode_page, iter_responses, recover_file
 from pipeline.ingest.discover import discover_inputs
 from pipeline.ingest.readers import iter_documents
 from pipeline.record import Doc
+
+pytestmark = pytest.mark.slow  # kills and resumes crawls
 
 PAGES = 150
 
@@ -81,7 +84,7 @@ def test_killed_crawl_resumes_without_loss_or_refetch(tmp_path: Path, repo_root:
     # every page is archived exactly once over both runs, in readable WARC files
     counts: Counter[str] = Counter()
     for warc in sorted((out / "warc").glob("*.warc.gz")):
-        for url, headers, body in iter_responses(warc):
+        for url, _headers, body in iter_responses(warc):
             counts[url] += 1
             assert body == site.routes[url.split(str(site.port), 1)[1]].body
     assert set(counts) == {site.url(p) for p in [*paths, "/list.html"]}
@@ -135,7 +138,7 @@ def test_crash_between_fsync_and_commit_is_recovered(tmp_path: Path) -> None:
             db.execute("UPDATE urls SET status='queued', warc_file=NULL, warc_offset=NULL WHERE url=?", (urls[-1],))
             db.execute("UPDATE warc_files SET closed=0")
         torn, _ = encode_page(Exchange(urls[0], urls[0], [], 200, "OK", "HTTP/1.1", [], b"<html>" * 500,
-                                       datetime.now(timezone.utc)))
+                                       datetime.now(UTC)))
         with warc.open("ab") as fh:
             fh.write(torn[: len(torn) * 2 // 3])
         before = len(site.hits)

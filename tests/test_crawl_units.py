@@ -7,7 +7,7 @@ import gzip
 import io
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -174,7 +174,7 @@ def test_robots_cache_fetches_once_per_host() -> None:
 
 
 def test_parse_retry_after() -> None:
-    now = datetime(2024, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2024, 3, 1, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after("120", now) == 120.0
     later = (now + timedelta(seconds=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert parse_retry_after(later, now) == 30.0
@@ -185,7 +185,7 @@ def test_parse_retry_after() -> None:
 
 def test_looks_like_html() -> None:
     assert looks_like_html(b"\n  <!DOCTYPE html><html>")
-    assert looks_like_html("<?xml version='1.0'?><html xmlns='x'>".encode())
+    assert looks_like_html(b"<?xml version='1.0'?><html xmlns='x'>")
     assert not looks_like_html(b"\x89PNG\r\n")
     assert not looks_like_html(b'{"a": 1}')
 
@@ -302,7 +302,7 @@ def _exchange(i: int, body: bytes) -> Exchange:
         http_version="HTTP/1.1",
         response_headers=[("Content-Type", "text/html"), ("Content-Encoding", "gzip"),
                           ("Content-Length", "17"), ("Set-Cookie", "a=1")],
-        body=body, fetched_at=datetime(2024, 3, 1, 12, 0, 5, tzinfo=timezone.utc), ip="1.2.3.4")
+        body=body, fetched_at=datetime(2024, 3, 1, 12, 0, 5, tzinfo=UTC), ip="1.2.3.4")
 
 
 def test_warc_records_read_back_with_warcio() -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 
 import pytest
+from test_dedup_stories import FLOOD_RELIEF, FOOTERS, NURSE_PAY, RURAL_DOCTORS, article
 
-from pipeline.dedup import DedupInput, Deduplicator, dedup_key, find_duplicates
+from pipeline.dedup import DedupInput, Deduplicator, dedup_key
 from pipeline.normalize.opencc_convert import convert
 from pipeline.record import Doc
-
-from test_dedup_stories import FLOOD_RELIEF, FOOTERS, NURSE_PAY, RURAL_DOCTORS, article
+from tests.dedup_helpers import find_duplicates
 
 
 def rec(doc_id: str, text: str, published_at: str | None = "2023-07-02") -> DedupInput:
@@ -138,7 +138,7 @@ def test_deduplicator_params_and_doc_integration() -> None:
         Doc(doc_id="d2", source_path="y", input_kind="text", paragraphs=NURSE_PAY, published_at="2023-07-05"),
     ]
     docs[1].text = "\n".join(NURSE_PAY)
-    result = dedup.run(DedupInput.from_doc(d) for d in docs)
+    result = find_duplicates((DedupInput.from_doc(d) for d in docs), **dedup.get_params())
     filled = [result.apply(d) for d in docs]
     assert [(d.dup_cluster_id, d.dup_cluster_size, d.is_canonical) for d in filled] == [
         ("d1", 2, True),
@@ -177,7 +177,7 @@ def test_clustering_threads_do_not_change_the_result(monkeypatch: pytest.MonkeyP
     from pipeline.dedup import verify
     from pipeline.dedup.features import featurize
 
-    monkeypatch.setattr(verify, "_MIN_CHUNK_ELEMENTS", 16)  # many small chunks of shingles
+    monkeypatch.setattr(verify, "MIN_CHUNK_ELEMENTS", 16)  # many small chunks of shingles
     rng = random.Random(5)
     docs = corpus()
     for i in range(40):  # short edited copies: exactly verified pairs, some near, some not

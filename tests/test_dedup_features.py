@@ -7,12 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
+import pytest
 
-from pipeline.dedup import DedupInput, Deduplicator, find_duplicates
+from pipeline.dedup import DedupInput, Deduplicator
 from pipeline.dedup.features import FeatureBatch, featurize, from_table, table_params, to_table
 from pipeline.dedup.minhash import shingle_hashes
 from pipeline.dedup.paragraphs import text_hash
 from pipeline.dedup.textkey import document_key
+from tests.dedup_helpers import find_duplicates
 from tests.test_dedup_shared import load_indomain
 
 FILES = ("ncov10k_weibo_2020.jsonl", "dxy_news_2020.jsonl", "hkcnews.jsonl")
@@ -68,6 +70,7 @@ def test_features_survive_a_parquet_round_trip(shared_data: Path, tmp_path: Path
     assert len(from_table(table.slice(0, 0))) == 0
 
 
+@pytest.mark.slow
 def test_per_task_features_cluster_like_one_pass(shared_data: Path) -> None:
     recs = _with_copies(load_indomain(shared_data, FILES), seed=2)
     reference = find_duplicates(recs)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from datasketch import MinHash
+from test_dedup_stories import FLOOD_RELIEF, NURSE_PAY, RURAL_DOCTORS
 
 from pipeline.dedup.clusters import bucket_pairs, lsh_params
 from pipeline.dedup.minhash import estimate_jaccard, shingle_hashes, signatures
 from pipeline.dedup.textkey import dedup_key
-
-from test_dedup_stories import FLOOD_RELIEF, NURSE_PAY, RURAL_DOCTORS
 
 
 @pytest.mark.parametrize("num_perm,seed", [(128, 1), (64, 7)])

@@ -10,10 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pytest
 from scipy.sparse import csr_matrix
 
-from pipeline.dedup import DedupInput, find_duplicates
+from pipeline.dedup import DedupInput
 from pipeline.dedup.textkey import document_key, repost_content
+from tests.dedup_helpers import find_duplicates
 
 
 def test_seed_compilation_repeated_essays_are_found(shared_data: Path) -> None:
@@ -37,6 +39,7 @@ def load_indomain(shared_data: Path, files: tuple[str, ...]) -> list[DedupInput]
     return recs
 
 
+@pytest.mark.slow
 def test_real_reposts_cluster_the_same_way_in_any_order(shared_data: Path) -> None:
     recs = load_indomain(shared_data, ("ncov10k_weibo_2020.jsonl", "cctvnews_weibo_2020.jsonl", "hkcnews.jsonl"))
     reference = find_duplicates(recs)

@@ -7,15 +7,15 @@ import random
 
 import numpy as np
 import pytest
+from test_dedup_stories import FLOOD_RELIEF, NURSE_PAY, NURSE_PAY_REWORDED, RURAL_DOCTORS, article, syndicated_nurse_pay
 
-from pipeline.dedup import DedupInput, find_duplicates
+from pipeline.dedup import DedupInput
 from pipeline.dedup.clusters import linkage_clusters
 from pipeline.dedup.minhash import shingle_hashes, signatures
 from pipeline.dedup.paragraphs import ParagraphCounter
 from pipeline.dedup.textkey import dedup_key, document_key, repost_content
 from pipeline.dedup.verify import ShingleStore, similarities
-
-from test_dedup_stories import FLOOD_RELIEF, NURSE_PAY, NURSE_PAY_REWORDED, RURAL_DOCTORS, article, syndicated_nurse_pay
+from tests.dedup_helpers import find_duplicates
 
 
 def rec(doc_id: str, text: str, published_at: str | None = "2023-07-02") -> DedupInput:

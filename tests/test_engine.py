@@ -15,14 +15,16 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pipeline.engine.base import publish_jobs_for
 from pipeline.engine.dask_executor import DaskExecutor
 from pipeline.engine.local import LocalExecutor
 from pipeline.engine.task import TaskSpec, load_marker, run_task
 from pipeline.errors import InputRejected
 from pipeline.ingest import discover_inputs, plan_tasks
+from pipeline.ingest.step import ReadStep
+from pipeline.io.staging import StageStep
+from pipeline.publish import publish_jobs_for
 from pipeline.record import Doc
-from pipeline.steps import Result, Step
+from pipeline.steps import BaseStep, Result, Step
 
 
 class StripStep(Step):
@@ -100,11 +102,15 @@ def _write_corpus(root: Path, jsonl_files: int = 5, lines: int = 40, texts: int 
     return corpus
 
 
+def chain(*steps: Step) -> list[BaseStep]:
+    """``steps`` between reading (1 MB per input) and staging (parts of 25 documents)."""
+    return [ReadStep(max_input_bytes=1 << 20, batch_size=25), *steps, StageStep(batch_docs=25)]
+
+
 def _spec(out: Path, setup_log: str = "") -> TaskSpec:
-    steps = [StripStep(setup_log=setup_log), CharTokensStep(setup_log=setup_log)]
+    steps = chain(StripStep(setup_log=setup_log), CharTokensStep(setup_log=setup_log))
     provenance = {"pipeline_version": "test", "run_id": "r1", "model_version": None, "opencc_config": None}
-    return TaskSpec(steps=steps, output_dir=str(out), provenance=provenance, max_input_bytes=1 << 20,
-                    batch_docs=25)
+    return TaskSpec(steps=steps, output_dir=str(out), provenance=provenance)
 
 
 def _staged(out: Path, kind: str) -> pa.Table:
@@ -156,17 +162,48 @@ def test_publish_jobs_follow_the_cores_a_job_keeps_busy(workers: int, cores: int
     assert publish_jobs_for(workers, cores) == jobs
 
 
-def test_local_pool_starts_publish_processes_only_when_publishing_uses_them(tmp_path: Path, tasks) -> None:
+def _log_pid(path: str) -> None:
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f"{os.getpid()}\n")
+
+
+def _pid(_: object) -> int:
+    return os.getpid()
+
+
+def _lines(path: Path, count: int) -> list[str]:
+    """The lines of ``path`` once it has ``count`` of them (within a minute)."""
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (not path.exists() or len(path.read_text().splitlines()) < count):
+        time.sleep(0.05)
+    return path.read_text().splitlines() if path.exists() else []
+
+
+@pytest.mark.slow
+def test_local_pool_frees_its_task_workers_and_starts_call_processes_only_when_asked(tmp_path: Path, tasks) -> None:
+    """The task workers exit after the last task; light processes for ``map_calls`` start when
+    the caller prepares them (each running the initializer), not before."""
+    import functools
+    import multiprocessing
+
+    setups, calls = tmp_path / "setups.log", tmp_path / "calls.log"
     executor = LocalExecutor(2)
     try:
-        for publish_jobs, out in ((1, tmp_path / "one"), (2, tmp_path / "two")):
-            executor.publish_jobs = publish_jobs
-            list(executor.map_tasks(_spec(out), tasks))
-            assert (executor._call_pool is not None) == (publish_jobs > 1)
+        list(executor.map_tasks(_spec(tmp_path / "out", str(setups)), tasks))
+        task_workers = {int(line.split()[1]) for line in setups.read_text().splitlines()}
+        live = {p.pid for p in multiprocessing.active_children()}
+        executor.prepare_calls(functools.partial(_log_pid, str(calls)))
+        call_processes = {int(pid) for pid in _lines(calls, 2)}
+        assert len(call_processes) == 2 and not call_processes & task_workers
+        assert not live - task_workers  # no process of the map's is left but exiting task workers
+        assert set(executor.map_calls(_pid, list(range(8)))) <= call_processes
     finally:
         executor.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_local_executor_matches_serial(tmp_path: Path, tasks, serial_output: Path, workers: int) -> None:
     log = tmp_path / "setups.log"
@@ -190,6 +227,7 @@ def _cluster_settings() -> tuple[str | None, bool, str, str]:
             dask.config.get("distributed.admin.tick.interval"), dask.config.get("distributed.worker.memory.monitor-interval"))
 
 
+@pytest.mark.slow
 def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path, tasks, serial_output: Path) -> None:
     log = tmp_path / "setups.log"
     executor = DaskExecutor(workers=2)
@@ -197,10 +235,11 @@ def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path
         results = list(executor.map_tasks(_spec(tmp_path / "out", str(log)), tasks))
         worker_pids = set(executor._client.run(os.getpid).values())
         worker_settings = list(executor._client.run(_cluster_settings).values())
-        ticks = [executor._client.run_on_scheduler(lambda dask_scheduler: dask_scheduler._tick_interval)]
+        ticks = [executor._client.run_on_scheduler(
+            lambda dask_scheduler: dask_scheduler.periodic_callbacks["tick"].callback_time)]
         nannies = list(executor._cluster.workers.values())
-        ticks += [nanny._tick_interval for nanny in nannies]
-        nanny_polls = [nanny.memory_manager.memory_monitor_interval for nanny in nannies]
+        ticks += [nanny.periodic_callbacks["tick"].callback_time for nanny in nannies]
+        nanny_polls = [nanny.periodic_callbacks["memory_monitor"].callback_time for nanny in nannies]
     finally:
         executor.close()
     assert executor._client is None and executor._cluster is None
@@ -210,8 +249,8 @@ def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path
     assert _staged(tmp_path / "out", "rejects").equals(_staged(serial_output, "rejects"))
     # the LocalCluster we start keeps glibc's malloc defaults and its periodic work slow
     assert worker_settings == [(None, False, "500ms", "500ms")] * 2
-    assert ticks == [0.5] * 3  # the scheduler and both nannies (in this process)
-    assert nanny_polls == [0.5] * 2
+    assert ticks == [500] * 3  # ms, the scheduler and both nannies (in this process)
+    assert nanny_polls == [500] * 2
     setups = Counter(log.read_text().split("\n")[:-1])
     assert all(count == 1 for count in setups.values()), setups
     setup_pids = {int(line.split()[1]) for line in setups}
@@ -220,6 +259,7 @@ def test_dask_executor_matches_serial_and_sets_up_once_per_worker(tmp_path: Path
         assert load_marker(tmp_path / "out", task.task_id) is not None
 
 
+@pytest.mark.slow
 def test_dask_executor_keeps_few_tasks_in_flight(tmp_path: Path, tasks) -> None:
     """While the driver consumes results, the scheduler knows only a bounded number of tasks."""
     executor = DaskExecutor(workers=1)
@@ -234,6 +274,7 @@ def test_dask_executor_keeps_few_tasks_in_flight(tmp_path: Path, tasks) -> None:
     assert max(seen) <= 2  # IN_FLIGHT_PER_THREAD x one worker thread
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["local", "dask"])
 def test_started_workers_set_up_before_the_first_task_and_only_once(tmp_path: Path, tasks, serial_output: Path,
                                                                    engine: str) -> None:
@@ -269,13 +310,15 @@ class FailingSetupStep(Step):
         return doc
 
 
-def test_warm_up_leaves_a_failing_set_up_to_the_first_task() -> None:
-    from pipeline.engine.task import _PIPELINES, pipeline_key, warm_up
+def test_warm_up_leaves_a_failing_set_up_to_the_first_task(tmp_path: Path, tasks) -> None:
+    from pipeline.engine.task import pipeline_key, warm_up
 
-    steps = [CharTokensStep(), FailingSetupStep()]
-    key = pipeline_key(steps, None)
-    warm_up(steps, None, key)  # no exception here
-    pipeline = _PIPELINES.pop(key)
-    assert [s._ready for s in pipeline.steps] == [True, False]
+    log = tmp_path / "setups.log"
+    spec = _spec(tmp_path / "out")
+    spec = TaskSpec(steps=chain(CharTokensStep(setup_log=str(log)), FailingSetupStep()), output_dir=spec.output_dir,
+                    provenance=spec.provenance)
+    warm_up(spec.steps, spec.doc_time_limit, pipeline_key(spec.steps, spec.doc_time_limit))  # no exception here
+    assert log.read_text().splitlines() == [f"chars {os.getpid()}"]  # the steps before the failing one are set up
     with pytest.raises(OSError, match="model file missing"):
-        pipeline.run_batch([Doc(doc_id="a", source_path="a.txt", input_kind="text", text="护士")])
+        run_task(spec, tasks[0])
+    assert log.read_text().splitlines() == [f"chars {os.getpid()}"]  # and not set up again

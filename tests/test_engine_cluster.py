@@ -20,12 +20,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_engine import CharTokensStep, StripStep, _spec, _staged, chain, corpus, serial_output, tasks  # noqa: F401 (fixtures)
+from test_engine_e2e import assert_same_output, copy_sample
 
 from pipeline.config import make_config
 from pipeline.engine.dask_executor import DaskExecutor
+from pipeline.publish import publish_jobs_for
 from pipeline.runner import run_pipeline
-from test_engine import CharTokensStep, StripStep, _spec, _staged, corpus, serial_output, tasks  # noqa: F401 (fixtures)
-from test_engine_e2e import assert_same_output, copy_sample
+
+pytestmark = pytest.mark.slow  # a Dask scheduler and worker started as processes
 
 REPO = Path(__file__).resolve().parents[1]
 DASK = Path(sys.executable).with_name("dask")
@@ -86,7 +89,7 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_external_cluster_with_threaded_worker_sets_up_once(tmp_path: Path, scheduler: str, tasks,
                                                             serial_output: Path, caplog: pytest.LogCaptureFixture) -> None:
     log = tmp_path / "setups.log"
-    steps = [SlowSetupStripStep(setup_log=str(log)), CharTokensStep(setup_log=str(log))]
+    steps = chain(SlowSetupStripStep(setup_log=str(log)), CharTokensStep(setup_log=str(log)))
     spec = dataclasses.replace(_spec(tmp_path / "out", str(log)), steps=steps, cache_key="")  # key of these steps
     executor = DaskExecutor(workers=8, scheduler=scheduler)  # the cluster has the workers it has
     try:
@@ -97,7 +100,7 @@ def test_external_cluster_with_threaded_worker_sets_up_once(tmp_path: Path, sche
         executor.close()
     assert executor._cluster is None  # nothing was started: the cluster is the caller's
     assert executor.workers == 1  # as the manifest records it: the processes the cluster had
-    assert executor.publish_jobs == 1  # a publish job per worker process of the cluster
+    assert publish_jobs_for(executor.workers, local=executor.local) == 1  # a publish job per worker process of the cluster
     threads_warnings = [r for r in caplog.records if "--nthreads 1" in r.getMessage()]
     assert len(threads_warnings) == 1 and threads_warnings[0].levelname == "WARNING"
     assert sorted(r.task_id for r in results) == sorted(t.task_id for t in tasks)

@@ -13,6 +13,8 @@ import pytest
 from pipeline.config import make_config
 from pipeline.runner import run_pipeline
 
+pytestmark = pytest.mark.slow  # whole runs on the local pool and on Dask
+
 
 def read_output(out: Path) -> tuple[pa.Table, pa.Table]:
     """Articles (hive columns included) and rejects of a run folder, sorted by doc_id."""

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import extract_html
 from pipeline.dates import find_datetime, unix_datetime
+from pipeline.extract import extract_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 

@@ -41,12 +41,12 @@ def test_binary_inputs(data: bytes) -> None:
 
 
 def test_plain_text_is_not_html() -> None:
-    assert reason("这是一段纯文本，没有任何标签。\n第二行。".encode("utf-8")) == "not_html"
+    assert reason("这是一段纯文本，没有任何标签。\n第二行。".encode()) == "not_html"
     assert reason(b'{"title": "json", "body": "not a page"}') == "not_html"
 
 
 def test_fifty_megabytes_rejected_before_parsing() -> None:
-    data = b"<p>" + "医护人员福利待遇。".encode("utf-8") * (50 * 1024 * 1024 // 27)
+    data = b"<p>" + "医护人员福利待遇。".encode() * (50 * 1024 * 1024 // 27)
     assert len(data) >= 50 * 1024 * 1024 - 64
     assert reason(data) == "too_large"
     assert reason(NEWS, max_bytes=1000) == "too_large"

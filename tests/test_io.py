@@ -8,9 +8,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.dedup import DupInfo
+from pipeline.dedup.stage import DedupColumns
 from pipeline.io.atomic import TMP_PREFIX, write_parquet_atomic, write_staging_atomic, write_text_atomic
-from pipeline.io.dataset import iter_part_columns, read_part, staging_parts
-from pipeline.io.publish import publish
 from pipeline.io.schema import (
     ARTICLE_SCHEMA,
     METADATA_KEY,
@@ -22,6 +22,8 @@ from pipeline.io.schema import (
     reject_to_row,
     rejects_table,
 )
+from pipeline.io.staging import iter_part_columns, read_part, staging_parts
+from pipeline.publish import publish
 from pipeline.record import Doc, Reject
 
 PROV = {"pipeline_version": "0.1.0", "run_id": "r1", "model_version": "m1"}
@@ -86,13 +88,13 @@ def test_partition_of(value: str | None, expected: tuple[str, str]) -> None:
 
 
 def test_publish_splits_by_month_and_fills_dedup_columns(tmp_path: Path) -> None:
-    """From parts staged as Parquet, as versions before Arrow IPC staging left them."""
     staging = tmp_path / "_staging" / "t1"
     docs = [_doc("a", "2020-02-03"), _doc("b", "2020-03-01"), _doc("c", None), _doc("d", "2020-02-20")]
-    write_parquet_atomic(articles_table([doc_to_row(d, PROV) for d in docs]), staging / "articles-00000.parquet")
-    write_parquet_atomic(rejects_table([reject_to_row(Reject("e", "e.html", "ingest", "empty_input"), PROV)]),
-                         staging / "rejects-00000.parquet")
-    assignments = {"a": ("a", 2, True, 0.0), "d": ("a", 2, False, 0.5), "b": ("b", 1, True, 0.0), "c": ("c", 1, True, 0.0)}
+    write_staging_atomic(articles_table([doc_to_row(d, PROV) for d in docs]), staging / "articles-00000.arrow")
+    write_staging_atomic(rejects_table([reject_to_row(Reject("e", "e.html", "ingest", "empty_input"), PROV)]),
+                         staging / "rejects-00000.arrow")
+    assignments = [DedupColumns({"a": DupInfo("a", 2, True, 0.0), "d": DupInfo("a", 2, False, 0.5),
+                                 "b": DupInfo("b", 1, True, 0.0), "c": DupInfo("c", 1, True, 0.0)})]
     counts = publish(tmp_path, ["t1"], assignments).partitions
     assert counts == {"2020-02": 2, "2020-03": 1, "unknown-unknown": 1}
     feb = pq.read_table(next((tmp_path / "articles" / "year=2020" / "month=02").glob("*.parquet"))).to_pylist()
@@ -110,14 +112,14 @@ def test_publish_splits_by_month_and_fills_dedup_columns(tmp_path: Path) -> None
     assert not stats["text"] and not stats["text_original"] and not stats["tokens.list.element"]
 
 
-def test_staged_arrow_and_parquet_parts_read_alike(tmp_path: Path) -> None:
+def test_staged_parts_read_back_in_task_and_part_order(tmp_path: Path) -> None:
     table = articles_table([doc_to_row(_doc(f"d{i}", "2020-02-03", f"第{i}篇。护士补贴。"), PROV) for i in range(5)])
     write_staging_atomic(table, tmp_path / "_staging" / "t1" / "articles-00001.arrow")
-    write_parquet_atomic(table, tmp_path / "_staging" / "t1" / "articles-00000.parquet")
+    write_staging_atomic(table, tmp_path / "_staging" / "t1" / "articles-00000.arrow")
     write_staging_atomic(table.slice(0, 2), tmp_path / "_staging" / "t2" / "articles-00000.arrow")
     parts = list(staging_parts(tmp_path, ["t2", "t1"], "articles"))
     assert [(task, path.name) for task, path in parts] == [
-        ("t2", "articles-00000.arrow"), ("t1", "articles-00000.parquet"), ("t1", "articles-00001.arrow")]
+        ("t2", "articles-00000.arrow"), ("t1", "articles-00000.arrow"), ("t1", "articles-00001.arrow")]
     for _, path in parts[1:]:
         assert read_part(path, ARTICLE_SCHEMA).equals(table)
     batches = list(iter_part_columns(parts[2][1], ["text", "doc_id"], batch_size=2))
@@ -128,12 +130,10 @@ def test_staged_arrow_and_parquet_parts_read_alike(tmp_path: Path) -> None:
     # a part staged before a column existed reads in today's schema, that column null
     older = table.drop_columns(["repeated_paragraph_ratio"])
     write_staging_atomic(older, tmp_path / "older.arrow")
-    write_parquet_atomic(older, tmp_path / "older.parquet")
-    for name in ("older.arrow", "older.parquet"):
-        conformed = read_part(tmp_path / name, ARTICLE_SCHEMA)
-        assert conformed.schema.names == ARTICLE_SCHEMA.names
-        assert conformed.column("repeated_paragraph_ratio").null_count == 5
-        assert conformed.column("text").equals(table.column("text"))
+    conformed = read_part(tmp_path / "older.arrow", ARTICLE_SCHEMA)
+    assert conformed.schema.names == ARTICLE_SCHEMA.names
+    assert conformed.column("repeated_paragraph_ratio").null_count == 5
+    assert conformed.column("text").equals(table.column("text"))
 
 
 def _stage(root: Path, task_id: str, docs: list[Doc]) -> None:
@@ -151,30 +151,31 @@ def _dataset_rows(root: Path) -> list[tuple[str, str, str | None, bool | None]]:
     return rows
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine, known_docs", [("local", False), ("dask", True)])
 def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_order(tmp_path: Path, engine: str,
                                                                                   known_docs: bool) -> None:
     from pipeline.engine.dask_executor import DaskExecutor
     from pipeline.engine.local import LocalExecutor
-    from pipeline.io.publish import split_tasks
+    from pipeline.publish import split_tasks
 
     months = ["2020-01-05", "2020-02-03", None, "2020-01-20", "2021-12-31"]
     tasks = {f"t{k}": [_doc(f"d{k}-{i}", months[(k + i) % len(months)], f"第{k}组第{i}篇，护士补贴。") for i in range(7)]
              for k in range(5)}
-    assignments = {d.doc_id: (d.doc_id, 1, True, 0.0) for docs in tasks.values() for d in docs}
-    assignments["d3-1"] = ("d0-1", 2, False, 0.25)
+    assignments = {d.doc_id: DupInfo(d.doc_id, 1, True, 0.0) for docs in tasks.values() for d in docs}
+    assignments["d3-1"] = DupInfo("d0-1", 2, False, 0.25)
     single, split = tmp_path / "single", tmp_path / "split"
     for root in (single, split):
         for task_id, docs in tasks.items():
             _stage(root, task_id, docs)
     assert [len(g) for g in split_tasks(split, list(tasks), 3, min_job_bytes=1)] in ([2, 2, 1], [2, 1, 2], [1, 2, 2])
-    written_one = publish(single, list(tasks), assignments)
+    written_one = publish(single, list(tasks), [DedupColumns(assignments)])
     executor = LocalExecutor(2) if engine == "local" else DaskExecutor(workers=2)
     try:
         # the doc ids per task come from the dedup pass in a run, or are read from staging
         task_docs = {t: [d.doc_id for d in docs] for t, docs in tasks.items()} if known_docs else None
-        written_jobs = publish(split, list(tasks), assignments, jobs=3, run_jobs=executor.map_calls, min_job_bytes=1,
-                               task_docs=task_docs)
+        written_jobs = publish(split, list(tasks), [DedupColumns(assignments, split, task_docs)], jobs=3,
+                               run_jobs=executor.map_calls, min_job_bytes=1)
     finally:
         executor.close()
     counts_one, counts_jobs = written_one.partitions, written_jobs.partitions
@@ -198,16 +199,14 @@ def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_ord
 def test_read_part_gives_the_schema_asked_for(tmp_path: Path) -> None:
     """Staged parts come back as written; a part missing a column (written by another version)
     gets it as nulls, as ``pq.read_table(schema=...)`` gives it."""
-    from pipeline.io.dataset import read_part
-
     rejects = rejects_table([reject_to_row(Reject.of(Doc(doc_id="d1", source_path="a.txt", input_kind="text"),
                                                      "clean", "too_short", "3 characters"), PROV)])
-    whole = tmp_path / "whole.parquet"
-    pq.write_table(rejects, whole)
+    whole = tmp_path / "whole.arrow"
+    write_staging_atomic(rejects, whole)
     assert read_part(whole, REJECT_SCHEMA).equals(rejects)
     assert read_part(whole).to_pylist() == rejects.to_pylist()
-    older = tmp_path / "older.parquet"
-    pq.write_table(rejects.drop_columns(["detail"]), older)
+    older = tmp_path / "older.arrow"
+    write_staging_atomic(rejects.drop_columns(["detail"]), older)
     table = read_part(older, REJECT_SCHEMA)
     assert table.schema.equals(REJECT_SCHEMA, check_metadata=False)
     assert table.column("detail").to_pylist() == [None]
@@ -215,7 +214,7 @@ def test_read_part_gives_the_schema_asked_for(tmp_path: Path) -> None:
 
 
 def test_a_copied_slice_holds_only_its_own_rows():
-    from pipeline.io.publish import _copied
+    from pipeline.publish.partitions import copied as _copied
 
     texts = [f"正文{i}" * 50 for i in range(1_000)]
     parent = pa.table({"doc_id": [str(i) for i in range(1_000)], "text": texts,

@@ -35,12 +35,12 @@ def test_misaligned_gbk_span_flagged() -> None:
 
 
 def test_utf8_read_as_gbk_flagged() -> None:
-    broken = "医护人员的健康权益".encode("utf-8").decode("gbk", errors="replace")
+    broken = "医护人员的健康权益".encode().decode("gbk", errors="replace")
     assert find_mojibake_spans("报道称：" + broken)
 
 
 def test_utf8_read_as_latin1_flagged() -> None:
-    broken = "医护人员".encode("utf-8").decode("cp1252", errors="replace")
+    broken = "医护人员".encode().decode("cp1252", errors="replace")
     assert find_mojibake_spans("Title: " + broken)
 
 

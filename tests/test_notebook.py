@@ -11,6 +11,8 @@ from nbclient import NotebookClient
 from pipeline.report.fonts import find_cjk_font
 from tests._run_fixture import sample_run  # noqa: F401 - fixture
 
+pytestmark = pytest.mark.slow  # executes the notebook on a real run
+
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "explore.ipynb"
 
 

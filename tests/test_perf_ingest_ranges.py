@@ -96,6 +96,8 @@ def _staged_rows(out: Path) -> list[dict]:
 def test_range_tasks_stage_the_same_rows_as_the_whole_file(tmp_path: Path) -> None:
     from pipeline.clean import CleanStep
     from pipeline.engine.task import TaskSpec, load_marker, run_task
+    from pipeline.ingest.step import ReadStep
+    from pipeline.io.staging import StageStep
     from pipeline.normalize import NormalizeStep
 
     (tmp_path / "in").mkdir()
@@ -105,8 +107,9 @@ def test_range_tasks_stage_the_same_rows_as_the_whole_file(tmp_path: Path) -> No
     rows = {}
     for name, max_bytes in (("whole", 1 << 30), ("ranges", 3_000)):
         out = tmp_path / name
-        spec = TaskSpec(steps=[CleanStep(), NormalizeStep(min_chars=5)], output_dir=str(out),
-                        provenance=provenance, max_input_bytes=1 << 20, batch_docs=40)
+        steps = [ReadStep(max_input_bytes=1 << 20, batch_size=40), CleanStep(), NormalizeStep(min_chars=5),
+                 StageStep(batch_docs=40)]
+        spec = TaskSpec(steps=steps, output_dir=str(out), provenance=provenance)
         tasks = plan_tasks(files, max_bytes=max_bytes)
         results = [run_task(spec, task) for task in tasks]
         rows[name] = _staged_rows(out)
@@ -139,10 +142,13 @@ def test_scheduling_weighs_pages_below_text(tmp_path: Path) -> None:
 def test_publish_gathers_partitions_across_tasks_with_bounded_buffers(tmp_path: Path, monkeypatch) -> None:
     import pyarrow.parquet as pq
 
+    from pipeline import publish as publishing
     from pipeline.clean import CleanStep
     from pipeline.engine.task import TaskSpec, run_task
-    from pipeline.io import publish as publishing
+    from pipeline.ingest.step import ReadStep
+    from pipeline.io.staging import StageStep
     from pipeline.normalize import NormalizeStep
+    from pipeline.publish import partitions
 
     (tmp_path / "in").mkdir()
     lines = []
@@ -155,21 +161,22 @@ def test_publish_gathers_partitions_across_tasks_with_bounded_buffers(tmp_path: 
     tasks = plan_tasks(files, max_bytes=2_500)
     assert len(tasks) >= 4
     out = tmp_path / "out"
-    spec = TaskSpec(steps=[CleanStep(), NormalizeStep(min_chars=5)], output_dir=str(out),
-                    provenance={"pipeline_version": "t", "run_id": "r", "model_version": None, "opencc_config": "t2s"},
-                    max_input_bytes=1 << 20, batch_docs=10)
+    steps = [ReadStep(max_input_bytes=1 << 20, batch_size=10), CleanStep(), NormalizeStep(min_chars=5),
+             StageStep(batch_docs=10)]
+    spec = TaskSpec(steps=steps, output_dir=str(out),
+                    provenance={"pipeline_version": "t", "run_id": "r", "model_version": None, "opencc_config": "t2s"})
     for task in tasks:
         run_task(spec, task)
     task_ids = [t.task_id for t in tasks]
-    counts = publishing.publish(out, task_ids, {}).partitions
+    counts = publishing.publish(out, task_ids).partitions
     assert counts == {"2020-01": 30, "2020-02": 30, "2020-03": 30}
     # one file per partition although every task (and staging part) held rows of each
     assert sorted(p.relative_to(out / "articles").as_posix() for p in (out / "articles").rglob("*.parquet")) == [
         f"year=2020/month={m:02d}/part-000-00000.parquet" for m in (1, 2, 3)]
     # a tiny buffer cap writes more, smaller files, and the same rows
     before = sorted(pq.read_table(out / "articles").column("doc_id").to_pylist())
-    monkeypatch.setattr(publishing, "MAX_BUFFER_BYTES", 1)
-    publishing.publish(out, task_ids, {})
+    monkeypatch.setattr(partitions, "MAX_BUFFER_BYTES", 1)
+    publishing.publish(out, task_ids)
     assert len(list((out / "articles").rglob("*.parquet"))) > 3
     assert sorted(pq.read_table(out / "articles").column("doc_id").to_pylist()) == before
     assert pq.read_table(out / "rejects").num_rows == 0

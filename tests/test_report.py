@@ -102,6 +102,7 @@ def _headless(browser: str, profile: Path, *args: str) -> subprocess.CompletedPr
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("run_name", ["synthetic_run", "sample_run"])
 def test_report_renders_in_headless_chromium(run_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     browser = _chromium()

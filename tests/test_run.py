@@ -75,6 +75,7 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return corpus, output
 
 
+@pytest.mark.slow
 def test_every_input_is_a_row_or_a_reject(small_run: tuple[Path, Path]) -> None:
     _, output = small_run
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
@@ -87,6 +88,7 @@ def test_every_input_is_a_row_or_a_reject(small_run: tuple[Path, Path]) -> None:
     assert all(i["sha1"] and len(i["sha1"]) == 40 for i in manifest["inputs"])
 
 
+@pytest.mark.slow
 def test_rows_are_normalized_segmented_and_partitioned(small_run: tuple[Path, Path]) -> None:
     _, output = small_run
     rows = {r["title"]: r for r in _rows(output)}
@@ -105,6 +107,7 @@ def test_rows_are_normalized_segmented_and_partitioned(small_run: tuple[Path, Pa
         assert row["dup_cluster_id"] and row["dup_cluster_size"] >= 1
 
 
+@pytest.mark.slow
 def test_rerun_resumes_and_gives_the_same_dataset(small_run: tuple[Path, Path]) -> None:
     corpus, output = small_run
     before = _rows(output)
@@ -113,6 +116,7 @@ def test_rerun_resumes_and_gives_the_same_dataset(small_run: tuple[Path, Path]) 
     assert _rows(output) == before
 
 
+@pytest.mark.slow
 def test_seeds_give_five_rows_with_their_titles(shared_data: Path, tmp_path: Path) -> None:
     from pipeline.normalize import normalize_text, remove_pinyin_annotations
 
@@ -137,6 +141,7 @@ def _zhnews(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
                           cwd=cwd, timeout=300)
 
 
+@pytest.mark.slow
 def test_cli_extract_prints_one_json_line_per_page_in_order(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_bytes(PAGE_GBK.encode("gbk"))
@@ -153,6 +158,7 @@ def test_cli_extract_prints_one_json_line_per_page_in_order(tmp_path: Path) -> N
     assert set(lines[1]) == {"error"}
 
 
+@pytest.mark.slow
 def test_cli_clean_on_a_traditional_dump(tmp_path: Path) -> None:
     dump = tmp_path / "dump.txt"
     dump.write_text(DUMP_TRAD, encoding="utf-8")
@@ -167,6 +173,7 @@ def test_cli_clean_on_a_traditional_dump(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [["extract", "/no/such/file.html"], ["run", "/no/such/dir"], ["run", "--workers", "0"],
                                   ["clean"], ["no-such-command"]])
+@pytest.mark.slow
 def test_cli_bad_arguments_exit_2_with_one_line(args: list[str], tmp_path: Path) -> None:
     done = _zhnews(*args, cwd=tmp_path)
     assert done.returncode == 2

@@ -18,7 +18,6 @@ from typing import Any
 import opencc
 import pytest
 
-
 SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "sample"
 INPUT_SUFFIXES = {".html", ".htm", ".txt", ".jsonl"}
 TOPICS = {"pay", "protection", "rest", "mental", "family", "career", "honor", "charity", "health_service"}

@@ -12,6 +12,8 @@ from pipeline.config import make_config
 from pipeline.normalize import normalize_text
 from pipeline.runner import RunSummary, run_pipeline
 
+pytestmark = pytest.mark.slow  # whole runs of the sample corpus
+
 EXPECTED_PATH = Path(__file__).resolve().parent.parent / "corpus" / "sample_expected.json"
 
 

@@ -15,7 +15,7 @@ from pipeline.segment import SegmentStep  # noqa: E402
 from pipeline.segment.accelerated import accelerated_tokenize  # noqa: E402
 from pipeline.segment.rjieba_backend import rjieba_tokenize  # noqa: E402
 from pipeline.segment.tokenizer import tokenize  # noqa: E402
-from pipeline.stages import build_steps  # noqa: E402
+from pipeline.steps import build_steps  # noqa: E402
 
 # Runs where jieba-rs alone cuts differently from jieba: numbers ranges, dotted names, times.
 SYMBOL_RUNS = "每2-3小时喂一次，详见t.cntv.cn，时间2024-04-28T02:15.926Z，增长3.5%，C++和C#。"
@@ -36,6 +36,7 @@ def test_whitespace_rare_characters_and_empty_input() -> None:
     assert accelerated_tokenize("") == [] and accelerated_tokenize(" \n ") == []
 
 
+@pytest.mark.slow
 def test_same_tokens_as_jieba_on_real_news(shared_data: Path) -> None:
     texts: list[str] = []
     for path in sorted((shared_data / "indomain").glob("*.jsonl")):
@@ -53,5 +54,5 @@ def test_step_and_run_record_the_choice() -> None:
     assert fast.tokens == slow.tokens
     segment = next(s for s in build_steps(RunConfig(classify_enabled=False)) if s.name == "segment")
     assert segment.get_params()["accelerate"] is True  # decided before the run, part of its id
-    pinned = RunConfig(classify_enabled=False, segment={"accelerate": False})
+    pinned = RunConfig.from_dict({"classify_enabled": False, "segment": {"accelerate": False}})
     assert next(s for s in build_steps(pinned) if s.name == "segment").get_params()["accelerate"] is False

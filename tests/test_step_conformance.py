@@ -2,7 +2,7 @@
 
 Every step must: pickle before its heavy state is built (and after, without that state);
 give the same output for the same input; carry no state from one document to the next;
-and turn bad input into a Reject, never an exception.
+fill only the columns it declares; and turn bad input into a Reject, never an exception.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import pytest
 
 from pipeline.config import RunConfig
 from pipeline.record import Doc, Reject, make_doc_id
-from pipeline.stages import build_steps
-from pipeline.steps import Step
+from pipeline.steps import Step, build_steps
 
 PAGE = """<html><head><meta charset="utf-8"><title>市卫健委出台措施保障医务人员休息权益_健康频道</title>
 <meta name="publishdate" content="2024-03-05"></head><body>
@@ -108,7 +107,8 @@ HOSTILE: list[Callable[[], Doc]] = [
 
 
 def all_steps() -> list[Step]:
-    return build_steps(RunConfig())
+    """The per-document steps of a standard run."""
+    return [step for step in build_steps(RunConfig()) if isinstance(step, Step)]
 
 
 STEP_NAMES = [step.name for step in all_steps()]
@@ -135,6 +135,15 @@ def test_step_pickles_before_and_after_setup(name: str) -> None:
     assert len(payload) < 100_000, f"{name} pickles its heavy state ({len(payload)} bytes)"
     again = pickle.loads(payload)(GOOD[name]())
     assert _output(again) == _output(first)
+
+
+@pytest.mark.parametrize("name", STEP_NAMES)
+def test_step_fills_only_the_columns_it_declares(name: str) -> None:
+    before = _output(GOOD[name]())
+    after = _output(_step(name)(GOOD[name]()))
+    changed = {key for key in before if before[key] != after[key]}
+    declared = {column.name for column in _step(name).columns}
+    assert changed and changed <= declared, f"{name} fills {sorted(changed - declared)} without declaring them"
 
 
 @pytest.mark.parametrize("name", STEP_NAMES)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pipeline.classify.features import make_item
 from pipeline.classify.model import TopicModel
 from pipeline.classify.text import prepare
 from pipeline.record import Doc
-from pipeline.steps import Result, Step
+from pipeline.steps import Result, Step, record_columns
 
 _MODELS: dict[str, TopicModel] = {}
 
@@ -28,6 +30,7 @@ class ClassifyStep(Step):
     """
 
     name = "classify"
+    columns = record_columns("relevant", "relevant_score", "topics", "topic_scores")
 
     def __init__(self, model_dir: str | None = None) -> None:
         super().__init__()
@@ -35,6 +38,21 @@ class ClassifyStep(Step):
 
     def setup(self) -> None:
         self._model = _cached_model(self.model_dir)
+
+    def provenance(self) -> dict[str, str | None]:
+        """The model's version, from its ``meta.json``: the driver needs the version (for the
+        run id and the provenance columns), not the model's state, which only workers load."""
+        from pipeline.classify.persist import model_file, read_meta
+
+        try:
+            meta = read_meta(model_file(self.model_dir or None))
+        except (OSError, ValueError):
+            return {"model_version": "unknown"}  # as the loaded model reports it
+        return {"model_version": str(meta.get("model_version", "unknown"))}
+
+    def tally(self, doc: Doc) -> Iterable[str]:
+        """The document's topics, and ``(relevant)`` when it is relevant."""
+        return [*doc.topics, "(relevant)"] if doc.relevant else doc.topics
 
     @property
     def model_version(self) -> str:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.clean import cues
+from pipeline.clean import settings as S
 from pipeline.normalize.opencc_convert import convert
 from pipeline.normalize.pinyin import remove_pinyin_annotations
 
@@ -43,6 +44,8 @@ _STAMP_END = re.compile(
 )
 NAME_LINE = re.compile(f"^[{cues.HAN}]{{2,4}}$")
 _TOKENS = re.compile(r"[\s|｜/]+")
+#: A link list flattened to one line: ``热门点卡：问道Q币穿越火线征途…`` (label, colon, no sentence).
+_NAV_LINE = re.compile(rf"[^，。！？；,;!?：:]{{1,{S.NAV_LABEL_MAX_CHARS}}}[：:][^，。！？；,;!?：:、]+")
 
 
 @dataclass(slots=True)
@@ -155,30 +158,41 @@ def featurize(text: str) -> list[Line]:
         line = _features(number, raw, seen, short_seen)
         if line is not None:
             out.append(line)
+    _mark_navigation(out)
     return out
+
+
+def _nav_shape(line: Line) -> bool:
+    return (line.han >= S.NAV_MIN_HAN and bool(_NAV_LINE.fullmatch(line.text))
+            and not cues.FIELD.match(line.text))
+
+
+def _mark_navigation(lines: list[Line]) -> None:
+    """Link lists flattened to lines (``热门点卡：问道Q币穿越火线…``) come in blocks: a line of
+    that shape next to another is navigation; alone it is a headline with a colon."""
+    shaped = [_nav_shape(ln) for ln in lines]
+    for i, ln in enumerate(lines):
+        if shaped[i] and ((i > 0 and shaped[i - 1]) or (i + 1 < len(lines) and shaped[i + 1])):
+            ln.hard_bp = True
 
 
 def _weight(line: Line) -> float:
     """How much a line argues for being inside the article body (negative: against)."""
     if line.boundary:
-        return -200.0
+        return S.BOUNDARY_WEIGHT
     if line.hard_bp:
-        return -30.0
+        return S.FURNITURE_WEIGHT
     if line.sentence_like:
         if line.repeat:
-            return line.han / 2 if line.han >= 40 else -5.0
+            return line.han / 2 if line.han >= S.REPEAT_PROSE_MIN_HAN else S.REPEAT_WEIGHT
         return float(line.han)
     if line.fieldish:
-        return -10.0
+        return S.FIELD_WEIGHT
     if line.teaser or line.bullet:
-        return -5.0 - line.han
-    return -3.0 - line.han / 2
+        return S.LIST_ITEM_WEIGHT - line.han
+    return S.OTHER_WEIGHT - line.han / 2
 
 
-#: Extra weight for the first running text under a headline followed by a dated meta line.
-ANCHOR_BONUS = 120.0
-#: ... when that headline also repeats the page's first line (its <title> in a flattened page).
-TITLE_MATCH_BONUS = 400.0
 
 
 def _key(text: str) -> str:
@@ -217,8 +231,29 @@ def _anchor_bonus(lines: list[Line]) -> dict[int, float]:
         if generic is None and ln.first_seen == ln.number:
             generic = body
     if matched is not None:
-        return {matched: TITLE_MATCH_BONUS}
-    return {generic: ANCHOR_BONUS} if generic is not None else {}
+        return {matched: S.TITLE_MATCH_BONUS}
+    if generic is not None:
+        return {generic: S.ANCHOR_BONUS}
+    follower = _continues_title(lines)
+    return {follower: S.ANCHOR_BONUS} if follower is not None else {}
+
+
+_HAN_PAIR = re.compile(f"(?=([{cues.HAN}]{{2}}))")
+
+
+def _continues_title(lines: list[Line]) -> int | None:
+    """The first running text sharing much of the dump's first line (the page ``<title>``):
+    the article's opening, where a story restates its headline."""
+    if not lines:
+        return None
+    title = set(_HAN_PAIR.findall(_SITE_SUFFIX.sub("", lines[0].text)))
+    if len(title) < S.CONTINUITY_MIN_PAIRS:
+        return None
+    for i, ln in enumerate(lines[1:], start=1):
+        shared = len(title & set(_HAN_PAIR.findall(ln.text))) if ln.sentence_like else 0
+        if not (ln.fieldish or ln.repeat) and shared >= S.CONTINUITY_SHARE * len(title):
+            return i
+    return None
 
 
 def _best_span(lines: list[Line]) -> tuple[int, int]:

@@ -7,7 +7,7 @@ from pipeline.clean.text import clean_text
 from pipeline.errors import InputRejected
 from pipeline.normalize.mojibake import mojibake_score
 from pipeline.record import Doc, Reject
-from pipeline.steps import Step
+from pipeline.steps import Step, record_columns
 
 #: A dump with no article whose mojibake score is above this is reported as mojibake.
 MOJIBAKE_REJECT_SCORE = 0.05
@@ -21,6 +21,7 @@ class CleanStep(Step):
     """
 
     name = "clean"
+    columns = record_columns("title", "published_at", "author", "source", "paragraphs", "quality_flags")
 
     def __init__(self) -> None:
         super().__init__()

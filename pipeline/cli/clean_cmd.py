@@ -24,10 +24,10 @@ def main(args: argparse.Namespace) -> int:
     from pipeline.cli.single import doc_for, emit, normalize_step, read_inputs
     from pipeline.errors import InputRejected
     from pipeline.ingest.decode import decode_bytes
-    from pipeline.record import Reject
+    from pipeline.record import Doc, Reject
     from pipeline.steps import StepPipeline
 
-    docs = []
+    docs: list[Doc | Reject] = []
     for name, data in read_inputs(args.files):
         doc = doc_for(name, "text", "")
         try:

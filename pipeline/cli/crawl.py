@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.errors import UsageError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "crawl",
         help="fetch pages politely into resumable WARC files",

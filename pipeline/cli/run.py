@@ -57,7 +57,7 @@ def _make_config(args: argparse.Namespace):
         dedup_enabled=False if args.no_dedup else None,
     )
     if args.model_dir:
-        config.classify = dict(config.classify) | {"model_dir": args.model_dir}
+        config.params["classify"] = config.section("classify") | {"model_dir": args.model_dir}
     return config
 
 

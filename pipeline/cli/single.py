@@ -16,8 +16,6 @@ from pipeline.errors import UsageError
 from pipeline.record import Doc, Reject, make_doc_id
 from pipeline.steps import Step, StepPipeline
 
-OUTPUT_FIELDS = ("title", "published_at", "author", "source", "body", "script", "text")
-
 
 def read_inputs(paths: list[str]) -> list[tuple[str, bytes]]:
     """Every input's bytes, checked up front so a bad path fails before any output."""

@@ -15,7 +15,7 @@ import threading
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -24,7 +24,7 @@ import httpx
 from pipeline.crawl.addresses import guarded_transport
 from pipeline.crawl.config import CrawlConfig
 from pipeline.crawl.discover import Discovered, extract_links, parse_feed, parse_sitemap
-from pipeline.crawl.fetch import Exchange, FetchError, Fetcher
+from pipeline.crawl.fetch import Exchange, Fetcher, FetchError
 from pipeline.crawl.frontier import Entry, Frontier, Outcome
 from pipeline.crawl.politeness import HostScheduler
 from pipeline.crawl.robots import RobotsCache, RobotsRules
@@ -114,7 +114,7 @@ class Crawler:
 
     # -- logging ----------------------------------------------------------------------------
     def _record(self, entry: Entry, outcome: Outcome, **extra: Any) -> None:
-        row = {"time": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        row = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"),
                "url": entry.url, "kind": entry.kind, "depth": entry.depth,
                "status": outcome.status, "reason": outcome.reason, "http_status": outcome.http_status,
                "final_url": outcome.final_url, "attempts": outcome.attempts,

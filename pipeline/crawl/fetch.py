@@ -15,7 +15,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -87,8 +87,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    now = now or datetime.now(timezone.utc)
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -141,7 +141,7 @@ class Fetcher:
                     self.scheduler.pause(host_key(exc.url or url), exc.retry_after)
                 log.debug("retrying %s in %.2fs after %s", url, wait, exc.reason)
                 if self.stop.wait(min(wait, cfg.max_wait)):
-                    raise FetchError("stopped", "crawl interrupted during backoff")
+                    raise FetchError("stopped", "crawl interrupted during backoff") from exc
         assert last is not None
         raise FetchError(last.reason, last.detail, last.status)
 
@@ -253,7 +253,7 @@ class Fetcher:
             http_version=response.http_version,
             response_headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw],
             body=body,
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             ip=ip,
         )
 

@@ -21,7 +21,7 @@ import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,7 +37,7 @@ _REWRITTEN = ("transfer-encoding", "content-encoding", "content-length")
 
 
 def _warc_date(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def stored_headers(headers: list[tuple[str, str]], body_length: int) -> list[tuple[str, str]]:
@@ -174,7 +174,7 @@ class WarcWriter:
         self.max_bytes = max_bytes
         self.software = software
         self.prefix = prefix
-        self._stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
+        self._stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         self._serial = 0
         self._fh: BinaryIO | None = None
         self.current: str | None = None

@@ -13,19 +13,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from pipeline.dedup.minhash import _fmix64
+from pipeline.dedup.settings import BUCKET_WINDOW, CANDIDATE_RECALL
 from pipeline.dedup.threads import thread_map
 
 _U64 = np.uint64
-# Neighbours (in doc_id order) paired inside one LSH bucket; larger buckets are also joined
-# to their first member, so a bucket of k copies costs O(k * window) pairs, not O(k**2).
-BUCKET_WINDOW = 16
-#: How a row joins an existing cluster (see :func:`linkage_clusters`).
-LINKAGE = "half"
-
-
-#: Probability that a pair at exactly the threshold becomes a candidate.  Candidates are
-#: verified on the full signature afterwards, so banding is tuned for recall, not precision.
-CANDIDATE_RECALL = 0.99
 
 
 @functools.lru_cache(maxsize=32)
@@ -107,7 +98,8 @@ def equal_key_pairs(hashes: np.ndarray, rank: np.ndarray, active: np.ndarray) ->
     return np.stack((order[first[dup]], order[dup]), axis=1).astype(np.int64)
 
 
-def canonical_order(doc_ids: Sequence[str], published: Sequence[str | None], char_counts: Sequence[int]) -> np.ndarray:
+def canonical_order(doc_ids: Sequence[str], published: Sequence[str | None],
+                    char_counts: Sequence[int] | np.ndarray) -> np.ndarray:
     """Row indices from most to least canonical: earliest published, then longest, then doc_id.
 
     Undated rows come after dated ones; dates compare as ISO-8601 strings.
@@ -119,7 +111,7 @@ def canonical_order(doc_ids: Sequence[str], published: Sequence[str | None], cha
     return np.array(sorted(range(len(doc_ids)), key=key), dtype=np.int64)
 
 
-def linkage_clusters(n: int, edges: np.ndarray, order: np.ndarray, rule: str = LINKAGE) -> np.ndarray:
+def linkage_clusters(n: int, edges: np.ndarray, order: np.ndarray) -> np.ndarray:
     """For each row, the row index of its cluster's center (canonical member).
 
     Rows are visited from most to least canonical (``order``).  A row joins the existing
@@ -129,11 +121,8 @@ def linkage_clusters(n: int, edges: np.ndarray, order: np.ndarray, rule: str = L
     of the copies that were there before it, so a chain of reposts A~B~C~D, or a clique of
     posts that each resemble one central post but not each other, is not merged into one
     cluster, as connected components or a star around the center would.  Depends only on the
-    edges and the order.  ``rule`` (for comparisons): ``"half"`` as described, ``"center"``
-    joins any cluster whose center it is linked to (a star), ``"center_or_half"`` either.
+    edges and the order.
     """
-    if rule not in ("half", "center_or_half", "center"):
-        raise ValueError(f"unknown linkage rule: {rule}")
     if len(edges) == 0:
         return np.arange(n, dtype=np.int64)
     sym = (np.r_[edges[:, 0], edges[:, 1]], np.r_[edges[:, 1], edges[:, 0]])
@@ -150,20 +139,16 @@ def linkage_clusters(n: int, edges: np.ndarray, order: np.ndarray, rule: str = L
     size = [1] * n
     assigned = [False] * n
     linked = np.diff(graph.indptr) > 0
-    half, star = rule in ("half", "center_or_half"), rule in ("center", "center_or_half")
     for row in order[linked[order]].tolist():
         links: dict[int, int] = {}
-        neighbours = indices[indptr[row] : indptr[row + 1]]
-        linked_centers = set(neighbours) if star else ()
-        for other in neighbours:
+        for other in indices[indptr[row] : indptr[row + 1]]:
             if assigned[other]:
                 c = center[other]
                 links[c] = links.get(c, 0) + 1
         assigned[row] = True
         best, best_key = -1, (0.0, 0)
         for c, count in links.items():
-            # a center is assigned, so it is a linked neighbour exactly when it is in the list
-            if (half and 2 * count >= size[c]) or (star and c in linked_centers):
+            if 2 * count >= size[c]:
                 key = (-count / size[c], pos[c])  # most densely linked, then most canonical
                 if best < 0 or key < best_key:
                     best, best_key = c, key

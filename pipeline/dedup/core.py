@@ -1,10 +1,10 @@
-"""The global dedup step: stream records once, keep only hashes and signatures, then cluster."""
+"""Dedup's configuration and its corpus-wide index: features gathered, then clustered once."""
 
 from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -18,94 +18,44 @@ from pipeline.dedup.clusters import (
 )
 from pipeline.dedup.features import FEATURE_PARAMS, FeatureBatch, featurize
 from pipeline.dedup.paragraphs import ParagraphCounter
+from pipeline.dedup.settings import (
+    CONTAINMENT,
+    EXACT_MAX_SHINGLES,
+    MIN_PARAGRAPH_CHARS,
+    NGRAM,
+    NUM_PERM,
+    SYNDICATION_MIN_JACCARD,
+    TEXT_BATCH,
+    THRESHOLD,
+)
 from pipeline.dedup.threads import default_threads
 from pipeline.dedup.types import DedupInput, DedupResult, DupInfo, DupPairs
-from pipeline.dedup.verify import SYNDICATION_MIN_JACCARD, ShingleStore, similarities, syndicated
-
-DEFAULT_THRESHOLD = 0.8
-DEFAULT_NGRAM = 5
-DEFAULT_NUM_PERM = 128
-DEFAULT_MIN_PARAGRAPH_CHARS = 20
-DEFAULT_CONTAINMENT = 0.7
-DEFAULT_EXACT_MAX_SHINGLES = 512
-# Characters (about as many shingles) featurized at once (bounds the batch's temporaries).
-_BATCH_SHINGLES = 200_000
-
-
-def find_duplicates(
-    records: Iterable[DedupInput],
-    *,
-    threshold: float = DEFAULT_THRESHOLD,
-    ngram: int = DEFAULT_NGRAM,
-    num_perm: int = DEFAULT_NUM_PERM,
-    paragraphs: bool = True,
-    min_paragraph_chars: int = DEFAULT_MIN_PARAGRAPH_CHARS,
-    to_simplified: bool = True,
-    seed: int = 1,
-    containment: float = DEFAULT_CONTAINMENT,
-    exact_max_shingles: int = DEFAULT_EXACT_MAX_SHINGLES,
-) -> DedupResult:
-    """Cluster exact and near-duplicate documents; flag repeated paragraphs.
-
-    Compared text: :func:`~pipeline.dedup.textkey.document_key` (for Weibo-style reposts, the
-    reposted part without the reposters' short comments).  Two documents are linked when these
-    texts are equal, when the Jaccard similarity of their character ``ngram`` sets reaches
-    ``threshold``, or (unless ``containment`` is 0) when one is a syndicated copy of the other
-    (see :func:`~pipeline.dedup.verify.syndicated`).  Candidates come from LSH banding over
-    MinHash signatures; documents with at most ``exact_max_shingles`` distinct n-grams keep
-    them and are verified exactly, longer ones on the signature estimate.  Documents are then
-    taken from most to least canonical (earliest published, then longest, then smallest doc_id)
-    and join the cluster they are linked to most densely if linked to at least half of its
-    members (:func:`~pipeline.dedup.clusters.linkage_clusters`); the canonical copy's doc_id is
-    the cluster id.  The result does not depend on the order or partitioning of ``records``.
-    Memory per document: a ``num_perm`` x 4-byte signature, hashes and metadata, 20 bytes per
-    paragraph and 4 bytes per n-gram of short documents; the texts are not kept.
-
-    The records are featurized here in bounded batches (:func:`~pipeline.dedup.features.featurize`);
-    a pipeline run computes the features in its tasks instead and feeds a :class:`DedupIndex`.
-    """
-    index = DedupIndex(
-        threshold=threshold, num_perm=num_perm, paragraphs=paragraphs,
-        containment=containment, exact_max_shingles=exact_max_shingles,
-    )
-    params = {"ngram": ngram, "num_perm": num_perm, "seed": seed, "to_simplified": to_simplified,
-              "min_paragraph_chars": min_paragraph_chars, "exact_max_shingles": exact_max_shingles}
-    for batch in _text_batches(records):
-        index.add(featurize(batch, **params))
-    return index.result()
-
-
-def _text_batches(records: Iterable[DedupInput]) -> Iterable[list[DedupInput]]:
-    """``records`` in lists of about :data:`_BATCH_SHINGLES` characters (about as many shingles)."""
-    batch: list[DedupInput] = []
-    chars = 0
-    for rec in records:
-        batch.append(rec)
-        chars += len(rec.text or "")
-        if chars >= _BATCH_SHINGLES:
-            yield batch
-            batch, chars = [], 0
-    if batch:
-        yield batch
+from pipeline.dedup.verify import ShingleStore, similarities, syndicated
 
 
 class DedupIndex:
     """The corpus-wide dedup state: features gathered batch by batch, then clustered once.
 
     Holds per document its id, date key, length, key hash, signature and set size; the
-    shingles of short documents; the paragraph hashes.  An exact copy of an earlier document
-    (same compared-text hash) shares that document's stored shingles.  Batches may come in any
-    order: :meth:`result` does not depend on it.
+    shingles of short documents; the paragraph hashes (a ``num_perm`` x 4-byte signature,
+    20 bytes per paragraph and 4 bytes per n-gram of short documents; never the texts).  An
+    exact copy of an earlier document (same compared-text hash) shares that document's stored
+    shingles.  Candidates come from LSH banding over the signatures; documents with at most
+    ``exact_max_shingles`` distinct n-grams are verified exactly, longer ones on the signature
+    estimate.  Documents are then taken from most to least canonical (earliest published, then
+    longest, then smallest doc_id) and join the cluster they are linked to most densely
+    (:func:`~pipeline.dedup.clusters.linkage_clusters`); the canonical copy's doc_id is the
+    cluster id.  Batches may come in any order: :meth:`result` does not depend on it.
     """
 
     def __init__(
         self,
         *,
-        threshold: float = DEFAULT_THRESHOLD,
-        num_perm: int = DEFAULT_NUM_PERM,
+        threshold: float = THRESHOLD,
+        num_perm: int = NUM_PERM,
         paragraphs: bool = True,
-        containment: float = DEFAULT_CONTAINMENT,
-        exact_max_shingles: int = DEFAULT_EXACT_MAX_SHINGLES,
+        containment: float = CONTAINMENT,
+        exact_max_shingles: int = EXACT_MAX_SHINGLES,
         threads: int | None = None,
     ) -> None:
         self.threshold = threshold
@@ -233,21 +183,25 @@ class DedupIndex:
 
 
 class Deduplicator:
-    """The dedup configuration, recorded in the run manifest through :meth:`get_params`."""
+    """The dedup configuration, recorded in the run manifest through :meth:`get_params`.
 
-    name = "dedup"
+    Two documents are linked when their compared texts (:func:`~pipeline.dedup.textkey.document_key`)
+    are equal, when the Jaccard similarity of their character ``ngram`` sets reaches
+    ``threshold``, or (unless ``containment`` is 0) when one is a syndicated copy of the other
+    (:func:`~pipeline.dedup.verify.syndicated`); clusters: :class:`DedupIndex`.
+    """
 
     def __init__(
         self,
-        threshold: float = DEFAULT_THRESHOLD,
-        ngram: int = DEFAULT_NGRAM,
-        num_perm: int = DEFAULT_NUM_PERM,
+        threshold: float = THRESHOLD,
+        ngram: int = NGRAM,
+        num_perm: int = NUM_PERM,
         paragraphs: bool = True,
-        min_paragraph_chars: int = DEFAULT_MIN_PARAGRAPH_CHARS,
+        min_paragraph_chars: int = MIN_PARAGRAPH_CHARS,
         to_simplified: bool = True,
         seed: int = 1,
-        containment: float = DEFAULT_CONTAINMENT,
-        exact_max_shingles: int = DEFAULT_EXACT_MAX_SHINGLES,
+        containment: float = CONTAINMENT,
+        exact_max_shingles: int = EXACT_MAX_SHINGLES,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
@@ -272,14 +226,23 @@ class Deduplicator:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"Deduplicator({args})"
 
-    def run(self, records: Iterable[DedupInput]) -> DedupResult:
-        """Deduplicate ``records`` (a single pass over the stream)."""
-        return find_duplicates(records, **self.get_params())
-
     def index(self) -> DedupIndex:
         """An empty :class:`DedupIndex` with this configuration's clustering settings."""
         return DedupIndex(threshold=self.threshold, num_perm=self.num_perm, paragraphs=self.paragraphs,
                           containment=self.containment, exact_max_shingles=self.exact_max_shingles)
+
+    def featurized(self, records: Iterable[DedupInput], batch_size: int = TEXT_BATCH) -> Iterator[FeatureBatch]:
+        """The features of ``records`` (:func:`~pipeline.dedup.features.featurize`), in batches
+        of ``batch_size`` documents, for an index of this configuration."""
+        params = self.feature_params()
+        batch: list[DedupInput] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= batch_size:
+                yield featurize(batch, **params)
+                batch = []
+        if batch:
+            yield featurize(batch, **params)
 
     def feature_params(self) -> dict[str, Any]:
         """The parameters :func:`~pipeline.dedup.features.featurize` takes from this configuration."""

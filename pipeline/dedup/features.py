@@ -5,7 +5,7 @@ compared text's hash and length, the MinHash signature, the number of distinct s
 sorted distinct shingles themselves for short documents, verified exactly), and the hash and
 length of every eligible paragraph.  This is the costly part of deduplication (normalization,
 n-gram hashing, signatures) and depends on one document only, so the pipeline's workers compute
-it in their tasks and stage it as Parquet (:func:`to_table` / :func:`from_table`); the driver's
+it in their tasks and stage it (:func:`to_table` / :func:`from_table`); the driver's
 :class:`~pipeline.dedup.core.DedupIndex` only gathers the features and clusters.
 """
 
@@ -27,7 +27,9 @@ from pipeline.dedup.verify import distinct_sets
 
 #: The dedup parameters the features depend on (the others only affect clustering).
 FEATURE_PARAMS = ("ngram", "num_perm", "seed", "to_simplified", "min_paragraph_chars", "exact_max_shingles")
-#: Parquet schema metadata key holding the feature parameters of a staged file.
+#: Name of the staged features beside each articles part (``dedup-NNNNN.arrow``).
+FEATURES_PART = "dedup"
+#: Schema metadata key holding the feature parameters of a staged file.
 PARAMS_KEY = b"zhnews.dedup_features"
 
 _EMPTY_U32 = np.empty(0, dtype=np.uint32)
@@ -140,7 +142,7 @@ def _offsets(counts: np.ndarray) -> pa.Array:
 
 
 def to_table(batch: FeatureBatch, params: Mapping[str, Any]) -> pa.Table:
-    """``batch`` as a Parquet-ready table; ``params`` (what
+    """``batch`` as an Arrow table; ``params`` (what
     :meth:`~pipeline.dedup.core.Deduplicator.feature_params` gives) go in its metadata."""
     n = len(batch)
     num_perm = batch.signatures.shape[1] if batch.signatures.ndim == 2 else 0

@@ -7,9 +7,7 @@ import hashlib
 import numpy as np
 
 from pipeline.dedup import ranges
-
-# Paragraphs collected in Python lists before they are packed into arrays.
-_PENDING = 1 << 16
+from pipeline.dedup.settings import PARAGRAPHS_PENDING
 
 
 def text_hash(key: str) -> int:
@@ -39,7 +37,7 @@ class ParagraphCounter:
             hashes.extend(text_hash(k) for k in keys)
             rows.extend([row] * len(keys))
             lengths.extend(len(k) for k in keys)
-            if len(hashes) >= _PENDING:
+            if len(hashes) >= PARAGRAPHS_PENDING:
                 self._flush()
             self._frozen = None
 

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-#: Array elements gathered per chunk of ranges (bounds the temporary arrays, ~100 MB at most).
-CHUNK_ELEMENTS = 1 << 22
+from pipeline.dedup.settings import CHUNK_ELEMENTS
 
 
 def expand(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from pipeline.dedup.settings import MAX_THREADS
+
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Threads past which the clustering's pieces (42 LSH bands, a few shingle chunks) gain nothing.
-MAX_THREADS = 4
 
 
 def default_threads() -> int:

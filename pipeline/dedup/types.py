@@ -24,7 +24,7 @@ class DedupInput(NamedTuple):
     paragraphs: list[str] | None = None
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> "DedupInput":
+    def from_doc(cls, doc: Doc) -> DedupInput:
         """The dedup view of a pipeline :class:`~pipeline.record.Doc`."""
         text = doc.text if doc.text is not None else doc.body()
         count = doc.char_count if doc.char_count is not None else len(text)

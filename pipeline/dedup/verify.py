@@ -16,18 +16,16 @@ import numpy as np
 from pipeline.dedup import ranges
 from pipeline.dedup.minhash import estimate_jaccard
 from pipeline.dedup.paragraphs import ParagraphCounter
+from pipeline.dedup.settings import (
+    MIN_CHUNK_ELEMENTS,
+    PAIRS_CHUNK,
+    SYNDICATION_MIN_JACCARD,
+    SYNDICATION_MIN_SHINGLES,
+    SYNDICATION_SHARED_PARAGRAPHS,
+)
 from pipeline.dedup.threads import thread_map
 
 _U32 = np.uint32
-_CHUNK = 1 << 18
-#: Smallest chunk of shingles worth a thread of its own in :meth:`FrozenShingles.intersections`.
-_MIN_CHUNK_ELEMENTS = 1 << 16
-
-#: Syndication criterion (see :func:`syndicated`): Jaccard floor, minimum distinct shingles of the
-#: smaller document, and share of its characters that must lie in paragraphs both copies share.
-SYNDICATION_MIN_JACCARD = 0.5
-SYNDICATION_MIN_SHINGLES = 200
-SYNDICATION_SHARED_PARAGRAPHS = 0.5
 
 
 def distinct_sets(hash_sets: Sequence[np.ndarray], max_shingles: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -87,7 +85,7 @@ class ShingleStore:
         """Give ``rows`` (added with no shingles) the shingle sets of ``sources`` (exact copies)."""
         self._aliases.append((np.asarray(rows, dtype=np.int64), np.asarray(sources, dtype=np.int64)))
 
-    def freeze(self) -> "FrozenShingles":
+    def freeze(self) -> FrozenShingles:
         """Arrays for verification (the store is emptied)."""
         def joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
             return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
@@ -128,7 +126,7 @@ class FrozenShingles:
         begin, end = self.offsets[slots], self.offsets[slots + 1]
         sizes = (end[:, 0] - begin[:, 0]) + (end[:, 1] - begin[:, 1])
         per_thread = -(-int(sizes.sum()) // max(1, threads))  # ceiling division
-        limit = min(ranges.CHUNK_ELEMENTS, max(_MIN_CHUNK_ELEMENTS, per_thread))
+        limit = min(ranges.CHUNK_ELEMENTS, max(MIN_CHUNK_ELEMENTS, per_thread))
 
         def count(part: slice) -> np.ndarray:
             owner_a, index_a = ranges.expand(begin[part, 0], end[part, 0])
@@ -159,8 +157,8 @@ def similarities(
     """
     n_pairs = len(pairs)
     jac = np.zeros(n_pairs)
-    for start in range(0, n_pairs, _CHUNK):
-        chunk = pairs[start : start + _CHUNK]
+    for start in range(0, n_pairs, PAIRS_CHUNK):
+        chunk = pairs[start : start + PAIRS_CHUNK]
         jac[start : start + len(chunk)] = estimate_jaccard(sig[chunk[:, 0]], sig[chunk[:, 1]])
     size_a, size_b = store.sizes[pairs[:, 0]], store.sizes[pairs[:, 1]]
     margin = 4.0 * np.sqrt(floor * (1.0 - floor) / sig.shape[1]) if sig.ndim == 2 and sig.shape[1] else 0.0

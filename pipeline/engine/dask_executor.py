@@ -21,30 +21,25 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from pipeline.engine.base import publish_jobs_for
+from pipeline.engine.settings import IN_FLIGHT_PER_THREAD
 from pipeline.engine.task import TaskResult, TaskSpec, largest_first, pipeline_key, run_task, warm_up
 from pipeline.ingest import Task
-from pipeline.steps import Step
+from pipeline.steps import BaseStep
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 log = logging.getLogger(__name__)
 
-#: Tasks in flight per worker thread: one running, one queued so a worker never idles.
-IN_FLIGHT_PER_THREAD = 2
-
-#: Settings for the scheduler, nannies and workers of a LocalCluster we start: no statistical
-#: profiler sampling the busy thread's stack 100 times a second, a slower system monitor, and
-#: event-loop ticks and memory polls every 500 ms instead of every 20 ms and 100 ms (all CPU
-#: taken from the tasks: measured, an idle 2-worker cluster used 0.099 CPU-s per second with the
-#: defaults and 0.018 with these; the dashboard that would show them is off anyway, a blocked
-#: event loop is still reported after ``distributed.admin.tick.limit``, and a worker past its
-#: memory limit is still paused or restarted, half a second later at most). The nannies' default
-#: environment also sets ``MALLOC_TRIM_THRESHOLD_``, which turns off glibc's adaptive mmap
-#: threshold: every temporary numpy array above 128 KB is then mapped and unmapped afresh, and
-#: its pages faulted in again (measured: twice the system time of a worker). Our workers hold a
-#: bounded working set and exit at the end of the run, so they keep glibc's defaults.
+#: Settings for the scheduler, nannies and workers of a LocalCluster we start.  Dask's periodic
+#: work (a statistical profiler sampling the busy thread's stack, the system monitor, event-loop
+#: ticks and memory polls) takes CPU from the tasks: no profiler, and the rest every 500 ms or
+#: more (the dashboard that would show them is off anyway, a blocked event loop is still
+#: reported after ``distributed.admin.tick.limit``, and a worker past its memory limit is still
+#: paused or restarted, half a second later at most).  The nannies' default environment also sets
+#: ``MALLOC_TRIM_THRESHOLD_``, which turns off glibc's adaptive mmap threshold, so that every
+#: temporary numpy array above 128 KB is mapped afresh and its pages faulted in again; our
+#: workers hold a bounded working set and exit at the end of the run, so they keep glibc's defaults.
 LOCAL_WORKER_CONFIG = {
     "distributed.worker.profile.enabled": False,
     "distributed.admin.system-monitor.interval": "2s",
@@ -62,7 +57,8 @@ class DaskExecutor:
     def __init__(self, workers: int = 1, scheduler: str | None = None, retries: int = 1) -> None:
         self.workers = max(1, int(workers))
         self.scheduler = scheduler
-        self.publish_jobs = publish_jobs_for(self.workers)
+        #: a LocalCluster's workers share this machine; a cluster we connect to has machines of its own
+        self.local = scheduler is None
         self.retries = retries
         self._client: Any = None
         self._cluster: Any = None
@@ -104,12 +100,10 @@ class DaskExecutor:
     def _observe(self, nthreads: dict[str, int]) -> None:
         """On a cluster we did not start: :attr:`workers` becomes the most worker processes
         seen (the manifest records it, publishing shares its work out by it), and workers with
-        several threads are reported once (measured: one worker process with two threads is
-        no faster than with one; a zhnews task holds the GIL for most of its work)."""
+        several threads are reported once (a zhnews task holds the GIL for most of its work, so
+        a second thread in one worker process gains nothing)."""
         self._most_workers = max(self._most_workers, len(nthreads))
         self.workers = self._most_workers
-        # the cluster's workers run on machines of their own: a publish job each
-        self.publish_jobs = self.workers
         threaded = sum(1 for n in nthreads.values() if n > 1)
         if threaded and not self._warned_threads:
             self._warned_threads = True
@@ -119,7 +113,7 @@ class DaskExecutor:
                         "('dask worker ADDR --nworkers auto --nthreads 1')", threaded, len(nthreads))
 
     # -- the interface --------------------------------------------------------------------
-    def start(self, steps: Sequence[Step], time_limit: float | None) -> None:
+    def start(self, steps: Sequence[BaseStep], time_limit: float | None) -> None:
         """Connect (or start the LocalCluster) in a background thread and have every worker
         present build its step state, while the driver goes on planning."""
         if self._starting is not None or self._client is not None:
@@ -175,6 +169,9 @@ class DaskExecutor:
             future.release()
             top_up()
             yield result
+
+    def prepare_calls(self, initializer: Callable[[], None]) -> None:
+        """Nothing to start: calls run on the cluster's workers, which are up."""
 
     def map_calls(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         """``[fn(item) for item in items]``, run on the cluster's workers (``fn`` picklable)."""

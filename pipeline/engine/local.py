@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import TypeVar
 
-from pipeline.engine.base import publish_jobs_for
+from pipeline.engine.settings import IN_FLIGHT_PER_THREAD
 from pipeline.engine.task import TaskResult, TaskSpec, largest_first, pipeline_key, run_task, warm_up
 from pipeline.ingest import Task
-from pipeline.steps import Step
+from pipeline.steps import BaseStep
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -24,14 +24,14 @@ class LocalExecutor:
     """Runs tasks in this process (``workers=1``) or in a process pool."""
 
     name = "local"
+    local = True
 
     def __init__(self, workers: int = 1) -> None:
         self.workers = max(1, int(workers))
-        self.publish_jobs = publish_jobs_for(self.workers)
         self._pool: ProcessPoolExecutor | None = None  # the task workers, with their step state
         self._call_pool: ProcessPoolExecutor | None = None  # light processes for map_calls
 
-    def start(self, steps: Sequence[Step], time_limit: float | None) -> None:
+    def start(self, steps: Sequence[BaseStep], time_limit: float | None) -> None:
         """Start every worker process now; each builds its step state as it starts (with one
         worker, this process builds it now)."""
         if self.workers == 1:
@@ -55,33 +55,36 @@ class LocalExecutor:
             return
         if self._pool is None and tasks:
             self.start(spec.steps, spec.doc_time_limit)
-        # Bounded submission: at most 2 tasks per worker in flight, so memory stays flat.
+        # Bounded submission: a few tasks per worker in flight, so memory stays flat.
         pending: set[Future[TaskResult]] = set()
         pool = self._pool
         queue = largest_first(tasks)
         queue.reverse()
         while queue or pending:
-            while queue and len(pending) < 2 * self.workers:
+            while queue and len(pending) < IN_FLIGHT_PER_THREAD * self.workers:
                 assert pool is not None
                 pending.add(pool.submit(run_task, spec, queue.pop()))
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 yield future.result()
-        # Every task is done: the task workers exit, freeing their step state (~600 MB each)
-        # before the driver's global steps peak, and, when publishing will use them, light
-        # processes start for map_calls (they import while the driver clusters).
+        # Every task is done: the task workers exit, freeing their step state (the larger part
+        # of a worker's memory) before the driver's stages after the map peak.
         if self._pool is not None:
             self._pool.shutdown(wait=False)
             self._pool = None
-        if self.publish_jobs > 1:
-            self._start_call_pool()
 
-    def _start_call_pool(self) -> ProcessPoolExecutor:
+    def prepare_calls(self, initializer: Callable[[], None]) -> None:
+        """Start the light processes of :meth:`map_calls` now (they run ``initializer`` while
+        the driver goes on); with one worker, calls run in this process."""
+        if self.workers > 1:
+            self._start_call_pool(initializer)
+
+    def _start_call_pool(self, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
         if self._call_pool is None:
             self._call_pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_import_publish
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=initializer
             )
-            for _ in range(self.workers):
+            for _ in range(self.workers):  # the pool starts a process per submission while none is idle
                 self._call_pool.submit(int)
         return self._call_pool
 
@@ -97,8 +100,3 @@ class LocalExecutor:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
         self._pool = self._call_pool = None
-
-
-def _import_publish() -> None:
-    """Initializer of the light processes: import what publish jobs run."""
-    import pipeline.io.publish  # noqa: F401

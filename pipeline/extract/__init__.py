@@ -4,8 +4,8 @@ Public API: :func:`extract_html`, :class:`ExtractStep`, :class:`Limits`, and the
 :func:`parse_chinese_datetime` / :func:`find_datetime` shared with text-dump cleaning.
 """
 
-from pipeline.extract.api import extract_html
 from pipeline.dates import find_datetime, parse_chinese_datetime
+from pipeline.extract.api import extract_html
 from pipeline.extract.parse import Limits
 from pipeline.extract.step import ExtractStep
 

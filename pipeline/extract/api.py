@@ -19,7 +19,7 @@ from pipeline.extract.metadata import (
 from pipeline.extract.parse import Limits, decode_page, parse_tree
 from pipeline.record import Article
 
-__all__ = ["extract_html", "Limits"]
+__all__ = ["Limits", "extract_html"]
 
 
 def _first_index(blocks: list[Any], paragraphs: list[str]) -> int | None:
@@ -59,10 +59,10 @@ def extract_html(
     changed = drop_boilerplate(root)
     # subtrees the pruning left alone give the same blocks again: copied, not re-walked
     blocks = iter_blocks(root, reuse=(meta_blocks, spans, changed))
-    paragraphs = article_paragraphs(blocks)
+    title = pick_title(head)
+    paragraphs = article_paragraphs(blocks, title)
     if not paragraphs:
         raise InputRejected("no_article", "no block of running text found on the page")
-    title = pick_title(head)
     start = _first_index(meta_blocks, paragraphs)
     headline = title_index(meta_blocks, title, start)
     return Article(

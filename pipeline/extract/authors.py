@@ -26,6 +26,8 @@ from pipeline.extract.boilerplate import both_scripts
 __all__ = ["find_author", "cue_authors", "title_index"]
 
 _HAN = r"\u4e00-\u9fff"
+# Case-insensitive matching is scoped to the Latin words ((?i:...)): under a global re.I the
+# regex compiler case-folds every character of the Han ranges one by one (~10 ms a pattern).
 # A two- or three-character name typeset with spaces between the characters (赵  培).
 _SPACED = rf"[{_HAN}](?:[ \u3000]{{1,3}}[{_HAN}]){{1,2}}(?![{_HAN}])"
 _NAME = rf"[{_HAN}A-Za-z·•][{_HAN}A-Za-z0-9·•_.\-]{{0,15}}"
@@ -49,7 +51,7 @@ def _p(pattern: str, flags: int = 0) -> re.Pattern[str]:
 _Scope = Literal["head", "wide", "after"]
 #: (pattern, longest line it may be searched in, line must hold a full date, scope), by trust.
 _PATTERNS: tuple[tuple[re.Pattern[str], int, bool, _Scope], ...] = (
-    (_p(rf"(?:作者|作\s+者|撰文|撰稿|发布者|发帖人|楼主|博主|发表者|author|(?<![a-z] )by)\s*[:：|｜]\s*({_NAMES})", re.I),
+    (_p(rf"(?:作者|作\s+者|撰文|撰稿|发布者|发帖人|楼主|博主|发表者|(?i:author|(?<![a-z] )by))\s*[:：|｜]\s*({_NAMES})"),
      200, False, "head"),
     (_p(rf"(?:作者|撰文|撰稿人?)\s+({_NAMES})"), 200, False, "head"),
     (_p(rf"[{_OPEN}][^{_OPEN}{_CLOSE}]{{0,16}}?记者\s*[:：]?\s*({_NAMES})\s*(?:[/／][^{_CLOSE}]{{1,12}})?[{_CLOSE}]"),
@@ -57,9 +59,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], int, bool, _Scope], ...] = (
     (_p(rf"(?<!小)(?:特约|实习|首席|本报|本刊)?记者\s*[:：]?\s*({_HAN_NAMES})"), 50, False, "head"),
     (_p(rf"(?:^|[\s{_OPEN}])文\s*(?:/|／|[:：]|\s*图\s*[/／])\s*({_NAMES})"), 200, False, "head"),
     (_p(r"(?:发文机关|发文单位|发布机构|发文机构)\s*[:：]\s*([^\s:：]{2,30})"), 200, False, "wide"),
-    (_p(rf"(?:^|\s)({_NAME})\s*(?:发表于|发布于|写于|posted\s+(?:on|at|@))", re.I), 200, True, "after"),
-    (re.compile(rf"(?<!powered )(?<!designed )(?<!rewrited )(?<!rewritten )(?<!supported )(?<!driven )"
-                rf"(?<!hosted )(?<!built )(?<!made )\bby\s+({_NAME})", re.I), 160, True, "after"),
+    (_p(rf"(?:^|\s)({_NAME})\s*(?:发表于|发布于|写于|(?i:posted\s+(?:on|at|@)))"), 200, True, "after"),
+    (re.compile(rf"(?i:(?<!powered )(?<!designed )(?<!rewrited )(?<!rewritten )(?<!supported )(?<!driven )"
+                rf"(?<!hosted )(?<!built )(?<!made )\bby\s+)({_NAME})"), 160, True, "after"),
     (re.compile(rf"[\[【［]\s*({_HAN_NAMES})\s*[\]】］]"), 160, True, "head"),
     (_p(rf"(?:^|[\s{_OPEN}])(?:通讯员)\s*[:：]?\s*({_NAMES})"), 60, False, "head"),
     (_p(rf"(?:^|[\s{_OPEN}])({_HAN_NAMES})\s*[/／]\s*摄"), 80, False, "head"),
@@ -68,8 +70,12 @@ _PATTERNS: tuple[tuple[re.Pattern[str], int, bool, _Scope], ...] = (
 _AGENCY = re.compile(both_scripts("发文机关|发文单位|发布机构|发文机构"))
 _NAME_STOP = re.compile(both_scripts(
     r"(?:来源|稿源|出处|时间|日期|发布|发表|责任|编辑|责编|点击|浏览|阅读|访问|字号|通讯员|报道|摄影?|综合|整理|"
-    r"本报|电$|讯$|分享|转发|打印|收藏|评论|我来说|\d{4}).*$")
+    r"本报|电$|讯$|分享|转发|打印|收藏|评论|我来说|\d{4}|"
+    # a forum poster's profile card under the name: 帖子 36 积分 120
+    r"帖子\s*\d|积分\s*\d|精华\s*\d|威望\s*\d|金钱\s*\d|经验\s*\d|UID\s*\d).*$")
 )
+#: A thread's floor number standing where a poster's name would be (5楼, #12).
+_FLOOR = re.compile(r"#?\d+\s*[楼樓#]?")
 _BAD_AUTHOR = re.compile(both_scripts(
     r"网|报社|新闻|频道|中心|自媒体|综合|\.com|\.cn|www|http|admin|佚名|未知|unknown|匿名|游客|guest"), re.I)
 #: Short bracketed or standalone words that are not names (【打印】, （完）, 编者按 ...).
@@ -77,7 +83,7 @@ _WORDS = (
     "打印 关闭 推荐 收藏 纠错 字体 大 中 小 返回 顶部 分享 评论 完 待续 未完 全文完 续 图 摄 注 编者按 "
     "按语 导读 摘要 前言 引言 正文 附件 附录 简介 提要 概要 背景 链接 原文 视频 图片 组图 专题 更多 "
     "详情 相关 新闻 首页 全文 目录 上一页 下一页 作者 记者 来源 简讯 快讯 本报讯 资料图 责编 编辑 公告 "
-    "通知 搜索 登录 注册 责任 管理员 版主 楼主 自媒体"
+    "通知 搜索 登录 注册 责任 管理员 版主 楼主 自媒体 沙发 板凳 地板 地下室 楼上 楼下"
 ).split()
 _NOT_NAMES = frozenset(_WORDS) | frozenset(w.translate(_TO_TRADITIONAL) for w in _WORDS)
 #: Characters found in organisations and in ordinary words, hardly ever in personal names.
@@ -92,10 +98,16 @@ _EDITOR_WORD = re.compile(both_scripts("编辑|责编|编者|公告|通知"))
 _COMMENT_CUE = re.compile(r"comment|cmt|reply|replies|pinglun|liuyan|gentie|discuss", re.I)
 _CUE_LABEL = re.compile(both_scripts(r"^(?:作者|发表者|发布者|楼主|博主|用户名?|author|by|posted by)\s*[:：]?\s*"), re.I)
 _BLOG_TITLE = (
-    re.compile(rf"^\s*({_NAME})的(?:博客|blog|空间|日志|部落格)", re.I),
-    re.compile(rf"^\s*({_NAME})\s*(?:\||｜|_|-{{1,2}}|—)\s*(?:blog\.\S+|\S{{0,12}}博客\S{{0,8}})\s*$", re.I),
+    # the owner's name is one part of a title such as 文章标题_某某的博客_网易博客
+    re.compile(r"(?:^|[\s_|｜—-])([^\s_|｜—-]{1,16})的(?:博客|(?i:blog)|空间|日志|部落格)"),
+    re.compile(rf"^\s*({_NAME})\s*(?:\||｜|_|-{{1,2}}|—)\s*(?:(?i:blog)\.\S+|\S{{0,12}}博客\S{{0,8}})\s*$"),
 )
 _ATTRIBUTE_LEAK = re.compile(r"\s*=")
+#: Longest text of an author slot read as a name (longer slots hold a profile card).
+CUE_NAME_MAX_CHARS = 12
+#: Blocks above the headline searched for a post header (``楼主 发表于 …``, the title line
+#: of a forum post comes after it).
+POST_HEADER_LOOKBACK = 3
 
 
 def _squash(text: str) -> str:
@@ -126,7 +138,7 @@ def _clean_name(raw: str, strict: bool = True) -> str | None:
     name = re.sub(r"\s+", " ", name)
     if re.fullmatch(_SPACED, name):
         name = name.replace(" ", "").replace("\u3000", "")
-    if not name or len(name) > 30 or name in _NOT_NAMES:
+    if not name or len(name) > 30 or name in _NOT_NAMES or _FLOOR.fullmatch(name):
         return None
     if strict and _BAD_AUTHOR.search(name):
         return None
@@ -161,6 +173,10 @@ def cue_authors(root: etree._Element) -> list[tuple[str, bool]]:
         if not _author_cue(cues) or _in_comments(el):
             continue
         text = _CUE_LABEL.sub("", normalize_space(text_content(el)))
+        link = next(el.iter("a"), None)
+        if len(text) > CUE_NAME_MAX_CHARS and link is not None:
+            # a poster's card (name, then post counts and ranks): its first link is the name
+            text = normalize_space(text_content(link))
         if 2 <= len(text) <= 20 and not _DATE_LIKE.search(text) and not _EDITOR_WORD.search(text):
             # WeChat's author slot may name an organisation; other slots must name a person
             found.append((text, "rich_media_meta_text" not in cues))
@@ -238,10 +254,11 @@ def find_author(info: Any, blocks: Sequence[Block], headline: int,
     end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
     head = [b.text for b in blocks[start:end]]
     tail = [b.text for b in blocks[max(end, len(blocks) - 40):]]
-    scopes = {
+    scopes: dict[str, Sequence[str]] = {
         "head": head + tail,
         "wide": [b.text for b in blocks[max(0, start - 12):start]] + head,
-        "after": [b.text for b in blocks[start:]],
+        # a thread's opening post header can sit just above the headline the post repeats
+        "after": [b.text for b in blocks[max(0, start - POST_HEADER_LOOKBACK):]],
     }
     name = _from_patterns(scopes)
     if name:
@@ -263,7 +280,7 @@ def find_author(info: Any, blocks: Sequence[Block], headline: int,
                     if name:
                         return name
     for raw, strict in info.cue_authors:
-        name = _clean_name(raw, strict) if len(raw) <= 12 and "@" not in raw else None
+        name = _clean_name(raw, strict) if len(raw) <= CUE_NAME_MAX_CHARS and "@" not in raw else None
         if name and not _ATTRIBUTE_LEAK.search(raw):
             return name
     # a names-only line just before the first paragraph of prose
@@ -275,7 +292,7 @@ def find_author(info: Any, blocks: Sequence[Block], headline: int,
         return name
     for text in (info.title or "",):
         for pattern in _BLOG_TITLE:
-            match = pattern.match(text)
+            match = pattern.search(text)
             if match:
                 name = _clean_name(match.group(1))
                 if name:

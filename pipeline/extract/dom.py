@@ -6,6 +6,7 @@ import re
 
 from lxml import etree
 
+from pipeline.extract import settings as S
 from pipeline.extract.blocks import text_content
 from pipeline.extract.boilerplate import cue_kind
 
@@ -21,9 +22,6 @@ DROP_TAGS = (
 FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "menu"})
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.I)
 _VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden", re.I)
-#: Sentence marks above which a ``visibility:hidden`` node is prose a script reveals on load
-#: (WeChat's ``#js_content``), not hidden text.
-_REVEALED_PROSE = 5
 _SENTENCE = re.compile(r"[，。！？；]")
 #: A comment or reply record: a timestamp and a reaction or reply control.
 _STAMP = re.compile(r"\d{1,2}[-/月]\d{1,2}日?\s*\d{1,2}:\d\d|\d+\s*(?:分钟|小时|天)前")
@@ -112,7 +110,7 @@ def _hidden(el: etree._Element) -> bool:
     if _DISPLAY_NONE.search(style):
         return True
     # Pages that fade their article in keep it ``visibility:hidden`` until a script runs.
-    return bool(_VISIBILITY_HIDDEN.search(style)) and _sentences(el) < _REVEALED_PROSE
+    return bool(_VISIBILITY_HIDDEN.search(style)) and _sentences(el) < S.REVEALED_PROSE
 
 
 _MAYBE_HIDDEN = etree.XPath("//*[@style or @hidden or @aria-hidden]")
@@ -137,13 +135,13 @@ def _is_comment_list(el: etree._Element) -> bool:
         if isinstance(child.tag, str):
             groups.setdefault((child.tag, child.get("class") or ""), []).append(child)
     items = max(groups.values(), key=len, default=[])
-    if len(items) < 3:
+    if len(items) < S.COMMENT_LIST_MIN_ITEMS:
         return False
-    needed = max(3, 2 * len(items) // 3)
+    needed = max(S.COMMENT_LIST_MIN_ITEMS, int(S.COMMENT_LIST_STAMPED_SHARE * len(items)))
     hits = misses = 0
     for item in items:
         text = text_content(item)
-        if len(text) <= 600 and _STAMP.search(text) and _REACTION.search(text):
+        if len(text) <= S.COMMENT_MAX_CHARS and _STAMP.search(text) and _REACTION.search(text):
             hits += 1
             if hits >= needed:
                 return True
@@ -171,7 +169,7 @@ def drop_comment_lists(scope: etree._Element, changed: set[etree._Element] | Non
         if el.getparent() is None:
             continue
         inside = _sentences(el)
-        if total - inside >= 3:
+        if total - inside >= S.PROSE_LEFT_MIN_SENTENCES:
             _remove(el, changed if changed is not None else set())
             total -= inside
 
@@ -225,7 +223,7 @@ def drop_boilerplate(root: etree._Element) -> set[etree._Element]:
         if el in protected:
             continue
         count = _sentences(el)
-        if count >= 3 and count > 0.4 * total:
+        if count >= S.PROSE_LEFT_MIN_SENTENCES and count > S.DENSE_PROSE_SHARE * total:
             continue
         removed.add(el)
         _remove(el, changed)

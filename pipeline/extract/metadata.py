@@ -15,10 +15,10 @@ from typing import Any
 
 from lxml import etree
 
-from pipeline.extract.authors import cue_authors, find_author, jsonld_values, title_index
+from pipeline.dates import find_datetime, parse_chinese_datetime, unix_datetime
+from pipeline.extract.authors import POST_HEADER_LOOKBACK, cue_authors, find_author, jsonld_values, title_index
 from pipeline.extract.blocks import Block, normalize_space, text_content
 from pipeline.extract.boilerplate import both_scripts
-from pipeline.dates import find_datetime, parse_chinese_datetime, unix_datetime
 
 __all__ = ["HeadInfo", "read_head", "clean_title", "pick_title", "find_published",
            "find_author", "find_source", "title_index"]
@@ -56,7 +56,7 @@ _SCRIPT_VALUE = re.compile(r"""["']?\s*[:=]\s*["']([^"'\n]{8,40})["']""")
 
 def _script_dates(code: str) -> list[str]:
     """Values assigned to date-like variables in ``code`` (plain ``str.find``, then a match)."""
-    found = []
+    found: list[str] = []
     for key in _SCRIPT_KEYS:
         at = code.find(key)
         while at >= 0 and len(found) < 4:
@@ -152,6 +152,12 @@ def pick_title(info: HeadInfo) -> str | None:
     """The headline: a heading that the ``<title>``/``og:title`` confirms, else the cleaned title."""
     refs = [info.title or ""] + [info.meta.get(k, "") for k in _TITLE_KEYS]
     refs_squashed = [_squash(r) for r in refs if r]
+    # the heading that is the <title> without its site names comes first (a blog's own
+    # name in an <h1> is in the <title> too, after the post's title)
+    cleaned = {_squash(clean_title(r)) for r in refs if r}
+    for heading in info.headings:
+        if _squash(heading) in cleaned:
+            return heading
     for heading in info.headings:
         h = _squash(heading)
         if len(h) >= 4 and any(h in r for r in refs_squashed):
@@ -201,12 +207,17 @@ def find_published(info: HeadInfo, blocks: Sequence[Block], headline: int,
         if found and len(found) >= 10:
             return found
     window = list(blocks[start:end])
-    for block in window:
-        match = _LABELLED_DATE.search(block.text)
-        if match:
-            found = find_datetime(block.text[match.start():])
-            if found:
-                return found
+    # labelled dates: between headline and body first, then just above the headline (a
+    # forum post's header, 发表于 …, precedes the title line), then in and after the body
+    first = content_start if content_start is not None and start <= content_start <= end else start
+    zones = (blocks[start:first], blocks[max(0, start - POST_HEADER_LOOKBACK):start][::-1], blocks[first:end])
+    for zone in zones:
+        for block in zone:
+            match = _LABELLED_DATE.search(block.text)
+            if match:
+                found = find_datetime(block.text[match.start():])
+                if found:
+                    return found
     for block in window:
         if len(block.text) <= 200:
             found = find_datetime(block.text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pipeline.extract.api import extract_html
 from pipeline.extract.parse import Limits
 from pipeline.record import Doc
-from pipeline.steps import Result, Step
+from pipeline.steps import Result, Step, record_columns
 
 __all__ = ["ExtractStep"]
 
@@ -16,6 +16,8 @@ class ExtractStep(Step):
     """HTML and WARC payloads to article fields; other input kinds pass through unchanged."""
 
     name = "extract"
+    columns = record_columns("encoding", "title", "published_at", "author", "source", "paragraphs", "quality_flags",
+                             "extractor")
 
     def __init__(
         self,

@@ -63,9 +63,9 @@ def declared_charset(data: bytes, content_type: str | None = None) -> str | None
             codec = canonical_codec(match.group(1))
             if codec:
                 return codec
-    match = _META_CHARSET.search(data[:8192])
-    if match:
-        return canonical_codec(match.group(1).decode("ascii", "ignore"))
+    declared = _META_CHARSET.search(data[:8192])
+    if declared:
+        return canonical_codec(declared.group(1).decode("ascii", "ignore"))
     return None
 
 

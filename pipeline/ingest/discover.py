@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import UsageError
+from pipeline.ingest.settings import TASK_MAX_BYTES, TASK_MAX_FILES
 
 _KIND_BY_SUFFIX = {
     ".html": "html",
@@ -131,7 +132,7 @@ def discover_inputs(inputs: list[str]) -> list[InputFile]:
     return [found[key] for key in sorted(found)]
 
 
-def plan_tasks(files: list[InputFile], max_files: int = 64, max_bytes: int = 8 << 20) -> list[Task]:
+def plan_tasks(files: list[InputFile], max_files: int = TASK_MAX_FILES, max_bytes: int = TASK_MAX_BYTES) -> list[Task]:
     """Group small files into tasks; containers (JSONL, WARC) each get a task of their own, and
     an uncompressed JSONL file over ``max_bytes`` gets one task per range of about ``max_bytes``
     (cut at line starts), so several workers share one big file.

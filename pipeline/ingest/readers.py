@@ -19,10 +19,10 @@ from pipeline.dates import parse_chinese_datetime
 from pipeline.errors import InputRejected
 from pipeline.ingest.decode import decode_bytes
 from pipeline.ingest.discover import InputFile
+from pipeline.ingest.settings import MAX_DECOMPRESSION_RATIO, MAX_INPUT_BYTES, MIN_DECOMPRESSED_LIMIT, READ_CHUNK
 from pipeline.record import Doc, Reject, make_doc_id
 
 STAGE = "ingest"
-DEFAULT_MAX_INPUT_BYTES = 64 << 20
 
 
 def shown_path(path: str) -> str:
@@ -53,15 +53,13 @@ def _file_reject(file: InputFile, reason: str, detail: str, locator: str = "") -
     )
 
 
-#: Decompressed bytes allowed per compressed byte before an input counts as a bomb.
-MAX_DECOMPRESSION_RATIO = 200
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
 def gunzip_limited(data: bytes, max_bytes: int, max_ratio: int = MAX_DECOMPRESSION_RATIO) -> bytes:
     """Decompress gzip ``data`` (all members), refusing bombs and truncated streams."""
-    limit = min(max_bytes, max(1 << 20, len(data) * max_ratio))
+    limit = min(max_bytes, max(MIN_DECOMPRESSED_LIMIT, len(data) * max_ratio))
     out = bytearray()
     rest = data
     while rest:
@@ -98,7 +96,7 @@ def _read_limited(file: InputFile, max_bytes: int, max_ratio: int = MAX_DECOMPRE
     return data
 
 
-def read_html_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+def read_html_file(file: InputFile, max_bytes: int = MAX_INPUT_BYTES,
                    max_ratio: int = MAX_DECOMPRESSION_RATIO) -> Iterator[Doc | Reject]:
     """One saved page: its bytes (gunzipped if gzip, within ``max_ratio``), unparsed."""
     try:
@@ -118,7 +116,7 @@ def read_html_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
     )
 
 
-def read_text_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+def read_text_file(file: InputFile, max_bytes: int = MAX_INPUT_BYTES,
                    max_ratio: int = MAX_DECOMPRESSION_RATIO) -> Iterator[Doc | Reject]:
     """One text dump, decoded (BOM, then UTF-8 / GB18030 / Big5 detection)."""
     try:
@@ -153,7 +151,7 @@ def _normalize_record_date(value: Any) -> str | None:
     return parse_chinese_datetime(text) or None
 
 
-def read_jsonl_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
+def read_jsonl_file(file: InputFile, max_bytes: int = MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
     """One article per line: at least ``text``; ``id``, ``title``, ``url``, ``date`` kept.
 
     A line that is not a JSON object, or has no text, becomes a reject naming the line.
@@ -244,7 +242,7 @@ class _GunzipReader(io.RawIOBase):
                     break
                 self._inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
             self._started = True
-            self._pending = self._inflater.decompress(self._input, 1 << 20)
+            self._pending = self._inflater.decompress(self._input, READ_CHUNK)
             self._input = self._inflater.unused_data if self._inflater.eof else self._inflater.unconsumed_tail
         size = min(len(buffer), len(self._pending))
         buffer[:size] = self._pending[:size]
@@ -279,7 +277,7 @@ def _bounded_lines(handle: Any, max_bytes: int, first: int = 1,
             return
         if len(line) > max_bytes and not line.endswith(b"\n"):
             try:
-                while (chunk := handle.readline(1 << 20)) and not chunk.endswith(b"\n"):
+                while (chunk := handle.readline(READ_CHUNK)) and not chunk.endswith(b"\n"):
                     pass
             except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
                 yield number, exc
@@ -289,7 +287,7 @@ def _bounded_lines(handle: Any, max_bytes: int, first: int = 1,
         yield number, line
 
 
-def read_warc_file(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
+def read_warc_file(file: InputFile, max_bytes: int = MAX_INPUT_BYTES) -> Iterator[Doc | Reject]:
     """HTTP responses from a WARC file; each HTML response is a document.
 
     Request, metadata and warcinfo records are not documents and are passed over; a
@@ -354,19 +352,18 @@ def _verify_gzip_complete(path: str) -> None:
     (C speed, no parsing) tells a complete archive from a truncated one.
     """
     with gzip.open(path, "rb") as stream:
-        while stream.read(1 << 20):
+        while stream.read(READ_CHUNK):
             pass
 
 
-_READERS = {
-    "html": read_html_file,
-    "text": read_text_file,
+#: Readers of the containers that stream, bounded per line or record.
+_STREAM_READERS = {
     "jsonl": read_jsonl_file,
     "warc": read_warc_file,
 }
 
 
-def iter_documents(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
+def iter_documents(file: InputFile, max_bytes: int = MAX_INPUT_BYTES,
                    max_ratio: int = MAX_DECOMPRESSION_RATIO) -> Iterator[Doc | Reject]:
     """Every document (or reject) in one input file; never raises for bad content.
 
@@ -376,12 +373,13 @@ def iter_documents(file: InputFile, max_bytes: int = DEFAULT_MAX_INPUT_BYTES,
     if file.kind is None:
         yield _file_reject(file, "unsupported_input", "file type not recognised (html, txt, jsonl, warc[.gz])")
         return
-    reader = _READERS[file.kind]
     try:
-        if file.kind in ("html", "text"):
-            yield from reader(file, max_bytes, max_ratio)
+        if file.kind == "html":
+            yield from read_html_file(file, max_bytes, max_ratio)
+        elif file.kind == "text":
+            yield from read_text_file(file, max_bytes, max_ratio)
         else:
-            yield from reader(file, max_bytes)
+            yield from _STREAM_READERS[file.kind](file, max_bytes)
     except OSError as exc:
         yield _file_reject(file, "unreadable", f"{type(exc).__name__}: {exc}", "unreadable")
 

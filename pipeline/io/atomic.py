@@ -16,6 +16,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.io.settings import PARQUET_ZSTD_LEVEL, WRITER_THREADS
+
 TMP_PREFIX = ".tmp-"
 
 
@@ -69,14 +71,14 @@ def atomic_write(path: Path, write: Callable[[str], None]) -> None:
 
 
 #: Columns of whole texts and their tokens: min/max statistics of them prune nothing, and
-#: skipping them takes about 10 % off writing the articles (2.5 against 2.3 CPU-s, 30,145 rows).
+#: computing them is a sizeable share of writing the articles.
 NO_STATISTICS = frozenset({"paragraphs", "text_original", "text", "tokens"})
 
 
 def write_parquet(table: pa.Table, path: Path | str) -> None:
     """Write ``table`` as zstd-compressed Parquet at ``path`` (not atomic by itself)."""
     statistics = [name for name in table.column_names if name not in NO_STATISTICS]
-    pq.write_table(table, path, compression="zstd", compression_level=3, write_statistics=statistics)
+    pq.write_table(table, path, compression="zstd", compression_level=PARQUET_ZSTD_LEVEL, write_statistics=statistics)
 
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
@@ -84,7 +86,7 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     atomic_write(path, lambda tmp: write_parquet(table, tmp))
 
 
-#: Suffix of a staging part (an Arrow IPC file); older runs staged LZ4 Parquet, still read.
+#: Suffix of a staging part (an Arrow IPC file).
 STAGING_SUFFIX = ".arrow"
 
 
@@ -92,9 +94,8 @@ def write_staging_atomic(table: pa.Table, path: Path) -> None:
     """Write a staging part atomically as an Arrow IPC file with LZ4-compressed buffers.
 
     A staging part is read back whole, once, by the global steps, in the same layout it was
-    written: IPC skips Parquet's encoding and decoding.  Measured on a run's 82 staged parts
-    (293 MB of Arrow data): LZ4 Parquet took 1.27 CPU-s to write and 1.12 to read, LZ4 IPC
-    0.8 and 0.3, for 207 MB on disk against 151 MB.
+    written: IPC skips Parquet's encoding and decoding, which costs more CPU than the larger
+    files cost disk.
     """
     import pyarrow.ipc as ipc
 
@@ -115,13 +116,13 @@ def _write_durably(table: pa.Table, path: Path) -> None:
 
 class BuildTree:
     """Parquet files written into a folder that is published whole by one rename (see
-    :func:`pipeline.io.publish.publish`).  Nobody reads them before that rename, so they need
+    :func:`pipeline.publish.publish`).  Nobody reads them before that rename, so they need
     no temporary name of their own, only to be on disk before it.  Files are encoded,
     compressed and fsynced by a few threads (pyarrow and fsync release the GIL), at most
     ``2 * threads`` tables and, beyond the first, ``max_pending_bytes`` of Arrow buffers in
     flight; :meth:`sync` waits for them and fsyncs the directories."""
 
-    def __init__(self, root: Path, threads: int = 4, max_pending_bytes: int | None = None) -> None:
+    def __init__(self, root: Path, threads: int = WRITER_THREADS, max_pending_bytes: int | None = None) -> None:
         self.root = Path(root)
         self.threads = max(1, threads)
         self.max_pending_bytes = max_pending_bytes

@@ -61,7 +61,7 @@ def build_manifest(
         "model_version": provenance.get("model_version"),
         "opencc_config": provenance.get("opencc_config"),
         "started_at": started_at,
-        "finished_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "wall_seconds": round(wall_seconds, 3),
         "engine": engine,
         "config": config,

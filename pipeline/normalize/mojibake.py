@@ -9,8 +9,8 @@ re-decoded text reads better than what is on the page:
 * UTF-8 bytes decoded as GBK (``鍗充娇璺濋洟``): the stretch's GBK bytes are valid UTF-8 Han text;
 * UTF-8 bytes decoded as Latin-1/cp1252 (``æ–°é—»``) and U+FFFD / ``锟斤拷`` replacement runs.
 
-Character frequencies and word prefixes come from jieba's dictionary (Traditional text is looked up
-through OpenCC t2s).  :func:`mojibake_score` is the share of Han/Latin-1 characters inside spans.
+Character frequencies and word prefixes come from jieba's dictionary, prebuilt into a packaged
+table (:mod:`pipeline.normalize.tables`); Traditional text is looked up through OpenCC t2s.  :func:`mojibake_score` is the share of Han/Latin-1 characters inside spans.
 """
 
 from __future__ import annotations
@@ -18,10 +18,14 @@ from __future__ import annotations
 import functools
 import re
 
-import numpy as np
-
 from pipeline.normalize.opencc_convert import convert
 from pipeline.normalize.script import char_class
+from pipeline.normalize.settings import (
+    MOJIBAKE_FLOOR_LOGF,
+    MOJIBAKE_MAX_ORIG_LOGF,
+    MOJIBAKE_MIN_GAIN,
+    MOJIBAKE_RARE_LOGF,
+)
 
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -31,15 +35,14 @@ _LATIN1_LEAD = re.compile(r"[\u00c2-\u00ef]")
 _LETTER = re.compile(r"[\u4e00-\u9fff\u00c0-\u00ff\ufffd]")
 _REPLACEMENT = re.compile(r"(?:\ufffd|锟斤拷|烫烫烫|屯屯屯)+")
 
-#: Minimum gain in mean log10 character frequency for a re-decoding to count as the real text.
-_MIN_GAIN = 0.8
-#: A stretch whose characters average above this log10 frequency reads as ordinary text.
-_MAX_ORIG_LOGF = -4.0
-_FLOOR = -8.0
+_MIN_GAIN = MOJIBAKE_MIN_GAIN
+_MAX_ORIG_LOGF = MOJIBAKE_MAX_ORIG_LOGF
+_FLOOR = MOJIBAKE_FLOOR_LOGF
+_RARE_LOGF = MOJIBAKE_RARE_LOGF
 
 
-#: Characters rarer than this (log10 relative frequency) make a Han run worth examining.
-_RARE_LOGF = -5.0
+#: Name of the packaged table (``pipeline/resources/mojibake_tables.json``).
+TABLE_NAME = "mojibake_tables"
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,13 +52,11 @@ def _rare_chars() -> re.Pattern[str]:
     return char_class([chr(cp) for cp in range(0x4E00, 0xA000) if logf.get(chr(cp), _FLOOR) < _RARE_LOGF])
 
 
-@functools.lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, float], dict[str, int]]:
-    """(char -> log10 relative frequency, word/prefix table) from the segmenter's jieba dictionary.
+def build_tables() -> dict[str, object]:
+    """Character log-frequencies and the two-character word prefixes of the segmenter's
+    dictionary (the process-wide jieba tokenizer, domain dictionary included)."""
+    import numpy as np
 
-    The tokenizer is the process-wide one of :mod:`pipeline.segment` (domain dictionary
-    included), so the dictionary is loaded once per process, not once more for this scorer.
-    """
     from pipeline.segment.tokenizer import get_tokenizer
 
     freq = get_tokenizer().FREQ
@@ -67,11 +68,46 @@ def _tables() -> tuple[dict[str, float], dict[str, int]]:
     counts = np.bincount(codes, weights=weights) if len(codes) else np.zeros(0)
     present = np.flatnonzero(counts)
     logf = dict(zip(map(chr, present.tolist()), np.log10(counts[present] / counts.sum()).tolist()))
-    return logf, freq
+    # the scorer only asks whether two characters begin a word (jieba's table holds every
+    # prefix): per first character, the characters that can follow it
+    seconds: dict[str, set[str]] = {}
+    for w in freq:
+        if len(w) >= 2:
+            seconds.setdefault(w[0], set()).add(w[1])
+    return {"logf": logf, "pairs": {a: "".join(sorted(b)) for a, b in sorted(seconds.items())}}
+
+
+class WordStarts:
+    """``pair in starts``: whether the two characters ``pair`` begin a dictionary word.
+
+    Held as first character -> string of possible second characters: loads in a millisecond,
+    where a set of the 180,000 pairs takes tens.
+    """
+
+    __slots__ = ("_seconds",)
+
+    def __init__(self, seconds: dict[str, str]) -> None:
+        self._seconds = seconds
+
+    def __contains__(self, pair: object) -> bool:
+        return isinstance(pair, str) and len(pair) == 2 and pair[1] in self._seconds.get(pair[0], "")
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, float], WordStarts]:
+    """(char -> log10 relative frequency, two-character prefixes of dictionary words).
+
+    Read from the prebuilt table (:mod:`pipeline.normalize.tables`): building it from jieba's
+    dictionary costs a second, which a one-page ``zhnews extract`` should not pay.
+    """
+    from pipeline.normalize.tables import jieba_key, load_table
+
+    table = load_table(TABLE_NAME, jieba_key(), build_tables)
+    return table["logf"], WordStarts(table["pairs"])
 
 
 def warm_up_tables() -> None:
-    """Build the frequency tables and the rare-character class now (once per process)."""
+    """Load the frequency tables and build the rare-character class now (once per process)."""
     _rare_chars()
 
 
@@ -82,7 +118,7 @@ def _mean_logf(simplified: str, logf: dict[str, float]) -> float:
     return sum(logf.get(ch, _FLOOR) for ch in han) / len(han)
 
 
-def _pairs_ok(simplified: str, words: dict[str, int]) -> int:
+def _pairs_ok(simplified: str, words: WordStarts) -> int:
     return sum(1 for i in range(len(simplified) - 1) if simplified[i : i + 2] in words)
 
 
@@ -98,7 +134,7 @@ def _redecodings(span: str) -> list[str]:
     return out
 
 
-def _confirm(orig: str, simplified: str, logf: dict[str, float], words: dict[str, int]) -> bool:
+def _confirm(orig: str, simplified: str, logf: dict[str, float], words: WordStarts) -> bool:
     """True when a re-decoding of ``orig`` reads markedly better than ``simplified`` (its t2s form)."""
     base = _mean_logf(simplified, logf)
     if base > _MAX_ORIG_LOGF:
@@ -142,7 +178,7 @@ def find_mojibake_spans(text: str, simplified: str | None = None) -> list[tuple[
     return _merge(spans)
 
 
-def _stretches(simp: str, rare: re.Pattern[str], words: dict[str, int]) -> list[tuple[int, int]]:
+def _stretches(simp: str, rare: re.Pattern[str], words: WordStarts) -> list[tuple[int, int]]:
     """Stretches of ``simp`` (3+ characters, at least one rare) in which no adjacent pair begins a
     dictionary word: the maximal pieces left when ``simp`` is cut after every pair that does.
 
@@ -221,7 +257,7 @@ def _han_spans(text: str, simplified: str | None = None) -> list[tuple[int, int]
     return _merge(spans)
 
 
-def _scan_run(text: str, simp: str, start: int, logf: dict[str, float], words: dict[str, int]) -> list[tuple[int, int]]:
+def _scan_run(text: str, simp: str, start: int, logf: dict[str, float], words: WordStarts) -> list[tuple[int, int]]:
     """Windows of a run already known to hold mojibake, to cover the whole garbled stretch."""
     out = []
     width = 6

@@ -8,7 +8,7 @@ import functools
 SUPPORTED_CONFIGS = ("t2s", "tw2sp", "hk2s", "tw2s", "s2t", "s2tw", "s2hk")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def get_converter(config: str = "t2s"):  # -> opencc.OpenCC
     """The process-wide converter for ``config`` (created on first use)."""
     if config not in SUPPORTED_CONFIGS:

@@ -3,8 +3,9 @@
 A character counts as Traditional when OpenCC t2s changes it and as Simplified when s2t changes it;
 characters shared by both scripts are not evidence.  Counts are weighted by occurrences.
 
-Both character sets are built once per process (one OpenCC pass over every Han code point, each
-character converted on its own), then a text is counted with two regex scans at C speed.
+Both character sets come from one OpenCC pass over every Han code point, each character converted
+on its own, done when the package is built (:mod:`pipeline.normalize.tables`); a text is counted
+with two regex scans at C speed.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ import functools
 import re
 
 from pipeline.normalize.opencc_convert import convert
+from pipeline.normalize.settings import MIXED_SHARE
 
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
-#: The minority script must stay below this share of the distinguishing characters.
-MIXED_SHARE = 0.2
 
 
 def char_class(chars: list[str]) -> re.Pattern[str]:
@@ -36,18 +36,32 @@ def char_class(chars: list[str]) -> re.Pattern[str]:
     return re.compile("[" + "".join(re.escape(p) if len(p) == 1 else p for p in parts) + "]")
 
 
-@functools.lru_cache(maxsize=1)
-def script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(Traditional-only, Simplified-only) character classes over the Han blocks."""
+#: Name of the packaged table (``pipeline/resources/script_chars.json``).
+TABLE_NAME = "script_chars"
+
+
+def build_tables() -> dict[str, str]:
+    """The Traditional-only and Simplified-only characters of the Han blocks, each converted on
+    its own by OpenCC."""
     chars = [chr(cp) for lo, hi in _HAN_RANGES for cp in range(lo, hi + 1)]
     joined = "\n".join(chars)
     to_simp = convert(joined, "t2s").split("\n")
     to_trad = convert(joined, "s2t").split("\n")
     if len(to_simp) != len(chars) or len(to_trad) != len(chars):  # pragma: no cover - defensive
         raise RuntimeError("OpenCC changed the number of lines while converting single characters")
-    trad = [c for c, s in zip(chars, to_simp) if s != c]
-    simp = [c for c, t in zip(chars, to_trad) if t != c]
-    return char_class(trad), char_class(simp)
+    trad = "".join(c for c, s in zip(chars, to_simp) if s != c)
+    simp = "".join(c for c, t in zip(chars, to_trad) if t != c)
+    return {"traditional": trad, "simplified": simp}
+
+
+@functools.lru_cache(maxsize=1)
+def script_classes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(Traditional-only, Simplified-only) character classes over the Han blocks, from the
+    prebuilt table (:mod:`pipeline.normalize.tables`; building it loads OpenCC's s2t too)."""
+    from pipeline.normalize.tables import load_table, opencc_key
+
+    table = load_table(TABLE_NAME, opencc_key(), build_tables)
+    return char_class(list(table["traditional"])), char_class(list(table["simplified"]))
 
 
 def script_counts(text: str) -> tuple[int, int]:

@@ -16,9 +16,10 @@ from pipeline.normalize.quality import (
     repetition_ratio,
 )
 from pipeline.normalize.script import detect_script, script_classes
+from pipeline.normalize.settings import MAX_MOJIBAKE_SCORE, MAX_REPETITION_RATIO, MIN_CHARS, MIN_HAN_RATIO
 from pipeline.normalize.unicode_text import normalize_unicode
 from pipeline.record import Doc, Reject
-from pipeline.steps import Step
+from pipeline.steps import Step, record_columns
 
 
 def normalize_text(text: str, opencc_config: str = "t2s") -> str:
@@ -38,14 +39,17 @@ class NormalizeStep(Step):
     """
 
     name = "normalize"
+    columns = record_columns("title", "paragraphs", "script", "opencc_config", "text_original", "text", "char_count",
+                             "han_ratio", "mojibake_score", "repetition_ratio", "pinyin_annotations_removed",
+                             "quality_flags")
 
     def __init__(
         self,
         opencc_config: str = "t2s",
-        min_chars: int | None = 20,
-        min_han_ratio: float | None = 0.3,
-        max_mojibake_score: float | None = 0.05,
-        max_repetition_ratio: float | None = 0.5,
+        min_chars: int | None = MIN_CHARS,
+        min_han_ratio: float | None = MIN_HAN_RATIO,
+        max_mojibake_score: float | None = MAX_MOJIBAKE_SCORE,
+        max_repetition_ratio: float | None = MAX_REPETITION_RATIO,
     ) -> None:
         super().__init__()
         if opencc_config not in SUPPORTED_CONFIGS:
@@ -55,6 +59,9 @@ class NormalizeStep(Step):
         self.min_han_ratio = min_han_ratio
         self.max_mojibake_score = max_mojibake_score
         self.max_repetition_ratio = max_repetition_ratio
+
+    def provenance(self) -> dict[str, str | None]:
+        return {"opencc_config": self.opencc_config}
 
     def setup(self) -> None:
         get_converter(self.opencc_config)

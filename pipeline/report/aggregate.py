@@ -14,7 +14,6 @@ from pathlib import PurePosixPath
 import numpy as np
 import pandas as pd
 
-NO_TOPIC = "(none)"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 

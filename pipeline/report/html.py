@@ -124,7 +124,7 @@ def render_report(run: RunData) -> str:
     """The report as one HTML document."""
     sections = build_sections(run)
     title = f"zhnews report — {run.manifest.get('run_id', run.run_dir.name)}"
-    generated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     toc = "".join(f'<li><a href="#{s.key}">{html.escape(s.title)}</a></li>' for s in sections)
     body = "\n".join(_section_html(s) for s in sections)
     return (

@@ -12,10 +12,9 @@ jieba's outer loop itself and hands each run to:
 * jieba-rs, when the run holds only CJK U+4E00-U+9FD5 and ASCII letters and digits;
 * jieba, for the other runs (those with symbols), so their tokens stay jieba's.
 
-Measured on the 6,115 real documents of ``benchmarks/throughput.py``: 6,114 give exactly
-jieba's tokens, 7-8x faster than jieba alone; the one other document differs in a tie of the HMM
-on a run repeating one word (速腾速腾速腾...).  Whitespace-only tokens are dropped, as in
-:func:`pipeline.segment.tokenizer.tokenize`.
+The tokens are jieba's on real text except, rarely, a tie of the HMM on a run repeating one
+word (agreement and speed: ``benchmarks/throughput.py --agreement``, docs/BENCHMARKS.md).
+Whitespace-only tokens are dropped, as in :func:`pipeline.segment.tokenizer.tokenize`.
 """
 
 from __future__ import annotations

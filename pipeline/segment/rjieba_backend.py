@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _SPACE = re.compile(r"\s")
 _LOCK = threading.Lock()
-_SEGMENTERS: dict[bool, "rjieba.Jieba"] = {}
+_SEGMENTERS: dict[bool, rjieba.Jieba] = {}
 
 
 def _user_words() -> list[tuple[str, int | None, str | None]]:
@@ -35,7 +35,7 @@ def _user_words() -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
-def get_segmenter(user_dict: bool = True) -> "rjieba.Jieba":
+def get_segmenter(user_dict: bool = True) -> rjieba.Jieba:
     """The process-wide jieba-rs segmenter (built on first call, then cached)."""
     seg = _SEGMENTERS.get(user_dict)
     if seg is not None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from pipeline.record import Doc
-from pipeline.segment.backends import BACKENDS, get_tokenize
-from pipeline.steps import Result, Step
+from pipeline.segment.backends import BACKENDS, get_tokenize, resolve_accelerate
+from pipeline.steps import Result, Step, record_columns
+
+if TYPE_CHECKING:
+    from pipeline.config import RunConfig
 
 
 class SegmentStep(Step):
@@ -18,6 +24,7 @@ class SegmentStep(Step):
     """
 
     name = "segment"
+    columns = record_columns("tokens")
 
     def __init__(self, backend: str = "jieba", user_dict: bool = True, accelerate: bool | None = None) -> None:
         super().__init__()
@@ -26,6 +33,14 @@ class SegmentStep(Step):
         self.backend = backend
         self.user_dict = user_dict
         self.accelerate = accelerate
+
+    @classmethod
+    def from_config(cls, config: RunConfig, section: Mapping[str, Any]) -> SegmentStep:
+        """With ``accelerate`` decided now, so the run id and manifest record it."""
+        params = dict(section)
+        if params.get("backend", "jieba") == "jieba":
+            params["accelerate"] = resolve_accelerate(params.get("accelerate"))
+        return cls(**params)
 
     def setup(self) -> None:
         self._tokenize = get_tokenize(self.backend, self.accelerate)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import jieba
 
 _LOCK = threading.Lock()
-_TOKENIZERS: dict[bool, "jieba.Tokenizer"] = {}
+_TOKENIZERS: dict[bool, jieba.Tokenizer] = {}
 
 
 def cache_dir() -> Path:
@@ -45,7 +45,7 @@ def resource_path(name: str) -> Path:
     return Path(str(resources.files("pipeline").joinpath("resources", name)))
 
 
-def get_tokenizer(user_dict: bool = True) -> "jieba.Tokenizer":
+def get_tokenizer(user_dict: bool = True) -> jieba.Tokenizer:
     """The process-wide ``jieba.Tokenizer`` (initialized on first call, then cached)."""
     tok = _TOKENIZERS.get(user_dict)
     if tok is not None:

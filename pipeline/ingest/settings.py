@@ -1,0 +1,14 @@
+"""Tuning values of reading and task planning, each with the reason for its value."""
+
+#: Largest input file (and JSONL line) read: a page is far smaller; past this it is a dump or an attack.
+MAX_INPUT_BYTES = 64 << 20
+#: Decompressed bytes allowed per compressed byte: text compresses ~10x, bombs by thousands.
+MAX_DECOMPRESSION_RATIO = 200
+#: A small gzip file may always expand to this much, whatever its ratio (tiny valid files compress well).
+MIN_DECOMPRESSED_LIMIT = 1 << 20
+#: Bytes read at a time when hashing or skipping: large enough for few calls, small enough for any memory.
+READ_CHUNK = 1 << 20
+#: Small files grouped in one task: enough to amortize a task's start, few enough to spread over workers.
+TASK_MAX_FILES = 64
+#: Input bytes per task (and per range of a big JSONL file): a few seconds of work for a worker.
+TASK_MAX_BYTES = 8 << 20

@@ -1,0 +1,9 @@
+"""Tuning values of the run folder's files, each with the reason for its value."""
+
+#: Rows (and rejects) a task holds before writing a staging part: bounds a worker's memory
+#: while keeping parts large enough that their per-file costs stay small.
+STAGING_BATCH_DOCS = 2000
+#: zstd level of the published Parquet files: most of the size gain of higher levels at a fraction of the time.
+PARQUET_ZSTD_LEVEL = 3
+#: Threads writing a build folder's files: encoding and fsync overlap; more only contend for the cores.
+WRITER_THREADS = 4

@@ -1,0 +1,170 @@
+"""Publishing, the last stage of a run: staged parts in, hive-partitioned articles and rejects out.
+
+:func:`publish` writes the final ``articles/year=YYYY/month=MM/part-GGG-NNNNN.parquet`` files
+(with the columns the global stages fill, :class:`~pipeline.steps.base.RowFill`; each publish
+job gathers its tasks' rows per partition, so a partition has few files) and
+``rejects/part-00000.parquet`` into a fresh folder and swaps it in, so readers see either the
+previous complete dataset or the new one.  The articles are shared out over publish jobs, run
+where the executor runs calls (:func:`publish_jobs_for`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.io.atomic import BuildTree, atomic_write
+from pipeline.io.card import CardStats
+from pipeline.io.dataset import ARTICLES, REJECTS
+from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA
+from pipeline.io.settings import PARQUET_ZSTD_LEVEL
+from pipeline.io.staging import ARTICLES_PART, REJECTS_PART, read_part, staging_parts
+from pipeline.publish.partitions import PartitionWriter
+from pipeline.publish.settings import CORES_PER_PUBLISH_JOB, MAX_BUFFER_BYTES, MIN_JOB_BYTES
+from pipeline.steps.base import RowFill
+
+__all__ = ["ArticlesJob", "Written", "publish", "publish_jobs_for", "split_tasks", "warm_up", "write_articles"]
+
+
+def publish_jobs_for(workers: int, cores: int | None = None, local: bool = True) -> int:
+    """Publish jobs worth running for ``workers`` worker processes.
+
+    On this machine (``local``) one job already keeps :data:`CORES_PER_PUBLISH_JOB` cores busy,
+    so a second one only pays for itself when there are cores for it; a cluster of other
+    machines gets a job per worker process.
+    """
+    if not local:
+        return max(1, workers)
+    usable = min(max(1, workers), cores or os.cpu_count() or 1)
+    return max(1, usable // CORES_PER_PUBLISH_JOB)
+
+
+def warm_up() -> None:
+    """Import what a publish job runs (the initializer of processes that will run them)."""
+    import pipeline.publish.partitions  # noqa: F401
+
+
+@dataclass
+class Written:
+    """What publishing wrote: rows per ``year-month`` partition, and the card's figures."""
+
+    partitions: dict[str, int]
+    stats: CardStats
+
+
+@dataclass(frozen=True)
+class ArticlesJob:
+    """One share of the articles publish: the staged rows of some tasks, with the columns the
+    global stages fill, written as ``part-<index>-NNNNN.parquet`` files into the build folder."""
+
+    output_dir: str
+    build: str
+    task_ids: list[str]
+    index: int
+    fills: Sequence[RowFill] = field(default_factory=tuple)
+    schema: pa.Schema = ARTICLE_SCHEMA
+
+
+def publish(
+    output_dir: Path,
+    task_ids: Sequence[str],
+    fills: Sequence[RowFill] = (),
+    jobs: int = 1,
+    run_jobs: Callable[[Callable[[ArticlesJob], Written], list[ArticlesJob]], list[Written]] | None = None,
+    min_job_bytes: int | None = None,
+    schema: pa.Schema = ARTICLE_SCHEMA,
+) -> Written:
+    """Write the final articles (in ``schema``, ``fills`` applied) and rejects folders from
+    staging; returns rows per partition and the dataset card's figures.
+
+    The articles are written by up to ``jobs`` :class:`ArticlesJob` (each a contiguous share of
+    the tasks, see :func:`split_tasks`) run by ``run_jobs`` (an executor's ``map_calls``; in
+    this process when not given), while this process writes the rejects.
+    """
+    build = output_dir / f"_publish-{int(time.time() * 1000)}"
+    groups = split_tasks(output_dir, task_ids, jobs, MIN_JOB_BYTES if min_job_bytes is None else min_job_bytes)
+    shares = [fills] if len(groups) == 1 else [[fill.share(group) for fill in fills] for group in groups]
+    work = [ArticlesJob(str(output_dir), str(build), group, index, tuple(share), schema)
+            for index, (group, share) in enumerate(zip(groups, shares, strict=True))]
+    if run_jobs is None or len(work) <= 1:
+        results = [write_articles(job) for job in work]
+    else:
+        results = run_jobs(write_articles, work)
+    _write_rejects(output_dir, task_ids, build / REJECTS / "part-00000.parquet")
+    (build / ARTICLES).mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = defaultdict(int)
+    stats = CardStats()
+    for result in results:
+        for key, rows in result.partitions.items():
+            counts[key] += rows
+        stats.merge(result.stats)
+    _swap_in(output_dir, build, (ARTICLES, REJECTS))
+    return Written(dict(sorted(counts.items())), stats)
+
+
+def split_tasks(output_dir: Path, task_ids: Sequence[str], jobs: int, min_job_bytes: int = MIN_JOB_BYTES) -> list[list[str]]:
+    """``task_ids`` cut into at most ``jobs`` contiguous groups of about equal staged bytes
+    (at least ``min_job_bytes`` each), so the files, in name order, keep the tasks' row order."""
+    sizes = [sum(path.stat().st_size for _, path in staging_parts(output_dir, [task_id], ARTICLES_PART))
+             for task_id in task_ids]
+    total = sum(sizes)
+    jobs = max(1, min(jobs, len(task_ids), total // max(1, min_job_bytes)))
+    groups: list[list[str]] = [[]]
+    done = 0
+    for task_id, size in zip(task_ids, sizes, strict=True):
+        if done >= total * len(groups) / jobs and len(groups) < jobs:
+            groups.append([])
+        groups[-1].append(task_id)
+        done += size
+    return groups
+
+
+def write_articles(job: ArticlesJob) -> Written:
+    """Run one :class:`ArticlesJob` (in any process): the staged articles of its tasks, their
+    columns filled, regrouped by partition."""
+    build = Path(job.build)
+    tree = BuildTree(build, max_pending_bytes=MAX_BUFFER_BYTES)  # rows held + rows being written: 2 caps at most
+    try:
+        writer = PartitionWriter(tree, build / ARTICLES, prefix=f"part-{job.index:03d}-")
+        for _, path in staging_parts(Path(job.output_dir), job.task_ids, ARTICLES_PART):
+            table = read_part(path, job.schema)
+            for fill in job.fills:
+                table = fill(table)
+            if table.num_rows:
+                writer.add_table(table)
+            del table
+        return Written(writer.close(), writer.stats)
+    finally:
+        tree.close()  # every file of the new tree is on disk before it is swapped in
+
+
+def _write_rejects(output_dir: Path, task_ids: Sequence[str], target: Path) -> None:
+    """All staged rejects into one file, streamed part by part (never all in memory)."""
+
+    def write(tmp: str) -> None:
+        with pq.ParquetWriter(tmp, REJECT_SCHEMA, compression="zstd", compression_level=PARQUET_ZSTD_LEVEL) as out:
+            for _, path in staging_parts(output_dir, task_ids, REJECTS_PART):
+                out.write_table(read_part(path, REJECT_SCHEMA))
+
+    atomic_write(target, write)
+
+
+def _swap_in(output_dir: Path, build: Path, names: Sequence[str]) -> None:
+    """Replace ``output_dir/<name>`` by ``build/<name>`` for each name, old trees removed last."""
+    trash = output_dir / f"_trash-{build.name}"
+    trash.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        current = output_dir / name
+        if current.exists():
+            current.rename(trash / name)
+        (build / name).rename(current)
+    shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(build, ignore_errors=True)
