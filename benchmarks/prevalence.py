@@ -34,10 +34,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _shared import REPO_ROOT, shared_data_dir  # noqa: E402
+from _shared import REPO_ROOT, shared_data_dir
 
-from pipeline.classify.data import read_jsonl  # noqa: E402
-from pipeline.classify.prevalence import Prevalence, quantification_state  # noqa: E402
+from pipeline.classify.data import read_jsonl
+from pipeline.classify.prevalence import Prevalence, quantification_state
 
 HELD_OUT = ("weibo", "cctv", "hkcnews")  # "rest" (22 items) is too small to hold out
 MIN_TRUE = 5  # the issue's rule: topics with at least 5 true items in the set
@@ -65,7 +65,9 @@ class PlainModel:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
-        self.vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=200_000)
+        self.vec = TfidfVectorizer(
+            analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=200_000
+        )
         X = self.vec.fit_transform(texts)
         self.rel = LogisticRegression(C=4.0, max_iter=2000).fit(X, rel)
         Xr = X[rel == 1]
@@ -110,7 +112,9 @@ class ZhnewsModel:
         return self.model.scores(items)
 
 
-def fit_predict(kind: str, keys: list[str], train: list[dict[str, Any]], test: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+def fit_predict(
+    kind: str, keys: list[str], train: list[dict[str, Any]], test: list[dict[str, Any]]
+) -> tuple[np.ndarray, np.ndarray]:
     """Posteriors (relevance, topics) of ``test`` from a model of ``kind`` trained on ``train``."""
     if kind == "zhnews":
         return ZhnewsModel(keys).fit(train).predict(test)
@@ -131,9 +135,11 @@ def held_out_posteriors(
     leave-one-family-out) and the posteriors of the held-out items; cached in ``cache``."""
     if cache is not None and cache.is_file():
         with np.load(cache) as data:
+            if str(data["model"]) != kind:
+                sys.exit(f"{cache} holds posteriors of the {data['model']} model, not {kind}")
             return dict(data)
     fam = np.array([family(str(r.get("source") or "")) for r in records])
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, np.ndarray] = {"model": np.array(kind)}
     for held in HELD_OUT:
         train = np.flatnonzero(fam != held)
         oof_rel, oof_topics = np.zeros(len(train)), np.zeros((len(train), len(keys)))
@@ -156,7 +162,7 @@ def held_out_posteriors(
             }
         )
     if cache is not None:
-        np.savez(cache, **out)
+        np.savez(cache, **out)  # type: ignore[arg-type]
     return out
 
 
@@ -172,12 +178,20 @@ def accuracy(args: argparse.Namespace) -> list[dict[str, Any]]:
     for held in HELD_OUT:
         train, test = post[f"{held}/train"], post[f"{held}/test"]
         state = quantification_state(
-            post[f"{held}/oof_rel"], rel[train], post[f"{held}/oof_topics"], topics[train], keys,
-            "leave-one-source-family-out", groups=fam[train].tolist() if args.grouped_rates else None,
+            post[f"{held}/oof_rel"],
+            rel[train],
+            post[f"{held}/oof_topics"],
+            topics[train],
+            keys,
+            "leave-one-source-family-out",
+            groups=fam[train].tolist() if args.grouped_rates else None,
         )
         estimator = Prevalence(args.bootstrap, seed=args.seed).fit(state)
         p_rel, p_topics = post[f"{held}/rel"], post[f"{held}/topics"]
-        for kind, samples in (("natural", natural_samples(test, args, rng)), ("low", low_samples(test, rel, args, rng))):
+        for kind, samples in (
+            ("natural", natural_samples(test, args, rng)),
+            ("low", low_samples(test, rel, args, rng)),
+        ):
             for sample in samples:
                 pos = np.searchsorted(test, sample)
                 shares = estimator.estimate(p_rel[pos], p_topics[pos])
@@ -216,7 +230,9 @@ def natural_samples(test: np.ndarray, args: argparse.Namespace, rng: np.random.G
     return [np.sort(rng.choice(test, args.size, replace=False)) for _ in range(args.samples)]
 
 
-def low_samples(test: np.ndarray, rel: np.ndarray, args: argparse.Namespace, rng: np.random.Generator) -> list[np.ndarray]:
+def low_samples(
+    test: np.ndarray, rel: np.ndarray, args: argparse.Namespace, rng: np.random.Generator
+) -> list[np.ndarray]:
     """Samples with about 10 % relevant items (as large as the family's negatives allow)."""
     pos, neg = test[rel[test] == 1], test[rel[test] == 0]
     n_neg = min(len(neg), round(args.size * (1 - LOW_PREVALENCE)))
@@ -334,20 +350,33 @@ def speed(args: argparse.Namespace) -> str:
                 }
             )
             pq.write_table(table, run / "articles" / f"part-{part:03d}.parquet")
-        lines = ["| input | --by | groups | median s (of %d) | min s |" % args.repeats, "|---|---|---|---|---|"]
+        lines = [
+            f"| input | --by | groups | wall s, median of {args.repeats} | CPU s (user+sys), median |",
+            "|---|---|---|---|---|",
+        ]
         for label, path in (("run folder (Parquet)", run), ("scored JSONL", jsonl)):
             for by in ("none", "month"):
                 cmd = [sys.executable, "-m", "pipeline", "prevalence", str(path), "--model", str(model), "--by", by]
-                times, out = [], ""
+                times, cpu, out = [], [], ""
                 for _ in range(args.repeats):
+                    before = _children_cpu()
                     start = time.perf_counter()
                     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=REPO_ROOT).stdout
                     times.append(time.perf_counter() - start)
+                    cpu.append(_children_cpu() - before)
                 lines.append(
-                    f"| {label}, {n:,} docs | {by} | {len(out.splitlines())} | {statistics.median(times):.2f} | {min(times):.2f} |"
+                    f"| {label}, {n:,} docs | {by} | {len(out.splitlines())} "
+                    f"| {statistics.median(times):.2f} | {statistics.median(cpu):.2f} |"
                 )
                 print(lines[-1], flush=True)
     return "\n".join(lines)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -360,10 +389,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--docs", type=int, default=100_000, help="documents of the speed test")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--model", choices=("zhnews", "plain"), default="zhnews", help="classifier behind the posteriors")
+    parser.add_argument(
+        "--model", choices=("zhnews", "plain"), default="zhnews", help="classifier behind the posteriors"
+    )
     parser.add_argument("--cache", metavar="FILE.npz", help="save (or reuse) the held-out posteriors here")
-    parser.add_argument("--pooled-rates", dest="grouped_rates", action="store_false",
-                        help="resample out-of-fold items, not source families, for the rates")
+    parser.add_argument(
+        "--pooled-rates",
+        dest="grouped_rates",
+        action="store_false",
+        help="resample out-of-fold items, not source families, for the rates",
+    )
     args = parser.parse_args()
     if not args.skip_accuracy:
         start = time.perf_counter()

@@ -13,7 +13,6 @@ import pytest
 
 from pipeline.classify.prevalence import (
     PACC,
-    Prevalence,
     bootstrap_means,
     cluster_rates,
     event_posteriors,
@@ -132,13 +131,17 @@ def test_cluster_rates_carry_the_spread_between_groups() -> None:
 def test_quantification_state_builds_the_model_contract() -> None:
     rel = np.array([0.9, 0.2, 0.6])
     topics = np.array([[0.5, 1.0], [0.9, 0.1], [0.0, 0.25]])
-    state = quantification_state(rel, [1, 0, 1], topics, np.array([[1, 0], [1, 0], [0, 1]]), ["pay", "rest"], "leave-one-source-out")
+    state = quantification_state(
+        rel, [1, 0, 1], topics, np.array([[1, 0], [1, 0], [0, 1]]), ["pay", "rest"], "leave-one-source-out"
+    )
     assert set(state) == {"protocol", "relevance", "topics"}
     assert state["relevance"] == {"scores": [0.9, 0.2, 0.6], "labels": [1, 0, 1]}
     # topic events: relevant and the topic; posterior = relevance * topic score
     assert state["topics"]["pay"] == {"scores": [0.45, 0.18, 0.0], "labels": [1, 0, 0]}
     assert state["topics"]["rest"] == {"scores": [0.9, 0.02, 0.15], "labels": [0, 0, 1]}
-    with_groups = quantification_state(rel, [1, 0, 1], topics, np.zeros((3, 2)), ["pay", "rest"], "x", groups=["a", "a", "b"])
+    with_groups = quantification_state(
+        rel, [1, 0, 1], topics, np.zeros((3, 2)), ["pay", "rest"], "x", groups=["a", "a", "b"]
+    )
     assert with_groups["groups"] == ["a", "a", "b"]
     assert event_posteriors(rel, topics)[:, 2].tolist() == pytest.approx([0.9, 0.02, 0.15])
 
@@ -176,7 +179,9 @@ def _exact_state(keys: list[str]) -> dict:
     scores, labels = _oof(copies=20)
     k = len(keys)
     # topic score 1.0 for all: the topic event posterior equals the relevance posterior
-    return quantification_state(scores, labels, np.ones((len(scores), k)), np.ones((len(scores), k), dtype=int), keys, "constructed")
+    return quantification_state(
+        scores, labels, np.ones((len(scores), k)), np.ones((len(scores), k), dtype=int), keys, "constructed"
+    )
 
 
 def test_cli_without_rates_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -223,7 +228,12 @@ def test_cli_on_scored_jsonl_prints_corrected_shares_per_month(tmp_path: Path, c
     # same seed, same output; CSV carries the same numbers
     assert cli_main(["prevalence", str(src), "--model", str(model), "--by", "month", "--bootstrap", "300"]) == 0
     assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == rows
-    assert cli_main(["prevalence", str(src), "--model", str(model), "--by", "source", "--format", "csv", "--bootstrap", "300"]) == 0
+    assert (
+        cli_main(
+            ["prevalence", str(src), "--model", str(model), "--by", "source", "--format", "csv", "--bootstrap", "300"]
+        )
+        == 0
+    )
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["group"] for r in table] == ["人民日报", "央视新闻"]
     assert sum(int(r["n"]) for r in table) == 220
@@ -240,3 +250,100 @@ def test_cli_rejects_bad_input(tmp_path: Path) -> None:
     assert cli_main(["prevalence", str(tmp_path / "missing.jsonl"), "--model", str(model)]) == 2
     assert cli_main(["prevalence", str(tmp_path), "--model", str(model)]) == 2  # not a run folder
     assert cli_main(["prevalence", str(bad), "--model", str(model), "--bootstrap", "0"]) == 2
+
+
+# -- a real model and a real run --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real_model(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    """The current model trained on 200 labelled items, with rates from a 2-fold grouped CV
+    (Weibo collections against the other outlets); returns it and 40 items it has not seen."""
+    from pipeline.classify import TrainConfig, save_model, train
+    from pipeline.classify.data import labelled_set, read_jsonl
+    from pipeline.classify.model import record_item
+    from pipeline.classify.taxonomy import load_taxonomy
+    from pipeline.classify.training import fit_labelled
+
+    records = sorted(read_jsonl(shared_data / "labels" / "train.jsonl"), key=lambda r: r["id"])
+    taxonomy = load_taxonomy()
+    cfg = TrainConfig(inner_folds=3)
+    labelled, unseen = records[:200], records[200:240]
+    family = np.array(["weibo" if "weibo" in r["source"] else "other" for r in labelled])
+    data = labelled_set(labelled, taxonomy.keys)
+    oof_rel, oof_topics = np.zeros(len(labelled)), np.zeros((len(labelled), len(taxonomy.keys)))
+    for held in ("weibo", "other"):
+        fit_rows = [r for r, f in zip(labelled, family) if f != held]
+        fold = fit_labelled(labelled_set(fit_rows, taxonomy.keys), taxonomy, cfg)
+        rel, topics = fold.scores(
+            [record_item(r, segmenter=fold.segmenter) for r, f in zip(labelled, family) if f == held]
+        )
+        oof_rel[family == held], oof_topics[family == held] = rel, topics
+    model = train(labelled, taxonomy, cfg)
+    assert data.relevant is not None and data.topics is not None
+    model.meta["quantification"] = quantification_state(
+        oof_rel,
+        data.relevant,
+        oof_topics,
+        data.topics,
+        data.keys,
+        "leave-one-source-family-out",
+        groups=family.tolist(),
+    )
+    out = save_model(model, tmp_path_factory.mktemp("model") / "m")
+    return out, unseen
+
+
+def _read_rows(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+@pytest.mark.slow
+def test_cli_on_a_real_run_and_its_records(
+    real_model: tuple[Path, list[dict]], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    import duckdb
+
+    model_dir, unseen = real_model
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    fields = ("id", "title", "text", "date", "source")
+    (corpus / "items.jsonl").write_text(
+        "".join(json.dumps({k: r.get(k) for k in fields}, ensure_ascii=False) + "\n" for r in unseen), encoding="utf-8"
+    )
+    run = tmp_path / "run"
+    assert (
+        cli_main(
+            ["run", str(corpus), "-o", str(run), "--model", str(model_dir), "--workers", "1", "--no-dedup", "--quiet"]
+        )
+        == 0
+    )
+
+    assert cli_main(["prevalence", str(run), "--model", str(model_dir), "--by", "year"]) == 0
+    rows = _read_rows(capsys.readouterr().out)
+    articles = str(run / "articles" / "**" / "*.parquet")
+    counts = duckdb.execute(
+        f"select coalesce(substr(published_at, 1, 4), 'undated') as y, count(*) as n, avg(relevant_score) as s "
+        f"from read_parquet('{articles}', hive_partitioning = true) group by y order by y"
+    ).fetchall()
+    assert [(r["group"], r["n"]) for r in rows] == [(y, n) for y, n, _ in counts]
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    keys = meta["topic_keys"]
+    rates = meta["quantification"]["relevance"]
+    scores, labels = np.array(rates["scores"]), np.array(rates["labels"], dtype=bool)
+    tpr, fpr = scores[labels].mean(), scores[~labels].mean()
+    for row, (_, _, mean_score) in zip(rows, counts):
+        assert set(row) == {"group", "n", "relevant", "topics"} and set(row["topics"]) == set(keys)
+        assert set(row["relevant"]) == SHARE_KEYS and all(set(v) == SHARE_KEYS for v in row["topics"].values())
+        # PACC by hand from the Parquet's scores and the model's stored rates
+        expected = min(max((mean_score - fpr) / (tpr - fpr), 0.0), 1.0)
+        assert row["relevant"]["estimate"] == pytest.approx(expected, abs=2e-4)
+        for share in [row["relevant"], *row["topics"].values()]:
+            assert 0.0 <= share["low"] <= share["estimate"] <= share["high"] <= 1.0
+
+    # the same items as raw JSONL are classified with the model: the same documents, one group
+    assert cli_main(["prevalence", str(corpus / "items.jsonl"), "--model", str(model_dir)]) == 0
+    (whole,) = _read_rows(capsys.readouterr().out)
+    assert whole["group"] == "all" and whole["n"] == len(unseen) == sum(n for _, n, _ in counts)
+    truth = np.mean([bool(r["relevant"]) for r in unseen])
+    assert whole["relevant"]["low"] - 0.25 <= truth <= whole["relevant"]["high"] + 0.25

@@ -8,14 +8,15 @@ grouped cross-validation, stored in the model as ``meta["quantification"]``), so
 share gives ``p = (pcc - fpr) / (tpr - fpr)``, clipped to [0, 1].
 
 Interval: percentile bootstrap that resamples both sources of error in every replicate — the
-out-of-fold items behind ``tpr`` and ``fpr`` (stratified: positives and negatives each keep
-their count, as the rates are means conditional on the class) and the target documents behind
-``pcc``.  A replicate of a mean of ``n`` draws with replacement depends only on how many draws
-fall on each distinct value, which is one multinomial over the distinct values; above
-``PREVALENCE_BINS`` distinct values they are pooled into bins of that width and each bin
-represented by the mean of its members, which keeps the mean exact and shrinks the
-replicate variance only by the within-bin variance (at most 1/(12 * bins**2) per draw).  The
-bootstrap therefore costs O(replicates * bins) per group and event, whatever the group's size.
+out-of-fold items behind ``tpr`` and ``fpr`` and the target documents behind ``pcc``.  The rates
+are resampled once per model: by whole cross-validation group (cluster bootstrap) when the state
+names each item's group, since the rates move from one outlet to another far more than within
+one; otherwise positives and negatives each keep their count (the rates are means conditional on
+the class).  The documents are resampled per group of the output, all events together: up to
+``EXACT_RESAMPLE_MAX`` documents by drawing indices (exact); beyond, per event by one multinomial
+over the distinct posteriors, pooled into ``PREVALENCE_BINS`` bins each at the mean of its
+members — the mean stays exact and the replicate variance shrinks only by the within-bin variance
+(at most 1/(12 * bins**2) per draw), so a large group costs O(replicates * bins), not O(n).
 
 Degenerate rates: when the out-of-fold set has no positive or no negative for an event, or
 ``tpr - fpr < PACC_MIN_SEPARATION``, the correction is undefined or amplifies noise without bound;
@@ -23,15 +24,15 @@ the estimate falls back to the unadjusted mean posterior (probabilistic classify
 ``method="pcc"``) with the reason recorded in :attr:`Share.note`.  Replicates whose resampled
 separation falls below the limit divide by the limit instead (then clipped to [0, 1]).
 
-Why not QuaPy (0.2.3, checked): (1) weight — it requires pandas, matplotlib, xlrd, abstention and
-ucimlrepo at import, all foreign to a scoring step; (2) fit — its ``PACC.aggregation_fit`` needs
-a fitted classifier's ``classes_`` even with precomputed posteriors and a two-column posterior
-matrix per event, so ten binary events mean ten wrapped fake classifiers; (3) speed — its
-``AggregativeBootstrap`` draws every test replicate by re-indexing all N posteriors in Python
-(joblib workers per replicate) and crosses ``n_train_samples`` with ``n_test_samples`` instead of
-pairing them, so 1000 paired replicates of 100,000 documents for 10 events would be 10**4
-quantifier calls over 10**5 rows each, far beyond the 30 s target.  The point estimate here is the
-same formula as QuaPy's binary PACC with ``norm="clip"``.
+Why not QuaPy (0.2.3, read): (1) weight — it installs pandas, matplotlib, xlrd, abstention and
+ucimlrepo, foreign to a scoring command; (2) fit — ``PACC.aggregation_fit`` takes precomputed
+posteriors but reads the classes from a fitted classifier, so each of the ten binary events would
+need a wrapped stand-in classifier; (3) intervals — ``AggregativeBootstrap`` crosses
+``n_train_samples`` rate resamples with ``n_test_samples`` document resamples (1000 replicates
+means about 32 x 32 quantifier copies) and re-indexes all N posteriors per replicate in joblib
+workers: O(replicates * N) per event instead of O(replicates * bins), and it cannot resample the
+rates by cross-validation group.  The point estimate here is QuaPy's binary PACC with
+``norm="clip"``.
 """
 
 from __future__ import annotations
@@ -43,11 +44,13 @@ from typing import Any
 import numpy as np
 
 from pipeline.classify.settings import (
+    EXACT_RESAMPLE_MAX,
     PACC_MIN_SEPARATION,
     PREVALENCE_BINS,
     PREVALENCE_BOOTSTRAP,
     PREVALENCE_CONFIDENCE,
     PREVALENCE_SEED,
+    RESAMPLE_CELLS,
 )
 
 #: Key of the model metadata that holds the out-of-fold posteriors and gold labels.
@@ -64,7 +67,7 @@ def quantification_state(
     topic_labels: np.ndarray,
     keys: Sequence[str],
     protocol: str,
-    groups: Sequence[str] | None = None,
+    groups: Sequence[str] | np.ndarray | None = None,
 ) -> dict[str, Any]:
     """The ``meta["quantification"]`` dict of a model from its out-of-fold posteriors.
 
@@ -197,7 +200,7 @@ class PACC:
         self,
         scores: Sequence[float] | np.ndarray,
         labels: Sequence[int] | np.ndarray,
-        groups: Sequence[str] | None = None,
+        groups: Sequence[str] | np.ndarray | None = None,
     ) -> PACC:
         """Rates ``tpr_``/``fpr_`` from out-of-fold posteriors and their bootstrap replicates.
 
@@ -220,7 +223,9 @@ class PACC:
         rng = np.random.default_rng([self.seed, 0])
         names = np.unique(np.asarray(groups, dtype=str)) if groups is not None else np.array([])
         if len(names) >= 2:
-            self.tpr_replicates_, self.fpr_replicates_ = cluster_rates(s, y, np.asarray(groups, dtype=str), self.n_bootstrap, rng)
+            self.tpr_replicates_, self.fpr_replicates_ = cluster_rates(
+                s, y, np.asarray(groups, dtype=str), self.n_bootstrap, rng
+            )
         else:
             self.tpr_replicates_ = bootstrap_means(pos, self.n_bootstrap, rng)
             self.fpr_replicates_ = bootstrap_means(neg, self.n_bootstrap, rng)
@@ -247,14 +252,17 @@ class PACC:
 
     def estimate(self, posteriors: Sequence[float] | np.ndarray) -> Share:
         """The share of positives among the documents whose posteriors are given."""
-        p = np.clip(np.asarray(posteriors, dtype=float), 0.0, 1.0)
-        if not len(p):
-            nan = float("nan")
-            return Share(nan, nan, nan, "pacc" if self.adjusted else "pcc", "no documents")
+        p = np.clip(np.asarray(posteriors, dtype=float), 0.0, 1.0).reshape(-1, 1)
         # a fixed stream per call: a group's interval does not depend on which groups came before
-        rng = np.random.default_rng([self.seed, 1])
-        pcc = float(p.mean())
-        pcc_replicates = bootstrap_means(p, self.n_bootstrap, rng)
+        replicates = resample_means(p, self.n_bootstrap, np.random.default_rng([self.seed, 1]))
+        return self.from_means(float(p.mean()) if len(p) else float("nan"), replicates[:, 0])
+
+    def from_means(self, pcc: float, pcc_replicates: np.ndarray) -> Share:
+        """The share from a set's mean posterior and its bootstrap replicates."""
+        method = "pacc" if self.adjusted else "pcc"
+        if np.isnan(pcc):
+            nan = float("nan")
+            return Share(nan, nan, nan, method, "no documents")
         if self.adjusted:
             point = float(self.correct(pcc, self.tpr_, self.fpr_))
             replicates = self.correct(pcc_replicates, self.tpr_replicates_, self.fpr_replicates_)
@@ -263,9 +271,29 @@ class PACC:
         tail = 100 * (1 - self.confidence) / 2
         low, high = np.percentile(replicates, [tail, 100 - tail])
         # the percentile interval of a clipped statistic can miss a point on the bound by a hair
-        return Share(
-            point, min(float(low), point), max(float(high), point), "pacc" if self.adjusted else "pcc", self.note_
-        )
+        return Share(point, min(float(low), point), max(float(high), point), method, self.note_)
+
+
+def resample_means(values: np.ndarray, n_replicates: int, rng: np.random.Generator) -> np.ndarray:
+    """(replicates, events) means of resamples of the rows of ``values`` (n, events).
+
+    Up to ``EXACT_RESAMPLE_MAX`` rows, every replicate draws row indices and all events share
+    them (exact bootstrap, one matrix product); beyond, each event goes through the binned
+    multinomial of :func:`bootstrap_means`, whose cost does not grow with ``n``.
+    """
+    n, events = values.shape
+    if n == 0:
+        return np.full((n_replicates, events), np.nan)
+    if n > EXACT_RESAMPLE_MAX:
+        return np.column_stack([bootstrap_means(values[:, j], n_replicates, rng) for j in range(events)])
+    out = np.empty((n_replicates, events))
+    step = max(1, RESAMPLE_CELLS // n)
+    for start in range(0, n_replicates, step):
+        b = min(step, n_replicates - start)
+        rows = rng.integers(0, n, size=(b, n)) + n * np.arange(b)[:, None]
+        counts = np.bincount(rows.ravel(), minlength=b * n).reshape(b, n)
+        out[start : start + b] = counts @ values / n
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,9 +362,15 @@ class Prevalence:
         ``topic_scores`` columns follow ``keys_``; topic posteriors are conditional on relevance,
         as the model predicts them.
         """
-        events = event_posteriors(relevant_score, topic_scores)
+        events = np.clip(event_posteriors(relevant_score, topic_scores), 0.0, 1.0)
+        # one stream per call, so a group's intervals do not depend on the groups before it
+        replicates = resample_means(events, self.n_bootstrap, np.random.default_rng([self.seed, 1]))
+        means = events.mean(axis=0) if len(events) else np.full(events.shape[1], np.nan)
         return GroupShares(
             n=len(events),
-            relevant=self.relevance_.estimate(events[:, 0]),
-            topics={key: self.topics_[key].estimate(events[:, 1 + j]) for j, key in enumerate(self.keys_)},
+            relevant=self.relevance_.from_means(float(means[0]), replicates[:, 0]),
+            topics={
+                key: self.topics_[key].from_means(float(means[1 + j]), replicates[:, 1 + j])
+                for j, key in enumerate(self.keys_)
+            },
         )

@@ -23,9 +23,6 @@ from pipeline.io.schema import published_date
 #: Records classified together when a JSONL file carries no scores.
 CLASSIFY_BATCH = 512
 
-#: Ways of grouping documents, as ``--by`` names them.
-GROUPINGS = ("none", "month", "quarter", "year", "source")
-
 #: Group of every document when not grouping, and of documents without a date or a source.
 ALL, UNDATED, UNKNOWN_SOURCE = "all", "undated", "unknown"
 
@@ -61,7 +58,11 @@ def read_run_scores(run_dir: str | Path, keys: Sequence[str]) -> ScoredDocs:
             f"{rel.null_count} of {len(rel)} articles in {run_dir} have no relevant_score "
             "(run made without a model?): classify them with 'zhnews classify' first"
         )
-    maps = pa.concat_arrays(table.column("topic_scores").chunks) if table.num_rows else pa.array([], pa.map_(pa.string(), pa.float32()))
+    maps = (
+        pa.concat_arrays(table.column("topic_scores").chunks)
+        if table.num_rows
+        else pa.array([], pa.map_(pa.string(), pa.float32()))
+    )
     topic_scores = np.zeros((table.num_rows, len(keys)))
     if len(maps):
         offsets = maps.offsets.to_numpy()
@@ -103,7 +104,7 @@ def read_jsonl_scores(path: str | Path, keys: Sequence[str], classify: Callable[
                     continue
                 rec = json.loads(line)
                 if not isinstance(rec, dict):
-                    raise ValueError(f"line {line_no} is not a JSON object")
+                    raise TypeError(f"line {line_no} is not a JSON object")
                 score, topic_map = rec.get("relevant_score"), rec.get("topic_scores")
                 if isinstance(score, int | float) and isinstance(topic_map, dict):
                     rel.append(float(score))
@@ -116,7 +117,7 @@ def read_jsonl_scores(path: str | Path, keys: Sequence[str], classify: Callable[
                     raise ValueError(f"line {line_no} has neither relevant_score/topic_scores nor text")
                 dates.append(_text(rec.get("published_at") or rec.get("date")))
                 sources.append(_text(rec.get("source")))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, TypeError) as exc:
         raise UsageError(f"cannot read {path}: {exc}") from exc
     if unscored:
         _score_into(unscored, classify(), rel, topics)
@@ -145,8 +146,8 @@ def group_labels(docs: ScoredDocs, by: str) -> list[str]:
         return [ALL] * len(docs.relevant_score)
     if by == "source":
         return [s if s else UNKNOWN_SOURCE for s in docs.source]
-    if by not in GROUPINGS:
-        raise UsageError(f"unknown grouping {by!r}; choose from {', '.join(GROUPINGS)}")
+    if by not in ("month", "quarter", "year"):
+        raise UsageError(f"unknown grouping {by!r}")
     cache: dict[str | None, str] = {}
     return [cache[d] if d in cache else cache.setdefault(d, _period(d, by)) for d in docs.published_at]
 

@@ -21,3 +21,10 @@ PACC_MIN_SEPARATION = 0.05
 #: = 5e-6 per draw, under 0.1 % of the variance of real posteriors, and one group's bootstrap
 #: of one event takes about 10 ms whatever its size.
 PREVALENCE_BINS = 128
+
+#: Largest group whose bootstrap draws document indices (exact, shared by all events): up to
+#: here that costs less than a multinomial over the bins per event; larger groups use the bins.
+EXACT_RESAMPLE_MAX = 5_000
+
+#: Index draws the exact bootstrap holds in memory at once (8 bytes each: 16 MB).
+RESAMPLE_CELLS = 2_000_000

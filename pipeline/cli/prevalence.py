@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from pipeline.classify.scored import GROUPINGS
-from pipeline.classify.settings import PREVALENCE_BOOTSTRAP, PREVALENCE_SEED
+# no pipeline.classify import here: that package loads scikit-learn, and ``zhnews --help`` stays instant
+
+#: ``--by`` values: one group, calendar periods of ``published_at``, or the publisher.
+GROUPINGS = ("none", "month", "quarter", "year", "source")
 
 NO_RATES = "model has no cross-validation rates; retrain with zhnews train"
 
@@ -25,8 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model", metavar="DIR", help="model directory (default: models/default or $ZHNEWS_MODEL_DIR)")
     p.add_argument("--by", choices=GROUPINGS, default="none", help="grouping (default: %(default)s)")
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default: %(default)s)")
-    p.add_argument("--bootstrap", type=int, default=PREVALENCE_BOOTSTRAP, metavar="N", help="replicates (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=PREVALENCE_SEED, help="bootstrap seed (default: %(default)s)")
+    p.add_argument("--bootstrap", type=int, metavar="N", help="bootstrap replicates (default: 1000)")
+    p.add_argument("--seed", type=int, help="bootstrap seed (default: 0)")
     p.set_defaults(func=main)
 
 
@@ -36,12 +38,20 @@ def main(args: argparse.Namespace) -> int:
 
     from pipeline.classify.persist import load_model, model_file, read_meta
     from pipeline.classify.prevalence import META_KEY, Prevalence
-    from pipeline.classify.scored import group_labels, groups, read_jsonl_scores, read_run_scores
+    from pipeline.classify.scored import (
+        group_labels,
+        groups,
+        read_jsonl_scores,
+        read_run_scores,
+    )
+    from pipeline.classify.settings import PREVALENCE_BOOTSTRAP, PREVALENCE_SEED
     from pipeline.errors import UsageError
 
-    if args.bootstrap < 1:
+    n_bootstrap = PREVALENCE_BOOTSTRAP if args.bootstrap is None else args.bootstrap
+    seed = PREVALENCE_SEED if args.seed is None else args.seed
+    if n_bootstrap < 1:
         raise UsageError("--bootstrap must be positive")
-    if args.seed < 0:
+    if seed < 0:
         raise UsageError("--seed must be non-negative")
     path = Path(args.input)
     if not path.exists():
@@ -50,14 +60,17 @@ def main(args: argparse.Namespace) -> int:
     state = meta.get(META_KEY)
     if not state:
         raise UsageError(NO_RATES)
-    estimator = Prevalence(args.bootstrap, seed=args.seed).fit(state)
+    estimator = Prevalence(n_bootstrap, seed=seed).fit(state)
     keys = estimator.keys_
     if path.is_dir():
         docs = read_run_scores(path, keys)
     else:
         docs = read_jsonl_scores(path, keys, lambda: load_model(args.model).predict_records)
     for event, reason in estimator.fallbacks().items():
-        print(f"zhnews prevalence: warning: {event}: {reason}; its share is the unadjusted mean posterior", file=sys.stderr)
+        print(
+            f"zhnews prevalence: warning: {event}: {reason}; its share is the unadjusted mean posterior",
+            file=sys.stderr,
+        )
     rows = [
         estimator.estimate(docs.relevant_score[rows], docs.topic_scores[rows]).as_dict(group)
         for group, rows in groups(group_labels(docs, args.by))
@@ -78,5 +91,10 @@ def _write(rows: list[dict[str, Any]], keys: list[str], fmt: str, out: TextIO) -
     writer.writerow(["group", "n", *(f"relevant_{f}" for f in fields), *(f"{k}_{f}" for k in keys for f in fields)])
     for row in rows:
         writer.writerow(
-            [row["group"], row["n"], *(row["relevant"][f] for f in fields), *(row["topics"][k][f] for k in keys for f in fields)]
+            [
+                row["group"],
+                row["n"],
+                *(row["relevant"][f] for f in fields),
+                *(row["topics"][k][f] for k in keys for f in fields),
+            ]
         )
