@@ -347,3 +347,38 @@ def test_cli_on_a_real_run_and_its_records(
     assert whole["group"] == "all" and whole["n"] == len(unseen) == sum(n for _, n, _ in counts)
     truth = np.mean([bool(r["relevant"]) for r in unseen])
     assert whole["relevant"]["low"] - 0.25 <= truth <= whole["relevant"]["high"] + 0.25
+
+
+def test_run_folder_scores_are_read_from_the_map_column(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.classify.scored import read_run_scores
+    from pipeline.errors import UsageError
+
+    part = tmp_path / "run" / "articles" / "year=2020" / "month=03"
+    part.mkdir(parents=True)
+    table = pa.table(
+        {
+            "doc_id": ["a", "b", "c"],
+            "text": ["x", "y", "z"],
+            "published_at": ["2020-03-01", None, "2020-03-09T10:00:00+08:00"],
+            "source": ["新华社", "明報", None],
+            "relevant_score": pa.array([0.9, 0.1, 0.5], pa.float32()),
+            "topic_scores": pa.array(
+                [[("pay", 0.5), ("rest", 0.25)], None, [("retired_topic", 0.9), ("rest", 0.75)]],
+                pa.map_(pa.string(), pa.float32()),
+            ),
+        }
+    )
+    pq.write_table(table, part / "part-0.parquet")
+    docs = read_run_scores(tmp_path / "run", ["pay", "rest"])
+    assert docs.relevant_score.tolist() == pytest.approx([0.9, 0.1, 0.5])
+    # a missing map scores 0; a key the model does not know is ignored
+    assert docs.topic_scores.tolist() == [[0.5, 0.25], [0.0, 0.0], [0.0, 0.75]]
+    assert docs.published_at == ["2020-03-01", None, "2020-03-09T10:00:00+08:00"]
+    assert group_labels(docs, "source") == ["新华社", "明報", "unknown"]
+    unscored = table.set_column(4, "relevant_score", pa.array([0.9, None, 0.5], pa.float32()))
+    pq.write_table(unscored, part / "part-0.parquet")
+    with pytest.raises(UsageError, match="1 of 3 articles"):
+        read_run_scores(tmp_path / "run", ["pay", "rest"])
