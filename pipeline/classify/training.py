@@ -95,29 +95,18 @@ def fit_labelled(
     return TopicModel(state)
 
 
-def quantification_state(model: TopicModel, data: LabelledSet, protocol: str) -> dict[str, Any]:
+def rates_for_prevalence(model: TopicModel, data: LabelledSet, groups: np.ndarray | None, protocol: str) -> dict[str, Any]:
     """Out-of-fold posteriors and gold labels of the training items, from the fitted state
-    (``oof``, removed from it here): what ``zhnews prevalence`` corrects shares with.
+    (``oof``, removed from it here): what ``zhnews prevalence`` corrects shares with."""
+    from pipeline.classify.prevalence import quantification_state
 
-    For topic t the event is "relevant and about t", its posterior ``relevant_score *
-    topic_score``.
-    """
     oof = model.state.pop("oof", None)
     if oof is None or data.relevant is None or data.topics is None:
         return {}
-    rel = np.asarray(oof["relevance"], dtype=float)
-    gold_rel = data.relevant.astype(int)
-    topics = {}
-    for j, key in enumerate(data.keys):
-        topics[key] = {
-            "scores": [round(float(v), 5) for v in rel * oof["topics"][:, j]],
-            "labels": [int(v) for v in gold_rel * data.topics[:, j]],
-        }
-    return {
-        "protocol": protocol,
-        "relevance": {"scores": [round(float(v), 5) for v in rel], "labels": [int(v) for v in gold_rel]},
-        "topics": topics,
-    }
+    return quantification_state(
+        oof["relevance"], data.relevant, oof["topics"], data.topics, data.keys, protocol,
+        groups=groups if groups is not None and len(set(groups.tolist())) > 1 else None,
+    )
 
 
 def id_hash(record_id: object) -> str:
@@ -159,7 +148,7 @@ def train(
     protocol = {"source": "leave-one-source-family-out", "time": "leave-one-time-block-out"}.get(
         cfg.inner_groups, "stratified random folds"
     )
-    quantification = quantification_state(model, data, protocol)
+    quantification = rates_for_prevalence(model, data, inner_groups(records, cfg), protocol)
     digest = hashlib.sha1("\n".join(sorted(str(r.get("id")) for r in records)).encode()).hexdigest()[:8]
     today = dt.date.today().isoformat()
     model.meta = {

@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "train",
     "classify",
     "evaluate",
+    "prevalence",
     "report",
     "export",
 )

@@ -1,0 +1,171 @@
+"""Scored documents for prevalence: posteriors, publication dates and sources, read in bulk.
+
+A run folder's ``articles/**/*.parquet`` already hold ``relevant_score`` and the
+``topic_scores`` map; only those and ``published_at``/``source`` are read.  A JSONL file may hold
+the output of ``zhnews classify`` (records with ``relevant_score`` and ``topic_scores``, used as
+they are) or raw records (``text``/``title``), which are scored with the model.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.errors import UsageError
+from pipeline.io.schema import published_date
+
+#: Records classified together when a JSONL file carries no scores.
+CLASSIFY_BATCH = 512
+
+#: Group of every document when not grouping, and of documents without a date or a source.
+ALL, UNDATED, UNKNOWN_SOURCE = "all", "undated", "unknown"
+
+
+@dataclass(slots=True)
+class ScoredDocs:
+    """Posteriors of ``n`` documents: relevance (n,), topics (n, k) in ``keys`` order."""
+
+    relevant_score: np.ndarray
+    topic_scores: np.ndarray
+    published_at: list[str | None]
+    source: list[str | None]
+
+
+def read_run_scores(run_dir: str | Path, keys: Sequence[str]) -> ScoredDocs:
+    """Scores, dates and sources of a run's articles (only those columns are read)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    root = Path(run_dir) / "articles"
+    if not root.is_dir():
+        raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
+    dataset = ds.dataset(str(root), format="parquet", partitioning="hive")
+    columns = ["relevant_score", "topic_scores", "published_at", "source"]
+    absent = [c for c in columns if c not in dataset.schema.names]
+    if absent:
+        raise UsageError(f"{root} lacks the columns {absent}")
+    table = dataset.to_table(columns=columns)
+    rel = table.column("relevant_score")
+    if rel.null_count:
+        raise UsageError(
+            f"{rel.null_count} of {len(rel)} articles in {run_dir} have no relevant_score "
+            "(run made without a model?): classify them with 'zhnews classify' first"
+        )
+    maps = (
+        pa.concat_arrays(table.column("topic_scores").chunks)
+        if table.num_rows
+        else pa.array([], pa.map_(pa.string(), pa.float32()))
+    )
+    topic_scores = np.zeros((table.num_rows, len(keys)))
+    if len(maps):
+        offsets = maps.offsets.to_numpy()
+        rows = np.repeat(np.arange(len(maps)), np.diff(offsets))
+        flat_keys = maps.keys.slice(offsets[0], offsets[-1] - offsets[0])
+        flat_items = maps.items.slice(offsets[0], offsets[-1] - offsets[0])
+        cols = pc.index_in(flat_keys, value_set=pa.array(list(keys), pa.string()))
+        known = cols.is_valid().to_numpy(zero_copy_only=False)
+        topic_scores[rows[known], cols.drop_null().to_numpy()] = flat_items.filter(cols.is_valid()).to_numpy(
+            zero_copy_only=False
+        )
+    return ScoredDocs(
+        rel.to_numpy().astype(float),
+        topic_scores,
+        table.column("published_at").to_pylist(),
+        table.column("source").to_pylist(),
+    )
+
+
+Classifier = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def read_jsonl_scores(path: str | Path, keys: Sequence[str], classify: Callable[[], Classifier]) -> ScoredDocs:
+    """Scores, dates and sources of JSONL records; records without scores go to ``classify()``.
+
+    ``classify`` is called (once) only when some record lacks ``relevant_score`` or
+    ``topic_scores``, so that scored files never load the model's classifier.
+    """
+    path = Path(path)
+    rel: list[float] = []
+    topics: list[dict[str, float]] = []
+    dates: list[str | None] = []
+    sources: list[str | None] = []
+    unscored: list[tuple[int, dict[str, Any]]] = []
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line_no, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                rec = json.loads(line)
+                if not isinstance(rec, dict):
+                    raise TypeError(f"line {line_no} is not a JSON object")
+                score, topic_map = rec.get("relevant_score"), rec.get("topic_scores")
+                if isinstance(score, int | float) and isinstance(topic_map, dict):
+                    rel.append(float(score))
+                    topics.append(topic_map)
+                elif "text" in rec:
+                    unscored.append((len(rel), rec))
+                    rel.append(float("nan"))
+                    topics.append({})
+                else:
+                    raise ValueError(f"line {line_no} has neither relevant_score/topic_scores nor text")
+                dates.append(_text(rec.get("published_at") or rec.get("date")))
+                sources.append(_text(rec.get("source")))
+    except (OSError, UnicodeDecodeError, ValueError, TypeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from exc
+    if unscored:
+        _score_into(unscored, classify(), rel, topics)
+    matrix = np.array([[float(m.get(k) or 0.0) for k in keys] for m in topics]).reshape(len(rel), len(keys))
+    return ScoredDocs(np.array(rel, dtype=float), matrix, dates, sources)
+
+
+def _score_into(
+    unscored: list[tuple[int, dict[str, Any]]], classify: Classifier, rel: list[float], topics: list[dict[str, float]]
+) -> None:
+    batches = iter(unscored)
+    while batch := list(itertools.islice(batches, CLASSIFY_BATCH)):
+        for (at, _), res in zip(batch, classify([rec for _, rec in batch])):
+            rel[at] = float(res["relevant_score"])
+            topics[at] = res["topic_scores"]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def group_labels(docs: ScoredDocs, by: str) -> list[str]:
+    """The group of every document: ``all``; ``YYYY-MM``/``YYYY-Qn``/``YYYY`` or ``undated``;
+    or the source (``unknown`` when absent)."""
+    if by == "none":
+        return [ALL] * len(docs.relevant_score)
+    if by == "source":
+        return [s if s else UNKNOWN_SOURCE for s in docs.source]
+    if by not in ("month", "quarter", "year"):
+        raise UsageError(f"unknown grouping {by!r}")
+    cache: dict[str | None, str] = {}
+    return [cache[d] if d in cache else cache.setdefault(d, _period(d, by)) for d in docs.published_at]
+
+
+def _period(published_at: str | None, by: str) -> str:
+    day = published_date(published_at)
+    if day is None:
+        return UNDATED
+    if by == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    if by == "quarter":
+        return f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year:04d}"
+
+
+def groups(labels: Iterable[str]) -> list[tuple[str, np.ndarray]]:
+    """``(group, row indices)`` pairs, sorted by group."""
+    names, inverse = np.unique(np.asarray(list(labels), dtype=object), return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.cumsum(np.bincount(inverse, minlength=len(names)))[:-1]
+    return [(str(name), rows) for name, rows in zip(names, np.split(order, bounds))]
