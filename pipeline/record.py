@@ -125,6 +125,10 @@ class Doc:
     topic_scores: dict[str, float] = column(
         "map<string,float32>", factory=dict,
         value=lambda doc: list(doc.topic_scores.items()) if doc.topic_scores else None)
+    #: per assigned topic, the sentences of the item (original script) that support it
+    evidence: dict[str, list[str]] = column(
+        "list<struct<topic:string,sentences:list<string>>>", factory=dict,
+        value=lambda doc: [{"topic": t, "sentences": s} for t, s in doc.evidence.items()] if doc.evidence else None)
     # provenance of the stages that touched it
     extractor: str | None = column("string")
     #: values of the columns that added steps declare (:attr:`pipeline.steps.Step.columns`)

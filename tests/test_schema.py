@@ -15,6 +15,7 @@ from tests._run_fixture import synthetic_run  # noqa: F401 - fixture
 #: bumping SCHEMA_VERSION, documenting it in docs/schema.md and adding a line here.
 FINGERPRINTS = {
     "1.0.0": ("a027840aacd1533e", "4322b6715232fe48"),
+    "1.1.0": ("226ab4e349152e36", "4322b6715232fe48"),  # + evidence
 }
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"

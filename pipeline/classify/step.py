@@ -23,18 +23,20 @@ def _cached_model(model_dir: str | None) -> TopicModel:
 
 
 class ClassifyStep(Step):
-    """Set ``relevant``, ``relevant_score``, ``topics``, ``topic_scores`` from title and text.
+    """Set ``relevant``, ``relevant_score``, ``topics``, ``topic_scores`` and ``evidence`` (the
+    sentences behind each topic; ``evidence=False`` skips them) from title and text.
 
     ``model_dir=None`` uses the packaged default (``models/default`` or ``$ZHNEWS_MODEL_DIR``).
     ``doc.tokens`` from the segment stage are reused, so nothing is segmented twice.
     """
 
     name = "classify"
-    columns = record_columns("relevant", "relevant_score", "topics", "topic_scores")
+    columns = record_columns("relevant", "relevant_score", "topics", "topic_scores", "evidence")
 
-    def __init__(self, model_dir: str | None = None) -> None:
+    def __init__(self, model_dir: str | None = None, evidence: bool = True) -> None:
         super().__init__()
         self.model_dir = model_dir
+        self.evidence = evidence
 
     def setup(self) -> None:
         self._model = _cached_model(self.model_dir)
@@ -71,9 +73,12 @@ class ClassifyStep(Step):
         for doc in docs:
             title, body = prepare(doc.title, doc.text or doc.body(), simplified=doc.text is not None)
             items.append(make_item(title, body, doc.tokens or None))
-        for doc, result in zip(docs, self._model.predict_items(items)):
+        # evidence is copied from the text in its original script (before OpenCC)
+        originals = [(doc.title, doc.text_original or doc.text or doc.body()) for doc in docs] if self.evidence else None
+        for doc, result in zip(docs, self._model.predict_items(items, originals)):
             doc.relevant = result["relevant"]
             doc.relevant_score = result["relevant_score"]
             doc.topics = result["topics"]
             doc.topic_scores = result["topic_scores"]
+            doc.evidence = result.get("evidence") or {}
         return list(docs)

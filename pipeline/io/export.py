@@ -91,6 +91,9 @@ def flat_row(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
             for key in keys:
                 score = scores.get(key)
                 out[SCORE_PREFIX + key] = "" if score is None else float(f"{score:.6g}")
+        elif name == "evidence":
+            # one cell: "topic: sentence | sentence" per topic, one topic per line
+            out[name] = "\n".join(f"{e['topic']}: {' | '.join(e['sentences'])}" for e in value or [])
         elif isinstance(value, list):
             out[name] = LIST_SEPARATORS.get(name, DEFAULT_LIST_SEPARATOR).join(str(v) for v in value)
         elif value is None:

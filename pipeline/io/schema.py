@@ -22,7 +22,7 @@ from pipeline.record import DOC_COLUMNS, Column, Doc, Reject, published_date
 __all__ = ["ARTICLE_SCHEMA", "REJECT_SCHEMA", "SCHEMA_VERSION", "article_schema", "articles_table", "doc_to_row",
            "partition_of", "published_date", "reject_to_row", "rejects_table", "schema_fingerprint"]
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 METADATA_KEY = b"zhnews.schema_version"
 
 #: Arrow types by the names :class:`~pipeline.record.Column` uses.
@@ -34,6 +34,9 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "date32": pa.date32(),
     "list<string>": pa.list_(pa.string()),
     "map<string,float32>": pa.map_(pa.string(), pa.float32()),
+    "list<struct<topic:string,sentences:list<string>>>": pa.list_(
+        pa.struct([pa.field("topic", pa.string()), pa.field("sentences", pa.list_(pa.string()))])
+    ),
 }
 
 #: Who made each row: filled from the run's provenance, after the document's own columns.
