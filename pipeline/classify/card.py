@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-
 SCHEME_TITLES = {
     "source": "leave one source family out (each outlet tested by a model that never saw it; the reported figure)",
     "time": "leave one time block out (contiguous date blocks)",

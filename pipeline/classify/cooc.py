@@ -59,12 +59,12 @@ class CoocFeatures:
     def get_params(self, deep: bool = True) -> dict:
         return {"worker_terms": self.worker_terms, "topic_terms": self.topic_terms}
 
-    def set_params(self, **params) -> "CoocFeatures":
+    def set_params(self, **params) -> CoocFeatures:
         for k, v in params.items():
             setattr(self, k, v)
         return self
 
-    def fit(self, items, y=None) -> "CoocFeatures":
+    def fit(self, items, y=None) -> CoocFeatures:
         return self
 
     def fit_transform(self, items, y=None) -> sp.csr_matrix:

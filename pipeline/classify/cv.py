@@ -38,6 +38,7 @@ def fold_plan(records: list[dict[str, Any]], scheme: str, folds: int = 5, seed: 
     if data.kind == "multiclass":
         strata = np.asarray(data.labels)
     else:
+        assert data.relevant is not None and data.topics is not None  # multi-label sets have both
         common = int(data.topics.sum(axis=0).argmax()) if data.topics.size else 0
         strata = data.relevant * 2 + (data.topics[:, common] if data.topics.size else 0)
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
@@ -61,6 +62,7 @@ def cross_validate(
     ``scheme``, per-fold relevance figures (``folds``) and the out-of-fold ``relevant_score``.
     """
     data = labelled_set(records, taxonomy.keys if taxonomy else None)
+    relevant = data.relevant if data.relevant is not None else np.zeros(len(records), dtype=int)
     pred_rel = np.zeros(len(records), dtype=bool)
     scores = np.zeros(len(records))
     pred_topics: list[list[str]] = [[] for _ in records]
@@ -74,7 +76,7 @@ def cross_validate(
             pred_topics[i] = res["topics"]
         if data.kind == "multilabel":
             fold_report = multilabel_report(
-                data.relevant[te].astype(bool), pred_rel[te], [records[i].get("topics") or [] for i in te],
+                relevant[te].astype(bool), pred_rel[te], [records[i].get("topics") or [] for i in te],
                 [pred_topics[i] for i in te], data.keys,
             )
             per_fold.append({"fold": name, "n": len(te), "relevance": fold_report["relevance"],
@@ -83,7 +85,7 @@ def cross_validate(
         report = multiclass_report(data.labels or [], [t[0] for t in pred_topics])
     else:
         gold_topics = [list(r.get("topics") or []) for r in records]
-        report = multilabel_report(data.relevant.astype(bool), pred_rel, gold_topics, pred_topics, data.keys)
+        report = multilabel_report(relevant.astype(bool), pred_rel, gold_topics, pred_topics, data.keys)
         report["relevant_score"] = [round(float(s), 4) for s in scores]
     report["scheme"] = scheme
     report["folds"] = per_fold

@@ -112,7 +112,7 @@ def read_negatives(path: str | Path) -> list[dict[str, Any]]:
                     rows = [{"text": line.rstrip("\n").split("\t")[-1]} for line in fh if line.strip()]
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise UsageError(f"cannot read {path}: {exc}") from exc
-    out = []
+    out: list[dict[str, Any]] = []
     for n, row in enumerate(rows):
         text = str(row.get("text") or "").strip()
         if text:

@@ -35,7 +35,7 @@ def readable(block: str, term: str) -> str:
 
 
 def _feature_names(model: TopicModel) -> np.ndarray:
-    names = []
+    names: list[str] = []
     for name, vec in model.state["features"].transformer_list:
         names.extend(readable(name, str(t)) for t in vec.get_feature_names_out())
     return np.asarray(names, dtype=object)

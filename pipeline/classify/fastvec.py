@@ -194,7 +194,7 @@ def _tfidf(m: sp.csr_matrix, vec: Any) -> sp.csr_matrix:
 
 
 # lookup tables derived from fitted vectorizers (kept beside them, never saved with them)
-_TABLES: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+_TABLES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def _gram_table(vec: Any) -> GramTable:

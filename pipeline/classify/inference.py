@@ -104,7 +104,7 @@ def _block_arrays(name: str, block: Any, arrays: dict[str, np.ndarray]) -> dict[
     arrays[f"vocabulary/{name}"] = np.array(joined)
     if block.use_idf:
         arrays[f"idf/{name}"] = np.asarray(block.idf_)
-    return {"name": name, "type": "tfidf", "analyzer": analyzer.__name__, "sublinear_tf": bool(block.sublinear_tf),
+    return {"name": name, "type": "tfidf", "analyzer": getattr(analyzer, "__name__", ""), "sublinear_tf": bool(block.sublinear_tf),
             "use_idf": bool(block.use_idf), "norm": block.norm}
 
 
@@ -171,7 +171,7 @@ def write_inference(state: Mapping[str, Any], model_file: Path) -> Path | None:
 
     def write(tmp: str) -> None:
         with open(tmp, "wb") as out:
-            np.savez_compressed(out, **arrays)
+            np.savez_compressed(out, **arrays)  # type: ignore[arg-type]
 
     atomic_write(target, write)
     return target

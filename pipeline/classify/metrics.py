@@ -16,8 +16,8 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def multilabel_report(
-    gold_rel: Sequence[bool],
-    pred_rel: Sequence[bool],
+    gold_rel: Sequence[bool] | np.ndarray,
+    pred_rel: Sequence[bool] | np.ndarray,
     gold_topics: Sequence[Sequence[str]],
     pred_topics: Sequence[Sequence[str]],
     keys: Sequence[str],
@@ -25,7 +25,7 @@ def multilabel_report(
     """Relevance P/R/F1 and confusion; per-topic P/R/F1; topic micro- and macro-F1."""
     g = np.asarray(gold_rel, dtype=bool)
     p = np.asarray(pred_rel, dtype=bool)
-    rel = prf(int((g & p).sum()), int((~g & p).sum()), int((g & ~p).sum()))
+    rel: dict[str, Any] = dict(prf(int((g & p).sum()), int((~g & p).sum()), int((g & ~p).sum())))
     rel["confusion"] = {"tp": int((g & p).sum()), "fp": int((~g & p).sum()), "fn": int((g & ~p).sum()), "tn": int((~g & ~p).sum())}
     per: dict[str, dict[str, float]] = {}
     totals = [0, 0, 0]

@@ -99,7 +99,7 @@ def fit_multilabel(
     seed_terms: Sequence[str] = (),
     worker_terms: Sequence[str] = (),
     topic_terms: Mapping[str, Sequence[str]] | None = None,
-    groups: Sequence[str] | None = None,
+    groups: Sequence[str] | np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Fit the relevance and per-topic classifiers, calibrate them and choose their thresholds
     on out-of-fold scores of the training items.
@@ -193,7 +193,7 @@ def worker_gate(features: Any, items: Sequence[Item]) -> np.ndarray:
 
 
 def _inner_folds(
-    relevant: np.ndarray, groups: Sequence[str] | None, cfg: TrainConfig
+    relevant: np.ndarray, groups: Sequence[str] | np.ndarray | None, cfg: TrainConfig
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """``(train, test)`` index pairs over the gold items: leave one group out when ``groups``
     name at least two groups, else stratified random folds."""
@@ -439,7 +439,8 @@ class TopicModel:
             # a sentence naming the workers or the topic's own terms ranks before any that does
             # not: a model also learns an outlet's furniture (subscription footers), which must
             # not be shown as the reason for a topic
-            out.append(choose_evidence(sents, topics, lambda t, b=block, f=flags: b[:, column[t]] + f[:, column[t]]))
+            ranked = block + flags
+            out.append(choose_evidence(sents, topics, lambda t, r=ranked: r[:, column[t]]))  # type: ignore[misc]
         return out
 
     def _on_topic_sentences(self, sentences: Sequence[str]) -> np.ndarray:

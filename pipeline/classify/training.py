@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
-
 
 import numpy as np
 
 from pipeline.classify.data import LabelledSet, labelled_set
 from pipeline.classify.groups import source_groups, time_groups
-from pipeline.classify.settings import NEGATIVE_WEIGHT
 from pipeline.classify.model import TopicModel, TrainConfig, fit_multiclass, fit_multilabel, record_item
+from pipeline.classify.settings import NEGATIVE_WEIGHT
 from pipeline.classify.taxonomy import Taxonomy
 from pipeline.segment.backends import resolve_backend
 
@@ -66,6 +65,7 @@ def fit_labelled(
     gold_ids = {r.get("id") for r in data.records}
     neg_items = [record_item(r, segmenter=cfg.segmenter) for r in negatives if r.get("id") not in gold_ids]
     groups = inner_groups(data.records, cfg)
+    assert data.relevant is not None and data.topics is not None  # multi-label sets have both
     k = len(data.keys)
     rows = items + neg_items
     relevant = np.concatenate([data.relevant, np.zeros(len(neg_items), dtype=int)])

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.classify.text import Item
 from pipeline.classify.model import TopicModel
 from pipeline.classify.taxonomy import Taxonomy
+from pipeline.classify.text import Item
 
 
 def has_any(text: str, terms: Sequence[str]) -> bool:

@@ -54,6 +54,7 @@ def main(args: argparse.Namespace) -> int:
     if data.kind == "multiclass":
         report = multiclass_report(data.labels or [], [r["topics"][0] for r in results])
     else:
+        assert data.relevant is not None  # multi-label sets have it
         gold = [list(r.get("topics") or []) for r in records]
         report = multilabel_report(
             data.relevant.astype(bool), [r["relevant"] for r in results], gold, [r["topics"] for r in results], data.keys
