@@ -160,7 +160,7 @@ def test_step_reuses_tokens_and_pickles(toy_model_dir: Path) -> None:
     assert seg.relevant_score > plain.relevant_score + 0.05
     assert step.model_version.startswith("multilabel-")
     clone = pickle.loads(pickle.dumps(step))
-    assert clone.get_params() == {"model_dir": str(toy_model_dir)}
+    assert clone.get_params() == {"model_dir": str(toy_model_dir), "evidence": True}
     assert "_model" not in clone.__dict__
 
 

@@ -406,9 +406,11 @@ class TopicModel:
         return out
 
     def sentence_topic_scores(self, sentences: Sequence[str]) -> np.ndarray:
-        """Topic probabilities ``(n, k)`` of sentences scored on their own."""
+        """Topic probabilities ``(n, k)`` of Simplified sentences scored on their own."""
+        from pipeline.classify.text import strip_boilerplate
+
         seg = self.segmenter
-        items = [make_item(*prepare(None, s), None, seg) for s in sentences]
+        items = [make_item("", strip_boilerplate(s), None, seg) for s in sentences]
         return self.scores(items)[1]
 
     def evidence(
@@ -420,6 +422,7 @@ class TopicModel:
         (and single-label models, whose classes are not topics of a text's sentences) get ``{}``.
         """
         from pipeline.classify.evidence import candidate_sentences, choose_evidence
+        from pipeline.classify.text import to_simplified
 
         if self.kind != MULTILABEL:
             return [{} for _ in chosen]
@@ -427,34 +430,49 @@ class TopicModel:
         flat = [s for sents in per_item for s in sents]
         if not flat:
             return [{t: [] for t in topics} for topics in chosen]
-        scores = self.sentence_topic_scores(flat)
-        on_topic = self._on_topic_sentences(flat)
+        # one OpenCC call for the whole batch (sentences hold no line breaks)
+        simplified = to_simplified("\n".join(flat)).split("\n")
+        if len(simplified) != len(flat):  # a conversion that changed line breaks: one by one
+            simplified = [to_simplified(x) for x in flat]
+        on_topic = self._on_topic_sentences(simplified)
         column = {k: j for j, k in enumerate(self.topic_keys)}
+        # a sentence naming the workers or the topic's own terms ranks before any that does not
+        # (a model also learns an outlet's furniture, such as subscription footers, which must
+        # not be shown as the reason for a topic); so only an item without such sentences
+        # needs its other sentences scored
+        needed = np.zeros(len(flat), dtype=bool)
+        start = 0
+        for sents, topics in zip(per_item, chosen):
+            span = slice(start, start + len(sents))
+            cols = [column[t] for t in topics]
+            flagged = on_topic[span][:, cols].any(axis=1) if cols else np.zeros(len(sents), dtype=bool)
+            needed[span] = flagged if flagged.any() else True
+            start += len(sents)
+        scores = np.zeros((len(flat), len(self.topic_keys)))
+        rows = np.flatnonzero(needed)
+        if len(rows):
+            scores[rows] = self.sentence_topic_scores([simplified[i] for i in rows])
+        scores[~needed] = -1.0  # never chosen before a scored sentence
         out = []
         start = 0
         for sents, topics in zip(per_item, chosen):
             block = scores[start : start + len(sents)]
             flags = on_topic[start : start + len(sents)]
             start += len(sents)
-            # a sentence naming the workers or the topic's own terms ranks before any that does
-            # not: a model also learns an outlet's furniture (subscription footers), which must
-            # not be shown as the reason for a topic
             ranked = block + flags
             out.append(choose_evidence(sents, topics, lambda t, r=ranked: r[:, column[t]]))  # type: ignore[misc]
         return out
 
     def _on_topic_sentences(self, sentences: Sequence[str]) -> np.ndarray:
-        """``(n, k)`` 0/1: the sentence names medical workers or one of the topic's seed terms."""
-        from pipeline.classify.text import to_simplified
-
+        """``(n, k)`` 0/1: the (Simplified) sentence names medical workers or one of the topic's
+        seed terms."""
         cooc = dict(self.state["features"].transformer_list).get("cooc")
         flags = np.zeros((len(sentences), len(self.topic_keys)))
         if cooc is None:
             return flags
         workers, topic_patterns = cooc._patterns()
         terms = dict(zip(cooc.topic_terms, topic_patterns))
-        for i, sentence in enumerate(sentences):
-            text = to_simplified(sentence)
+        for i, text in enumerate(sentences):
             names_workers = workers is not None and workers.search(text) is not None
             for j, key in enumerate(self.topic_keys):
                 pattern = terms.get(key)
