@@ -250,6 +250,8 @@ def topic_examples(articles: pd.DataFrame, excerpt_chars: int = 160) -> pd.DataF
             "topics": list(best["topics"]),
             "topic_scores": {k: round(float(v), 3) for k, v in sorted(best["topic_scores"].items(), key=lambda kv: -kv[1])},
             "excerpt": _text(best["text"])[:excerpt_chars],
+            # the sentences that made the model assign the topic (runs before schema 1.1 have none)
+            "evidence": list((best.get("evidence") or {}).get(topic, [])),
         })
     return pd.DataFrame(rows)
 

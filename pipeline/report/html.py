@@ -17,6 +17,7 @@ from pipeline.report import plots
 from pipeline.report.load import RunData
 
 _CSS = """
+mark{background:#fff1a8}ul.evidence li{margin:.3em 0}
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","PingFang SC",
 "Microsoft YaHei",sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
@@ -37,6 +38,8 @@ class Section:
     figure: Figure | None = None
     table: pd.DataFrame | None = None
     note: str = ""
+    #: markup built from escaped text (for views a plain table cannot show)
+    markup: str = ""
 
 
 def figure_svg(fig: Figure, salt: str) -> str:
@@ -84,8 +87,11 @@ def build_sections(run: RunData, discover_k: int = 8) -> list[Section]:
         Section("duplicates", "Largest duplicate clusters 重复文章簇",
                 plots.plot_duplicate_clusters(clusters), clusters,
                 note="Near-duplicates (MinHash): the same story syndicated or reposted."),
-        Section("examples", "An example article per topic 各主题示例", table=examples,
-                note="The article with the highest score for each topic, with all its scores."),
+        Section("examples", "An example article per topic 各主题示例",
+                table=examples.drop(columns=["evidence"], errors="ignore"),
+                markup=evidence_markup(examples) if "evidence" in examples else "",
+                note="The article with the highest score for each topic, with all its scores; below, "
+                     "the sentences of each example that the model found behind its topic, highlighted."),
         Section("quality", "Extraction quality 抽取质量", plots.plot_quality(flags, reasons), quality),
     ]
 
@@ -108,6 +114,18 @@ def _facts(run: RunData) -> str:
     return f'<dl class="facts">{rows}</dl>'
 
 
+def evidence_markup(examples: pd.DataFrame) -> str:
+    """Each example's evidence sentences, highlighted, under its topic and title (text escaped)."""
+    items = []
+    for row in examples.itertuples(index=False):
+        sentences = list(row.evidence or [])
+        if not sentences:
+            continue
+        marks = " … ".join(f"<mark>{html.escape(s)}</mark>" for s in sentences)
+        items.append(f"<li><b>{html.escape(str(row.topic))}</b> · {html.escape(str(row.title or ''))}: {marks}</li>")
+    return f'<ul class="evidence">{"".join(items)}</ul>' if items else ""
+
+
 def _section_html(section: Section) -> str:
     parts = [f'<section id="{section.key}"><h2>{html.escape(section.title)}</h2>']
     if section.note:
@@ -116,6 +134,8 @@ def _section_html(section: Section) -> str:
         parts.append(f'<figure class="chart" id="chart-{section.key}">{figure_svg(section.figure, section.key)}</figure>')
     if section.table is not None and not section.table.empty:
         parts.append(section.table.to_html(index=False, escape=True, border=0, na_rep=""))
+    if section.markup:
+        parts.append(section.markup)
     parts.append("</section>")
     return "\n".join(parts)
 

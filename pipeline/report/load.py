@@ -27,7 +27,7 @@ REPORT_COLUMNS = (
     "doc_id", "url", "source_path", "title", "published_date", "source", "text", "tokens", "char_count",
     "han_ratio", "mojibake_score", "quality_flags", "dup_cluster_id", "dup_cluster_size",
     "is_canonical", "relevant", "relevant_score", "topics", "topic_scores", "script", "input_kind",
-    "extractor", "year", "month",
+    "extractor", "evidence", "year", "month",
 )
 
 
@@ -83,6 +83,8 @@ def read_articles(run_dir: Path, columns: Sequence[str] | None = REPORT_COLUMNS)
             frame[name] = [list(v) if v is not None else [] for v in frame[name]]
     if "topic_scores" in frame:
         frame["topic_scores"] = [dict(v) if v else {} for v in frame["topic_scores"]]
+    if "evidence" in frame:  # list of {topic, sentences} -> {topic: [sentence, ...]}
+        frame["evidence"] = [{e["topic"]: list(e["sentences"]) for e in v} if v is not None else {} for v in frame["evidence"]]
     if "published_date" in frame:
         frame["published_date"] = pd.to_datetime(frame["published_date"])
     return frame
