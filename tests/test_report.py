@@ -17,7 +17,7 @@ from pipeline.report.fonts import find_cjk_font
 from pipeline.report.load import load_run, resolve_run_dir
 from tests._run_fixture import STORIES, sample_run, synthetic_run  # noqa: F401 - fixtures
 
-SECTIONS = ["over-time", "shares", "terms", "discovered", "sources", "duplicates", "examples", "quality"]
+SECTIONS = ["over-time", "corrected", "shares", "terms", "discovered", "sources", "duplicates", "examples", "quality"]
 CHARTS = [s for s in SECTIONS if s != "examples"]
 
 
@@ -117,6 +117,8 @@ def test_report_renders_in_headless_chromium(run_name: str, request: pytest.Fixt
     for key in CHARTS:
         assert re.search(rf'<figure class="chart" id="chart-{key}"><svg', dom), key
     assert "Traceback" not in dom and "NaN" not in dom
+    if run_name == "sample_run":  # scored by the packaged model: its evidence and corrected shares
+        assert "<mark>" in dom and "bootstrap intervals" in dom
     shot = tmp_path / "report.png"
     _headless(browser, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,4000", out.as_uri())
     from matplotlib.image import imread

@@ -279,3 +279,29 @@ def quality_summary(articles: pd.DataFrame) -> dict[str, float]:
     if len(articles):
         out["flagged_share"] = round(float(articles["quality_flags"].map(bool).mean()), 3)
     return out
+
+
+def corrected_topic_shares(articles: pd.DataFrame, rates: dict, periods: pd.Index) -> pd.DataFrame:
+    """Per period of ``periods`` and topic, the share of the period's canonical articles about
+    the topic, corrected for the classifier's errors (PACC with the model's cross-validated
+    ``rates``), with its 95 % interval: columns period, topic, estimate, low, high."""
+    from pipeline.classify.prevalence import Prevalence
+
+    columns = ["period", "topic", "estimate", "low", "high"]
+    frame = _canonical(articles, True)
+    if frame.empty or not len(periods) or not isinstance(periods, pd.PeriodIndex):
+        return pd.DataFrame(columns=columns)
+    dated = frame[frame["published_date"].notna()]
+    of_article = dated["published_date"].dt.to_period(periods.freqstr)
+    quantifier = Prevalence().fit(rates)
+    rows = []
+    for period in periods:
+        members = dated[of_article == period]
+        if members.empty:
+            continue
+        rel = members["relevant_score"].fillna(0.0).to_numpy(dtype=float)
+        scores = np.array([[float((s or {}).get(k, 0.0)) for k in quantifier.keys_] for s in members["topic_scores"]])
+        shares = quantifier.estimate(rel, scores.reshape(len(members), len(quantifier.keys_)))
+        for key, share in shares.topics.items():
+            rows.append({"period": period, "topic": key, "estimate": share.estimate, "low": share.low, "high": share.high})
+    return pd.DataFrame(rows, columns=columns)

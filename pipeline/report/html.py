@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,7 +76,9 @@ def build_sections(run: RunData, discover_k: int = 8) -> list[Section]:
                 note="Canonical articles only (one per duplicate cluster); periods are months, or quarters/years "
                      f"for long ranges; {left_out} dated articles in sparse tails (before/after the periods holding "
                      "99% of the articles) are left out. An article can carry several topics."),
-        Section("shares", "Topic shares over time 主题占比", plots.plot_topic_shares(agg.topic_shares(counts), label)),
+        corrected_section(run, articles, counts.index, label),
+        Section("shares", "Topic shares over time 主题占比", plots.plot_topic_shares(agg.topic_shares(counts), label),
+                note="Each topic's share of the topic assignments, as the model assigned them (not corrected)."),
         Section("terms", "Top terms per topic 各主题高频词",
                 plots.plot_term_panels(terms, "各主题特征词 Distinctive terms per topic", label), term_table,
                 note="Mean TF-IDF of a term inside the topic minus outside it, over the run's tokens."),
@@ -112,6 +115,34 @@ def _facts(run: RunData) -> str:
     ]
     rows = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in items)
     return f'<dl class="facts">{rows}</dl>'
+
+
+def model_rates(run: RunData) -> dict | None:
+    """The cross-validated rates (``meta["quantification"]``) of the model that scored the run,
+    or None when that model is not at hand (another version) or has none."""
+    from pipeline.classify.persist import model_file, read_meta
+
+    section = (run.manifest.get("config") or {}).get("classify") or {}
+    try:
+        meta = read_meta(model_file(section.get("model_dir") or None))
+    except Exception:  # noqa: BLE001 - no model at hand: the chart says so
+        return None
+    if meta.get("model_version") != run.manifest.get("model_version"):
+        return None
+    return meta.get("quantification") or None
+
+
+def corrected_section(run: RunData, articles: pd.DataFrame, periods: pd.Index, label: Callable[[str], str]) -> Section:
+    """Topic shares of the articles per period, corrected for the classifier's errors."""
+    rates = model_rates(run)
+    table = agg.corrected_topic_shares(articles, rates, periods) if rates else pd.DataFrame()
+    note = ("Share of each period's canonical articles about each topic, corrected for the classifier's errors "
+            "(probabilistic adjusted classify-and-count with the model's cross-validated error rates; bands: 95 % "
+            "bootstrap intervals, `zhnews prevalence` gives the same figures as data).")
+    if not rates:
+        note = "No correction: the model that scored this run (with its cross-validated rates) is not at hand."
+    return Section("corrected", "Topic shares, corrected 校正后的主题占比", plots.plot_corrected_shares(table, periods, label),
+                   note=note)
 
 
 def evidence_markup(examples: pd.DataFrame) -> str:

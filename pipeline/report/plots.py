@@ -170,3 +170,24 @@ def plot_quality(flags: pd.Series, reasons: pd.Series) -> Figure:
         _barh(ax, [_short(i, 30) for i in series.index], series.to_numpy(), color)
         ax.set_title(title)
     return fig
+
+
+def plot_corrected_shares(table: pd.DataFrame, periods: pd.Index, label: Label = _identity) -> Figure:
+    """Each topic's corrected share of the articles per period, with its 95 % interval as a band."""
+    fig = _figure(11, 4.5)
+    ax = fig.subplots()
+    if table.empty:
+        return _empty(fig, ax, "no dated articles, or no cross-validated rates in the model")
+    x = {p: i for i, p in enumerate(periods)}
+    topics = list(dict.fromkeys(table["topic"]))
+    for color, topic in zip(_palette(len(topics)), topics):
+        rows = table[table["topic"] == topic]
+        xs = [x[p] for p in rows["period"]]
+        ax.plot(xs, rows["estimate"], color=color, label=label(topic), linewidth=1.5)
+        ax.fill_between(xs, rows["low"], rows["high"], color=color, alpha=0.15, linewidth=0)
+    ax.set_ylim(0, max(0.05, float(table["high"].max()) * 1.05))
+    ax.set_ylabel("文章占比 share of articles")
+    ax.set_title("校正后的主题占比 Topic shares corrected for classifier errors (95 % intervals)")
+    ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
+    _period_ticks(ax, periods)
+    return fig
