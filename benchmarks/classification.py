@@ -1,6 +1,7 @@
-"""Classification benchmark: dev-label CV beside baselines, public sets, training time, throughput.
+"""Classification benchmark: public single-label sets beside plain peers, and scoring speed.
 
-Run from the repository root:  python benchmarks/classification.py [--skip-dev] [--skip-public] [--seeds 0 1 2] [--pool]
+The relevance/topic model's grouped cross-validation is benchmarks/classification_grouped.py.
+Run from the repository root:  python benchmarks/classification.py [--skip-public]
 Figures are printed as Markdown; medians of several runs for timings.
 """
 
@@ -20,72 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _shared import shared_data_dir  # noqa: E402
 
-from pipeline.classify.cv import cross_validate  # noqa: E402
 from pipeline.classify.data import labelled_set, read_jsonl  # noqa: E402
-from pipeline.classify.metrics import multiclass_report, multilabel_report  # noqa: E402
-from pipeline.classify.model import TrainConfig, record_item  # noqa: E402
+from pipeline.classify.metrics import multiclass_report  # noqa: E402
+from pipeline.classify.model import TrainConfig  # noqa: E402
 from pipeline.classify.taxonomy import load_taxonomy  # noqa: E402
-from pipeline.classify.training import fit_labelled, train  # noqa: E402
-from pipeline.classify.weak import keyword_labels  # noqa: E402
+from pipeline.classify.training import fit_labelled  # noqa: E402
 from pipeline.segment import get_tokenizer, tokenize  # noqa: E402
 from pipeline.segment.rjieba_backend import rjieba_tokenize  # noqa: E402
-
-
-def fmt(rep: dict) -> str:
-    per = " ".join(f"{k}={v['f1']:.2f}" for k, v in rep["topics"].items())
-    return (
-        f"relevance F1 {rep['relevance']['f1']:.3f} | topic micro-F1 {rep['topic_micro_f1']:.3f} "
-        f"| macro-F1 {rep['topic_macro_f1']:.3f} | {per}"
-    )
-
-
-def plain_baseline_cv(records: list[dict], keys: list[str]) -> dict:
-    """Peer: jieba words + TF-IDF + LogisticRegression, one model per label, threshold 0.5."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
-
-    data = labelled_set(records, keys)
-    docs = [" ".join(tokenize((r.get("title") or "") + "\n" + r["text"])) for r in records]
-    pred_rel = np.zeros(len(records), dtype=bool)
-    pred_top = np.zeros_like(data.topics)
-    for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(docs, data.relevant):
-        vec = TfidfVectorizer(token_pattern=r"(?u)\S+", ngram_range=(1, 2), min_df=2)
-        X = vec.fit_transform([docs[i] for i in tr])
-        Xt = vec.transform([docs[i] for i in te])
-        pred_rel[te] = LogisticRegression(max_iter=1000).fit(X, data.relevant[tr]).predict(Xt)
-        for j in range(len(keys)):
-            y = data.topics[tr, j]
-            if y.any():
-                pred_top[te, j] = LogisticRegression(max_iter=1000).fit(X, y).predict(Xt)
-    pt = [[k for j, k in enumerate(keys) if pred_top[i, j] and pred_rel[i]] for i in range(len(records))]
-    return multilabel_report(data.relevant.astype(bool), pred_rel, [r["topics"] for r in records], pt, keys)
-
-
-def dev_section(root: Path, use_pool: bool, seeds: list[int]) -> None:
-    records = read_jsonl(root / "labels" / "dev.jsonl")
-    tax = load_taxonomy()
-    print(f"## dev.jsonl 5-fold CV ({len(records)} items)\n")
-    items = [record_item(r) for r in records]
-    kr, kt = keyword_labels(items, tax)
-    rep = multilabel_report([r["relevant"] for r in records], kr, [r["topics"] for r in records], kt, tax.keys)
-    print(f"- keyword baseline (seed terms): {fmt(rep)}")
-    print(f"- plain jieba+TF-IDF+LR: {fmt(plain_baseline_cv(records, tax.keys))}")
-    scores = []
-    for seed in seeds:  # fold splits; seed 0 is the one `zhnews train --cv` reports
-        t0 = time.perf_counter()
-        rep = cross_validate(records, tax, seed=seed)
-        scores.append((rep["relevance"]["f1"], rep["topic_micro_f1"], rep["topic_macro_f1"]))
-        print(f"- zhnews model, folds seed {seed}: {fmt(rep)}  ({time.perf_counter() - t0:.0f} s)")
-    if len(seeds) > 1:
-        mean = np.mean(scores, axis=0)
-        print(f"- zhnews model, mean of {len(seeds)} fold seeds: relevance F1 {mean[0]:.3f} | topic micro-F1 {mean[1]:.3f} | macro-F1 {mean[2]:.3f}")
-    if use_pool:
-        pool = [json.loads(line) for f in sorted((root / "indomain").glob("*.jsonl")) for line in f.open(encoding="utf-8")]
-        t0 = time.perf_counter()
-        rep = cross_validate(records, tax, pool=pool)
-        print(f"- zhnews model + pool self-training ({len(pool)} pool items): {fmt(rep)}  ({time.perf_counter() - t0:.0f} s)")
-    print()
 
 
 def multiclass_fit_eval(train_recs: list[dict], test_recs: list[dict]) -> float:
@@ -197,13 +139,8 @@ def speed_section(root: Path, runs: int = 3) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--skip-public", action="store_true")
-    ap.add_argument("--skip-dev", action="store_true")
-    ap.add_argument("--pool", action="store_true", help="also cross-validate with pool self-training (slow)")
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="CV fold seeds (default: %(default)s)")
     args = ap.parse_args()
     root = shared_data_dir()
-    if not args.skip_dev:
-        dev_section(root, args.pool, args.seeds)
     if not args.skip_public:
         public_section(root)
     speed_section(root)

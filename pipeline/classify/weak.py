@@ -23,20 +23,6 @@ def has_any(text: str, terms: Sequence[str]) -> bool:
     return any(t in text for t in terms)
 
 
-def keyword_labels(items: Sequence[Item], taxonomy: Taxonomy, min_topic_hits: int = 2) -> tuple[np.ndarray, list[list[str]]]:
-    """The keyword-only baseline: relevant when a population term occurs and some topic term
-    occurs at least ``min_topic_hits`` times; topics are those with enough seed-term hits."""
-    rel = np.zeros(len(items), dtype=bool)
-    topics: list[list[str]] = []
-    for i, (title, body, _, _) in enumerate(items):
-        text = f"{title}\n{body}"
-        hits = {t.key: sum(text.count(term) for term in t.seed_terms) for t in taxonomy.topics}
-        chosen = [k for k, n in hits.items() if n >= min_topic_hits]
-        rel[i] = has_any(text, taxonomy.relevance_terms) and bool(chosen)
-        topics.append(chosen if rel[i] else [])
-    return rel, topics
-
-
 @dataclass(frozen=True, slots=True)
 class PseudoLabels:
     """Pool rows chosen for training, with their labels and weights."""

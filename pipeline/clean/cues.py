@@ -68,7 +68,6 @@ BROADCAST_PREFIX = re.compile(
     rf"|^[{HAN}A-Za-z]{{1,10}}(?:网|網|台|社)(?:消息|讯|訊)\s*[:：，,]\s*"
 )
 HASHTAG = re.compile(r"#[^#\n]{1,40}#")
-REPOST_TAIL = re.compile(r"\s*//\s*@.*$", re.S)
 UNFOLD = re.compile(r"\s*[…\.]*\s*(?:展开全文|展開全文)\s*[>»c]?\s*$")
 SUBSCRIBE = re.compile(
     r"(?:欢迎|歡迎|请|請)?(?:关注|關注|订阅|訂閱)(?:我们|我們|本|微信|公众号|公眾號|频道|頻道)|下载客户端|下載客戶端|"
