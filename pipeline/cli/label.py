@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    import signal
     import sys
 
     from pipeline.errors import UsageError
@@ -75,12 +76,23 @@ def main(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    # uvicorn stops gracefully on SIGINT/SIGTERM, then raises the signal again under the handler
+    # found before it started: for SIGTERM make that an exception too, so the clean-up below runs
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         make_server(create_app(session, allowed_hosts(args.host))).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if retrainer is not None:
             retrainer.close()
         store.compact()
         store.close()
         sock.close()
+    print(f"zhnews label: stopped; {len(store.labels)} labels in {args.out}", file=sys.stderr)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -160,10 +160,10 @@ class LabelSession:
         if self._submit is None or self.retrain_every <= 0 or self.model.busy:
             return
         records = self.training_records()
-        due = self.model.version is None or len(records) - self.model.seen >= self.retrain_every
-        if due and clf.trainable(records) and len(records) > self.model.seen:
-            self._send({"kind": "fit", "records": records, "cv": len(records) >= self.cv_min_records}, "training")
+        # the first model too waits for N labels: a handful of items gives no vocabulary to learn
+        if len(records) - self.model.seen >= self.retrain_every and clf.trainable(records):
             self._fit_size = len(records)
+            self._send({"kind": "fit", "records": records, "cv": len(records) >= self.cv_min_records}, "training")
 
     def on_result(self, result: Mapping[str, Any]) -> None:
         """A retraining result (called by the retrainer's listener thread)."""
