@@ -3,8 +3,10 @@
 Every call the app makes to the classifier (reading records, loading, training, scoring,
 cross-validating) is in this module, so that a change of the classifier's API is a change
 here.  The calls used: ``classify.data.read_jsonl`` / ``iter_run_dir``, ``classify.load_model``,
-``classify.default_model_dir``, ``classify.load_taxonomy``, ``classify.train``,
-``TopicModel.predict_records`` and ``classify.cv.cross_validate``.
+``classify.persist.model_file`` (does a directory hold a model), ``classify.default_model_dir``,
+``classify.load_taxonomy``, ``classify.train``, ``TopicModel.predict_records`` (and its
+``kind`` / ``topic_keys`` / ``version``), ``classify.cv.cross_validate`` and, for the
+benchmark, ``classify.metrics.multilabel_report``.
 """
 
 from __future__ import annotations
