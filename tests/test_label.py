@@ -323,3 +323,22 @@ def test_import_errors_name_the_item(tmp_path: Path) -> None:
         {"from_name": "sentiment", "to_name": "text", "type": "choices", "value": {"choices": ["good"]}}]}]}]), encoding="utf-8")
     with pytest.raises(UsageError, match="unknown control 'sentiment'"):
         interop.read_import(ls, TAXONOMY)
+
+
+def test_retraining_is_due_every_n_labels_and_stops_when_the_worker_dies(tmp_path: Path) -> None:
+    jobs: list[dict] = []
+    s = session(tmp_path, retrain_every=3)
+    s.start(jobs.append)
+    g = gold()
+    for doc_id in ("cctv-0312", "cctv-0716", "hk-0415"):
+        s.add_label({"id": doc_id, **g[doc_id]})
+    assert [(j["kind"], len(j["records"])) for j in jobs] == [("fit", 3)]
+    assert s.progress()["model"]["status"] == "training"
+    s.add_label({"id": "hk-0822", **g["hk-0822"]})
+    assert len(jobs) == 1  # one job out at a time
+    s.on_result({"job": None, "kind": "error", "message": "the retraining process died"})
+    for doc_id in ("news-0601", "news-0711", "wb-0214"):
+        s.add_label({"id": doc_id, **g[doc_id]})
+    assert len(jobs) == 1
+    model = s.progress()["model"]
+    assert model["status"] == "none" and model["error"] == "the retraining process died"

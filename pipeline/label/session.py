@@ -168,6 +168,11 @@ class LabelSession:
     def on_result(self, result: Mapping[str, Any]) -> None:
         """A retraining result (called by the retrainer's listener thread)."""
         with self._lock:
+            if result.get("job") is None:  # the worker is gone: no more retraining in this session
+                self.model.error = str(result.get("message"))
+                self.model.busy = None
+                self._submit = None
+                return
             if result.get("job") != self.model.job:
                 return  # an answer to a job that was superseded
             kind = result["kind"]
