@@ -110,37 +110,49 @@ def _median(values: list[float]) -> float:
 
 
 def curves(args: argparse.Namespace) -> None:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     tasks = [(seed, strategy) for seed in args.seeds for strategy in ("uncertainty", "random")]
-    t0 = time.perf_counter()
+    runs = []
     with ProcessPoolExecutor(args.jobs) as ex:
         futures = [ex.submit(simulate, seed, strategy, args.holdout, args.budgets) for seed, strategy in tasks]
-        runs = [f.result() for f in futures]
-    if args.json:
-        Path(args.json).write_text(json.dumps(runs, ensure_ascii=False, indent=1), encoding="utf-8")
+        for future in as_completed(futures):
+            runs.append(future.result())
+            if args.json:  # one line per finished run, so that an interrupted benchmark keeps them
+                with open(args.json, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(runs[-1], ensure_ascii=False) + "\n")
+    summarize(runs, args.budgets, args.holdout)
+
+
+def table(args: argparse.Namespace) -> None:
+    runs = [json.loads(x) for x in Path(args.json).read_text(encoding="utf-8").splitlines() if x.strip()]
+    summarize(runs, [p["budget"] for p in runs[0]["points"]], args.holdout)
+
+
+def summarize(runs: list[dict[str, Any]], budgets: list[int], holdout: str) -> None:
+    """Markdown: medians (and ranges) over the seeds per budget and strategy."""
     pool, held = runs[0]["pool"], runs[0]["held_out"]
-    print(f"## Active learning: held out {args.holdout} ({held} items), pool {pool}, seeds {args.seeds}"
-          f" ({time.perf_counter() - t0:.0f} s)\n")
+    seeds = sorted({r["seed"] for r in runs})
+    print(f"## Active learning: held out {holdout} ({held} items), pool {pool}, seeds {seeds}\n")
     print("| labels | strategy | relevance F1 | topic micro-F1 | rare recall on held-out (median) | rare positives labelled: family / mental / charity / health_service | relevant labelled |")
     print("|---|---|---|---|---|---|---|")
     by = {s: [r for r in runs if r["strategy"] == s] for s in ("uncertainty", "random")}
-    table: dict[str, dict[int, float]] = {s: {} for s in by}
-    for i, budget in enumerate(args.budgets):
+    medians: dict[str, dict[int, float]] = {s: {} for s in by}
+    for i, budget in enumerate(budgets):
         for strategy, rs in by.items():
             pts = [r["points"][i] for r in rs]
             rel = [p["relevance_f1"] for p in pts]
             top = [p["topic_micro_f1"] for p in pts]
-            table[strategy][budget] = _median(rel)
+            medians[strategy][budget] = _median(rel)
             recall_keys = sorted({k for p in pts for k in p.get("rare_recall", {})})
             recall = ", ".join(f"{k} {_median([p['rare_recall'][k] for p in pts if k in p.get('rare_recall', {})]):.2f}" for k in recall_keys)
             found = " / ".join(f"{_median([p['rare_found'][k] for p in pts if 'rare_found' in p]):.0f}" for k in RARE)
             print(f"| {budget} | {strategy} | {_median(rel):.3f} ({min(rel):.3f}–{max(rel):.3f}) | "
                   f"{_median(top):.3f} ({min(top):.3f}–{max(top):.3f}) | {recall} | {found} | "
                   f"{_median([p.get('relevant_found', 0) for p in pts]):.0f} |")
-    target = table["random"].get(max(args.budgets))
-    reached = [b for b in args.budgets if table["uncertainty"][b] >= (target or 1.0)]
-    print(f"\nrandom sampling at {max(args.budgets)} labels: relevance F1 {target:.3f}; the default strategy "
+    target = medians["random"].get(max(budgets))
+    reached = [b for b in budgets if medians["uncertainty"][b] >= (target or 1.0)]
+    print(f"\nrandom sampling at {max(budgets)} labels: relevance F1 {target:.3f}; the default strategy "
           f"reaches it first at {reached[0] if reached else 'none of the budgets'} labels.")
     fits = sorted(x for r in by["uncertainty"] for x in r["fit_seconds"])
     for lo, hi in ((1, 200), (200, 400), (400, 700)):
@@ -237,6 +249,10 @@ def main() -> None:
     c.add_argument("--jobs", type=int, default=2)
     c.add_argument("--json", help="also write every run's points to this file")
     c.set_defaults(func=curves)
+    t = sub.add_parser("table", help="print the curves' table from the runs saved by curves --json")
+    t.add_argument("--json", required=True)
+    t.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
+    t.set_defaults(func=table)
     lat = sub.add_parser("latency")
     lat.add_argument("--pool-size", type=int, default=50_000)
     lat.add_argument("--labels", type=int, default=100)
