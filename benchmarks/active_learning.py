@@ -137,6 +137,7 @@ def summarize(runs: list[dict[str, Any]], budgets: list[int], holdout: str) -> N
     print("| labels | strategy | relevance F1 | topic micro-F1 | rare recall on held-out (median) | rare positives labelled: family / mental / charity / health_service | relevant labelled |")
     print("|---|---|---|---|---|---|---|")
     by = {s: [r for r in runs if r["strategy"] == s] for s in ("uncertainty", "random")}
+    by = {s: rs for s, rs in by.items() if rs}
     medians: dict[str, dict[int, float]] = {s: {} for s in by}
     for i, budget in enumerate(budgets):
         for strategy, rs in by.items():
@@ -150,11 +151,12 @@ def summarize(runs: list[dict[str, Any]], budgets: list[int], holdout: str) -> N
             print(f"| {budget} | {strategy} | {_median(rel):.3f} ({min(rel):.3f}–{max(rel):.3f}) | "
                   f"{_median(top):.3f} ({min(top):.3f}–{max(top):.3f}) | {recall} | {found} | "
                   f"{_median([p.get('relevant_found', 0) for p in pts]):.0f} |")
-    target = medians["random"].get(max(budgets))
-    reached = [b for b in budgets if medians["uncertainty"][b] >= (target or 1.0)]
-    print(f"\nrandom sampling at {max(budgets)} labels: relevance F1 {target:.3f}; the default strategy "
-          f"reaches it first at {reached[0] if reached else 'none of the budgets'} labels.")
-    fits = sorted(x for r in by["uncertainty"] for x in r["fit_seconds"])
+    if len(by) == 2:
+        target = medians["random"][max(budgets)]
+        reached = [b for b in budgets if medians["uncertainty"][b] >= target]
+        print(f"\nrandom sampling at {max(budgets)} labels: relevance F1 {target:.3f}; the default strategy "
+              f"reaches it first at {reached[0] if reached else 'none of the budgets'} labels.")
+    fits = sorted(x for r in by.get("uncertainty", []) for x in r["fit_seconds"])
     for lo, hi in ((1, 200), (200, 400), (400, 700)):
         sec = [s for n, s in fits if lo <= n < hi]
         if sec:
