@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "extract_cmd",
     "clean_cmd",
     "train",
+    "label",
+    "labels",
     "classify",
     "evaluate",
     "prevalence",

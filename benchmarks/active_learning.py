@@ -1,0 +1,269 @@
+"""Active learning: simulated labelling curves, and ``/api/next`` latency on a large pool.
+
+Run from the repository root:
+
+  python benchmarks/active_learning.py curves --holdout hkcnews --seeds 0 1 2 3 4 --jobs 2
+  python benchmarks/active_learning.py latency --pool-size 50000 --labels 100
+
+``curves``: the labelled items of ``../shared/data/labels/train.jsonl`` outside the held-out
+source group are the pool and their labels the oracle.  A labelling session (the app's own
+:class:`LabelSession`, with retraining run inline instead of in a background process) labels
+them one by one with a strategy; at each budget a model trained on the labels so far is scored
+on the held-out group.  Prints Markdown: medians over the seeds per budget and strategy.
+
+``latency``: builds a pool of N items from ``../shared/data/indomain`` repeated under distinct
+ids (in a temporary folder, deleted afterwards), starts ``zhnews label`` on it, waits for the
+first scores, then alternates ``GET /api/next`` and ``POST /api/labels``, timing each, with
+``GET /api/progress`` (a trivial route) timed in the same rounds as the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _shared import shared_data_dir
+
+from pipeline.label import model as clf
+from pipeline.label.pool import Pool
+from pipeline.label.session import LabelSession
+from pipeline.label.store import LabelStore
+
+RARE = ("family", "mental", "charity", "health_service")
+#: source groups that can be held out (several Weibo collections form one group)
+GROUPS = {
+    "hkcnews": {"hkcnews"},
+    "weibo": {"weibo", "ncov10k_weibo_2020", "covid_weibo_posts_2020", "cctvnews_weibo_2020"},
+    "cctv": {"cctv12", "cctv_xinwenlianbo_2012_2021", "cctv_xinwenlianbo_2022_2026"},
+}
+
+
+# -- curves -----------------------------------------------------------------------------------
+def simulate(seed: int, strategy: str, holdout: str, budgets: list[int]) -> dict[str, Any]:
+    """One labelling run; metrics on the held-out group at each budget."""
+    records = clf.read_jsonl(shared_data_dir() / "labels" / "train.jsonl")
+    taxonomy = clf.load_taxonomy()
+    keys = taxonomy.keys
+    held = [r for r in records if r["source"] in GROUPS[holdout]]
+    pool_records = [r for r in records if r["source"] not in GROUPS[holdout]]
+    random.Random(seed).shuffle(pool_records)  # input order must not help any strategy
+    oracle = {r["id"]: r for r in pool_records}
+    pool = Pool([{"id": r["id"], "title": r.get("title") or "", "text": r["text"], "source": r["source"]} for r in pool_records])
+    current: dict[str, Any] = {"model": None, "size": 0}
+    fit_seconds: list[tuple[int, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = LabelStore(Path(tmp) / "labels.jsonl")
+        retrain = 0 if strategy == "random" else 20  # random sampling needs no model between budgets
+        session = LabelSession(pool, store, taxonomy, strategy, retrain_every=retrain, seed=seed, cv_min_records=10**9)
+
+        def submit(job: dict[str, Any]) -> None:  # the retrainer's job, run inline
+            t0 = time.perf_counter()
+            try:
+                model = clf.fit(job["records"], taxonomy)
+            except ValueError as exc:  # as the retrainer does: reported, the session goes on
+                session.on_result({"job": job["job"], "kind": "error", "message": str(exc)})
+                return
+            fit_seconds.append((len(job["records"]), time.perf_counter() - t0))
+            current.update(model=model, size=len(job["records"]))
+            scores = clf.score(model, pool.records, keys)
+            session.on_result({"job": job["job"], "kind": "scores", "version": clf.model_version(model), "scores": scores})
+
+        session.start(submit if retrain else None)
+        points = []
+        for budget in budgets:
+            while len(store.labels) < min(budget, len(pool)):
+                item = session.next_item()
+                assert item is not None
+                gold = oracle[item["id"]]
+                session.add_label({"id": item["id"], "relevant": bool(gold["relevant"]), "topics": list(gold["topics"])})
+            train = session.training_records()
+            if not clf.trainable(train):
+                points.append({"budget": budget, "relevance_f1": 0.0, "topic_micro_f1": 0.0})
+                continue
+            model = current["model"] if current["size"] == len(train) else clf.fit(train, taxonomy)
+            rep = clf.evaluate(model, held, keys)
+            found = {k: sum(k in r["topics"] for r in train) for k in RARE}
+            points.append({
+                "budget": budget,
+                "relevance_f1": rep["relevance"]["f1"],
+                "topic_micro_f1": rep["topic_micro_f1"],
+                "rare_recall": {k: rep["topics"][k]["recall"] for k in RARE if rep["topics"][k]["support"]},
+                "rare_found": found,
+                "relevant_found": sum(r["relevant"] for r in train),
+            })
+        store.close()
+    return {"seed": seed, "strategy": strategy, "points": points, "fit_seconds": fit_seconds,
+            "pool": len(pool), "held_out": len(held)}
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def curves(args: argparse.Namespace) -> None:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    tasks = [(seed, strategy) for seed in args.seeds for strategy in ("uncertainty", "random")]
+    runs = []
+    with ProcessPoolExecutor(args.jobs) as ex:
+        futures = [ex.submit(simulate, seed, strategy, args.holdout, args.budgets) for seed, strategy in tasks]
+        for future in as_completed(futures):
+            runs.append(future.result())
+            if args.json:  # one line per finished run, so that an interrupted benchmark keeps them
+                with open(args.json, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(runs[-1], ensure_ascii=False) + "\n")
+    summarize(runs, args.budgets, args.holdout)
+
+
+def table(args: argparse.Namespace) -> None:
+    runs = [json.loads(x) for x in Path(args.json).read_text(encoding="utf-8").splitlines() if x.strip()]
+    summarize(runs, [p["budget"] for p in runs[0]["points"]], args.holdout)
+
+
+def summarize(runs: list[dict[str, Any]], budgets: list[int], holdout: str) -> None:
+    """Markdown: medians (and ranges) over the seeds per budget and strategy."""
+    pool, held = runs[0]["pool"], runs[0]["held_out"]
+    seeds = sorted({r["seed"] for r in runs})
+    print(f"## Active learning: held out {holdout} ({held} items), pool {pool}, seeds {seeds}\n")
+    print("| labels | strategy | relevance F1 | topic micro-F1 | rare recall on held-out (median) | rare positives labelled: family / mental / charity / health_service | relevant labelled |")
+    print("|---|---|---|---|---|---|---|")
+    by = {s: [r for r in runs if r["strategy"] == s] for s in ("uncertainty", "random")}
+    by = {s: rs for s, rs in by.items() if rs}
+    medians: dict[str, dict[int, float]] = {s: {} for s in by}
+    for i, budget in enumerate(budgets):
+        for strategy, rs in by.items():
+            pts = [r["points"][i] for r in rs]
+            rel = [p["relevance_f1"] for p in pts]
+            top = [p["topic_micro_f1"] for p in pts]
+            medians[strategy][budget] = _median(rel)
+            recall_keys = sorted({k for p in pts for k in p.get("rare_recall", {})})
+            recall = ", ".join(f"{k} {_median([p['rare_recall'][k] for p in pts if k in p.get('rare_recall', {})]):.2f}" for k in recall_keys)
+            found = " / ".join(f"{_median([p['rare_found'][k] for p in pts if 'rare_found' in p]):.0f}" for k in RARE)
+            print(f"| {budget} | {strategy} | {_median(rel):.3f} ({min(rel):.3f}–{max(rel):.3f}) | "
+                  f"{_median(top):.3f} ({min(top):.3f}–{max(top):.3f}) | {recall} | {found} | "
+                  f"{_median([p.get('relevant_found', 0) for p in pts]):.0f} |")
+    if len(by) == 2:
+        target = medians["random"][max(budgets)]
+        reached = [b for b in budgets if medians["uncertainty"][b] >= target]
+        print(f"\nrandom sampling at {max(budgets)} labels: relevance F1 {target:.3f}; the default strategy "
+              f"reaches it first at {reached[0] if reached else 'none of the budgets'} labels.")
+    fits = sorted(x for r in by.get("uncertainty", []) for x in r["fit_seconds"])
+    for lo, hi in ((1, 200), (200, 400), (400, 700)):
+        sec = [s for n, s in fits if lo <= n < hi]
+        if sec:
+            print(f"- retrain (fit) with {lo}–{hi - 1} labels: median {statistics.median(sec):.1f} s over {len(sec)} fits")
+
+
+# -- latency ----------------------------------------------------------------------------------
+def _synthetic_pool(path: Path, size: int) -> None:
+    items = []
+    for f in sorted((shared_data_dir() / "indomain").glob("*.jsonl")):
+        items += clf.read_jsonl(f)
+    with path.open("w", encoding="utf-8") as fh:
+        for n in range(size):
+            rec = items[n % len(items)]
+            copy = {"id": f"{rec['id']}~{n // len(items)}", "title": rec.get("title") or "", "text": rec["text"]}
+            fh.write(json.dumps(copy, ensure_ascii=False) + "\n")
+
+
+def latency(args: argparse.Namespace) -> None:
+    import re
+    import subprocess
+
+    import httpx
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pool_path = Path(tmp) / "pool.jsonl"
+        _synthetic_pool(pool_path, args.pool_size)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "label", str(pool_path), "--out", str(Path(tmp) / "labels.jsonl"),
+             "--port", "0", "--model", args.model, "--retrain-every", str(args.retrain_every)],
+            stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            assert proc.stderr is not None
+            url = None
+            for line in proc.stderr:
+                m = re.search(r"open (http://\S+?)/ ", line)
+                if m:
+                    url = m.group(1)
+                    break
+            if url is None:
+                sys.exit("zhnews label did not start")
+            started = time.perf_counter() - t0
+            client = httpx.Client(base_url=url, timeout=120)
+            while client.get("/api/progress").json()["model"]["status"] != "ready":
+                time.sleep(0.5)
+            scored = time.perf_counter() - t0
+            rng = random.Random(0)
+            rows = []
+            for _ in range(args.labels):
+                status = client.get("/api/progress").json()["model"]["status"]
+                t = time.perf_counter()
+                client.get("/api/progress")
+                floor = time.perf_counter() - t
+                t = time.perf_counter()
+                item = client.get("/api/next").json()
+                nxt = time.perf_counter() - t
+                relevant = rng.random() < 0.4
+                t = time.perf_counter()
+                client.post("/api/labels", json={"id": item["id"], "relevant": relevant, "topics": ["pay"] if relevant else []})
+                post = time.perf_counter() - t
+                rows.append((status, nxt, post, floor))
+            final = client.get("/api/progress").json()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    def ms(values: list[float]) -> str:
+        values = sorted(values)
+        return f"{1000 * statistics.median(values):.1f} / {1000 * values[int(0.95 * (len(values) - 1))]:.1f}"
+
+    print(f"## /api/next latency, pool of {args.pool_size:,} items, {args.labels} labels\n")
+    print(f"- server up (pool read, diversity space built): {started:.1f} s; first scores: {scored:.1f} s")
+    print("\n| while | rounds | GET /api/next median / p95 ms | POST /api/labels | GET /api/progress (floor) |")
+    print("|---|---|---|---|---|")
+    for name, keep in (("idle", lambda s: s == "ready"), ("retraining", lambda s: s != "ready"), ("all", lambda s: True)):
+        sel = [r for r in rows if keep(r[0])]
+        if sel:
+            print(f"| {name} | {len(sel)} | {ms([r[1] for r in sel])} | {ms([r[2] for r in sel])} | {ms([r[3] for r in sel])} |")
+    m = final["model"]
+    print(f"\nlast retrain: fit {m['fit_seconds']} s, scoring the pool {m['score_seconds']} s, CV {((m.get('cv') or {}).get('seconds'))} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("curves")
+    c.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
+    c.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    c.add_argument("--budgets", type=int, nargs="+", default=[50, 100, 150, 200, 300, 400, 600])
+    c.add_argument("--jobs", type=int, default=2)
+    c.add_argument("--json", help="also write every run's points to this file")
+    c.set_defaults(func=curves)
+    t = sub.add_parser("table", help="print the curves' table from the runs saved by curves --json")
+    t.add_argument("--json", required=True)
+    t.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
+    t.set_defaults(func=table)
+    lat = sub.add_parser("latency")
+    lat.add_argument("--pool-size", type=int, default=50_000)
+    lat.add_argument("--labels", type=int, default=100)
+    lat.add_argument("--retrain-every", type=int, default=20)
+    lat.add_argument("--model", default="models/default")
+    lat.set_defaults(func=latency)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

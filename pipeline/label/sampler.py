@@ -1,0 +1,96 @@
+"""Which item to label next: the strategies ``uncertainty`` (default), ``diverse`` and ``random``.
+
+- ``uncertainty``: the item the model is least sure about, less a diversity term (its highest
+  similarity to an item labelled already), so that a batch between two retrains is not ten
+  copies of one story.  Uncertainty is the relevance probability's closeness to 0.5 or, for
+  an item the model holds relevant, its topics' closeness to 0.5 (rare topics weighted up).
+- ``diverse``: the item least like anything labelled (farthest-first); also what
+  ``uncertainty`` does while no model has scored the pool.
+- ``random``: a fixed random order (the baseline of the benchmark).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from pipeline.label import settings
+from pipeline.label.diversity import SimilarityIndex
+
+STRATEGIES = settings.STRATEGIES
+
+
+def relevance_uncertainty(relevance: np.ndarray, at: float = settings.UNCERTAIN_AT) -> np.ndarray:
+    """1 at probability ``at``, falling linearly to 0 at 0 and 1."""
+    return np.asarray(1.0 - np.abs(relevance - at) / max(at, 1.0 - at), dtype=np.float32)
+
+
+def rarity_weights(positives: Sequence[int]) -> np.ndarray:
+    """Per topic ``1/sqrt(1 + labelled positives)``, scaled so the rarest topic weighs 1."""
+    w = 1.0 / np.sqrt(1.0 + np.asarray(positives, dtype=np.float32))
+    return w / w.max() if w.size else w
+
+
+def uncertainty(relevance: np.ndarray, topics: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per item in [0, 1]: relevance uncertainty, or topic uncertainty once relevance is settled.
+
+    The topic term is the highest rarity-weighted topic uncertainty, times the probability that
+    the item is relevant (topics are only labelled on relevant items) and :data:`TOPIC_SHARE`.
+    """
+    u = relevance_uncertainty(relevance)
+    if topics.shape[1] == 0:
+        return u
+    topic_u = (1.0 - 2.0 * np.abs(topics - 0.5)) * weights
+    topic_term = settings.TOPIC_SHARE * relevance * topic_u.max(axis=1)
+    return np.maximum(u, topic_term.astype(np.float32))
+
+
+class Sampler:
+    """Chooses among the items still open (not labelled, not skipped, not being labelled)."""
+
+    def __init__(self, strategy: str, similarity: SimilarityIndex, seed: int = 0) -> None:
+        if strategy not in STRATEGIES:
+            raise ValueError(f"unknown strategy {strategy!r}; choose from {STRATEGIES}")
+        self.strategy = strategy
+        self.similarity = similarity
+        n = len(similarity.max_sim)
+        self.open = np.ones(n, dtype=bool)
+        self.order = np.random.default_rng(seed).permutation(n)
+        # below any real difference of scores: breaks ties in the fixed random order
+        self._tiebreak = np.empty(n, dtype=np.float32)
+        self._tiebreak[self.order] = np.linspace(0.0, 1e-6, n, dtype=np.float32)
+        self.uncertainty: np.ndarray | None = None
+
+    def set_uncertainty(self, values: np.ndarray | None) -> None:
+        """The current model's uncertainty of every pool item (None: no model yet)."""
+        self.uncertainty = values
+
+    def labelled(self, i: int) -> None:
+        """Item ``i`` has a label: closed, and the diversity term learns it."""
+        self.open[i] = False
+        self.similarity.add(i)
+
+    def close(self, i: int) -> None:
+        """Item ``i`` is not to be served (skipped, or on screen)."""
+        self.open[i] = False
+
+    def reopen(self, i: int) -> None:
+        self.open[i] = True
+
+    def choose(self) -> tuple[int, str] | None:
+        """``(index, strategy used)`` of the next item, or None when every item is closed."""
+        if not self.open.any():
+            return None
+        strategy = self.strategy
+        if strategy == "uncertainty" and self.uncertainty is None:
+            strategy = "diverse"
+        if strategy == "random":
+            return int(self.order[self.open[self.order]][0]), strategy
+        if strategy == "diverse":
+            value = -self.similarity.max_sim
+        else:
+            assert self.uncertainty is not None
+            value = self.uncertainty - settings.DIVERSITY_WEIGHT * self.similarity.max_sim
+        value = np.where(self.open, value - self._tiebreak, -np.inf)
+        return int(np.argmax(value)), strategy

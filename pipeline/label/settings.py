@@ -1,0 +1,38 @@
+"""Tuning values of the labelling app, each with the reason for its value."""
+
+from __future__ import annotations
+
+#: names of the sampling strategies, the default first (kept here, light to import, for the CLI)
+STRATEGIES = ("uncertainty", "diverse", "random")
+
+#: labels between background retrains: enough new labels to move a linear model, few enough
+#: that the next batch is chosen by a model that has seen the last one (the issue's default)
+RETRAIN_EVERY = 20
+#: the relevance probability an item is least certain at (the classifier's scores are probabilities)
+UNCERTAIN_AT = 0.5
+#: how much similarity to an already labelled item costs, against uncertainty in [0, 1]: a
+#: near-copy (cosine ~1) of a labelled story drops below any new story of half its uncertainty
+DIVERSITY_WEIGHT = 0.5
+#: topic uncertainty counts this much of relevance uncertainty, so that items on the relevance
+#: boundary come first and topic questions take over once relevance is settled
+TOPIC_SHARE = 0.8
+#: leading characters of each item (Simplified title + text) in the diversity space: the lead
+#: names the story, and a bounded length keeps a 50,000-item space small (~50 MB)
+DIVERSITY_CHARS = 300
+#: vocabulary of the diversity space (character bigrams): the most frequent 65,536 cover the
+#: bigrams that repeat across items, the only ones that make two items alike
+DIVERSITY_FEATURES = 1 << 16
+#: folds of the cross-validation shown after a retrain (the classifier's own default)
+CV_FOLDS = 5
+#: below this many training records a 5-fold score is noise (folds of a few items): not shown
+CV_MIN_RECORDS = 30
+#: longest note kept with a label (the guidelines ask for a few words)
+NOTE_MAX_CHARS = 300
+#: records scored per call when the pool is rescored (bounds the memory of one batch)
+SCORE_BATCH = 2048
+#: port of ``zhnews label`` unless ``--port`` says otherwise
+DEFAULT_PORT = 8765
+#: address of ``zhnews label`` unless ``--host`` says otherwise: this machine only
+DEFAULT_HOST = "127.0.0.1"
+#: shortest sentence matched against evidence sentences (shorter ones match by accident)
+EVIDENCE_MIN_CHARS = 4
