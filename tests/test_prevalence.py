@@ -187,7 +187,8 @@ def _exact_state(keys: list[str]) -> dict:
 def test_cli_without_rates_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     src = tmp_path / "scored.jsonl"
     src.write_text(json.dumps({"id": "a", "relevant_score": 0.5, "topic_scores": {}}) + "\n", encoding="utf-8")
-    assert cli_main(["prevalence", str(src), "--model", str(DEFAULT_MODEL)]) == 2
+    model = _model_with_rates(tmp_path, {})  # a model trained before rates were kept
+    assert cli_main(["prevalence", str(src), "--model", str(model)]) == 2
     err = capsys.readouterr().err.strip()
     assert err == f"zhnews prevalence: error: {NO_RATES}"
     assert "\n" not in err

@@ -13,10 +13,10 @@ import numpy as np
 from pipeline.errors import UsageError
 
 
-def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    """All JSON objects of a JSONL file; blank lines skipped; ``UsageError`` when unreadable."""
+def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` of each non-blank line of a JSONL file, streamed;
+    ``UsageError`` when unreadable or a line is not a JSON object."""
     path = Path(path)
-    records = []
     try:
         with path.open(encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
@@ -25,10 +25,14 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
                 rec = json.loads(line)
                 if not isinstance(rec, dict):
                     raise ValueError(f"line {n} is not a JSON object")
-                records.append(rec)
+                yield n, rec
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise UsageError(f"cannot read {path}: {exc}") from exc
-    return records
+
+
+def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
+    """All JSON objects of a JSONL file; blank lines skipped; ``UsageError`` when unreadable."""
+    return [rec for _, rec in iter_jsonl(path)]
 
 
 def iter_run_dir(run_dir: str | Path, batch_size: int = 2048) -> Iterator[dict[str, Any]]:

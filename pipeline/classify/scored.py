@@ -9,7 +9,6 @@ they are) or raw records (``text``/``title``), which are scored with the model.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.classify.data import iter_jsonl
 from pipeline.errors import UsageError
 from pipeline.io.schema import published_date
 
@@ -97,28 +97,19 @@ def read_jsonl_scores(path: str | Path, keys: Sequence[str], classify: Callable[
     dates: list[str | None] = []
     sources: list[str | None] = []
     unscored: list[tuple[int, dict[str, Any]]] = []
-    try:
-        with path.open(encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                rec = json.loads(line)
-                if not isinstance(rec, dict):
-                    raise TypeError(f"line {line_no} is not a JSON object")
-                score, topic_map = rec.get("relevant_score"), rec.get("topic_scores")
-                if isinstance(score, int | float) and isinstance(topic_map, dict):
-                    rel.append(float(score))
-                    topics.append(topic_map)
-                elif "text" in rec:
-                    unscored.append((len(rel), rec))
-                    rel.append(float("nan"))
-                    topics.append({})
-                else:
-                    raise ValueError(f"line {line_no} has neither relevant_score/topic_scores nor text")
-                dates.append(_text(rec.get("published_at") or rec.get("date")))
-                sources.append(_text(rec.get("source")))
-    except (OSError, UnicodeDecodeError, ValueError, TypeError) as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from exc
+    for line_no, rec in iter_jsonl(path):
+        score, topic_map = rec.get("relevant_score"), rec.get("topic_scores")
+        if isinstance(score, int | float) and isinstance(topic_map, dict):
+            rel.append(float(score))
+            topics.append(topic_map)
+        elif "text" in rec:
+            unscored.append((len(rel), rec))
+            rel.append(float("nan"))
+            topics.append({})
+        else:
+            raise UsageError(f"cannot read {path}: line {line_no} has neither relevant_score/topic_scores nor text")
+        dates.append(_text(rec.get("published_at") or rec.get("date")))
+        sources.append(_text(rec.get("source")))
     if unscored:
         _score_into(unscored, classify(), rel, topics)
     matrix = np.array([[float(m.get(k) or 0.0) for k in keys] for m in topics]).reshape(len(rel), len(keys))
