@@ -47,11 +47,14 @@ ALLOWED_TYPES = frozenset(
 
 
 def default_model_dir() -> Path:
-    """``$ZHNEWS_MODEL_DIR`` if set, else ``models/default`` beside the ``pipeline`` package."""
+    """``$ZHNEWS_MODEL_DIR`` if set, else the packaged model (package data ``pipeline/models/default``;
+    in a checkout, ``pipeline/models`` links to the repository's ``models/``)."""
     env = os.environ.get(MODEL_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "models" / "default"
+    from importlib.resources import files
+
+    return Path(str(files("pipeline").joinpath("models", "default")))
 
 
 PACKED_KEY = "packed_vocabularies"
