@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from pipeline.report import aggregate as agg
 from pipeline.report import plots
-from pipeline.report.load import RunData
+from pipeline.report.load import RunData, model_rates
 
 _CSS = """
 mark{background:#fff1a8}ul.evidence li{margin:.3em 0}
@@ -115,21 +115,6 @@ def _facts(run: RunData) -> str:
     ]
     rows = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in items)
     return f'<dl class="facts">{rows}</dl>'
-
-
-def model_rates(run: RunData) -> dict | None:
-    """The cross-validated rates (``meta["quantification"]``) of the model that scored the run,
-    or None when that model is not at hand (another version) or has none."""
-    from pipeline.classify.persist import model_file, read_meta
-
-    section = (run.manifest.get("config") or {}).get("classify") or {}
-    try:
-        meta = read_meta(model_file(section.get("model_dir") or None))
-    except Exception:  # noqa: BLE001 - no model at hand: the chart says so
-        return None
-    if meta.get("model_version") != run.manifest.get("model_version"):
-        return None
-    return meta.get("quantification") or None
 
 
 def corrected_section(run: RunData, articles: pd.DataFrame, periods: pd.Index, label: Callable[[str], str]) -> Section:

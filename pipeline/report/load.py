@@ -127,3 +127,18 @@ def load_run(run_dir: str | os.PathLike[str] | None = None, columns: Sequence[st
         manifest=read_manifest(path),
         topic_names=topic_names(),
     )
+
+
+def model_rates(run: RunData) -> dict | None:
+    """The cross-validated rates (``meta["quantification"]``) of the model that scored the run,
+    or None when that model is not at hand (another version) or has none."""
+    from pipeline.classify.persist import model_file, read_meta
+
+    section = (run.manifest.get("config") or {}).get("classify") or {}
+    try:
+        meta = read_meta(model_file(section.get("model_dir") or None))
+    except Exception:  # noqa: BLE001 - no model at hand: the chart says so
+        return None
+    if meta.get("model_version") != run.manifest.get("model_version"):
+        return None
+    return meta.get("quantification") or None
