@@ -32,7 +32,7 @@ def bad_input_table(work: Path) -> tuple[str, dict[str, int]]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "pipeline", "run", "bad", "-o", "out", "--workers", "1",
-                           "--no-classify", "--quiet"], cwd=work, env=env, capture_output=True, text=True)
+                           "--no-classify", "--quiet", "--strict"], cwd=work, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     found = collect_outcomes(work / "out", "bad/")
     per_kind: dict[str, Counter[str]] = defaultdict(Counter)
@@ -60,7 +60,7 @@ def bad_input_table(work: Path) -> tuple[str, dict[str, int]]:
         lines.append(f"| {kind} | " + " | ".join(str(per_kind[kind][c]) for c in columns) + " |")
     lines.append("| **all** | " + " | ".join(f"**{total[c]}**" for c in columns) + " |")
     text = "\n".join(lines)
-    text += f"\n\n`zhnews run` exit status: {done.returncode} (3 = completed, some inputs rejected); "
+    text += f"\n\n`zhnews run` exit status: {done.returncode} (with --strict: 3 = completed, some inputs rejected); "
     text += f"wall time {seconds:.1f} s; Traceback in stderr: {'Traceback' in done.stderr}.\n"
     if mismatches:
         text += "\nFiles not as expected (expected vs got):\n" + "\n".join(mismatches) + "\n"

@@ -29,12 +29,13 @@ def zhnews(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def bad_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, Path, subprocess.CompletedProcess[str]]:
     work = tmp_path_factory.mktemp("bad")
     corpus = generate(work / "bad")
-    done = zhnews("run", "bad", "-o", "out", "--workers", "1", "--no-classify", "--quiet", cwd=work)
+    done = zhnews("run", "bad", "-o", "out", "--workers", "1", "--no-classify", "--quiet", "--strict", cwd=work)
     return corpus, work / "out", done
 
 
 @pytest.mark.slow
 def test_run_completes_with_rejects_exit_status(bad_run) -> None:
+    """With ``--strict`` a run with rejects exits 3 (without it, 0: see test_run.py)."""
     corpus, out, done = bad_run
     assert done.returncode == 3, done.stderr[-2000:]
     assert "Traceback" not in done.stderr

@@ -178,3 +178,31 @@ def test_cli_bad_arguments_exit_2_with_one_line(args: list[str], tmp_path: Path)
     done = _zhnews(*args, cwd=tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and done.stderr.strip()
+
+
+@pytest.mark.slow
+def test_cli_usage_errors_and_the_exit_status_of_runs_with_rejects(tmp_path: Path) -> None:
+    """A folder without inputs and an output path that is a file are usage errors (2, one line);
+    a finished run with rejected inputs exits 0, and 3 only with ``--strict``."""
+    (tmp_path / "empty").mkdir()
+    done = _zhnews("run", "empty", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.strip() == "zhnews run: error: no inputs found under empty"
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "story.txt").write_text(
+        "市卫健委召开会议，部署关心关爱一线医务人员的措施。\n"
+        "会议要求各医院落实医护人员轮休制度，保障一线人员的休息时间，并为夜班护士提供免费工作餐。\n"
+        "各单位要及时发放临时性工作补助，做好医务人员的心理疏导工作。\n",
+        encoding="utf-8",
+    )
+    (inputs / "broken.html").write_bytes(b"\x00\x01\x02\x03" * 64)
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    done = _zhnews("run", "in", "-o", "afile", cwd=tmp_path)
+    assert done.returncode == 2 and done.stderr.strip() == "zhnews run: error: output afile is a file, not a folder"
+    common = ("--workers", "1", "--no-classify", "--quiet")
+    done = _zhnews("run", "in", "-o", "out", *common, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    counts = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    assert counts["rows"] == 1 and counts["rejects"] == 1
+    done = _zhnews("run", "in", "-o", "out", *common, "--strict", cwd=tmp_path)
+    assert done.returncode == 3, done.stderr[-2000:]

@@ -1,8 +1,9 @@
 """``zhnews run``: the whole pipeline from inputs to a Parquet dataset.
 
-Exit status: 0 when every input document became a row; 3 when the run completed but some
-inputs were rejected (each is in ``rejects/`` with its reason); 2 on bad arguments or
-unreadable inputs; 1 on an unexpected failure.
+Exit status: 0 when the run finished (rejected inputs are counted in the summary and kept in
+``rejects/`` with their reasons: every real corpus has some); with ``--strict``, 3 when any
+input was rejected; 2 on bad arguments or unreadable inputs (an output path that is a file, a
+folder without inputs); 1 on an unexpected failure.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-classify", action="store_true", help="skip topic classification")
     parser.add_argument("--no-dedup", action="store_true", help="skip deduplication")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+    parser.add_argument("--strict", action="store_true", help="exit 3 when any input was rejected (default: 0)")
     parser.set_defaults(func=main)
 
 
@@ -63,6 +65,12 @@ def _make_config(args: argparse.Namespace):
 
 def main(args: argparse.Namespace) -> int:
     config = _make_config(args)
+    from pathlib import Path
+
+    from pipeline.errors import UsageError
+
+    if Path(config.output).exists() and not Path(config.output).is_dir():
+        raise UsageError(f"output {config.output} is a file, not a folder")
     from pipeline.runner import run_pipeline, start_executor
 
     executor = start_executor(config)  # workers set up while this process imports and plans
@@ -79,4 +87,4 @@ def main(args: argparse.Namespace) -> int:
         progress.close()
     if not args.quiet:
         print_summary(summary, file=sys.stderr)
-    return EXIT_REJECTS if summary.rejects else EXIT_OK
+    return EXIT_REJECTS if args.strict and summary.rejects else EXIT_OK

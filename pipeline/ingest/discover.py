@@ -103,7 +103,7 @@ def _display_path(path: Path) -> str:
 def discover_inputs(inputs: list[str]) -> list[InputFile]:
     """Expand files, directories and globs into a sorted, de-duplicated list of input files.
 
-    Raises :class:`UsageError` when an argument matches nothing.
+    Raises :class:`UsageError` when an argument matches nothing or a folder holds no input file.
     """
     found: dict[str, InputFile] = {}
     for arg in inputs:
@@ -116,6 +116,7 @@ def discover_inputs(inputs: list[str]) -> list[InputFile]:
             candidates = [Path(arg)]
             if not candidates[0].exists():
                 raise UsageError(f"input not found: {arg}")
+        before = len(found)
         for candidate in candidates:
             files = sorted(p for p in candidate.rglob("*") if p.is_file()) if candidate.is_dir() else [candidate]
             for file in files:
@@ -129,6 +130,8 @@ def discover_inputs(inputs: list[str]) -> list[InputFile]:
                     raise UsageError(f"cannot read {file}: {exc.strerror}") from exc
                 shown = _display_path(file)
                 found[shown] = InputFile(shown, input_kind(file.name), stat.st_size, stat.st_mtime_ns)
+        if len(found) == before and all(c.is_dir() for c in candidates):
+            raise UsageError(f"no inputs found under {arg}")
     return [found[key] for key in sorted(found)]
 
 
