@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.clean.body import clean_body
 from pipeline.clean.text import clean_text
 from pipeline.errors import InputRejected
+from pipeline.ingest.sniff import looks_like_html
 from pipeline.normalize.mojibake import mojibake_score
 from pipeline.record import Doc, Reject
 from pipeline.steps import Step, record_columns
@@ -29,6 +30,8 @@ class CleanStep(Step):
     def process(self, doc: Doc) -> Doc | Reject:
         if doc.input_kind == "text":
             raw = _as_text(doc.raw)
+            if looks_like_html(raw):
+                raise InputRejected("is_html", "the dump is HTML markup: extract it (zhnews extract) instead")
             try:
                 article = clean_text(raw)
             except InputRejected as exc:

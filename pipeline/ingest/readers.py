@@ -20,6 +20,7 @@ from pipeline.errors import InputRejected
 from pipeline.ingest.decode import decode_bytes
 from pipeline.ingest.discover import InputFile
 from pipeline.ingest.settings import MAX_DECOMPRESSION_RATIO, MAX_INPUT_BYTES, MIN_DECOMPRESSED_LIMIT, READ_CHUNK
+from pipeline.ingest.sniff import looks_like_html
 from pipeline.record import Doc, Reject, make_doc_id
 
 STAGE = "ingest"
@@ -126,6 +127,15 @@ def read_text_file(file: InputFile, max_bytes: int = MAX_INPUT_BYTES,
         text, codec = decode_bytes(data)
     except InputRejected as exc:
         yield _file_reject(file, exc.reason, exc.detail)
+        return
+    if looks_like_html(text):  # a saved page named .txt: extraction, not line cleaning
+        yield Doc(
+            doc_id=make_doc_id(file.path, ""),
+            source_path=shown_path(file.path),
+            input_kind="html",
+            raw=data,
+            input_sha1=_sha1(data),
+        )
         return
     yield Doc(
         doc_id=make_doc_id(file.path, ""),
