@@ -108,7 +108,12 @@ def read_html_file(file: InputFile, max_bytes: int = MAX_INPUT_BYTES,
     if not data.strip():
         yield _file_reject(file, "empty_input", "the file is empty or whitespace only")
         return
-    yield Doc(
+    yield _page_doc(file, data)
+
+
+def _page_doc(file: InputFile, data: bytes) -> Doc:
+    """The document of a saved page: its bytes, for extraction to decode and parse."""
+    return Doc(
         doc_id=make_doc_id(file.path, ""),
         source_path=shown_path(file.path),
         input_kind="html",
@@ -129,13 +134,7 @@ def read_text_file(file: InputFile, max_bytes: int = MAX_INPUT_BYTES,
         yield _file_reject(file, exc.reason, exc.detail)
         return
     if looks_like_html(text):  # a saved page named .txt: extraction, not line cleaning
-        yield Doc(
-            doc_id=make_doc_id(file.path, ""),
-            source_path=shown_path(file.path),
-            input_kind="html",
-            raw=data,
-            input_sha1=_sha1(data),
-        )
+        yield _page_doc(file, data)
         return
     yield Doc(
         doc_id=make_doc_id(file.path, ""),
