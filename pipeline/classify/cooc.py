@@ -74,7 +74,8 @@ class CoocFeatures:
         names = [f"{k}:{s}" for k in self.topic_terms for s in ("log", "share", "run")]
         return np.array(names + ["workers:log", "workers:share", "welfare:share", "title:workers"], dtype=object)
 
-    def _patterns(self) -> tuple[re.Pattern[str] | None, list[re.Pattern[str] | None]]:
+    def patterns(self) -> tuple[re.Pattern[str] | None, list[re.Pattern[str] | None]]:
+        """The compiled worker-term alternation and one alternation per topic (compiled once)."""
         cache = self.__dict__.get("_compiled")
         if cache is None:
             cache = (_alternation(self.worker_terms), [_alternation(v) for v in self.topic_terms.values()])
@@ -89,7 +90,7 @@ class CoocFeatures:
 
     def transform(self, items: Sequence[Item]) -> sp.csr_matrix:
         """All items at once: one regex scan per pattern over the joined bodies."""
-        workers, topics = self._patterns()
+        workers, topics = self.patterns()
         k = len(topics)
         out = np.zeros((len(items), 3 * k + 4), dtype=np.float32)
         if workers is None or not len(items):

@@ -49,13 +49,15 @@ def iter_run_dir(run_dir: str | Path, batch_size: int = 2048) -> Iterator[dict[s
         raise UsageError(f"{root} lacks the doc_id/text columns")
     for batch in dataset.to_batches(columns=wanted, batch_size=batch_size):
         cols = batch.to_pydict()
+        absent = [None] * batch.num_rows  # a column older runs lack
+        titles, originals, tokens = (cols.get(c, absent) for c in ("title", "text_original", "tokens"))
         for i, doc_id in enumerate(cols["doc_id"]):
             yield {
                 "id": doc_id,
-                "title": cols.get("title", [None] * (i + 1))[i],
+                "title": titles[i],
                 "text": cols["text"][i],
-                "text_original": cols.get("text_original", [None] * (i + 1))[i],
-                "tokens": cols.get("tokens", [None] * (i + 1))[i],
+                "text_original": originals[i],
+                "tokens": tokens[i],
             }
 
 

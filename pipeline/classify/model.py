@@ -186,7 +186,7 @@ def worker_gate(features: Any, items: Sequence[Item]) -> np.ndarray:
     """1.0 for items whose title or body names medical workers (the co-occurrence block's
     worker terms), else 0.0; all ones when the features have no worker terms."""
     cooc = dict(features.transformer_list).get("cooc")
-    workers = cooc._patterns()[0] if cooc is not None else None
+    workers = cooc.patterns()[0] if cooc is not None else None
     if workers is None:
         return np.ones(len(items))
     return np.array([1.0 if workers.search(it[0]) or workers.search(it[1]) else 0.0 for it in items])
@@ -470,7 +470,7 @@ class TopicModel:
         flags = np.zeros((len(sentences), len(self.topic_keys)))
         if cooc is None:
             return flags
-        workers, topic_patterns = cooc._patterns()
+        workers, topic_patterns = cooc.patterns()
         terms = dict(zip(cooc.topic_terms, topic_patterns))
         for i, text in enumerate(sentences):
             names_workers = workers is not None and workers.search(text) is not None

@@ -137,7 +137,7 @@ def model_rates(run: RunData) -> dict | None:
     section = (run.manifest.get("config") or {}).get("classify") or {}
     try:
         meta = read_meta(model_file(section.get("model_dir") or None))
-    except Exception:  # noqa: BLE001 - no model at hand: the chart says so
+    except (UsageError, OSError, ValueError):  # no readable model at hand: the chart says so
         return None
     if meta.get("model_version") != run.manifest.get("model_version"):
         return None
