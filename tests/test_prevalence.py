@@ -383,3 +383,41 @@ def test_run_folder_scores_are_read_from_the_map_column(tmp_path: Path) -> None:
     pq.write_table(unscored, part / "part-0.parquet")
     with pytest.raises(UsageError, match="1 of 3 articles"):
         read_run_scores(tmp_path / "run", ["pay", "rest"])
+
+
+@pytest.mark.slow
+def test_cli_rates_from_corpus_labels_recover_the_labelled_share(
+    real_model: tuple[Path, list[dict]], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """PACC with rates measured on the very documents it estimates is exact: the corrected share
+    equals the labelled share, whatever the model's own (transferred) rates say."""
+    model_dir, unseen = real_model
+    items = tmp_path / "items.jsonl"
+    fields = ("id", "title", "text", "date", "source")
+    items.write_text(
+        "".join(json.dumps({k: r.get(k) for k in fields}, ensure_ascii=False) + "\n" for r in unseen), encoding="utf-8"
+    )
+    # label lines as the labelling app writes them: id, relevant, topics, no text
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(
+        "".join(
+            json.dumps({"id": r["id"], "relevant": bool(r["relevant"]), "topics": r.get("topics") or []}) + "\n"
+            for r in unseen
+        ),
+        encoding="utf-8",
+    )
+    truth = float(np.mean([bool(r["relevant"]) for r in unseen]))
+    assert 10 <= sum(bool(r["relevant"]) for r in unseen) <= len(unseen) - 10
+
+    assert cli_main(["prevalence", str(items), "--model", str(model_dir), "--labels", str(labels)]) == 0
+    captured = capsys.readouterr()
+    (row,) = _read_rows(captured.out)
+    assert row["relevant"]["estimate"] == pytest.approx(truth, abs=2e-4)
+    assert row["relevant"]["low"] <= truth <= row["relevant"]["high"]
+    assert f"rates from {len(unseen)} labelled items for relevant" in captured.err
+
+    # an id the corpus does not hold, without a text, is a usage error naming it
+    with labels.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "no-such-item", "relevant": True, "topics": []}) + "\n")
+    assert cli_main(["prevalence", str(items), "--model", str(model_dir), "--labels", str(labels)]) == 2
+    assert "no-such-item" in capsys.readouterr().err

@@ -351,6 +351,18 @@ class Prevalence:
         self.protocol_ = str(state.get("protocol", ""))
         return self
 
+    def use_rates_of(self, other: Prevalence, events: Sequence[str]) -> Prevalence:
+        """Take the rates of ``events`` (``relevant`` or topic keys) from ``other``, e.g. rates
+        measured on a labelled sample of the target corpus instead of the model's."""
+        for name in events:
+            if name == RELEVANT:
+                self.relevance_ = other.relevance_
+            elif name in self.topics_ and name in other.topics_:
+                self.topics_[name] = other.topics_[name]
+            else:
+                raise ValueError(f"unknown event {name!r}")
+        return self
+
     def fallbacks(self) -> dict[str, str]:
         """Events estimated without correction, with the reason."""
         events = {RELEVANT: self.relevance_, **self.topics_}

@@ -34,6 +34,11 @@ EVIDENCE_MIN_CHARS = 6
 #: below it the raw scores stay (a two-parameter fit on a few points overfits).
 CALIBRATION_MIN_PER_CLASS = 5
 
+#: A labelled sample of the target corpus replaces the model's rates of an event only with at
+#: least this many positive and this many negative items: a mean of fewer posteriors moves by
+#: tens of points with one item.
+CORPUS_RATES_MIN_PER_CLASS = 10
+
 #: Bootstrap replicates of a prevalence interval: 1000 puts the 2.5/97.5 % percentiles within
 #: about half a point of their limit while a group still takes milliseconds.
 PREVALENCE_BOOTSTRAP = 1000

@@ -27,6 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model", metavar="DIR", help="model directory (default: models/default or $ZHNEWS_MODEL_DIR)")
     p.add_argument("--by", choices=GROUPINGS, default="none", help="grouping (default: %(default)s)")
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default: %(default)s)")
+    p.add_argument(
+        "--labels",
+        metavar="LABELS.jsonl",
+        help="labels of a random sample of this corpus (e.g. from 'zhnews label --strategy random'): "
+        "the error rates are measured on them instead of taken from the model",
+    )
     p.add_argument("--bootstrap", type=int, metavar="N", help="bootstrap replicates (default: 1000)")
     p.add_argument("--seed", type=int, help="bootstrap seed (default: 0)")
     p.set_defaults(func=main)
@@ -62,6 +68,8 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(NO_RATES)
     estimator = Prevalence(n_bootstrap, seed=seed).fit(state)
     keys = estimator.keys_
+    if args.labels:
+        _use_corpus_rates(estimator, args, n_bootstrap, seed)
     if path.is_dir():
         docs = read_run_scores(path, keys)
     else:
@@ -77,6 +85,32 @@ def main(args: argparse.Namespace) -> int:
     ]
     _write(rows, keys, args.format, sys.stdout)
     return 0
+
+
+def _use_corpus_rates(estimator: Any, args: argparse.Namespace, n_bootstrap: int, seed: int) -> None:
+    """Replace the model's rates by those of the labelled corpus sample where it has enough items."""
+    import sys
+
+    from pipeline.classify.corpus_rates import corpus_rate_events, corpus_state, labelled_records
+    from pipeline.classify.persist import load_model
+    from pipeline.classify.prevalence import Prevalence
+    from pipeline.classify.settings import CORPUS_RATES_MIN_PER_CLASS
+
+    records = labelled_records(args.labels, args.input)
+    state = corpus_state(records, estimator.keys_, load_model(args.model).predict_records)
+    events = corpus_rate_events(state)
+    estimator.use_rates_of(Prevalence(n_bootstrap, seed=seed).fit(state), events)
+    kept = ["relevant", *estimator.keys_]
+    kept = [e for e in kept if e not in events]
+    print(
+        f"zhnews prevalence: rates from {len(records)} labelled items for {', '.join(events) or 'no event'}"
+        + (
+            f"; model's rates for {', '.join(kept)} (fewer than {CORPUS_RATES_MIN_PER_CLASS} labelled positives or negatives)"
+            if kept
+            else ""
+        ),
+        file=sys.stderr,
+    )
 
 
 def _write(rows: list[dict[str, Any]], keys: list[str], fmt: str, out: TextIO) -> None:
