@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from pipeline.cli.flags import add_command, add_output
+
 # no pipeline.classify import here: that package loads scikit-learn, and ``zhnews --help`` stays instant
 
 #: ``--by`` values: one group, calendar periods of ``published_at``, or the publisher.
@@ -15,18 +17,21 @@ NO_RATES = "model has no cross-validation rates; retrain with zhnews train"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "prevalence",
         help="corrected shares of relevant items and topics, per period or source",
         description="Print one object per group: {group, n, relevant: {estimate, low, high}, topics: "
         "{topic: {estimate, low, high}}}, each value a share of the group's documents, corrected for "
         "the classifier's cross-validated error rates (PACC) with a 95%% bootstrap interval. "
         "INPUT is a zhnews run folder or JSONL (the output of 'zhnews classify', or records with text).",
+        example="zhnews prevalence corpus/processed --by year --format csv -o shares.csv",
     )
     p.add_argument("input", metavar="FILE.jsonl|RUN_DIR")
     p.add_argument("--model", metavar="DIR", help="model directory (default: models/default or $ZHNEWS_MODEL_DIR)")
     p.add_argument("--by", choices=GROUPINGS, default="none", help="grouping (default: %(default)s)")
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default: %(default)s)")
+    add_output(p, "file to write (default: standard output)")
     p.add_argument("--bootstrap", type=int, metavar="N", help="bootstrap replicates (default: 1000)")
     p.add_argument("--seed", type=int, help="bootstrap seed (default: 0)")
     p.set_defaults(func=main)
@@ -45,7 +50,9 @@ def main(args: argparse.Namespace) -> int:
         read_run_scores,
     )
     from pipeline.classify.settings import PREVALENCE_BOOTSTRAP, PREVALENCE_SEED
+    from pipeline.cli.flags import output_stream
     from pipeline.errors import UsageError
+    from pipeline.io.run_folder import articles_root
 
     n_bootstrap = PREVALENCE_BOOTSTRAP if args.bootstrap is None else args.bootstrap
     seed = PREVALENCE_SEED if args.seed is None else args.seed
@@ -56,6 +63,8 @@ def main(args: argparse.Namespace) -> int:
     path = Path(args.input)
     if not path.exists():
         raise UsageError(f"no such file or folder: {path}")
+    if path.is_dir():
+        articles_root(path)
     meta = read_meta(model_file(args.model))  # the rates only: scored inputs never load the classifier
     state = meta.get(META_KEY)
     if not state:
@@ -75,7 +84,8 @@ def main(args: argparse.Namespace) -> int:
         estimator.estimate(docs.relevant_score[rows], docs.topic_scores[rows]).as_dict(group)
         for group, rows in groups(group_labels(docs, args.by))
     ]
-    _write(rows, keys, args.format, sys.stdout)
+    with output_stream(args.output) as out:
+        _write(rows, keys, args.format, out)
     return 0
 
 
