@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and classified articles as Parquet.",
     )
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or status lines")
     parser.add_argument("-v", "--verbose", action="count", help="more logging (-vv for debug)")
     parser.set_defaults(verbose=0, quiet=False)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

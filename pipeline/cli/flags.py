@@ -19,23 +19,12 @@ EXAMPLE_HEADING = "example:"
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """Wraps the description, keeps the example's lines as written, and leaves hidden aliases
-    out of the option list."""
+    """Wraps the description and keeps the example's lines as written."""
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if text.startswith(EXAMPLE_HEADING):
             return "".join(indent + line for line in text.splitlines(keepends=True))
         return super()._fill_text(text, width, indent)
-
-    def _format_action_invocation(self, action: argparse.Action) -> str:
-        hidden = getattr(action, "hidden_aliases", ())
-        if not hidden:
-            return super()._format_action_invocation(action)
-        shown = argparse.Action(
-            [s for s in action.option_strings if s not in hidden], action.dest, nargs=action.nargs,
-            metavar=action.metavar, required=action.required,
-        )
-        return super()._format_action_invocation(shown)
 
 
 def common_flags() -> argparse.ArgumentParser:
@@ -65,12 +54,13 @@ def add_command(subparsers: Any, name: str, *, help: str, description: str, exam
 
 
 def add_output(parser: argparse.ArgumentParser, help: str, *, metavar: str = "FILE", required: bool = False,
-               default: Any = None, type: Any = None, aliases: Sequence[str] = ("--out",)) -> argparse.Action:
-    """``-o/--output`` (dest ``output``); ``aliases`` are accepted but hidden from ``--help``."""
-    action = parser.add_argument("-o", "--output", *aliases, dest="output", metavar=metavar, required=required,
-                                 default=default, type=type, help=help)
-    action.hidden_aliases = tuple(aliases)  # type: ignore[attr-defined]  # read by HelpFormatter
-    return action
+               default: Any = None, type: Any = None, aliases: Sequence[str] = ("--out",)) -> None:
+    """``-o/--output`` (dest ``output``); ``aliases`` (older spellings) are accepted but left out
+    of ``--help``, usage lines and error messages."""
+    target: Any = parser.add_mutually_exclusive_group(required=True) if required else parser
+    target.add_argument("-o", "--output", dest="output", metavar=metavar, default=default, type=type, help=help)
+    for alias in aliases:
+        target.add_argument(alias, dest="output", metavar=metavar, default=default, type=type, help=argparse.SUPPRESS)
 
 
 def status(args: argparse.Namespace, message: str) -> None:

@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model", metavar="DIR", help="model scoring the pool until the first retrain "
                    "(default: models/default or $ZHNEWS_MODEL_DIR when it exists)")
     p.add_argument("--taxonomy", metavar="FILE", help="taxonomy YAML (default: the packaged one)")
-    p.add_argument("--base-labels", metavar="FILE", help="labelled JSONL (with text) trained on together with --out")
+    p.add_argument("--base-labels", metavar="FILE", help="labelled JSONL (with text) trained on together with --output")
     p.add_argument("--host", default=settings.DEFAULT_HOST, help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=settings.DEFAULT_PORT, help="port (default: %(default)s; 0: any free port)")
     p.add_argument("--strategy", choices=settings.STRATEGIES, default="uncertainty", help="how the next item is chosen (default: %(default)s)")
