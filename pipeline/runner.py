@@ -72,6 +72,9 @@ def make_executor(config: RunConfig) -> Executor:
 
         return LocalExecutor(config.resolved_workers())
     if config.engine == "dask":
+        from pipeline.extras import require_extra
+
+        require_extra("dask", "the dask engine")
         from pipeline.engine.dask_executor import DaskExecutor
 
         return DaskExecutor(workers=config.resolved_workers(), scheduler=config.scheduler)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import UsageError
+from pipeline.io.run_folder import articles_root
 
 
 def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -40,9 +41,7 @@ def iter_run_dir(run_dir: str | Path, batch_size: int = 2048) -> Iterator[dict[s
     ``articles/**/*.parquet``."""
     import pyarrow.dataset as ds
 
-    root = Path(run_dir) / "articles"
-    if not root.is_dir():
-        raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
+    root = articles_root(run_dir)
     dataset = ds.dataset(str(root), format="parquet")
     wanted = [c for c in ("doc_id", "title", "text", "text_original", "tokens") if c in dataset.schema.names]
     if "doc_id" not in wanted or "text" not in wanted:

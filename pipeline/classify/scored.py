@@ -18,6 +18,7 @@ import numpy as np
 
 from pipeline.classify.data import iter_jsonl
 from pipeline.errors import UsageError
+from pipeline.io.run_folder import articles_root
 from pipeline.io.schema import published_date
 
 #: Records classified together when a JSONL file carries no scores.
@@ -43,9 +44,7 @@ def read_run_scores(run_dir: str | Path, keys: Sequence[str]) -> ScoredDocs:
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
-    root = Path(run_dir) / "articles"
-    if not root.is_dir():
-        raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
+    root = articles_root(run_dir)
     dataset = ds.dataset(str(root), format="parquet", partitioning="hive")
     columns = ["relevant_score", "topic_scores", "published_at", "source"]
     absent = [c for c in columns if c not in dataset.schema.names]

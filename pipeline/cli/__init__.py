@@ -1,9 +1,11 @@
 """``zhnews`` command line: one module per command, each with ``register(subparsers)``.
 
-Every command module defines ``register(subparsers)``, which adds its parser and sets
+Every command module defines ``register(subparsers)``, which adds its parser (through
+:func:`pipeline.cli.flags.add_command`, which adds the shared flags and the example) and sets
 ``func`` to a ``main(args) -> int``.  Heavy imports happen inside ``main`` so that
-``zhnews --help`` is instant.  Bad arguments and unreadable inputs raise
-:class:`~pipeline.errors.UsageError`: one line on stderr and exit code 2, never a traceback.
+``zhnews --help`` is instant.  Bad arguments, unreadable inputs and a missing extra raise
+:class:`~pipeline.errors.UsageError`: one line on stderr and exit code 2.  Any other exception
+is an internal error: one line and exit code 1 (the traceback with ``-v``).
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
         "and classified articles as Parquet.",
     )
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or status lines")
+    parser.add_argument("-v", "--verbose", action="count", help="more logging (-vv for debug)")
+    parser.set_defaults(verbose=0, quiet=False)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"pipeline.cli.{name}")
@@ -89,6 +93,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("zhnews: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if args.verbose:
+            raise
+        detail = " ".join(str(exc).split()) or "no message"
+        print(f"zhnews {args.command}: internal error: {type(exc).__name__}: {detail} (-v shows the traceback)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

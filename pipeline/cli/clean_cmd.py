@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from pipeline.cli.flags import add_command, add_output
+
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "clean",
         help="clean text dumps into articles (one JSON line per file)",
         description="For each text dump, in input order, print one JSON object with title, "
         "published_at (ISO-8601 or null), author, source, body (paragraphs joined by newlines), "
         "script and text (normalized); a dump that yields no article prints {\"error\": REASON}.",
+        example="zhnews clean dump.txt\nzhnews clean dumps/*.txt -o articles.jsonl",
     )
     parser.add_argument("files", nargs="+", metavar="FILE.txt")
+    add_output(parser, "JSONL file to write (default: standard output)", metavar="FILE.jsonl")
     parser.add_argument("--opencc", default="t2s", help="OpenCC config for the text field (default t2s)")
     parser.set_defaults(func=main)
 
@@ -39,4 +44,4 @@ def main(args: argparse.Namespace) -> int:
             continue
         docs.append(doc)
     pipeline = StepPipeline([CleanStep(), normalize_step(args.opencc)])
-    return emit(pipeline, docs)
+    return emit(pipeline, args.output, docs)

@@ -5,25 +5,30 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pipeline.cli.flags import add_command, add_output
 from pipeline.errors import UsageError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "crawl",
         help="fetch pages politely into resumable WARC files",
         description="Crawl seed URLs, sitemaps and RSS/Atom feeds into OUT/warc/*.warc.gz, "
-        "respecting robots.txt and per-host delays. Re-running with the same --out resumes an "
+        "respecting robots.txt and per-host delays. Re-running with the same --output resumes an "
         "interrupted crawl without refetching archived pages. OUT/crawl_log.jsonl has one line "
-        "per URL outcome; `zhnews run` reads the WARC files.",
+        "per URL outcome; `zhnews run` reads the WARC files. Needs the 'crawl' extra.",
+        example="zhnews crawl --sitemap https://news.example.cn/sitemap.xml -o crawl --max-pages 500 \\\n"
+        "    --user-agent 'zhnews (mailto:you@example.org)'\n"
+        "zhnews run crawl/warc -o corpus/processed",
     )
     p.add_argument("--urls", nargs="+", default=[], metavar="FILE|URL",
                    help="seed page URLs, or files with one URL per line (# comments allowed)")
     p.add_argument("--sitemap", action="append", default=[], metavar="URL",
                    help="sitemap or sitemap index (.xml or .xml.gz); repeatable")
     p.add_argument("--feed", action="append", default=[], metavar="URL", help="RSS/Atom feed; repeatable")
-    p.add_argument("--out", type=Path, default=Path("crawl"), metavar="DIR",
-                   help="crawl directory: frontier, log and WARC files (default: ./crawl)")
+    add_output(p, "crawl directory: frontier, log and WARC files (default: ./crawl)", metavar="DIR",
+               type=Path, default=Path("crawl"))
     p.add_argument("--max-pages", type=int, default=None, metavar="N", help="stop after N archived pages")
     p.add_argument("--delay", type=float, default=1.0, metavar="S",
                    help="minimum seconds between requests to one host (default 1; robots.txt "
@@ -75,6 +80,9 @@ def main(args: argparse.Namespace) -> int:
     import signal
     import sys
 
+    from pipeline.extras import require_extra
+
+    require_extra("crawl", "crawling")
     from pipeline.crawl.config import DEFAULT_USER_AGENT, CrawlConfig
     from pipeline.crawl.crawler import Crawler
 
@@ -92,8 +100,8 @@ def main(args: argparse.Namespace) -> int:
         except re.error as exc:
             raise UsageError(f"bad pattern {pattern!r}: {exc}") from exc
     seeds = _read_seeds(args.urls)
-    if not (seeds or args.sitemap or args.feed) and not (args.out / "frontier.sqlite").exists():
-        raise UsageError("give --urls, --sitemap or --feed (or --out of a crawl to resume)")
+    if not (seeds or args.sitemap or args.feed) and not (args.output / "frontier.sqlite").exists():
+        raise UsageError("give --urls, --sitemap or --feed (or --output of a crawl to resume)")
 
     config = CrawlConfig(
         user_agent=args.user_agent or DEFAULT_USER_AGENT, delay=args.delay,
@@ -105,7 +113,7 @@ def main(args: argparse.Namespace) -> int:
     if args.user_agent is None:
         print("zhnews crawl: note: the default User-Agent has a placeholder contact; give site "
               "owners a way to reach you with --user-agent", file=sys.stderr)
-    crawler = Crawler(config, args.out)
+    crawler = Crawler(config, args.output)
     bad = crawler.add_seeds(seeds) + crawler.add_seeds(args.sitemap, "sitemap") + crawler.add_seeds(args.feed, "feed")
     for url in bad:
         print(f"zhnews crawl: ignoring invalid URL {url!r}")
@@ -130,7 +138,7 @@ def main(args: argparse.Namespace) -> int:
         print("failed: " + ", ".join(f"{r} {n}" for r, n in summary.failed.most_common()))
     if summary.skipped:
         print("skipped: " + ", ".join(f"{r} {n}" for r, n in summary.skipped.most_common()))
-    print(f"WARC files ({len(summary.warc_files)}) in {args.out / 'warc'}: " + ", ".join(summary.warc_files))
+    print(f"WARC files ({len(summary.warc_files)}) in {args.output / 'warc'}: " + ", ".join(summary.warc_files))
     if summary.interrupted:
         print("zhnews crawl: interrupted; run the same command again to resume", file=sys.stderr)
         return 130

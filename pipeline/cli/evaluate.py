@@ -4,25 +4,24 @@ from __future__ import annotations
 
 import argparse
 
-EXAMPLE = """example:
-  zhnews evaluate --labels heldout.jsonl --model models/default
-  zhnews evaluate --labels heldout.jsonl --json > scores.json
-"""
+from pipeline.cli.flags import add_command, add_output
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "evaluate",
         help="precision/recall/F1 of a model on labelled JSONL",
         description="Relevance and per-topic precision/recall/F1 with support (or accuracy and the "
         "class confusion for single-label sets) and the top terms of each topic, as a table.",
-        epilog=EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        example="zhnews evaluate --labels heldout.jsonl --model models/default\n"
+        "zhnews evaluate --labels heldout.jsonl --json -o scores.json",
     )
     p.add_argument("--labels", required=True, metavar="FILE.jsonl", help="labelled records")
     p.add_argument("--model", metavar="DIR", help="model directory (default: the packaged model or $ZHNEWS_MODEL_DIR)")
     p.add_argument("--top-terms", type=int, default=10, metavar="N", help="terms shown per topic")
     p.add_argument("--json", action="store_true", help="print the report as JSON (for machines)")
+    add_output(p, "file to write the report to (default: standard output)")
     p.set_defaults(func=main)
 
 
@@ -36,6 +35,7 @@ def main(args: argparse.Namespace) -> int:
     from pipeline.classify.metrics import multiclass_report, multilabel_report
     from pipeline.classify.persist import load_model
     from pipeline.classify.training import trained_on
+    from pipeline.cli.flags import output_stream
     from pipeline.errors import UsageError
 
     model = load_model(args.model)
@@ -62,12 +62,13 @@ def main(args: argparse.Namespace) -> int:
     report["model_version"] = model.version
     report["items_seen_in_training"] = seen
     report["top_terms"] = top_terms(model, args.top_terms)
-    if args.json:
-        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-        return 0
-    print(format_report(report, f"model {model.version} on {args.labels} ({len(records)} items)"))
-    print("\ntop terms")
-    for key, terms in report["top_terms"].items():
-        print(f"  {key}: {', '.join(terms)}")
+    with output_stream(args.output) as out:
+        if args.json:
+            json.dump(report, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+            return 0
+        out.write(format_report(report, f"model {model.version} on {args.labels} ({len(records)} items)") + "\n")
+        out.write("\ntop terms\n")
+        for key, terms in report["top_terms"].items():
+            out.write(f"  {key}: {', '.join(terms)}\n")
     return 0

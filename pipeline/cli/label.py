@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import argparse
 
+from pipeline.cli.flags import add_command, add_output
 from pipeline.label import settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "label",
         help="label items in a local web app (active learning)",
         description="Serve a labelling page for the items of FILE.jsonl or RUN_DIR. Each label is "
-        "appended to LABELS.jsonl as soon as it is given (restart with the same --out to resume); "
-        "the model retrains in the background every N labels and chooses the next items.",
+        "appended to LABELS.jsonl as soon as it is given (restart with the same --output to resume); "
+        "the model retrains in the background every N labels and chooses the next items. "
+        "Needs the 'label' extra.",
+        example="zhnews label corpus/processed -o labels.jsonl\n"
+        "zhnews train --labels labels.jsonl -o models/mine",
     )
     p.add_argument("input", metavar="FILE.jsonl|RUN_DIR")
-    p.add_argument("--out", required=True, metavar="LABELS.jsonl", help="labels file (appended to; created if missing)")
+    add_output(p, "labels file (appended to; created if missing)", metavar="LABELS.jsonl", required=True)
     p.add_argument("--model", metavar="DIR", help="model scoring the pool until the first retrain "
                    "(default: models/default or $ZHNEWS_MODEL_DIR when it exists)")
     p.add_argument("--taxonomy", metavar="FILE", help="taxonomy YAML (default: the packaged one)")
-    p.add_argument("--base-labels", metavar="FILE", help="labelled JSONL (with text) trained on together with --out")
+    p.add_argument("--base-labels", metavar="FILE", help="labelled JSONL (with text) trained on together with --output")
     p.add_argument("--host", default=settings.DEFAULT_HOST, help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=settings.DEFAULT_PORT, help="port (default: %(default)s; 0: any free port)")
     p.add_argument("--strategy", choices=settings.STRATEGIES, default="uncertainty", help="how the next item is chosen (default: %(default)s)")
@@ -54,9 +59,9 @@ def main(args: argparse.Namespace) -> int:
     taxonomy = clf.load_taxonomy(args.taxonomy)
     pool = read_pool(args.input)
     base = clf.read_jsonl(args.base_labels) if args.base_labels else []
-    store = LabelStore(args.out)
+    store = LabelStore(args.output)
     if store.compact():
-        print(f"zhnews label: {args.out} rewritten with one line per item (the latest label)", file=sys.stderr)
+        print(f"zhnews label: {args.output} rewritten with one line per item (the latest label)", file=sys.stderr)
     session = LabelSession(pool, store, taxonomy, args.strategy, base, args.retrain_every, args.seed)
     sock = bind(args.host, args.port)
     warning = exposure_warning(args.host)
@@ -70,7 +75,7 @@ def main(args: argparse.Namespace) -> int:
     shown = f"[{host}]" if ":" in host else host
     progress = session.progress()
     print(
-        f"zhnews label: {progress['pool']} items, {progress['remaining']} unlabelled; labels go to {args.out}\n"
+        f"zhnews label: {progress['pool']} items, {progress['remaining']} unlabelled; labels go to {args.output}\n"
         f"zhnews label: model: {model_dir or 'none yet (trained from the first labels)'}\n"
         f"zhnews label: open http://{shown}:{port}/  (Ctrl-C to stop)",
         file=sys.stderr,
@@ -90,7 +95,7 @@ def main(args: argparse.Namespace) -> int:
         store.compact()
         store.close()
         sock.close()
-    print(f"zhnews label: stopped; {len(store.labels)} labels in {args.out}", file=sys.stderr)
+    print(f"zhnews label: stopped; {len(store.labels)} labels in {args.output}", file=sys.stderr)
     return 0
 
 

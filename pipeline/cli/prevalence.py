@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from pipeline.cli.flags import add_command, add_output
+
 # no pipeline.classify import here: that package loads scikit-learn, and ``zhnews --help`` stays instant
 
 #: ``--by`` values: one group, calendar periods of ``published_at``, or the publisher.
@@ -15,13 +17,15 @@ NO_RATES = "model has no cross-validation rates; retrain with zhnews train"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "prevalence",
         help="corrected shares of relevant items and topics, per period or source",
         description="Print one object per group: {group, n, relevant: {estimate, low, high}, topics: "
         "{topic: {estimate, low, high}}}, each value a share of the group's documents, corrected for "
         "the classifier's cross-validated error rates (PACC) with a 95%% bootstrap interval. "
         "INPUT is a zhnews run folder or JSONL (the output of 'zhnews classify', or records with text).",
+        example="zhnews prevalence corpus/processed --by year --format csv -o shares.csv",
     )
     p.add_argument("input", metavar="FILE.jsonl|RUN_DIR")
     p.add_argument("--model", metavar="DIR", help="model directory (default: models/default or $ZHNEWS_MODEL_DIR)")
@@ -33,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="labels of a random sample of this corpus (e.g. from 'zhnews label --strategy random'): "
         "the error rates are measured on them instead of taken from the model",
     )
+    add_output(p, "file to write (default: standard output)")
     p.add_argument("--bootstrap", type=int, metavar="N", help="bootstrap replicates (default: 1000)")
     p.add_argument("--seed", type=int, help="bootstrap seed (default: 0)")
     p.set_defaults(func=main)
@@ -51,7 +56,9 @@ def main(args: argparse.Namespace) -> int:
         read_run_scores,
     )
     from pipeline.classify.settings import PREVALENCE_BOOTSTRAP, PREVALENCE_SEED
+    from pipeline.cli.flags import output_stream
     from pipeline.errors import UsageError
+    from pipeline.io.run_folder import articles_root
 
     n_bootstrap = PREVALENCE_BOOTSTRAP if args.bootstrap is None else args.bootstrap
     seed = PREVALENCE_SEED if args.seed is None else args.seed
@@ -62,6 +69,8 @@ def main(args: argparse.Namespace) -> int:
     path = Path(args.input)
     if not path.exists():
         raise UsageError(f"no such file or folder: {path}")
+    if path.is_dir():
+        articles_root(path)
     meta = read_meta(model_file(args.model))  # the rates only: scored inputs never load the classifier
     state = meta.get(META_KEY)
     if not state:
@@ -83,18 +92,18 @@ def main(args: argparse.Namespace) -> int:
         estimator.estimate(docs.relevant_score[rows], docs.topic_scores[rows]).as_dict(group)
         for group, rows in groups(group_labels(docs, args.by))
     ]
-    _write(rows, keys, args.format, sys.stdout)
+    with output_stream(args.output) as out:
+        _write(rows, keys, args.format, out)
     return 0
 
 
 def _use_corpus_rates(estimator: Any, args: argparse.Namespace, n_bootstrap: int, seed: int) -> None:
     """Replace the model's rates by those of the labelled corpus sample where it has enough items."""
-    import sys
-
     from pipeline.classify.corpus_rates import corpus_rate_events, corpus_state, labelled_records
     from pipeline.classify.persist import load_model
     from pipeline.classify.prevalence import Prevalence
     from pipeline.classify.settings import CORPUS_RATES_MIN_PER_CLASS
+    from pipeline.cli.flags import status
 
     records = labelled_records(args.labels, args.input)
     state = corpus_state(records, estimator.keys_, load_model(args.model).predict_records)
@@ -102,14 +111,11 @@ def _use_corpus_rates(estimator: Any, args: argparse.Namespace, n_bootstrap: int
     estimator.use_rates_of(Prevalence(n_bootstrap, seed=seed).fit(state), events)
     kept = ["relevant", *estimator.keys_]
     kept = [e for e in kept if e not in events]
-    print(
-        f"zhnews prevalence: rates from {len(records)} labelled items for {', '.join(events) or 'no event'}"
-        + (
-            f"; model's rates for {', '.join(kept)} (fewer than {CORPUS_RATES_MIN_PER_CLASS} labelled positives or negatives)"
-            if kept
-            else ""
-        ),
-        file=sys.stderr,
+    limit = f" (fewer than {CORPUS_RATES_MIN_PER_CLASS} labelled positives or negatives)"
+    status(
+        args,
+        f"rates from {len(records)} labelled items for {', '.join(events) or 'no event'}"
+        + (f"; the model's rates for {', '.join(kept)}{limit}" if kept else ""),
     )
 
 

@@ -12,6 +12,7 @@ import argparse
 import sys
 from typing import Any
 
+from pipeline.cli.flags import add_command, add_output
 from pipeline.config import DEFAULT_INPUT, DEFAULT_OUTPUT
 
 EXIT_OK = 0
@@ -19,16 +20,19 @@ EXIT_REJECTS = 3
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_command(
+        subparsers,
         "run",
         help="run the whole pipeline on inputs and write a Parquet dataset",
         description="Ingest HTML pages, text dumps, JSONL and WARC files; extract or clean, normalize, "
         "segment, classify and deduplicate; write hive-partitioned Parquet, rejects, manifest.json "
-        "and a dataset card. Exit status: 0 all inputs written, 3 some inputs rejected, 2 usage error.",
+        "and a dataset card. Exit status: 0 the run finished (rejects are counted, not failures), "
+        "3 with --strict when any input was rejected, 2 usage error, 1 internal error.",
+        example="zhnews run corpus/raw -o corpus/processed --workers 4",
     )
     parser.add_argument("inputs", nargs="*", metavar="INPUT",
                         help=f"files, directories or globs (default: {DEFAULT_INPUT})")
-    parser.add_argument("-o", "--output", help=f"output directory (default: {DEFAULT_OUTPUT})")
+    add_output(parser, f"output directory (default: {DEFAULT_OUTPUT})", metavar="DIR", aliases=("--out",))
     parser.add_argument("--config", help="YAML, JSON or TOML file with run and step settings")
     parser.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     parser.add_argument("--engine", choices=["local", "dask"], help="executor (default: local)")
@@ -36,7 +40,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--model", dest="model_dir", help="classification model folder (default: models/default)")
     parser.add_argument("--no-classify", action="store_true", help="skip topic classification")
     parser.add_argument("--no-dedup", action="store_true", help="skip deduplication")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     parser.add_argument("--strict", action="store_true", help="exit 3 when any input was rejected (default: 0)")
     parser.set_defaults(func=main)
 

@@ -8,7 +8,6 @@ normalize), in one process, in input order.  An input that yields no article pri
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +43,17 @@ def article_json(result: Doc | Reject) -> dict[str, Any]:
     }
 
 
-def emit(pipeline: StepPipeline, docs: list[Doc | Reject]) -> int:
-    """Run the steps over each doc and print one JSON line per doc, flushing as it goes."""
-    for doc in docs:
-        result = doc if isinstance(doc, Reject) else pipeline(doc)
-        sys.stdout.write(json.dumps(article_json(result), ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+def emit(pipeline: StepPipeline, output: str | None, docs: list[Doc | Reject]) -> int:
+    """Run the steps over each doc and write one JSON line per doc to ``output`` (a file, or
+    standard output flushed line by line when None)."""
+    from pipeline.cli.flags import output_stream
+
+    with output_stream(output) as out:
+        for doc in docs:
+            result = doc if isinstance(doc, Reject) else pipeline(doc)
+            out.write(json.dumps(article_json(result), ensure_ascii=False) + "\n")
+            if output is None:
+                out.flush()
     return 0
 
 

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import argparse
 
-EXAMPLE = """example:
-  zhnews train --labels labels.jsonl --negatives general_news.jsonl -o models/mine --cv
-"""
+from pipeline.cli.flags import add_command, add_output
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "train",
         help="train a classifier from labelled JSONL",
         description="Train the relevance + topic model from JSONL records with 'text', optional "
         "'title', 'source' and 'date', and 'relevant'/'topics' (multi-label) or 'label' (single-label).",
-        epilog=EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        example="zhnews train --labels labels.jsonl --negatives general_news.jsonl -o models/mine --cv",
     )
     p.add_argument("--labels", required=True, metavar="FILE.jsonl", help="labelled records")
     p.add_argument("--taxonomy", metavar="FILE", help="taxonomy YAML (default: the packaged one)")
-    p.add_argument("-o", "--output", "--out", dest="out", default="models/default", metavar="DIR",
-                   help="model directory (default: %(default)s)")
+    add_output(p, "model directory (default: %(default)s)", metavar="DIR", default="models/default")
     p.add_argument("--negatives", nargs="*", default=[], metavar="FILE",
                    help="general news known to be off-topic (.jsonl with text, .csv with a text/content "
                    "column, or one document per line with an optional 'label<TAB>' prefix)")
@@ -43,13 +40,14 @@ def main(args: argparse.Namespace) -> int:
     from pipeline.classify.persist import save_model
     from pipeline.classify.taxonomy import load_taxonomy
     from pipeline.classify.training import train
+    from pipeline.cli.flags import status
 
     records = read_jsonl(args.labels)
     taxonomy = load_taxonomy(args.taxonomy)
     pool = [r for path in args.pool for r in read_jsonl(path)]
     negatives = [r for path in args.negatives for r in read_negatives(path)]
     model = train(records, taxonomy, pool=pool, labels_path=args.labels, negatives=negatives)
-    out = save_model(model, args.out)
+    out = save_model(model, args.output)
     cv: dict[str, dict] = {}
     if args.cv:
         from pipeline.classify.cv import SCHEME_NAMES, cross_validate, format_report
@@ -63,5 +61,5 @@ def main(args: argparse.Namespace) -> int:
     argv = sys.argv[sys.argv.index("train") + 1 :] if "train" in sys.argv else []
     command = " ".join(["zhnews", "train", *(shlex.quote(a) for a in argv)])
     write_card(out, model.meta, command, cv or None)
-    print(f"model {model.version} written to {out}", file=sys.stderr)
+    status(args, f"model {model.version} written to {out}")
     return 0

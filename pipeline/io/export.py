@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from pipeline.errors import UsageError
+from pipeline.io.run_folder import articles_root
 from pipeline.io.schema import ARTICLE_SCHEMA
 
 FORMATS = ("csv", "jsonl")
@@ -30,9 +31,7 @@ _FLOAT32 = {f.name for f in ARTICLE_SCHEMA if f.type == pa.float32()}
 
 
 def _dataset(run_dir: Path) -> ds.Dataset:
-    root = Path(run_dir) / "articles"
-    if not root.is_dir():
-        raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
+    root = articles_root(run_dir)
     return ds.dataset(str(root), format="parquet", partitioning="hive", exclude_invalid_files=True)
 
 

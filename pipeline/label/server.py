@@ -8,22 +8,11 @@ from typing import Any
 from pipeline.errors import UsageError
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-#: the packages of the ``label`` extra, by import name
-EXTRA_MODULES = ("starlette", "uvicorn", "jinja2")
-
-
 def require_extra() -> None:
     """``UsageError`` naming the ``label`` extra when one of its packages is missing."""
-    import importlib
+    from pipeline.extras import require_extra as require
 
-    missing = []
-    for name in EXTRA_MODULES:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            missing.append(name)
-    if missing:
-        raise UsageError(f"the labelling app needs the 'label' extra ({', '.join(missing)} missing): pip install 'zhnews[label]'")
+    require("label", "the labelling app")
 
 
 def bind(host: str, port: int) -> socket.socket:

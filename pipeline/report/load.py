@@ -15,6 +15,7 @@ import pyarrow.dataset as ds
 
 from pipeline.config import DEFAULT_OUTPUT
 from pipeline.errors import UsageError
+from pipeline.io.run_folder import articles_root
 
 #: Environment variable naming the run folder the notebook explores.
 RUN_DIR_ENV = "ZHNEWS_RUN_DIR"
@@ -65,9 +66,7 @@ def resolve_run_dir(value: str | os.PathLike[str] | None = None, base: Path | No
 
 def articles_dataset(run_dir: Path) -> ds.Dataset:
     """The hive-partitioned articles as a pyarrow dataset (``year``/``month`` as strings)."""
-    root = Path(run_dir) / "articles"
-    if not root.is_dir():
-        raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
+    root = articles_root(run_dir)
     return ds.dataset(str(root), format="parquet", partitioning=PARTITIONING, exclude_invalid_files=True)
 
 
