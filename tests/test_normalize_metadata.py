@@ -9,9 +9,12 @@ import pytest
 
 from pipeline.clean import CleanStep
 from pipeline.clean.meta import parse_meta
+from pipeline.extract.api import extract_html
 from pipeline.normalize import NormalizeStep
 from pipeline.normalize.metadata import is_name_fragment, normalize_name
 from pipeline.record import Doc
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
 
 
 @pytest.mark.parametrize("found, expected", [
@@ -46,6 +49,23 @@ def test_names_that_look_like_dates_in_part_are_kept(name: str) -> None:
 def test_a_weekday_after_the_date_is_not_taken_for_the_source() -> None:
     _, source, _ = parse_meta(["2021-03-09 10:15 星期二 江城晚報"])
     assert source == "江城晚報"
+
+
+def test_pinyin_brackets_do_not_cut_a_meta_value() -> None:
+    published, source, author = parse_meta(["2022年10月18日09:12  來源:《職(zhí)工時報》 作者：吳(wú)鐸思"])
+    assert (source, author) == ("職工時報", "吳鐸思")
+
+
+def test_page_source_and_author_through_extraction_and_normalization() -> None:
+    """A Traditional page whose meta line has pinyin annotations, a weekday and 《》 marks."""
+    page = (FIXTURES / "news_traditional_pinyin_meta.html").read_bytes()
+    article = extract_html(page)
+    doc = Doc(doc_id="p", source_path="p.html", input_kind="html", paragraphs=article.paragraphs,
+              title=article.title, author=article.author, source=article.source)
+    out = NormalizeStep()(doc)
+    assert isinstance(out, Doc)
+    assert (out.source, out.author) == ("港湾职工报", "郑嘉慧")
+    assert (out.source_original, out.author_original) == ("《港灣職工報》", "鄭嘉慧")
 
 
 def test_normalize_step_keeps_the_originals() -> None:

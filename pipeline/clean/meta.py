@@ -6,6 +6,7 @@ import re
 
 from pipeline.clean import cues
 from pipeline.dates import find_datetime, is_date_fragment
+from pipeline.normalize.pinyin import remove_pinyin_annotations
 
 _SOURCE_LABELS = ("来源", "來源", "出处", "出處", "稿源")
 _AUTHOR_LABELS = ("作者", "記者", "记者", "撰文", "小编", "小編")
@@ -57,6 +58,8 @@ def parse_meta(lines: list[str], byline_names: list[str] | None = None) -> tuple
     """
     published = source = author = editor = None
     for line in lines:
+        # "來源:《職(zhí)工時報》": an annotation's brackets would end the value inside the name
+        line = remove_pinyin_annotations(line)[0]
         if published is None:
             published = find_datetime(line)
         fields = _fields(line)
