@@ -47,8 +47,9 @@ class Column:
     """One column of the articles table.
 
     ``type`` names its Arrow type (``string``, ``int32``, ``float32``, ``bool``, ``date32``,
-    ``timestamp[ms,UTC]``, ``list<string>``, ...: :data:`pipeline.io.schema.ARROW_TYPES`); ``value`` gives a document's value (by default
-    the field of the same name, or for a column a step adds, ``doc.extra[name]``).
+    ``timestamp[ms,UTC]``, ``list<string>`` ...: :data:`pipeline.io.schema.ARROW_TYPES`);
+    ``value`` gives a document's value (by default the field of the same name, or for a column a
+    step adds, ``doc.extra[name]``).
     """
 
     name: str

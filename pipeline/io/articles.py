@@ -1,11 +1,12 @@
 """A run's published articles read in the current schema, whatever the version that wrote them.
 
 Datasets of schema 2.x are read as written.  Those of 1.x (recognized by their column types, so
-files without zhnews metadata too) are brought to the 2.0 form batch by batch (:func:`upgrade`): ``topic_scores`` from a map to a list of ``{topic, score}``, the ISO
-strings ``published_at``/``fetched_at`` to UTC instants (the publication string kept as
-``published_at_original``), ``author``/``source`` copied to their ``*_original`` columns, and the
-partition columns from strings (``unknown`` when undated) to integers (``0``).  So the report,
-the export, the prevalence estimate and the notebook read old runs too.
+files without zhnews metadata too) are brought to the 2.0 form batch by batch (:func:`upgrade`):
+``topic_scores`` from a map to a list of ``{topic, score}``, the ISO strings
+``published_at``/``fetched_at`` to UTC instants (the publication string kept as
+``published_at_original``), ``author``/``source`` copied to their ``*_original`` columns, and
+the partition columns from strings (``unknown`` when undated) to integers (``0``).  So the
+report, the export, the prevalence estimate and the notebook read old runs too.
 """
 
 from __future__ import annotations
