@@ -63,6 +63,7 @@ def test_prevalence_reads_old_and_new_runs_alike(synthetic_v1_run: Path, synthet
     assert sum(1 for row in old if 0.8 in [round(v, 3) for v in row[3:]]) == 42  # the 6 off-topic stories score 0.1 only
 
 
+@pytest.mark.slow  # draws every chart
 def test_report_renders_an_old_run(synthetic_v1_run: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     assert cli_main(["report", str(synthetic_v1_run), "--out", str(out)]) == 0
