@@ -18,11 +18,13 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone
 
-__all__ = ["find_datetime", "parse_chinese_datetime", "unix_datetime", "MIN_YEAR", "MAX_YEAR"]
+__all__ = ["BEIJING", "find_datetime", "is_date_fragment", "parse_chinese_datetime", "unix_datetime", "utc_instant", "MIN_YEAR", "MAX_YEAR"]
 
 MIN_YEAR = 1980
 MAX_YEAR = 2099
 _BEIJING = timezone(timedelta(hours=8))
+#: The zone assumed for a Chinese page's time that names none (China has one time zone).
+BEIJING = _BEIJING
 
 _CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3,
               "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -208,3 +210,35 @@ def parse_chinese_datetime(text: str) -> str | None:
         if MIN_YEAR <= year <= MAX_YEAR:
             return f"{year:04d}-{month:02d}"
     return None
+
+
+def utc_instant(text: str | None, naive_zone: timezone = _BEIJING) -> datetime | None:
+    """The instant an ISO-8601 time (or day) names, in UTC; None when ``text`` is not one.
+
+    A time without a zone is read in ``naive_zone``; a bare day (``2020-02-03``) is its start
+    in ``naive_zone``.  Coarser values (``2020-02``) name no instant and give None.
+    """
+    if not text or len(text) < 10:
+        return None
+    try:
+        stamp = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=naive_zone)
+    # Parquet keeps milliseconds: drop the rest here rather than fail on a lossy cast
+    return stamp.astimezone(UTC).replace(microsecond=stamp.microsecond // 1000 * 1000)
+
+
+#: A weekday (星期二, 周三, 礼拜天, Tue), a date or a time, and the separators between them.
+_FRAGMENT = re.compile(
+    r"(?:(?:星期|礼拜|禮拜|周|週)[一二三四五六日天]|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun)\.?(?![a-z])"
+    r"|[0-9〇零○一二三四五六七八九十]+\s*[年月日号號时時分秒点點]|\d+|[上下]午|[\s,，、|｜/\-.:：()（）\[\]【】])+",
+    re.I,
+)
+
+
+def is_date_fragment(text: str) -> bool:
+    """Whether ``text`` is only a weekday, date or time (a piece of a date line, never a name)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    return bool(text) and _FRAGMENT.fullmatch(text) is not None

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import Field, dataclass, field, fields
 from typing import Any
 
+from pipeline.dates import BEIJING, utc_instant
+
 
 def make_doc_id(source: str, locator: str) -> str:
     """Stable id: the first 16 hex digits of SHA-1 over the source and its URL, path or line.
@@ -45,8 +47,9 @@ class Column:
     """One column of the articles table.
 
     ``type`` names its Arrow type (``string``, ``int32``, ``float32``, ``bool``, ``date32``,
-    ``list<string>``, ``map<string,float32>``); ``value`` gives a document's value (by default
-    the field of the same name, or for a column a step adds, ``doc.extra[name]``).
+    ``timestamp[ms,UTC]``, ``list<string>`` ...: :data:`pipeline.io.schema.ARROW_TYPES`);
+    ``value`` gives a document's value (by default the field of the same name, or for a column a
+    step adds, ``doc.extra[name]``).
     """
 
     name: str
@@ -85,17 +88,24 @@ class Doc:
     source_path: str = required("string")
     input_kind: str = required("string")
     input_sha1: str | None = column("string")
-    fetched_at: str | None = column("string")
+    #: ISO-8601 fetch time (a WARC date, a crawl time); stored as a UTC instant (no zone: UTC)
+    fetched_at: str | None = column("timestamp[ms,UTC]", value=lambda doc: utc_instant(doc.fetched_at, dt.UTC))
     # raw payload: bytes for HTML and WARC responses, str for text dumps and JSONL text (not stored)
     raw: bytes | str | None = None
     http_headers: dict[str, str] | None = None
     encoding: str | None = column("string")
     # article fields (set by extract / clean)
     title: str | None = column("string")
-    published_at: str | None = column("string", then=(
+    #: ISO-8601 publication time or day as found; stored as a UTC instant (no zone: Beijing time),
+    #: the string itself (its precision and zone) and its calendar day
+    published_at: str | None = column("timestamp[ms,UTC]", value=lambda doc: utc_instant(doc.published_at, BEIJING), then=(
+        Column("published_at_original", "string", value=lambda doc: doc.published_at),
         Column("published_date", "date32", value=lambda doc: published_date(doc.published_at)),))
+    #: author and publisher normalized like the text (:mod:`pipeline.normalize.metadata`), then as found
     author: str | None = column("string")
+    author_original: str | None = column("string")
     source: str | None = column("string")
+    source_original: str | None = column("string")
     paragraphs: list[str] = column("list<string>", factory=list)
     # normalization
     script: str | None = column("string")
@@ -123,8 +133,8 @@ class Doc:
     relevant_score: float | None = column("float32")
     topics: list[str] = column("list<string>", factory=list)
     topic_scores: dict[str, float] = column(
-        "map<string,float32>", factory=dict,
-        value=lambda doc: list(doc.topic_scores.items()) if doc.topic_scores else None)
+        "list<struct<topic:string,score:float32>>", factory=dict,
+        value=lambda doc: [{"topic": t, "score": s} for t, s in doc.topic_scores.items()] if doc.topic_scores else None)
     #: per assigned topic, the sentences of the item (original script) that support it
     evidence: dict[str, list[str]] = column(
         "list<struct<topic:string,sentences:list<string>>>", factory=dict,

@@ -1,6 +1,6 @@
 """Run folders for the analyst-facing tests: a small hand-written one and a real pipeline run.
 
-``synthetic_run`` writes rows through the project's own schema and atomic writer (no pipeline
+``synthetic_run`` (and ``synthetic_v1_run``, the same rows as schema 1.1.0 stored them) writes rows through the project's own schema and atomic writer (no pipeline
 stages needed); ``sample_run`` runs ``zhnews run`` once per session on ``corpus/sample``.
 Import the fixtures into a test module with ``from tests._run_fixture import sample_run, synthetic_run``.
 """
@@ -12,10 +12,21 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
+from pipeline.dates import BEIJING, utc_instant
 from pipeline.io.atomic import write_json_atomic, write_parquet_atomic
-from pipeline.io.schema import SCHEMA_VERSION, articles_table, partition_of, published_date, rejects_table
+from pipeline.io.schema import (
+    ARTICLE_SCHEMA,
+    METADATA_KEY,
+    SCHEMA_VERSION,
+    articles_table,
+    partition_dir,
+    partition_of,
+    published_date,
+    rejects_table,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,9 +53,10 @@ def _row(i: int, story: tuple[str, str, list[str], str | None], published_at: st
     return {
         "doc_id": f"{i:016x}", "source_id": "synthetic", "url": f"https://news.example.cn/a/{i}.html",
         "source_path": f"html/{i}.html", "input_kind": "html", "input_sha1": f"{i:040x}",
-        "fetched_at": "2020-05-01T00:00:00+00:00", "encoding": "utf-8", "title": title,
-        "published_at": published_at, "published_date": published_date(published_at), "author": None,
-        "source": source, "paragraphs": [text], "script": "hans" if i % 5 else "hant",
+        "fetched_at": dt.datetime(2020, 5, 1, tzinfo=dt.UTC), "encoding": "utf-8", "title": title,
+        "published_at": utc_instant(published_at, BEIJING), "published_at_original": published_at,
+        "published_date": published_date(published_at), "author": None, "author_original": None,
+        "source": source, "source_original": source, "paragraphs": [text], "script": "hans" if i % 5 else "hant",
         "opencc_config": "t2s", "text_original": text, "text": text, "tokens": tokens,
         "token_count": len(tokens), "char_count": len(text), "han_ratio": 0.9, "mojibake_score": 0.0,
         "repetition_ratio": 0.0, "pinyin_annotations_removed": 3 if i % 7 == 0 else 0,
@@ -52,7 +64,7 @@ def _row(i: int, story: tuple[str, str, list[str], str | None], published_at: st
         "dup_cluster_id": cluster[0] if cluster else f"c{i:04d}",
         "dup_cluster_size": cluster[1] if cluster else 1, "is_canonical": cluster[2] if cluster else True,
         "repeated_paragraph_ratio": 0.0, "relevant": bool(topics), "relevant_score": 0.9 if topics else 0.05,
-        "topics": topics, "topic_scores": list(scores.items()), "extractor": "zhnews",
+        "topics": topics, "topic_scores": [{"topic": k, "score": v} for k, v in scores.items()], "extractor": "zhnews",
         "pipeline_version": "0.1.0", "run_id": "synthetic00001", "model_version": "test-model",
     }
 
@@ -66,7 +78,7 @@ def synthetic_rows() -> list[dict[str, Any]]:
         published = f"{month}-{day:02d}T08:00:00+08:00"
         rows.append(_row(i, STORIES[i % len(STORIES)], published, None))
     for copy in range(3):  # one story syndicated three times
-        rows[copy].update(_row(copy, STORIES[0], rows[copy]["published_at"],
+        rows[copy].update(_row(copy, STORIES[0], rows[copy]["published_at_original"],
                                ("cluster-syndicated", 3, copy == 0)))
     rows.append(_row(46, STORIES[1], None, None))
     rows.append(_row(47, STORIES[7], "not a date", None))
@@ -75,11 +87,11 @@ def synthetic_rows() -> list[dict[str, Any]]:
 
 def write_run(root: Path, rows: list[dict[str, Any]]) -> Path:
     """Write ``rows`` as a run folder (hive partitions, rejects, manifest) the way publish does."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault(partition_of(row["published_at"]), []).append(row)
-    for (year, month), part in groups.items():
-        write_parquet_atomic(articles_table(part), root / "articles" / f"year={year}" / f"month={month}" / "part-t0-00000.parquet")
+        groups.setdefault(partition_of(row["published_date"]), []).append(row)
+    for key, part in groups.items():
+        write_parquet_atomic(articles_table(part), root / "articles" / partition_dir(*key) / "part-t0-00000.parquet")
     rejects = [
         {"doc_id": "r1", "source_id": None, "url": None, "source_path": "html/empty.html", "input_sha1": None,
          "stage": "extract", "reason": "empty_input", "detail": "0 bytes", "pipeline_version": "0.1.0", "run_id": "synthetic00001"},
@@ -118,3 +130,49 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_pipeline(make_config(inputs=[str(sample)], output=str(out), workers=1))
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["rows"] > 0
     return out
+
+
+# -- a run as zhnews wrote it before schema 2.0 (to show that readers of 1.x datasets keep working)
+
+#: The 1.1.0 articles schema: string times, topic_scores a map, no *_original columns (its
+#: fingerprint is checked against the recorded one in test_schema).
+_ADDED_IN_2 = ("published_at_original", "author_original", "source_original")
+_RETYPED_IN_2 = {"fetched_at": pa.string(), "published_at": pa.string(),
+                 "topic_scores": pa.map_(pa.string(), pa.float32())}
+V1_ARTICLE_SCHEMA = pa.schema(
+    [f.with_type(_RETYPED_IN_2.get(f.name, f.type)) for f in ARTICLE_SCHEMA if f.name not in _ADDED_IN_2],
+    metadata={METADATA_KEY: b"1.1.0", b"zhnews.table": b"articles"},
+)
+
+
+def v1_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A 2.0 row of :func:`synthetic_rows` as 1.1.0 stored it."""
+    old = {k: v for k, v in row.items() if k not in _ADDED_IN_2}
+    old["published_at"] = row["published_at_original"]
+    old["fetched_at"] = row["fetched_at"].isoformat() if row["fetched_at"] else None
+    old["topic_scores"] = [(e["topic"], e["score"]) for e in row["topic_scores"] or []] or None
+    return old
+
+
+def write_v1_run(root: Path, rows: list[dict[str, Any]]) -> Path:
+    """``rows`` as a 1.1.0 run folder: ``year=2020/month=02``, ``year=unknown/month=unknown``."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        day = row["published_date"]
+        key = ("unknown", "unknown") if day is None else (f"{day.year:04d}", f"{day.month:02d}")
+        groups.setdefault(key, []).append(v1_row(row))
+    for (year, month), part in groups.items():
+        table = pa.Table.from_pylist(part, schema=V1_ARTICLE_SCHEMA)
+        write_parquet_atomic(table, root / "articles" / f"year={year}" / f"month={month}" / "part-t0-00000.parquet")
+    write_parquet_atomic(rejects_table([]), root / "rejects" / "part-00000.parquet")
+    manifest = {"run_id": "synthetic-v1", "schema_version": "1.1.0", "pipeline_version": "0.1.0",
+                "model_version": "test-model", "opencc_config": "t2s",
+                "counts": {"rows": len(rows), "rejects": 0, "reject_reasons": {}}}
+    write_json_atomic(root / "manifest.json", manifest)
+    return root
+
+
+@pytest.fixture(scope="session")
+def synthetic_v1_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 48 articles of ``synthetic_run`` as a schema 1.1.0 run folder."""
+    return write_v1_run(tmp_path_factory.mktemp("synthetic_v1_run"), synthetic_rows())

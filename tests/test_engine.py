@@ -150,7 +150,7 @@ def test_serial_output_is_what_the_inputs_hold(serial_output: Path) -> None:
     assert Counter(rejects.column("reason").to_pylist()) == {"bad_json": 5, "missing_text": 5, "too_short": 5}
     first = articles.filter(pa.compute.equal(articles.column("source_id"), "f0-0")).to_pylist()[0]
     assert first["tokens"] == [ch for ch in first["text"] if not ch.isspace()]
-    assert first["published_at"].startswith("2021-01-10")
+    assert first["published_at_original"].startswith("2021-01-10")
     # batch_docs=25 splits every 43-line feed into several parts
     assert len(list((serial_output / "_staging").glob("*/articles-00001.arrow"))) == 5
 

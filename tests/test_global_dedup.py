@@ -18,7 +18,7 @@ from pipeline.io.staging import iter_staging_columns
 from tests._run_fixture import sample_run  # noqa: F401  (fixture)
 from tests.dedup_helpers import find_duplicates
 
-COLUMNS = ("doc_id", "text", "published_at", "char_count")
+COLUMNS = ("doc_id", "text", "published_at_original", "char_count")
 
 
 def _task_ids(run: Path) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,6 +20,7 @@ from pipeline.io.schema import (
     articles_table,
     doc_to_row,
     partition_of,
+    published_date,
     reject_to_row,
     rejects_table,
 )
@@ -75,16 +77,18 @@ def test_rows_round_trip_with_schema_version_in_footer(tmp_path: Path) -> None:
     assert pq.ParquetFile(path).metadata.row_group(0).column(0).compression == "ZSTD"
     row = table.to_pylist()[0]
     assert row["published_date"].isoformat() == "2020-02-03"
-    assert dict(row["topic_scores"]) == pytest.approx({"pay": 0.9, "rest": 0.1})
+    assert row["published_at"] == dt.datetime(2020, 2, 3, 2, 0, tzinfo=dt.UTC)  # 10:00 Beijing time
+    assert row["published_at_original"] == "2020-02-03T10:00:00+08:00"
+    assert {e["topic"]: e["score"] for e in row["topic_scores"]} == pytest.approx({"pay": 0.9, "rest": 0.1})
     assert row["token_count"] == 6 and row["run_id"] == "r1"
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("2020-02-03T10:00:00+08:00", ("2020", "02")), ("2019-11-30", ("2019", "11")),
-    (None, ("unknown", "unknown")), ("not a date", ("unknown", "unknown")),
+    ("2020-02-03T10:00:00+08:00", (2020, 2)), ("2019-11-30", (2019, 11)),
+    (None, (0, 0)), ("not a date", (0, 0)),
 ])
-def test_partition_of(value: str | None, expected: tuple[str, str]) -> None:
-    assert partition_of(value) == expected
+def test_partition_of(value: str | None, expected: tuple[int, int]) -> None:
+    assert partition_of(published_date(value)) == expected
 
 
 def test_publish_splits_by_month_and_fills_dedup_columns(tmp_path: Path) -> None:
@@ -96,8 +100,8 @@ def test_publish_splits_by_month_and_fills_dedup_columns(tmp_path: Path) -> None
     assignments = [DedupColumns({"a": DupInfo("a", 2, True, 0.0), "d": DupInfo("a", 2, False, 0.5),
                                  "b": DupInfo("b", 1, True, 0.0), "c": DupInfo("c", 1, True, 0.0)})]
     counts = publish(tmp_path, ["t1"], assignments).partitions
-    assert counts == {"2020-02": 2, "2020-03": 1, "unknown-unknown": 1}
-    feb = pq.read_table(next((tmp_path / "articles" / "year=2020" / "month=02").glob("*.parquet"))).to_pylist()
+    assert counts == {"2020-02": 2, "2020-03": 1, "0000-00": 1}
+    feb = pq.read_table(next((tmp_path / "articles" / "year=2020" / "month=2").glob("*.parquet"))).to_pylist()
     assert [(r["doc_id"], r["dup_cluster_id"], r["is_canonical"]) for r in feb] == [("a", "a", True), ("d", "a", False)]
     assert pq.read_table(tmp_path / "rejects" / "part-00000.parquet").column("reason").to_pylist() == ["empty_input"]
     # publishing again replaces the dataset instead of adding to it
@@ -185,7 +189,7 @@ def test_publish_in_jobs_on_worker_processes_gives_the_same_rows_in_the_same_ord
     card = _summary(split / "articles")
     assert written_jobs.stats.summary() == written_one.stats.summary() == card
     assert card["rows"] == 35 and card["undated"] == 7 and card["years"] == [("2020", 21), ("2021", 7), ("undated", 7)]
-    assert counts_jobs == counts_one == {"2020-01": 14, "2020-02": 7, "2021-12": 7, "unknown-unknown": 7}
+    assert counts_jobs == counts_one == {"2020-01": 14, "2020-02": 7, "2021-12": 7, "0000-00": 7}
     one, jobs = _dataset_rows(single), _dataset_rows(split)
     assert sorted(one) == sorted(jobs) and len(one) == 35
     # within each partition, rows keep task order whether one job or three wrote them

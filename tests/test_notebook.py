@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 from pipeline.report.fonts import find_cjk_font
-from tests._run_fixture import sample_run  # noqa: F401 - fixture
+from tests._run_fixture import sample_run, synthetic_v1_run  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow  # executes the notebook on a real run
 
@@ -37,3 +37,14 @@ def test_notebook_runs_on_a_real_run(sample_run: Path, monkeypatch: pytest.Monke
     assert str(sample_run) in text
     font = find_cjk_font()
     assert f"CJK font: {font}" in text  # the same font the test process finds (None: warned, boxes)
+
+
+def test_notebook_runs_on_a_schema_1_run(synthetic_v1_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run written before schema 2.0 (string partitions and times, a map of scores) still explores."""
+    monkeypatch.setenv("ZHNEWS_RUN_DIR", str(synthetic_v1_run))
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors[0].get("evalue") if errors else ""

@@ -324,7 +324,7 @@ def test_cli_on_a_real_run_and_its_records(
     rows = _read_rows(capsys.readouterr().out)
     articles = str(run / "articles" / "**" / "*.parquet")
     counts = duckdb.execute(
-        f"select coalesce(substr(published_at, 1, 4), 'undated') as y, count(*) as n, avg(relevant_score) as s "
+        f"select coalesce(substr(published_at_original, 1, 4), 'undated') as y, count(*) as n, avg(relevant_score) as s "
         f"from read_parquet('{articles}', hive_partitioning = true) group by y order by y"
     ).fetchall()
     assert [(r["group"], r["n"]) for r in rows] == [(y, n) for y, n, _ in counts]

@@ -94,7 +94,7 @@ def test_rows_are_normalized_segmented_and_partitioned(small_run: tuple[Path, Pa
     rows = {r["title"]: r for r in _rows(output)}
     page = rows["多地提高护士夜班补贴标准"]
     assert page["encoding"] == "gb18030"
-    assert page["published_at"].startswith("2022-11-03")
+    assert page["published_at_original"].startswith("2022-11-03")
     assert (page["year"], page["month"]) == ("2022", "11") or (str(page["year"]), f"{int(page['month']):02d}") == ("2022", "11")
     assert "版权所有" not in page["text"] and "点击排行" not in page["text"]
     hotline = next(r for t, r in rows.items() if "心理疏导热线" in t)

@@ -57,7 +57,7 @@ def test_sample_document_matches_expectation(sample_run: tuple[RunSummary, list[
     if spec.get("title"):
         assert row["title"] == normalize_text(spec["title"])
     if spec.get("date"):
-        assert (row["published_at"] or "")[:10] == spec["date"]
+        assert (row["published_at_original"] or "")[:10] == spec["date"]
     assert row["tokens"], "every row has tokens"
     if spec.get("traditional"):
         assert row["script"] in ("hant", "mixed")

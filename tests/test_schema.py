@@ -16,6 +16,8 @@ from tests._run_fixture import synthetic_run  # noqa: F401 - fixture
 FINGERPRINTS = {
     "1.0.0": ("a027840aacd1533e", "4322b6715232fe48"),
     "1.1.0": ("226ab4e349152e36", "4322b6715232fe48"),  # + evidence
+    # topic_scores list<struct>, UTC timestamps, + published_at_original, author_original, source_original
+    "2.0.0": ("4327967865cd1cbe", "4322b6715232fe48"),
 }
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
@@ -54,3 +56,10 @@ def test_written_files_carry_the_version_in_their_footer(synthetic_run: Path) ->
         metadata = pq.read_schema(path).metadata
         assert metadata[METADATA_KEY].decode() == SCHEMA_VERSION
         assert metadata[b"zhnews.table"] in (b"articles", b"rejects")
+
+
+def test_the_1x_fixture_is_the_recorded_1_1_0_schema() -> None:
+    """The run folder the compatibility tests read is written in exactly the old schema."""
+    from tests._run_fixture import V1_ARTICLE_SCHEMA
+
+    assert schema_fingerprint(V1_ARTICLE_SCHEMA) == FINGERPRINTS["1.1.0"][0]

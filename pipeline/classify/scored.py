@@ -18,7 +18,6 @@ import numpy as np
 
 from pipeline.classify.data import iter_jsonl
 from pipeline.errors import UsageError
-from pipeline.io.run_folder import articles_root
 from pipeline.io.schema import published_date
 
 #: Records classified together when a JSONL file carries no scores.
@@ -42,41 +41,35 @@ def read_run_scores(run_dir: str | Path, keys: Sequence[str]) -> ScoredDocs:
     """Scores, dates and sources of a run's articles (only those columns are read)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.dataset as ds
 
-    root = articles_root(run_dir)
-    dataset = ds.dataset(str(root), format="parquet", partitioning="hive")
-    columns = ["relevant_score", "topic_scores", "published_at", "source"]
-    absent = [c for c in columns if c not in dataset.schema.names]
+    from pipeline.io.articles import ArticlesReader
+
+    reader = ArticlesReader(run_dir)
+    # the publication time as found: its calendar day is the one the page gives
+    columns = ["relevant_score", "topic_scores", "published_at_original", "source"]
+    absent = [c for c in columns if c not in reader.names]
     if absent:
-        raise UsageError(f"{root} lacks the columns {absent}")
-    table = dataset.to_table(columns=columns)
+        raise UsageError(f"{Path(run_dir) / 'articles'} lacks the columns {absent}")
+    table = reader.table(columns)
     rel = table.column("relevant_score")
     if rel.null_count:
         raise UsageError(
             f"{rel.null_count} of {len(rel)} articles in {run_dir} have no relevant_score "
             "(run made without a model?): classify them with 'zhnews classify' first"
         )
-    maps = (
-        pa.concat_arrays(table.column("topic_scores").chunks)
-        if table.num_rows
-        else pa.array([], pa.map_(pa.string(), pa.float32()))
-    )
     topic_scores = np.zeros((table.num_rows, len(keys)))
-    if len(maps):
-        offsets = maps.offsets.to_numpy()
-        rows = np.repeat(np.arange(len(maps)), np.diff(offsets))
-        flat_keys = maps.keys.slice(offsets[0], offsets[-1] - offsets[0])
-        flat_items = maps.items.slice(offsets[0], offsets[-1] - offsets[0])
-        cols = pc.index_in(flat_keys, value_set=pa.array(list(keys), pa.string()))
+    scores = table.column("topic_scores").combine_chunks()
+    if len(pc.list_flatten(scores)):
+        pairs = pc.list_flatten(scores)
+        rows = pc.list_parent_indices(scores).to_numpy()
+        cols = pc.index_in(pc.struct_field(pairs, "topic"), value_set=pa.array(list(keys), pa.string()))
         known = cols.is_valid().to_numpy(zero_copy_only=False)
-        topic_scores[rows[known], cols.drop_null().to_numpy()] = flat_items.filter(cols.is_valid()).to_numpy(
-            zero_copy_only=False
-        )
+        topic_scores[rows[known], cols.drop_null().to_numpy()] = (
+            pc.struct_field(pairs, "score").filter(cols.is_valid()).to_numpy(zero_copy_only=False))
     return ScoredDocs(
         rel.to_numpy().astype(float),
         topic_scores,
-        table.column("published_at").to_pylist(),
+        table.column("published_at_original").to_pylist(),
         table.column("source").to_pylist(),
     )
 

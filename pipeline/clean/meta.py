@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from pipeline.clean import cues
-from pipeline.dates import find_datetime
+from pipeline.dates import find_datetime, is_date_fragment
+from pipeline.normalize.pinyin import remove_pinyin_annotations
 
 _SOURCE_LABELS = ("来源", "來源", "出处", "出處", "稿源")
 _AUTHOR_LABELS = ("作者", "記者", "记者", "撰文", "小编", "小編")
@@ -57,6 +58,8 @@ def parse_meta(lines: list[str], byline_names: list[str] | None = None) -> tuple
     """
     published = source = author = editor = None
     for line in lines:
+        # "來源:《職(zhí)工時報》": an annotation's brackets would end the value inside the name
+        line = remove_pinyin_annotations(line)[0]
         if published is None:
             published = find_datetime(line)
         fields = _fields(line)
@@ -73,11 +76,11 @@ def parse_meta(lines: list[str], byline_names: list[str] | None = None) -> tuple
         if author is None and posted:
             author = posted.group(1)
         if source is None and not fields:
-            # "2023/08/21 20:01某某时报 某某集团": the name right after the date
+            # "2023/08/21 20:01某某时报 某某集团": the name right after the date (and its weekday)
             m = _DATE_TEXT.search(line)
             if m:
-                rest = line[m.end() :].strip()
-                token = re.split(r"\s+", rest)[0] if rest else ""
+                tokens = [t for t in line[m.end() :].split() if not is_date_fragment(t)]
+                token = tokens[0] if tokens else ""
                 if 2 <= len(token) <= 12 and not re.search(r"\d", token):
                     source = token.strip("《》")
     if author is None and byline_names:

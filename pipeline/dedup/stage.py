@@ -28,7 +28,8 @@ from pipeline.io.staging import ARTICLES_PART, beside, iter_part_columns, iter_s
 from pipeline.memory import release_freed_memory
 from pipeline.steps.base import StageOutcome
 
-_COLUMNS = ("doc_id", "text", "published_at", "char_count")
+#: the publication time as found (an ISO string, which dedup compares), not the UTC instant
+_COLUMNS = ("doc_id", "text", "published_at_original", "char_count")
 _END = object()
 
 

@@ -49,7 +49,7 @@ class DedupStep(StreamStep):
         params = self.dedup.feature_params()
         for part in data:
             started = time.perf_counter()
-            records = (DedupInput(r["doc_id"], r["text"] or "", r["published_at"], r["char_count"] or 0)
+            records = (DedupInput(r["doc_id"], r["text"] or "", r["published_at_original"], r["char_count"] or 0)
                        for r in part.rows)
             table = to_table(featurize(records, **params), params)
             write_staging_atomic(table, part_path(part.directory, FEATURES_PART, part.index))

@@ -22,6 +22,7 @@ from lxml import etree
 from pipeline.extract.blocks import Block, normalize_space, text_content
 from pipeline.extract.boilerplate import TO_TRADITIONAL as _TO_TRADITIONAL
 from pipeline.extract.boilerplate import both_scripts
+from pipeline.normalize.pinyin import remove_pinyin_annotations
 
 __all__ = ["find_author", "cue_authors", "title_index"]
 
@@ -252,13 +253,15 @@ def find_author(info: Any, blocks: Sequence[Block], headline: int,
     """
     start = headline
     end = min(len(blocks), max(start + 25, (content_start or 0) + 5))
-    head = [b.text for b in blocks[start:end]]
-    tail = [b.text for b in blocks[max(end, len(blocks) - 40):]]
+    # without pinyin annotations, whose brackets would end a name inside it: "吳(wú)鐸思"
+    texts = [remove_pinyin_annotations(b.text)[0] for b in blocks]
+    head = texts[start:end]
+    tail = texts[max(end, len(blocks) - 40):]
     scopes: dict[str, Sequence[str]] = {
         "head": head + tail,
-        "wide": [b.text for b in blocks[max(0, start - 12):start]] + head,
+        "wide": texts[max(0, start - 12):start] + head,
         # a thread's opening post header can sit just above the headline the post repeats
-        "after": [b.text for b in blocks[max(0, start - POST_HEADER_LOOKBACK):]],
+        "after": texts[max(0, start - POST_HEADER_LOOKBACK):],
     }
     name = _from_patterns(scopes)
     if name:

@@ -19,6 +19,7 @@ from pipeline.dates import find_datetime, parse_chinese_datetime, unix_datetime
 from pipeline.extract.authors import POST_HEADER_LOOKBACK, cue_authors, find_author, jsonld_values, title_index
 from pipeline.extract.blocks import Block, normalize_space, text_content
 from pipeline.extract.boilerplate import both_scripts
+from pipeline.normalize.pinyin import remove_pinyin_annotations
 
 __all__ = ["HeadInfo", "read_head", "clean_title", "pick_title", "find_published",
            "find_author", "find_source", "title_index"]
@@ -250,7 +251,8 @@ def find_source(info: HeadInfo, blocks: Sequence[Block], headline: int,
     for block in list(blocks[start:end]) + list(blocks[-30:]):
         if len(block.text) > 200:
             continue
-        match = _SOURCE_PATTERN.search(block.text)
+        # an annotation's brackets would end the value inside the name: "来源：職(zhí)工時報"
+        match = _SOURCE_PATTERN.search(remove_pinyin_annotations(block.text)[0])
         if match:
             value = _SOURCE_STOP.sub("", match.group(1)).strip()
             if len(value) >= 2:

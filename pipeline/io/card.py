@@ -114,8 +114,8 @@ def render_card(output_dir: Path, manifest: dict[str, Any], stats: CardStats | N
         f"model `{manifest.get('model_version') or 'none (not classified)'}`, OpenCC `{manifest.get('opencc_config')}`.",
         "",
         "## What is in it",
-        f"- `articles/`: {info['rows']} articles, hive-partitioned by `year=`/`month=` of publication "
-        f"(`unknown` when no date was found: {info.get('undated', 0)} rows).",
+        f"- `articles/`: {info['rows']} articles, hive-partitioned by integer `year=`/`month=` of publication "
+        f"(`year=0/month=0` when no date was found: {info.get('undated', 0)} rows).",
         f"- Publication dates from {info.get('date_min')} to {info.get('date_max')}.",
         f"- `rejects/`: {counts.get('rejects', 0)} inputs that did not become articles, each with stage and reason.",
         f"- Inputs: {counts.get('input_files', 0)} files, {counts.get('documents', 0)} documents; "
@@ -144,18 +144,25 @@ def render_card(output_dir: Path, manifest: dict[str, Any], stats: CardStats | N
         "## Reading it",
         "```python",
         "import duckdb",
-        "duckdb.sql(\"SELECT * FROM read_parquet('articles/**/*.parquet', hive_partitioning=true)\")",
+        "duckdb.sql(\"SELECT * FROM read_parquet('articles/**/*.parquet', hive_partitioning=true) WHERE year = 2020\")",
         "import polars as pl",
-        "pl.scan_parquet('articles/**/*.parquet', hive_partitioning=True)",
+        "pl.scan_parquet('articles/**/*.parquet', hive_partitioning=True).filter(pl.col('year') == 2020)",
+        "import pandas as pd",
+        "pd.read_parquet('articles', filters=[('year', '=', 2020)])",
+        "import datasets  # Hugging Face: the stored columns (no year/month; use published_date)",
+        "datasets.load_dataset('parquet', data_files='articles/**/*.parquet', split='train')",
         "```",
         "",
         "## Known limits",
         "- Topic labels are predictions of a linear model trained on a few hundred labelled items; "
         "treat per-topic counts as estimates (see the model card for cross-validated F1).",
-        "- Publication dates come from page metadata or text patterns; `unknown` partitions hold undated items.",
+        "- Publication dates come from page metadata or text patterns; `year=0` holds undated items. "
+        "`published_at` is a UTC instant (a time without zone is read as Beijing time); "
+        "`published_at_original` keeps the string found, `published_date` its calendar day.",
         "- `text` is normalized to Simplified script; `text_original` keeps the source script.",
         "- Near-duplicate detection is MinHash-based: pairs near the similarity threshold can fall either way.",
-        "- `source` is the publisher named by the page; it is empty for inputs that name none (e.g. JSONL dumps "
+        "- `source` is the publisher named by the page, normalized (Simplified script, no 《》 marks; "
+        "`source_original` keeps what the page says); it is empty for inputs that name none (e.g. JSONL dumps "
         "without a source field): use `source_path` then.",
         "- Coverage follows what was collected, not what was published: spikes can reflect the sampling.",
         "",

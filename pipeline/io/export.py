@@ -17,10 +17,9 @@ from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 
 from pipeline.errors import UsageError
-from pipeline.io.run_folder import articles_root
+from pipeline.io.articles import ArticlesReader
 from pipeline.io.schema import ARTICLE_SCHEMA
 
 FORMATS = ("csv", "jsonl")
@@ -28,11 +27,6 @@ LIST_SEPARATORS = {"paragraphs": "\n", "tokens": " "}
 DEFAULT_LIST_SEPARATOR = "; "
 SCORE_PREFIX = "score_"
 _FLOAT32 = {f.name for f in ARTICLE_SCHEMA if f.type == pa.float32()}
-
-
-def _dataset(run_dir: Path) -> ds.Dataset:
-    root = articles_root(run_dir)
-    return ds.dataset(str(root), format="parquet", partitioning="hive", exclude_invalid_files=True)
 
 
 def _filter(relevant_only: bool, canonical_only: bool) -> pc.Expression | None:
@@ -56,16 +50,21 @@ def select_columns(columns: Sequence[str] | None) -> list[str]:
     return [n for n in names if n in set(columns)]
 
 
-def topic_keys(dataset: ds.Dataset, expression: pc.Expression | None = None) -> list[str]:
-    """Every key of ``topic_scores``, in order of first appearance (the model's topic order)."""
+def topic_keys(reader: ArticlesReader, expression: pc.Expression | None = None) -> list[str]:
+    """Every topic of ``topic_scores``, in order of first appearance (the model's topic order)."""
     seen: dict[str, None] = {}
-    for batch in dataset.to_batches(columns=["topic_scores"], filter=expression):
+    for batch in reader.batches(["topic_scores"], filter=expression):
         column = batch.column(0)
         if isinstance(column, pa.ChunkedArray):
             column = column.combine_chunks()
-        for key in pc.unique(column.keys).to_pylist():
+        for key in pc.unique(pc.struct_field(pc.list_flatten(column), "topic")).to_pylist():
             seen.setdefault(key, None)
     return list(seen)
+
+
+def scores_of(value: list[dict[str, Any]] | None) -> dict[str, float]:
+    """``topic_scores`` (a list of ``{topic, score}``) as ``{topic: score}``."""
+    return {e["topic"]: e["score"] for e in value or []}
 
 
 def _scalar(name: str, value: Any) -> Any:
@@ -76,9 +75,9 @@ def _scalar(name: str, value: Any) -> Any:
     return value
 
 
-def _rows(dataset: ds.Dataset, columns: list[str], expression: pc.Expression | None) -> Iterator[dict[str, Any]]:
-    for batch in dataset.to_batches(columns=columns, filter=expression, batch_size=2048):
-        yield from batch.to_pylist(maps_as_pydicts="strict")
+def _rows(reader: ArticlesReader, columns: list[str], expression: pc.Expression | None) -> Iterator[dict[str, Any]]:
+    for batch in reader.batches(columns, filter=expression, batch_size=2048):
+        yield from batch.to_pylist()
 
 
 def flat_row(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
@@ -86,7 +85,7 @@ def flat_row(row: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in row.items():
         if name == "topic_scores":
-            scores = value or {}
+            scores = scores_of(value)
             for key in keys:
                 score = scores.get(key)
                 out[SCORE_PREFIX + key] = "" if score is None else float(f"{score:.6g}")
@@ -122,7 +121,7 @@ def write_jsonl(handle: IO[str], rows: Iterator[dict[str, Any]]) -> int:
         record = {}
         for name, value in row.items():
             if name == "topic_scores":
-                record[name] = {k: float(f"{v:.6g}") for k, v in (value or {}).items()}
+                record[name] = {k: float(f"{v:.6g}") for k, v in scores_of(value).items()}
             else:
                 record[name] = _scalar(name, value)
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -138,13 +137,13 @@ def export_articles(run_dir: Path, fmt: str, handle: IO[str], columns: Sequence[
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (csv or jsonl)")
-    dataset = _dataset(run_dir)
+    reader = ArticlesReader(run_dir)
     chosen = select_columns(columns)
     expression = _filter(relevant_only, canonical_only)
-    rows = _rows(dataset, chosen, expression)
+    rows = _rows(reader, chosen, expression)
     if fmt == "jsonl":
         return write_jsonl(handle, rows)
-    keys = topic_keys(dataset, expression) if "topic_scores" in chosen else []
+    keys = topic_keys(reader, expression) if "topic_scores" in chosen else []
     return write_csv(handle, rows, chosen, keys)
 
 

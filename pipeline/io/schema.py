@@ -4,11 +4,13 @@ docs/schema.md documents every column.  Any change to a column (name, type, orde
 :data:`SCHEMA_VERSION`; a test holds the schema's fingerprint for each version.
 The articles columns are derived from :class:`~pipeline.record.Doc` (its fields, in order), the
 run's provenance, then the columns its added steps declare.  The hive partition columns ``year``
-and ``month`` live in the directory names only.
+and ``month`` live in the directory names only: integers, ``year=0/month=0`` for undated articles
+(:func:`partition_of`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import operator
@@ -19,10 +21,11 @@ import pyarrow as pa
 
 from pipeline.record import DOC_COLUMNS, Column, Doc, Reject, published_date
 
-__all__ = ["ARTICLE_SCHEMA", "REJECT_SCHEMA", "SCHEMA_VERSION", "article_schema", "articles_table", "doc_to_row",
-           "partition_of", "published_date", "reject_to_row", "rejects_table", "schema_fingerprint"]
+__all__ = ["ARTICLE_SCHEMA", "REJECT_SCHEMA", "SCHEMA_VERSION", "UNDATED_PARTITION", "article_schema", "articles_table",
+           "doc_to_row", "partition_dir", "partition_key", "partition_of", "published_date", "reject_to_row",
+           "rejects_table", "schema_fingerprint"]
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "2.0.0"
 METADATA_KEY = b"zhnews.schema_version"
 
 #: Arrow types by the names :class:`~pipeline.record.Column` uses.
@@ -32,8 +35,13 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "float32": pa.float32(),
     "bool": pa.bool_(),
     "date32": pa.date32(),
+    "timestamp[ms,UTC]": pa.timestamp("ms", tz="UTC"),
     "list<string>": pa.list_(pa.string()),
-    "map<string,float32>": pa.map_(pa.string(), pa.float32()),
+    "map<string,float32>": pa.map_(pa.string(), pa.float32()),  # topic_scores before 2.0 (read only)
+    # a list of structs, not a map: Hugging Face datasets has no map type (huggingface/datasets#5612)
+    "list<struct<topic:string,score:float32>>": pa.list_(
+        pa.struct([pa.field("topic", pa.string()), pa.field("score", pa.float32())])
+    ),
     "list<struct<topic:string,sentences:list<string>>>": pa.list_(
         pa.struct([pa.field("topic", pa.string()), pa.field("sentences", pa.list_(pa.string()))])
     ),
@@ -87,12 +95,25 @@ def schema_fingerprint(schema: pa.Schema) -> str:
     return hashlib.sha256(json.dumps(desc).encode()).hexdigest()[:16]
 
 
-def partition_of(published_at: str | None) -> tuple[str, str]:
-    """Hive partition values ``(year, month)``; ``unknown`` when there is no date."""
-    day = published_date(published_at)
-    if day is None:
-        return "unknown", "unknown"
-    return f"{day.year:04d}", f"{day.month:02d}"
+#: Partition of undated articles: an integer like every other, so that partition columns are
+#: integers in every reader (a null partition breaks pandas' dictionary-encoded hive columns).
+UNDATED_PARTITION = (0, 0)
+
+
+def partition_of(day: dt.date | None) -> tuple[int, int]:
+    """Hive partition values ``(year, month)`` of a publication day; ``(0, 0)`` when undated."""
+    return UNDATED_PARTITION if day is None else (day.year, day.month)
+
+
+def partition_dir(year: int, month: int) -> str:
+    """The folder of a partition under ``articles/``: ``year=2020/month=2`` (unpadded, so that
+    DuckDB and polars infer integers)."""
+    return f"year={year}/month={month}"
+
+
+def partition_key(year: int, month: int) -> str:
+    """The manifest's name of a partition: ``2020-02`` (``0000-00``: undated)."""
+    return f"{year:04d}-{month:02d}"
 
 
 def _getter(col: Column) -> Callable[[Doc], Any]:

@@ -92,7 +92,7 @@ class StageStep(StreamStep):
             nonlocal rows, rejects, part
             if rows or (final and part == 0):
                 # rows of one year/month partition are contiguous: publish regroups them by slicing
-                rows.sort(key=lambda row: partition_of(row["published_at"]))
+                rows.sort(key=lambda row: partition_of(row["published_date"]))
                 write_staging_atomic(articles_table(rows, schema), part_path(out_dir, ARTICLES_PART, part))
                 yield StagedPart(out_dir, part, rows)
             if rejects or (final and part == 0):

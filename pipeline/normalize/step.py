@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline.normalize.metadata import normalize_name
 from pipeline.normalize.mojibake import (
     find_mojibake_spans,
     mojibake_score,
@@ -34,14 +35,17 @@ def _strip_lines(text: str) -> str:
 class NormalizeStep(Step):
     """Fill ``text_original``/``text``, script and quality fields; reject by the quality filters.
 
+    ``author`` and ``source`` are normalized like the text (:mod:`pipeline.normalize.metadata`),
+    the values found kept in ``author_original`` and ``source_original``.
+
     ``doc.paragraphs`` stay in the source's script and form; only pinyin annotations are removed.  ``opencc_config`` applies to every document
     unless the document already carries one (``doc.opencc_config``) chosen upstream.
     """
 
     name = "normalize"
-    columns = record_columns("title", "paragraphs", "script", "opencc_config", "text_original", "text", "char_count",
-                             "han_ratio", "mojibake_score", "repetition_ratio", "pinyin_annotations_removed",
-                             "quality_flags")
+    columns = record_columns("title", "author", "author_original", "source", "source_original", "paragraphs",
+                             "script", "opencc_config", "text_original", "text", "char_count", "han_ratio",
+                             "mojibake_score", "repetition_ratio", "pinyin_annotations_removed", "quality_flags")
 
     def __init__(
         self,
@@ -101,6 +105,10 @@ class NormalizeStep(Step):
         doc.text_original = original
         doc.text = text
         doc.title = title
+        if doc.author_original is None and doc.source_original is None:  # not normalized before
+            doc.author_original, doc.source_original = doc.author, doc.source
+        doc.author = normalize_name(doc.author_original, config)
+        doc.source = normalize_name(doc.source_original, config)
         doc.script = detect_script(original)
         doc.opencc_config = config
         doc.han_ratio = han_ratio(original)

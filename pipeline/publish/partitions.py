@@ -13,20 +13,21 @@ import pyarrow.compute as pc
 
 from pipeline.io.atomic import BuildTree
 from pipeline.io.card import CardStats
+from pipeline.io.schema import UNDATED_PARTITION, partition_dir, partition_key
 from pipeline.publish.settings import MAX_BUFFER_BYTES, ROWS_PER_FILE
 
-#: Sort code of rows without a date (after every ``year * 100 + month``, as "unknown" sorts).
-_UNKNOWN = 1_000_000
+#: Sort code ``year * 100 + month`` of rows without a date: their partition, ``(0, 0)``, sorts first.
+_UNDATED = UNDATED_PARTITION[0] * 100 + UNDATED_PARTITION[1]
 
 
-def partition_runs(table: pa.Table) -> Iterator[tuple[tuple[str, str], pa.Table]]:
+def partition_runs(table: pa.Table) -> Iterator[tuple[tuple[int, int], pa.Table]]:
     """``(year/month partition, rows)`` of ``table``, each partition's rows in table order.
 
     Tasks stage each part sorted by partition (see :class:`~pipeline.io.staging.StageStep`),
     so the rows of a partition are one zero-copy slice; other tables are sorted first.
     """
     dates = table.column("published_date")
-    code = pc.fill_null(pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates)), _UNKNOWN)
+    code = pc.fill_null(pc.add(pc.multiply(pc.year(dates), 100), pc.month(dates)), _UNDATED)
     codes = code.to_numpy()
     if len(codes) > 1 and np.any(codes[1:] < codes[:-1]):
         order = np.argsort(codes, kind="stable")
@@ -35,8 +36,7 @@ def partition_runs(table: pa.Table) -> Iterator[tuple[tuple[str, str], pa.Table]
     bounds = [0, *cuts.tolist(), len(codes)]
     for start, stop in itertools.pairwise(bounds):
         value = int(codes[start])
-        key = ("unknown", "unknown") if value == _UNKNOWN else (f"{value // 100:04d}", f"{value % 100:02d}")
-        yield key, table.slice(start, stop - start)
+        yield (value // 100, value % 100), table.slice(start, stop - start)
 
 
 def copied(table: pa.Table) -> pa.Table:
@@ -56,10 +56,10 @@ class PartitionWriter:
         self.root = root
         self.prefix = prefix
         self.stats = CardStats()
-        self.buffers: dict[tuple[str, str], list[pa.Table]] = defaultdict(list)
-        self.rows: dict[tuple[str, str], int] = defaultdict(int)
-        self.sizes: dict[tuple[str, str], int] = defaultdict(int)
-        self.files: dict[tuple[str, str], int] = defaultdict(int)
+        self.buffers: dict[tuple[int, int], list[pa.Table]] = defaultdict(list)
+        self.rows: dict[tuple[int, int], int] = defaultdict(int)
+        self.sizes: dict[tuple[int, int], int] = defaultdict(int)
+        self.files: dict[tuple[int, int], int] = defaultdict(int)
         self.counts: dict[str, int] = defaultdict(int)
         self.buffered = 0
 
@@ -70,7 +70,7 @@ class PartitionWriter:
             # copy the small ones, so the rows held back cost about what they hold
             self.add(key, rows if 2 * rows.num_rows >= table.num_rows else copied(rows))
 
-    def add(self, key: tuple[str, str], table: pa.Table) -> None:
+    def add(self, key: tuple[int, int], table: pa.Table) -> None:
         self.buffers[key].append(table)
         self.rows[key] += table.num_rows
         # the buffers the table keeps alive (a slice: its parent's), and cheaper to get than
@@ -83,17 +83,16 @@ class PartitionWriter:
         while self.buffered > MAX_BUFFER_BYTES:
             self.write(max(self.sizes, key=self.sizes.__getitem__))
 
-    def write(self, key: tuple[str, str]) -> None:
+    def write(self, key: tuple[int, int]) -> None:
         tables = self.buffers.pop(key)
         self.buffered -= self.sizes.pop(key)
         rows = self.rows.pop(key)
-        year, month = key
-        target = self.root / f"year={year}" / f"month={month}" / f"{self.prefix}{self.files[key]:05d}.parquet"
+        target = self.root / partition_dir(*key) / f"{self.prefix}{self.files[key]:05d}.parquet"
         table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
         self.stats.add(table)
         self.tree.write_parquet(table, target)
         self.files[key] += 1
-        self.counts[f"{year}-{month}"] += rows
+        self.counts[partition_key(*key)] += rows
 
     def close(self) -> dict[str, int]:
         for key in sorted(self.buffers):

@@ -10,18 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.dataset as ds
 
 from pipeline.config import DEFAULT_OUTPUT
 from pipeline.errors import UsageError
-from pipeline.io.run_folder import articles_root
+from pipeline.io.articles import ArticlesReader
 
 #: Environment variable naming the run folder the notebook explores.
 RUN_DIR_ENV = "ZHNEWS_RUN_DIR"
-
-#: Hive partition columns, always read as strings (``unknown`` when undated).
-PARTITIONING = ds.partitioning(pa.schema([("year", pa.string()), ("month", pa.string())]), flavor="hive")
 
 #: The article columns the report views need (``text_original``/``paragraphs`` are left out).
 REPORT_COLUMNS = (
@@ -65,23 +61,23 @@ def resolve_run_dir(value: str | os.PathLike[str] | None = None, base: Path | No
 
 
 def articles_dataset(run_dir: Path) -> ds.Dataset:
-    """The hive-partitioned articles as a pyarrow dataset (``year``/``month`` as strings)."""
-    root = articles_root(run_dir)
-    return ds.dataset(str(root), format="parquet", partitioning=PARTITIONING, exclude_invalid_files=True)
+    """The hive-partitioned articles as a pyarrow dataset (``year``/``month`` as integers from
+    schema 2.0, strings before; :class:`~pipeline.io.articles.ArticlesReader` reads both alike)."""
+    return ArticlesReader(run_dir).dataset
 
 
 def read_articles(run_dir: Path, columns: Sequence[str] | None = REPORT_COLUMNS) -> pd.DataFrame:
-    """The articles as a DataFrame (list columns as Python lists, ``topic_scores`` as dicts)."""
-    dataset = articles_dataset(run_dir)
-    names = set(dataset.schema.names)
+    """The articles as a DataFrame in the current schema, whichever version wrote them (list
+    columns as Python lists, ``topic_scores`` as ``{topic: score}`` dicts)."""
+    reader = ArticlesReader(run_dir)
+    names = set(reader.names)
     wanted = [c for c in columns if c in names] if columns is not None else None
-    table = dataset.to_table(columns=wanted)
-    frame = table.to_pandas(maps_as_pydicts="strict") if table.num_rows else table.to_pandas()
+    frame = reader.table(wanted).to_pandas()
     for name in ("tokens", "topics", "quality_flags", "paragraphs"):
         if name in frame:
             frame[name] = [list(v) if v is not None else [] for v in frame[name]]
-    if "topic_scores" in frame:
-        frame["topic_scores"] = [dict(v) if v else {} for v in frame["topic_scores"]]
+    if "topic_scores" in frame:  # list of {topic, score} -> {topic: score}
+        frame["topic_scores"] = [{e["topic"]: e["score"] for e in v} if v is not None else {} for v in frame["topic_scores"]]
     if "evidence" in frame:  # list of {topic, sentences} -> {topic: [sentence, ...]}
         frame["evidence"] = [{e["topic"]: list(e["sentences"]) for e in v} if v is not None else {} for v in frame["evidence"]]
     if "published_date" in frame:

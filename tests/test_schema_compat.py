@@ -1,0 +1,78 @@
+"""Runs written in schema 1.x read like 2.0 runs in the report, the export and the prevalence estimate."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.classify.scored import read_run_scores
+from pipeline.cli import main as cli_main
+from pipeline.errors import UsageError
+from pipeline.io.articles import ArticlesReader
+from pipeline.io.export import export_articles
+from pipeline.report.load import read_articles
+from tests._run_fixture import synthetic_run, synthetic_v1_run  # noqa: F401 - fixtures
+
+KEYS = ["pay", "protection", "rest", "mental", "family"]
+
+
+def test_the_old_run_is_stored_the_old_way(synthetic_v1_run: Path) -> None:
+    schema = pq.read_schema(next((synthetic_v1_run / "articles" / "year=2020" / "month=02").glob("*.parquet")))
+    assert schema.metadata[b"zhnews.schema_version"] == b"1.1.0"
+    assert pa.types.is_map(schema.field("topic_scores").type) and schema.field("published_at").type == pa.string()
+    assert (synthetic_v1_run / "articles" / "year=unknown" / "month=unknown").is_dir()
+
+
+def test_report_frames_of_old_and_new_runs_are_equal(synthetic_v1_run: Path, synthetic_run: Path) -> None:
+    old = read_articles(synthetic_v1_run, columns=None).sort_values("doc_id").reset_index(drop=True)
+    new = read_articles(synthetic_run, columns=None).sort_values("doc_id").reset_index(drop=True)
+    assert list(old.columns) == list(new.columns)
+    for name in ("published_at", "published_at_original", "published_date", "fetched_at", "author_original",
+                 "source", "source_original", "year", "month", "topics"):
+        assert old[name].tolist() == new[name].tolist(), name
+    for mine, theirs in zip(old["topic_scores"], new["topic_scores"]):
+        assert mine == pytest.approx(theirs)
+    assert str(old["year"].dtype) == str(new["year"].dtype) == "int32"
+    assert isinstance(old["published_at"].dtype, pd.DatetimeTZDtype)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_exports_of_old_and_new_runs_are_equal(fmt: str, synthetic_v1_run: Path, synthetic_run: Path) -> None:
+    outputs = []
+    for run in (synthetic_v1_run, synthetic_run):
+        handle = io.StringIO()
+        assert export_articles(run, fmt, handle) == 48
+        outputs.append(sorted(handle.getvalue().splitlines()))
+    assert outputs[0] == outputs[1]
+    assert any("score_pay" in line for line in outputs[0]) if fmt == "csv" else '"topic_scores": {"pay": 0.8' in "".join(outputs[0])
+
+
+def test_prevalence_reads_old_and_new_runs_alike(synthetic_v1_run: Path, synthetic_run: Path) -> None:
+    def rows(run: Path) -> list[tuple]:
+        docs = read_run_scores(run, KEYS)
+        return sorted((p or "", s or "", r, *t) for p, s, r, t in
+                      zip(docs.published_at, docs.source, docs.relevant_score.tolist(), docs.topic_scores.tolist()))
+
+    old = rows(synthetic_v1_run)
+    assert len(old) == 48 and old == rows(synthetic_run)
+    assert sum(1 for row in old if 0.8 in [round(v, 3) for v in row[3:]]) == 42  # the 6 off-topic stories score 0.1 only
+
+
+@pytest.mark.slow  # draws every chart
+def test_report_renders_an_old_run(synthetic_v1_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    assert cli_main(["report", str(synthetic_v1_run), "--out", str(out)]) == 0
+    assert "2020" in out.read_text(encoding="utf-8")
+
+
+def test_a_newer_major_version_is_refused(tmp_path: Path) -> None:
+    table = pa.table({"doc_id": ["a"]}).replace_schema_metadata({b"zhnews.schema_version": b"3.0.0"})
+    (tmp_path / "articles").mkdir()
+    pq.write_table(table, tmp_path / "articles" / "part-0.parquet")
+    with pytest.raises(UsageError, match="newer"):
+        ArticlesReader(tmp_path)
