@@ -72,16 +72,13 @@ def _corpus_texts(path: Path, ids: set[str]) -> dict[str, tuple[str | None, str]
     """``{id: (title, text)}`` of the wanted ids in a run folder or a JSONL file."""
     if path.is_dir():
         import pyarrow.compute as pc
-        import pyarrow.dataset as ds
 
-        root = path / "articles"
-        if not root.is_dir():
-            raise UsageError(f"{path} is not a zhnews run folder (no articles/ inside)")
-        dataset = ds.dataset(str(root), format="parquet", partitioning="hive")
-        columns = [c for c in ("doc_id", "title", "text") if c in dataset.schema.names]
-        table = dataset.to_table(columns=columns, filter=pc.field("doc_id").isin(sorted(ids)))
-        rows = table.to_pydict()
-        titles = rows.get("title", [None] * table.num_rows)
+        from pipeline.io.articles import ArticlesReader
+
+        reader = ArticlesReader(path)
+        columns = [c for c in ("doc_id", "title", "text") if c in reader.names]
+        rows = reader.table(columns, filter=pc.field("doc_id").isin(sorted(ids))).to_pydict()
+        titles = rows.get("title", [None] * len(rows["doc_id"]))
         return {str(i): (titles[n], rows["text"][n]) for n, i in enumerate(rows["doc_id"])}
     from pipeline.classify.data import iter_jsonl
 
