@@ -15,9 +15,6 @@ NUM_PERM = 128
 MIN_PARAGRAPH_CHARS = 20
 #: Share of the smaller document's shingles found in the larger one for a syndicated copy.
 CONTAINMENT = 0.7
-#: Distinct shingles up to which a document is verified exactly rather than on its signature:
-#: a short text's estimate is too coarse, and its shingles cost little to keep.
-EXACT_MAX_SHINGLES = 512
 
 # -- the syndication criterion (see :func:`pipeline.dedup.verify.syndicated`) -----------------
 #: Jaccard floor of a syndicated copy: comparable sizes, no short item inside a digest.
@@ -29,9 +26,12 @@ SYNDICATION_MIN_SHINGLES = 200
 SYNDICATION_SHARED_PARAGRAPHS = 0.5
 
 # -- candidates and clusters ---------------------------------------------------------------------
-#: Probability that a pair at exactly the threshold becomes a candidate: candidates are verified
-#: afterwards, so banding is tuned for recall, not precision.
+#: Probability that a pair at the banding's similarity becomes a candidate: candidates are
+#: verified exactly afterwards, so banding is tuned for recall, not precision.
 CANDIDATE_RECALL = 0.99
+#: Banding is tuned for this much below the Jaccard threshold, so that a pair at the threshold is
+#: missed with probability ~1e-4 rather than 1e-2; the exact check drops the weaker candidates.
+CANDIDATE_MARGIN = 0.1
 #: Neighbours paired inside one LSH bucket; larger buckets are also joined to their first member,
 #: so a bucket of k copies costs O(k * window) pairs, not O(k**2).
 BUCKET_WINDOW = 16
@@ -49,5 +49,8 @@ PAIRS_CHUNK = 1 << 18
 MIN_CHUNK_ELEMENTS = 1 << 16
 #: Threads past which the clustering's pieces (42 LSH bands, a few shingle chunks) gain nothing.
 MAX_THREADS = 4
+#: Shingles (4 bytes each) kept in memory before the sets go to a temporary file read back
+#: memory-mapped: about 100,000 articles' sets; a larger corpus's do not grow the process.
+SHINGLES_IN_MEMORY = 1 << 26
 #: Staged texts featurized at once on the driver when a task staged no features.
 TEXT_BATCH = 2_000
