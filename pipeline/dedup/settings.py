@@ -41,8 +41,9 @@ BUCKET_WINDOW = 16
 MINHASH_BLOCK = 2_048
 #: Paragraph hashes collected in Python lists before they are packed into arrays.
 PARAGRAPHS_PENDING = 1 << 16
-#: Array elements gathered per chunk of ranges: bounds the temporary arrays.
-CHUNK_ELEMENTS = 1 << 22
+#: Array elements gathered per chunk of ranges: about 40 bytes of temporaries each, so a chunk
+#: (one per thread) stays near 40 MB whatever the corpus size.
+CHUNK_ELEMENTS = 1 << 20
 #: Candidate pairs verified at once: bounds the temporaries of one verification round.
 PAIRS_CHUNK = 1 << 18
 #: Smallest chunk of shingles worth a thread of its own in the exact intersections.
@@ -50,7 +51,7 @@ MIN_CHUNK_ELEMENTS = 1 << 16
 #: Threads past which the clustering's pieces (42 LSH bands, a few shingle chunks) gain nothing.
 MAX_THREADS = 4
 #: Shingles (4 bytes each) kept in memory before the sets go to a temporary file read back
-#: memory-mapped: about 100,000 articles' sets; a larger corpus's do not grow the process.
-SHINGLES_IN_MEMORY = 1 << 26
+#: memory-mapped: about 25,000 articles' sets; a larger corpus's do not grow the process.
+SHINGLES_IN_MEMORY = 1 << 24
 #: Staged texts featurized at once on the driver when a task staged no features.
 TEXT_BATCH = 2_000

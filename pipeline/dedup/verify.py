@@ -9,6 +9,7 @@ sizes: ``|A & B| = J (|A| + |B|) / (1 + J)``.
 
 from __future__ import annotations
 
+import mmap
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -171,9 +172,19 @@ class FrozenShingles:
             return np.bincount(owner_a[hit], minlength=part.stop - part.start)
 
         parts = list(ranges.chunks(sizes, limit))
-        for part, counts in zip(parts, thread_map(count, parts, threads)):
-            out[part] = counts
+        for start in range(0, len(parts), max(1, threads)):
+            group = parts[start : start + max(1, threads)]
+            for part, counts in zip(group, thread_map(count, group, threads)):
+                out[part] = counts
+            self._release_pages()
         return out
+
+    def _release_pages(self) -> None:
+        """Drop the spill file's pages from this process's memory (they stay in the page cache):
+        the resident size stays that of one round of chunks, not of every set verification read."""
+        mapped = getattr(self.flat, "_mmap", None)
+        if mapped is not None and hasattr(mapped, "madvise"):
+            mapped.madvise(mmap.MADV_DONTNEED)
 
 
 def similarities(
