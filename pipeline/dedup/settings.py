@@ -30,7 +30,7 @@ SYNDICATION_SHARED_PARAGRAPHS = 0.5
 #: verified exactly afterwards, so banding is tuned for recall, not precision.
 CANDIDATE_RECALL = 0.99
 #: Banding is tuned for this much below the Jaccard threshold, so that a pair at the threshold is
-#: missed with probability ~1e-4 rather than 1e-2; the exact check drops the weaker candidates.
+#: all but never missed (1e-7 rather than 1e-2); the exact check drops the weaker candidates.
 CANDIDATE_MARGIN = 0.1
 #: Neighbours paired inside one LSH bucket; larger buckets are also joined to their first member,
 #: so a bucket of k copies costs O(k * window) pairs, not O(k**2).
