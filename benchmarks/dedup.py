@@ -4,6 +4,7 @@
     python benchmarks/dedup.py syndication            # syndicated copies with known origin
     python benchmarks/dedup.py scale --docs 10000      # one size per process (peak RSS is per process)
     python benchmarks/dedup.py peer --docs 5000         # datasketch MinHash + MinHashLSH side by side
+    python benchmarks/dedup.py threshold               # copies of unseen articles at Jaccard 0.75-0.85
 
 Ground truth: every pair of documents whose character n-gram sets (of the same compared text the
 step uses: normalized, reposters' comments dropped) have exact Jaccard >= threshold, found with a
@@ -12,7 +13,10 @@ identical texts) and (b) every pair of documents placed in the same cluster.  Re
 ../shared/data/indomain.  Synthetic: copies of real articles (paragraph shuffles, inserted
 boilerplate, Traditional round trip, 1-30 % character edits).  Syndication: real multi-paragraph
 articles with copies as other sites publish them (lead rewritten, paragraph dropped or added,
-"原标题：" line, footer), ground truth = same origin.
+"原标题：" line, footer), ground truth = same origin.  Threshold: copies of articles the step
+was never tuned on (the gold bodies of ../shared/data/extraction, THUCNews articles) edited until
+their exact Jaccard to the original lies just above (0.80-0.85) or just below (0.75-0.80) the
+threshold, beside lightly edited copies (shuffle, boilerplate, script round trip, 1-2 % edits).
 """
 
 from __future__ import annotations
@@ -490,6 +494,100 @@ def cmd_peer(args: argparse.Namespace) -> None:
           f"clusters>1: {len(res.clusters())}")
 
 
+def unseen_articles(limit: int, seed: int = 0) -> list[DedupInput]:
+    """Articles dedup was not tuned on: gold bodies of the extraction pages and THUCNews articles
+    (>= 300 characters of compared text), ``limit`` at most, drawn at random."""
+    root = shared_data_dir()
+    texts = [json.loads(p.read_text(encoding="utf-8")).get("body") or ""
+             for p in sorted((root / "extraction").glob("*_zh/*.json"))]
+    cnews = root / "benchmarks" / "cnews_sample1000" / "cnews.sample1000.txt"
+    texts += [line.split("\t", 1)[1].strip() for line in cnews.open(encoding="utf-8") if "\t" in line]
+    texts = [t for t in dict.fromkeys(texts) if len(document_key(t)) >= 300]
+    picked = random.Random(seed).sample(texts, min(limit, len(texts)))
+    return [DedupInput(f"art{i:04d}", t, "2024-01-01", len(t)) for i, t in enumerate(picked)]
+
+
+def grams(text: str, n: int = 5) -> set[str]:
+    key = document_key(text)
+    return {key[k : k + n] for k in range(max(1, len(key) - n + 1))} if key else set()
+
+
+def copy_in_band(text: str, low: float, high: float, rng: random.Random, tries: int = 60) -> tuple[str, float] | None:
+    """A character-edited copy of ``text`` whose exact 5-gram Jaccard to it lies in [low, high)."""
+    base = grams(text)
+    target = (low + high) / 2
+    rate = 1 - (2 * target / (1 + target)) ** (1 / 5)  # share of characters edited for that Jaccard
+    for _ in range(tries):
+        candidate = char_edits(text, rate * rng.uniform(0.6, 1.4), rng)
+        other = grams(candidate)
+        jac = len(base & other) / len(base | other)
+        if low <= jac < high:
+            return candidate, jac
+    return None
+
+
+LIGHT_KINDS = ["shuffle", "boilerplate", "traditional", "edit1", "edit2"]
+
+
+def threshold_set(limit: int, seed: int) -> tuple[list[DedupInput], dict[str, tuple[str, str]]]:
+    """Unseen articles, each with a copy just above the threshold (Jaccard 0.80-0.85), one just
+    below (0.75-0.80) and one lightly edited; returns the records and copy id -> (original, kind)."""
+    rng = random.Random(seed)
+    recs: list[DedupInput] = []
+    made: dict[str, tuple[str, str]] = {}
+    for original in unseen_articles(limit, seed):
+        recs.append(original)
+        copies = [("above", copy_in_band(original.text, 0.80, 0.85, rng)),
+                  ("below", copy_in_band(original.text, 0.75, 0.80, rng))]
+        kind = rng.choice(LIGHT_KINDS)
+        light = variant(original.text, kind, rng) if not kind.startswith("edit") else char_edits(
+            original.text, float(kind[4:]) / 100, rng)
+        copies.append((kind, (light, 0.0)))
+        for name, made_copy in copies:
+            if made_copy is None:
+                continue
+            doc_id = f"{original.doc_id}-{name}"
+            recs.append(DedupInput(doc_id, made_copy[0], "2024-01-02", len(made_copy[0])))
+            made[doc_id] = (original.doc_id, name)
+    return recs, made
+
+
+def cmd_threshold(args: argparse.Namespace) -> None:
+    recs, made = threshold_set(args.articles, args.seed)
+    index = {r.doc_id: i for i, r in enumerate(recs)}
+    r, c, jac, _ = pair_stats(recs, 5)
+    exact = {(int(a), int(b)): float(j) for a, b, j in zip(r, c, jac)}
+    band = {p for p, j in exact.items() if 0.8 <= j < 0.85}
+    near = {p for p, j in exact.items() if 0.75 <= j < 0.85}
+    kinds = sorted({k for _, k in made.values()})
+    print(f"# threshold: {len(recs)} docs ({sum(1 for d in recs if d.doc_id not in made)} unseen articles); "
+          f"true pairs with exact Jaccard in [0.80, 0.85): {len(band)}, in [0.75, 0.80): {len(near - band)}\n")
+    print("| criterion | band pair recall | near-threshold pair precision | all asserted pairs precision "
+          "| copies with J >= 0.8 clustered with their original | made copies (all but 'below') clustered "
+          "with their original | 'below' copies kept apart | per kind |")
+    print("|---|---|---|---|---|---|---|---|")
+    for label, params in (("Jaccard only (`containment=0`)", {"containment": 0}), ("default", {})):
+        res = find_duplicates(recs, **params)
+        asserted = {tuple(sorted((index[a], index[b]))) for a, b, j, _ in res.pairs if j >= 0.8}
+        recall = len(asserted & band) / len(band)
+        near_asserted = [p for p in asserted if p in near]
+        precision_near = sum(exact[p] >= 0.8 for p in near_asserted) / max(len(near_asserted), 1)
+        precision_all = sum(exact.get(p, 0.0) >= 0.8 for p in asserted) / max(len(asserted), 1)
+        assigned = dict(res)
+        together = {d: assigned[d].dup_cluster_id == assigned[o].dup_cluster_id for d, (o, _) in made.items()}
+        above = [d for d, (o, _) in made.items() if exact.get(tuple(sorted((index[o], index[d]))), 0.0) >= 0.8]
+        per_kind = ", ".join(
+            f"{k} {sum(together[d] for d, (_, kk) in made.items() if kk == k)}/{sum(1 for v in made.values() if v[1] == k)}"
+            for k in kinds)
+        copies = [d for d, (_, k) in made.items() if k != "below"]
+        below = [d for d, (_, k) in made.items() if k == "below"]
+        print(f"| {label} | {recall:.3f} ({len(asserted & band)}/{len(band)}) | {precision_near:.3f} "
+              f"({len(near_asserted)} asserted) | {precision_all:.3f} | "
+              f"{sum(together[d] for d in above) / len(above):.3f} ({len(above)}) | "
+              f"{sum(together[d] for d in copies) / len(copies):.3f} ({len(copies)}) | "
+              f"{sum(not together[d] for d in below) / len(below):.3f} ({len(below)}) | {per_kind} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -508,8 +606,13 @@ def main() -> None:
     y.add_argument("--seed", type=int, default=0)
     p = sub.add_parser("peer")
     p.add_argument("--docs", type=int, default=5_000)
+    t = sub.add_parser("threshold")
+    t.add_argument("--articles", type=int, default=400)
+    t.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    {"quality": cmd_quality, "scale": cmd_scale, "peer": cmd_peer, "syndication": cmd_syndication}[args.cmd](args)
+    commands = {"quality": cmd_quality, "scale": cmd_scale, "peer": cmd_peer, "syndication": cmd_syndication,
+                "threshold": cmd_threshold}
+    commands[args.cmd](args)
 
 
 if __name__ == "__main__":

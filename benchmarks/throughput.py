@@ -80,11 +80,35 @@ def _one_copy(data: Path) -> tuple[list[tuple[str, bytes]], list[str]]:
     return files, texts
 
 
-def build_corpus(dest: Path, target_mb: float = 0.0, text_mb: float = 0.0) -> dict[str, Any]:
+def _share_of(files: list[tuple[str, bytes]], share: float) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """About ``share`` of the copy's bytes, of every kind: each JSONL file cut after a line near
+    that share of it, and that share of the pages (the text they carry with them)."""
+    out: list[tuple[str, bytes]] = []
+    texts: list[str] = []
+    pages = [(n, b) for n, b in files if not n.endswith(".jsonl")]
+    for name, data in files:
+        if name.endswith(".jsonl"):
+            cut = data.find(b"\n", int(len(data) * share)) + 1 or len(data)
+            out.append((name, data[:cut]))
+            texts.extend(t for line in data[:cut].decode("utf-8").splitlines()
+                         if line.strip() and isinstance(t := json.loads(line).get("text"), str))
+    kept = pages[: round(len(pages) * share)]
+    out.extend(kept)
+    for name, _ in kept:  # the reference body beside each page
+        label = shared_data_dir() / "extraction" / Path(name).relative_to("pages").with_suffix(".json")
+        texts.append(json.loads(label.read_text(encoding="utf-8"))["body"])
+    return out, texts
+
+
+def build_corpus(dest: Path, target_mb: float = 0.0, text_mb: float = 0.0, max_mb: float = 0.0) -> dict[str, Any]:
     """Write copies of the corpus under ``dest`` until it holds ``target_mb`` of input files and
-    ``text_mb`` of document text (UTF-8); returns sizes."""
+    ``text_mb`` of document text (UTF-8), or only a part of one copy of about ``max_mb`` of
+    input files when that is given; returns sizes."""
     files, texts = _one_copy(shared_data_dir())
     copy_bytes = sum(len(b) for _, b in files)
+    if max_mb and max_mb * 1e6 < copy_bytes:
+        files, texts = _share_of(files, max_mb * 1e6 / copy_bytes)
+        copy_bytes, target_mb, text_mb = sum(len(b) for _, b in files), 0.0, 0.0
     text_bytes = sum(len(t.encode("utf-8")) for t in texts)
     copies = max(1, math.ceil(target_mb * 1e6 / copy_bytes), math.ceil(text_mb * 1e6 / text_bytes))
     for k in range(copies):
@@ -165,7 +189,8 @@ def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[s
         if baseline is None:
             raise ValueError("engine baseline needs --baseline DIR")
         engine, cwd = "local", baseline
-    cmd = [*prefix, "run", str(corpus), "-o", str(out), "--workers", str(workers),
+    # workers 0: no --workers option (the default count, fitted to the input)
+    cmd = [*prefix, "run", str(corpus), "-o", str(out), *(["--workers", str(workers)] if workers else []),
            "--engine", engine, "--quiet", *extra]
     if SEGMENT_VARIANTS[variant]:
         config = out.parent / f"segment-{variant}.json"
@@ -237,11 +262,13 @@ def main() -> None:
     parser.add_argument("--text-mb", type=float, default=50,
                         help="build at least this much document text (MB of UTF-8; the issue's corpus size)")
     parser.add_argument("--mb", type=float, default=0, help="build at least this much input (MB of files: pages, JSONL)")
+    parser.add_argument("--max-mb", type=float, default=0,
+                        help="only a part of one copy, about this many MB of files of every kind (with --text-mb 0)")
     parser.add_argument("--runs", type=int, default=3, help="rounds; medians are reported (0: only build the corpus, e.g. with --agreement)")
     parser.add_argument("--rotate", action="store_true",
                         help="start round r at the r-th configuration (the floor stays first), so no configuration always runs last")
     parser.add_argument("--configs", default="local:1,local:2,dask:1,dask:2,local:1:purejieba,local:1:rjieba",
-                        help="engine:workers[:variant] list; variants: " + ", ".join(SEGMENT_VARIANTS)
+                        help="engine:workers[:variant] list (workers 0: the default count); variants: " + ", ".join(SEGMENT_VARIANTS)
                              + " (engine baseline: local, the --baseline source tree)")
     parser.add_argument("--rss-only", action="store_true", help="one local 2-worker run: wall time and peak RSS")
     parser.add_argument("--agreement", action="store_true", help="also measure rjieba against jieba")
@@ -253,7 +280,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="zhnews-bench-", dir=args.tmp) as tmp:
         root = Path(tmp)
-        info = build_corpus(root / "corpus", args.mb, args.text_mb)
+        info = build_corpus(root / "corpus", args.mb, args.text_mb, args.max_mb)
         texts = info.pop("texts")
         print(json.dumps(info), flush=True)
         if args.agreement:
@@ -312,6 +339,12 @@ def main() -> None:
             report.setdefault("speedup_2_over_1_factors_per_round", {})[engine] = [
                 {"cores_busy_ratio": round((c2 / w2) / (c1 / w1), 3), "cpu_ratio": round(c1 / c2, 3)}
                 for w1, w2, c1, c2 in zip(walls[one], walls[two], cpus[one], cpus[two])]
+        for engine in ("local", "dask"):
+            one, default = f"{engine}:1", f"{engine}:0"
+            if one in walls and default in walls:  # the default worker count against one worker
+                per_round = [w1 / w0 for w1, w0 in zip(walls[one], walls[default])]
+                report.setdefault("speed_default_over_1_per_round", {})[engine] = [round(r, 3) for r in per_round]
+                report.setdefault("speed_default_over_1_median_of_rounds", {})[engine] = round(statistics.median(per_round), 3)
         report["cores_busy_median"] = {k: round(statistics.median(c / w for c, w in zip(cpus[k], walls[k])), 3)
                                        for k in walls}
         # worker seconds inside the tasks (stages run per document, summed over tasks), the part

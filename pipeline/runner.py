@@ -65,19 +65,21 @@ class RunSummary:
     duplicates: int = 0
 
 
-def make_executor(config: RunConfig) -> Executor:
-    """The executor named by the config (``local`` process pool or ``dask``)."""
+def make_executor(config: RunConfig, workers: int | None = None) -> Executor:
+    """The executor named by the config (``local`` process pool or ``dask``), with ``workers``
+    processes (default: the config's count)."""
+    workers = config.resolved_workers() if workers is None else workers
     if config.engine == "local":
         from pipeline.engine.local import LocalExecutor
 
-        return LocalExecutor(config.resolved_workers())
+        return LocalExecutor(workers)
     if config.engine == "dask":
         from pipeline.extras import require_extra
 
         require_extra("dask", "the dask engine")
         from pipeline.engine.dask_executor import DaskExecutor
 
-        return DaskExecutor(workers=config.resolved_workers(), scheduler=config.scheduler)
+        return DaskExecutor(workers=workers, scheduler=config.scheduler)
     raise ValueError(f"unknown engine {config.engine!r} (local or dask)")
 
 
@@ -150,8 +152,18 @@ def run_pipeline(
 
 def start_executor(config: RunConfig, steps: list[BaseStep] | None = None) -> Executor:
     """The config's executor, its workers already starting and building their step state
-    (they set up while this process imports, plans and checks what is already done)."""
-    executor = make_executor(config)
+    (they set up while this process imports, plans and checks what is already done).
+
+    On this machine (the local pool, or a Dask cluster we start) the worker count is fitted to
+    the inputs (:func:`~pipeline.engine.fit.fitted_workers`): a small input runs in this process.
+    """
+    workers = None
+    if config.engine == "local" or config.scheduler is None:
+        from pipeline.engine.fit import fitted_workers
+
+        workers = fitted_workers(config.workers, discover_inputs(config.inputs),
+                                 config.task_max_files, config.task_max_bytes)
+    executor = make_executor(config, workers)
     executor.start(build_steps(config) if steps is None else steps, config.doc_time_limit)
     return executor
 

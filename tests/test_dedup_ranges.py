@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -50,14 +51,20 @@ def test_shared_paragraph_characters_match_python_sets(chunk_limit: None) -> Non
 
 
 @pytest.mark.parametrize("threads", [1, 3])
-def test_exact_intersections_match_python_sets(chunk_limit: None, threads: int, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("memory_limit", [None, 100], ids=["in-memory", "spilled"])
+def test_exact_intersections_match_python_sets(chunk_limit: None, threads: int, memory_limit: int | None,
+                                               monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # chunks of a few dozen shingles: with threads, several chunks run at once
     monkeypatch.setattr(verify, "MIN_CHUNK_ELEMENTS", 50)
     rng = np.random.default_rng(3)
     sets = [rng.integers(0, 300, size=int(rng.integers(0, 80)), dtype=np.uint32) for _ in range(50)]
-    store = ShingleStore(max_shingles=1000)
-    store.add_batch(sets)
+    store = ShingleStore() if memory_limit is None else ShingleStore(tmp_path, memory_limit)
+    for start in range(0, 50, 10):  # batches: the spilled store writes some, keeps the rest
+        store.add_batch(sets[start : start + 10])
     frozen = store.freeze()
+    assert (frozen.spill is None) == (memory_limit is None)
+    assert isinstance(frozen.flat, np.memmap) == (memory_limit is not None)
+    assert list(tmp_path.iterdir()) == []  # the spill file has no name
     stored = [i for i in range(50) if frozen.slot[i] >= 0]
     pairs = np.array([(a, b) for a in stored for b in stored[::3]])
     expected = [len(set(sets[a].tolist()) & set(sets[b].tolist())) for a, b in pairs.tolist()]

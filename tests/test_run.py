@@ -206,3 +206,8 @@ def test_cli_usage_errors_and_the_exit_status_of_runs_with_rejects(tmp_path: Pat
     assert counts["rows"] == 1 and counts["rejects"] == 1
     done = _zhnews("run", "in", "-o", "out", *common, "--strict", cwd=tmp_path)
     assert done.returncode == 3, done.stderr[-2000:]
+    # without --workers, an input this small runs in the driver process (no worker pool)
+    done = _zhnews("run", "in", "-o", "default", "--no-classify", "--quiet", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    manifest = json.loads((tmp_path / "default" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["engine"] == {"name": "local", "workers": 1} and manifest["counts"]["rows"] == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,8 +20,8 @@ from pipeline.dedup.clusters import (
 from pipeline.dedup.features import FEATURE_PARAMS, FeatureBatch, featurize
 from pipeline.dedup.paragraphs import ParagraphCounter
 from pipeline.dedup.settings import (
+    CANDIDATE_MARGIN,
     CONTAINMENT,
-    EXACT_MAX_SHINGLES,
     MIN_PARAGRAPH_CHARS,
     NGRAM,
     NUM_PERM,
@@ -36,13 +37,14 @@ from pipeline.dedup.verify import ShingleStore, similarities, syndicated
 class DedupIndex:
     """The corpus-wide dedup state: features gathered batch by batch, then clustered once.
 
-    Holds per document its id, date key, length, key hash, signature and set size; the
-    shingles of short documents; the paragraph hashes (a ``num_perm`` x 4-byte signature,
-    20 bytes per paragraph and 4 bytes per n-gram of short documents; never the texts).  An
-    exact copy of an earlier document (same compared-text hash) shares that document's stored
-    shingles.  Candidates come from LSH banding over the signatures; documents with at most
-    ``exact_max_shingles`` distinct n-grams are verified exactly, longer ones on the signature
-    estimate.  Documents are then taken from most to least canonical (earliest published, then
+    Holds per document its id, date key, length, key hash, signature and set size; its sorted
+    distinct shingles; the paragraph hashes (a ``num_perm`` x 4-byte signature, 20 bytes per
+    paragraph and 4 bytes per distinct n-gram, the n-grams spilled to a temporary file in
+    ``spill_dir`` past :data:`~pipeline.dedup.settings.SHINGLES_IN_MEMORY`; never the texts).
+    An exact copy of an earlier document (same compared-text hash) shares that document's stored
+    shingles.  Candidates come from LSH banding over the signatures, tuned for
+    :data:`~pipeline.dedup.settings.CANDIDATE_MARGIN` below the threshold (or for the
+    syndication criterion's lower floor), and every candidate pair is verified on the exact Jaccard of its shingle sets.  Documents are then taken from most to least canonical (earliest published, then
     longest, then smallest doc_id) and join the cluster they are linked to most densely
     (:func:`~pipeline.dedup.clusters.linkage_clusters`); the canonical copy's doc_id is the
     cluster id.  Batches may come in any order: :meth:`result` does not depend on it.
@@ -55,8 +57,8 @@ class DedupIndex:
         num_perm: int = NUM_PERM,
         paragraphs: bool = True,
         containment: float = CONTAINMENT,
-        exact_max_shingles: int = EXACT_MAX_SHINGLES,
         threads: int | None = None,
+        spill_dir: str | Path | None = None,
     ) -> None:
         self.threshold = threshold
         self.num_perm = num_perm
@@ -73,7 +75,7 @@ class DedupIndex:
         self._sig_blocks: list[np.ndarray] = []
         self._first_with_hash: dict[int, int] = {}
         self._copies: list[tuple[np.ndarray, np.ndarray]] = []
-        self._store = ShingleStore(exact_max_shingles)
+        self._store = ShingleStore(spill_dir)
         self._para = ParagraphCounter()
         self._seen: set[str] = set()
 
@@ -145,7 +147,8 @@ class DedupIndex:
         rank[order] = np.arange(n)
         active = hashes_arr != 0
         floor = min(threshold, SYNDICATION_MIN_JACCARD) if containment > 0 else threshold
-        bands, rows = lsh_params(floor, num_perm)
+        banding = min(round(threshold - CANDIDATE_MARGIN, 6), floor)
+        bands, rows = lsh_params(max(banding, 0.05), num_perm)
         candidates = candidate_pairs(sig, rank, active, bands, rows, self.threads)
         frozen = store.freeze()
         jac, contain, exact_checked = similarities(sig, frozen, candidates, floor, self.threads)
@@ -178,7 +181,7 @@ class DedupIndex:
             "seconds_clustering": round(time.perf_counter() - started, 3),
         }
         self._doc_ids, self._published = [], []
-        self._store, self._para = ShingleStore(store.max_shingles), ParagraphCounter()
+        self._store, self._para = ShingleStore(store.spill_dir, store.memory_limit), ParagraphCounter()
         return DedupResult(out, stats, pairs)
 
 
@@ -201,7 +204,6 @@ class Deduplicator:
         to_simplified: bool = True,
         seed: int = 1,
         containment: float = CONTAINMENT,
-        exact_max_shingles: int = EXACT_MAX_SHINGLES,
     ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
@@ -215,7 +217,6 @@ class Deduplicator:
         self.to_simplified = to_simplified
         self.seed = seed
         self.containment = containment
-        self.exact_max_shingles = exact_max_shingles
 
     def get_params(self) -> dict[str, Any]:
         """The constructor's keyword arguments."""
@@ -226,10 +227,11 @@ class Deduplicator:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"Deduplicator({args})"
 
-    def index(self) -> DedupIndex:
-        """An empty :class:`DedupIndex` with this configuration's clustering settings."""
+    def index(self, spill_dir: str | Path | None = None) -> DedupIndex:
+        """An empty :class:`DedupIndex` with this configuration's clustering settings (its
+        shingle sets spilled to ``spill_dir`` when they outgrow memory)."""
         return DedupIndex(threshold=self.threshold, num_perm=self.num_perm, paragraphs=self.paragraphs,
-                          containment=self.containment, exact_max_shingles=self.exact_max_shingles)
+                          containment=self.containment, spill_dir=spill_dir)
 
     def featurized(self, records: Iterable[DedupInput], batch_size: int = TEXT_BATCH) -> Iterator[FeatureBatch]:
         """The features of ``records`` (:func:`~pipeline.dedup.features.featurize`), in batches

@@ -1,8 +1,8 @@
 """Per-document dedup features: everything clustering needs, computed where the text is.
 
 :func:`featurize` turns a batch of :class:`DedupInput` into a :class:`FeatureBatch`: the
-compared text's hash and length, the MinHash signature, the number of distinct shingles (and the
-sorted distinct shingles themselves for short documents, verified exactly), and the hash and
+compared text's hash and length, the MinHash signature, the sorted distinct shingles (candidate
+pairs are verified exactly on them) and their number, and the hash and
 length of every eligible paragraph.  This is the costly part of deduplication (normalization,
 n-gram hashing, signatures) and depends on one document only, so the pipeline's workers compute
 it in their tasks and stage it (:func:`to_table` / :func:`from_table`); the driver's
@@ -26,7 +26,7 @@ from pipeline.dedup.types import DedupInput
 from pipeline.dedup.verify import distinct_sets
 
 #: The dedup parameters the features depend on (the others only affect clustering).
-FEATURE_PARAMS = ("ngram", "num_perm", "seed", "to_simplified", "min_paragraph_chars", "exact_max_shingles")
+FEATURE_PARAMS = ("ngram", "num_perm", "seed", "to_simplified", "min_paragraph_chars")
 #: Name of the staged features beside each articles part (``dedup-NNNNN.arrow``).
 FEATURES_PART = "dedup"
 #: Schema metadata key holding the feature parameters of a staged file.
@@ -74,7 +74,6 @@ def featurize(
     seed: int,
     to_simplified: bool,
     min_paragraph_chars: int,
-    exact_max_shingles: int,
 ) -> FeatureBatch:
     """The features of ``records`` (one batch: its temporaries are a few bytes per shingle).
 
@@ -115,7 +114,7 @@ def featurize(
         para_lengths.extend(len(k) for k in eligible)
 
     sig = signatures(hash_sets, num_perm, seed)
-    sizes, stored, flat = distinct_sets(hash_sets, exact_max_shingles)
+    sizes, stored, flat = distinct_sets(hash_sets)
     copies = np.array(copy_of, dtype=np.int64)
     is_copy = copies >= 0
     if is_copy.any():

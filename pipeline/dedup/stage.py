@@ -51,7 +51,8 @@ class GlobalDedup:
         self.output_dir = Path(output_dir)
         self.dedup = Deduplicator(**params)
         self.feature_params = self.dedup.feature_params()
-        self.index = self.dedup.index()
+        # shingle sets past memory go beside the staged parts (same disk, removed with the file)
+        self.index = self.dedup.index(spill_dir=self.output_dir)
         self.busy_seconds = 0.0  # time spent deduplicating, not waiting for tasks
         #: the doc ids read from each task's staged features (publish shares out their results)
         self.task_docs: dict[str, list[str]] = {}

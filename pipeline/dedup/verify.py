@@ -1,15 +1,19 @@
-"""Candidate verification: Jaccard similarity and containment of document pairs.
+"""Candidate verification: exact Jaccard similarity and containment of document pairs.
 
-Short documents (few shingles, e.g. Weibo posts) keep their sorted distinct shingle hashes, so
-their pairs are verified exactly: for them MinHash's estimation error (about +-0.035 at 0.8 with
-128 permutations) is as large as the gap between a repost and a different post.  Longer documents
-are verified on their signatures.  Containment of the smaller set in the larger one follows from
-the Jaccard value and the two set sizes: ``|A & B| = J (|A| + |B|) / (1 + J)``.
+Every document keeps its sorted distinct shingle hashes, and every candidate pair is verified on
+them: MinHash's estimation error (about +-0.035 at 0.8 with 128 permutations) would otherwise
+drop about a third of the pairs just above the threshold and admit as many just below it.
+Containment of the smaller set in the larger one follows from the Jaccard value and the two set
+sizes: ``|A & B| = J (|A| + |B|) / (1 + J)``.
 """
 
 from __future__ import annotations
 
+import mmap
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -19,6 +23,7 @@ from pipeline.dedup.paragraphs import ParagraphCounter
 from pipeline.dedup.settings import (
     MIN_CHUNK_ELEMENTS,
     PAIRS_CHUNK,
+    SHINGLES_IN_MEMORY,
     SYNDICATION_MIN_JACCARD,
     SYNDICATION_MIN_SHINGLES,
     SYNDICATION_SHARED_PARAGRAPHS,
@@ -28,9 +33,9 @@ from pipeline.dedup.threads import thread_map
 _U32 = np.uint32
 
 
-def distinct_sets(hash_sets: Sequence[np.ndarray], max_shingles: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per set: its distinct count and whether it is kept (at most ``max_shingles``); the kept
-    sets' sorted distinct shingles concatenated in set order (``(sizes, stored, flat)``)."""
+def distinct_sets(hash_sets: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per set: its distinct count and whether it is kept (not empty); the kept sets' sorted
+    distinct shingles concatenated in set order (``(sizes, stored, flat)``)."""
     n = len(hash_sets)
     lengths = np.fromiter((len(h) for h in hash_sets), dtype=np.int64, count=n)
     if n == 0 or not lengths.any():
@@ -41,24 +46,29 @@ def distinct_sets(hash_sets: Sequence[np.ndarray], max_shingles: int) -> tuple[n
     keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     doc = (keys >> np.uint64(32)).astype(np.int64)
     sizes = np.bincount(doc, minlength=n).astype(np.int64)
-    stored = (sizes > 0) & (sizes <= max_shingles)
-    flat = (keys[stored[doc]] & np.uint64(0xFFFFFFFF)).astype(_U32)
+    stored = sizes > 0
+    flat = (keys & np.uint64(0xFFFFFFFF)).astype(_U32)
     return sizes, stored, flat
 
 
 class ShingleStore:
-    """Distinct shingle counts of every document; the shingle sets themselves for short ones.
+    """Distinct shingle counts and sorted distinct shingle sets of every document.
 
-    Documents are added in row order, a batch at a time.  Memory: 24 bytes per document plus 4
-    bytes per stored shingle (at most ``max_shingles`` per document).
+    Documents are added in row order, a batch at a time.  Memory: 24 bytes per document, plus 4
+    bytes per stored shingle up to ``memory_limit`` shingles; past that the sets go to an
+    unnamed temporary file in ``spill_dir`` (the system's default when None), which
+    verification reads memory-mapped, so the resident memory does not grow with the corpus's text.
     """
 
-    def __init__(self, max_shingles: int) -> None:
-        self.max_shingles = max_shingles
+    def __init__(self, spill_dir: str | Path | None = None, memory_limit: int = SHINGLES_IN_MEMORY) -> None:
+        self.spill_dir = spill_dir
+        self.memory_limit = memory_limit
         self._rows = 0
         self._sizes: list[np.ndarray] = []
         self._ends: list[np.ndarray] = []
         self._blocks: list[np.ndarray] = []
+        self._in_memory = 0
+        self._spill: IO[bytes] | None = None
         self._stored_rows: list[np.ndarray] = []
         self._total = 0
         self._aliases: list[tuple[np.ndarray, np.ndarray]] = []
@@ -66,7 +76,7 @@ class ShingleStore:
     def add_batch(self, hash_sets: Sequence[np.ndarray]) -> None:
         """Record the next documents' shingle hashes (uint32; any order, repeats allowed)."""
         if hash_sets:
-            self.add_sets(*distinct_sets(hash_sets, self.max_shingles))
+            self.add_sets(*distinct_sets(hash_sets))
 
     def add_sets(self, sizes: np.ndarray, stored: np.ndarray, flat: np.ndarray) -> None:
         """Record the next documents from :func:`distinct_sets`' output: distinct counts, which
@@ -76,17 +86,28 @@ class ShingleStore:
         if len(rows):
             counts = sizes[rows]
             self._blocks.append(np.asarray(flat, dtype=_U32))
+            self._in_memory += len(flat)
             self._ends.append(self._total + np.cumsum(counts))
             self._total += int(counts.sum())
             self._stored_rows.append(self._rows + rows)
+            if self._in_memory > self.memory_limit:
+                self._write_out()
         self._rows += len(sizes)
+
+    def _write_out(self) -> None:
+        """Append the sets held in memory to the spill file."""
+        if self._spill is None:
+            self._spill = tempfile.TemporaryFile(dir=self.spill_dir, prefix="zhnews-shingles-")
+        for block in self._blocks:
+            self._spill.write(np.ascontiguousarray(block, dtype="<u4").tobytes())
+        self._blocks, self._in_memory = [], 0
 
     def alias(self, rows: np.ndarray, sources: np.ndarray) -> None:
         """Give ``rows`` (added with no shingles) the shingle sets of ``sources`` (exact copies)."""
         self._aliases.append((np.asarray(rows, dtype=np.int64), np.asarray(sources, dtype=np.int64)))
 
     def freeze(self) -> FrozenShingles:
-        """Arrays for verification (the store is emptied)."""
+        """Arrays for verification (the store is emptied; a spill file is handed over)."""
         def joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
             return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
@@ -97,19 +118,30 @@ class ShingleStore:
         sizes = joined(self._sizes, np.int64)
         for rows, sources in self._aliases:
             sizes[rows], slot[rows] = sizes[sources], slot[sources]
-        frozen = FrozenShingles(sizes, slot, offsets, joined(self._blocks, _U32))
+        spill = self._spill
+        if spill is not None:
+            self._write_out()
+            spill.flush()
+            flat: np.ndarray = np.memmap(spill, dtype="<u4", mode="r", shape=(self._total,))
+        else:
+            flat = joined(self._blocks, _U32)
+        frozen = FrozenShingles(sizes, slot, offsets, flat, spill)
         self._blocks, self._sizes, self._ends, self._stored_rows, self._aliases = [], [], [], [], []
+        self._spill, self._in_memory, self._rows, self._total = None, 0, 0, 0
         return frozen
 
 
 class FrozenShingles:
-    """Set sizes per row; ``slot[row] >= 0`` when the row's shingles are in ``flat``."""
+    """Set sizes per row; ``slot[row] >= 0`` when the row's shingles are in ``flat`` (an array,
+    or a memory map of ``spill``, the file closed with the last reference to this object)."""
 
-    def __init__(self, sizes: np.ndarray, slot: np.ndarray, offsets: np.ndarray, flat: np.ndarray) -> None:
+    def __init__(self, sizes: np.ndarray, slot: np.ndarray, offsets: np.ndarray, flat: np.ndarray,
+                 spill: IO[bytes] | None = None) -> None:
         self.sizes = sizes
         self.slot = slot
         self.offsets = offsets
         self.flat = flat
+        self.spill = spill
 
     def intersections(self, pairs: np.ndarray, threads: int = 1) -> np.ndarray:
         """``|A & B|`` of many pairs of stored rows (sorted distinct arrays), all at once.
@@ -140,9 +172,19 @@ class FrozenShingles:
             return np.bincount(owner_a[hit], minlength=part.stop - part.start)
 
         parts = list(ranges.chunks(sizes, limit))
-        for part, counts in zip(parts, thread_map(count, parts, threads)):
-            out[part] = counts
+        for start in range(0, len(parts), max(1, threads)):
+            group = parts[start : start + max(1, threads)]
+            for part, counts in zip(group, thread_map(count, group, threads)):
+                out[part] = counts
+            self._release_pages()
         return out
+
+    def _release_pages(self) -> None:
+        """Drop the spill file's pages from this process's memory (they stay in the page cache):
+        the resident size stays that of one round of chunks, not of every set verification read."""
+        mapped = getattr(self.flat, "_mmap", None)
+        if mapped is not None and hasattr(mapped, "madvise"):
+            mapped.madvise(mmap.MADV_DONTNEED)
 
 
 def similarities(
@@ -150,8 +192,8 @@ def similarities(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per pair: Jaccard similarity, containment of the smaller set, and whether it is exact.
 
-    Pairs of stored documents are computed exactly unless their estimate lies more than four
-    standard deviations of the estimator below ``floor`` (the lowest Jaccard value any criterion
+    Pairs of stored (non-empty) documents are computed exactly unless their estimate lies more
+    than four standard deviations of the estimator below ``floor`` (the lowest Jaccard value any criterion
     accepts): such pairs cannot qualify, and skipping them saves most of the exact work when
     loose banding yields many weak candidates.  ``threads``: see :meth:`FrozenShingles.intersections`.
     """

@@ -3,6 +3,6 @@
 #: Tasks in flight per worker thread: one running, one queued, so a worker never idles while
 #: the driver holds few task results and the scheduler few tasks.
 IN_FLIGHT_PER_THREAD = 2
-#: CPU cost of an input byte relative to a JSONL/text byte, for scheduling the largest tasks
-#: first: a saved page is mostly markup, about a tenth of its bytes is text.
-COST_PER_BYTE = {"html": 0.1, "warc": 0.1}
+#: Expected work (input bytes weighted by kind) per worker started by default: about ten
+#: seconds of one worker's time, which repays a worker's ~2 s start-up and its share of merging.
+WORKER_MIN_COST = 12 << 20

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.engine.settings import COST_PER_BYTE
 from pipeline.ingest import Task
 from pipeline.io.atomic import write_json_atomic
 from pipeline.steps import BaseStep, Chain, TaskContext
@@ -113,8 +112,8 @@ def warm_up(steps: Sequence[BaseStep], time_limit: float | None, key: str) -> No
 
 
 def estimated_cost(task: Task) -> float:
-    """Expected work of ``task``: its input bytes weighted by kind (:data:`COST_PER_BYTE`)."""
-    return sum(f.span_bytes * COST_PER_BYTE.get(f.kind or "", 1.0) for f in task.files)
+    """Expected work of ``task``: its input bytes weighted by kind (``InputFile.cost``)."""
+    return sum(f.cost for f in task.files)
 
 
 def largest_first(tasks: Sequence[Task]) -> list[Task]:

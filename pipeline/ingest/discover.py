@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import UsageError
-from pipeline.ingest.settings import TASK_MAX_BYTES, TASK_MAX_FILES
+from pipeline.ingest.settings import COST_PER_BYTE, TASK_MAX_BYTES, TASK_MAX_FILES
 
 _KIND_BY_SUFFIX = {
     ".html": "html",
@@ -62,6 +62,11 @@ class InputFile:
     def span_bytes(self) -> int:
         """Bytes this entry covers (the whole file unless it is a range)."""
         return (self.size if self.end is None else self.end) - self.start
+
+    @property
+    def cost(self) -> float:
+        """Expected work of reading and processing this entry: its bytes weighted by kind."""
+        return self.span_bytes * COST_PER_BYTE.get(self.kind or "", 1.0)
 
     @property
     def fingerprint(self) -> str:
@@ -136,31 +141,32 @@ def discover_inputs(inputs: list[str]) -> list[InputFile]:
 
 
 def plan_tasks(files: list[InputFile], max_files: int = TASK_MAX_FILES, max_bytes: int = TASK_MAX_BYTES) -> list[Task]:
-    """Group small files into tasks; containers (JSONL, WARC) each get a task of their own, and
-    an uncompressed JSONL file over ``max_bytes`` gets one task per range of about ``max_bytes``
-    (cut at line starts), so several workers share one big file.
+    """Group small files into tasks of about ``max_bytes`` of expected work (bytes weighted by
+    kind, :attr:`InputFile.cost`; at most ``max_files`` files); containers (JSONL, WARC) each get
+    a task of their own, and an uncompressed JSONL file over ``max_bytes`` gets one task per range
+    of about ``max_bytes`` (cut at line starts), so several workers share one big file.
 
     The grouping depends only on the sorted file list (and the JSONL files' bytes), so the same
     inputs give the same task ids on every run: that is what makes completion markers (resume) work.
     """
     tasks: list[Task] = []
     batch: list[InputFile] = []
-    batch_bytes = 0
+    batch_cost = 0.0
 
     def flush() -> None:
-        nonlocal batch, batch_bytes
+        nonlocal batch, batch_cost
         if batch:
             tasks.append(_make_task(batch))
-            batch, batch_bytes = [], 0
+            batch, batch_cost = [], 0.0
 
     for file in files:
         if file.kind in ("jsonl", "warc"):
             tasks.extend(_make_task([part]) for part in split_jsonl(file, max_bytes))
             continue
-        if batch and (len(batch) >= max_files or batch_bytes + file.size > max_bytes):
+        if batch and (len(batch) >= max_files or batch_cost + file.cost > max_bytes):
             flush()
         batch.append(file)
-        batch_bytes += file.size
+        batch_cost += file.cost
     flush()
     return tasks
 

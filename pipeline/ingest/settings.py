@@ -8,7 +8,12 @@ MAX_DECOMPRESSION_RATIO = 200
 MIN_DECOMPRESSED_LIMIT = 1 << 20
 #: Bytes read at a time when hashing or skipping: large enough for few calls, small enough for any memory.
 READ_CHUNK = 1 << 20
-#: Small files grouped in one task: enough to amortize a task's start, few enough to spread over workers.
-TASK_MAX_FILES = 64
-#: Input bytes per task (and per range of a big JSONL file): a few seconds of work for a worker.
-TASK_MAX_BYTES = 8 << 20
+#: Small files grouped in one task: a guard for folders of tiny files (tasks are sized by bytes).
+TASK_MAX_FILES = 1024
+#: Expected work per task (input bytes weighted by :data:`COST_PER_BYTE`; also the size of a
+#: range of a big JSONL file): about two seconds of a worker's time, so a few MB of input already
+#: gives each worker several tasks and the last to finish are short.
+TASK_MAX_BYTES = 2 << 20
+#: Work of an input byte relative to a JSONL/text byte, for sizing and ordering tasks: a saved
+#: page is mostly markup, about a tenth of its bytes is text.
+COST_PER_BYTE = {"html": 0.1, "warc": 0.1}
