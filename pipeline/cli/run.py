@@ -36,6 +36,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--model", dest="model_dir", help="classification model folder (default: models/default)")
     parser.add_argument("--no-classify", action="store_true", help="skip topic classification")
     parser.add_argument("--no-dedup", action="store_true", help="skip deduplication")
+    parser.add_argument("--prune", action="store_true",
+                        help="drop the rows of inputs an earlier run on OUTPUT published and this run does not list")
+    parser.add_argument("--keep-staging", action="store_true",
+                        help="keep _staging/ (every task's staged rows) after publishing")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     parser.add_argument("--strict", action="store_true", help="exit 3 when any input was rejected (default: 0)")
     parser.set_defaults(func=main)
@@ -57,6 +61,8 @@ def _make_config(args: argparse.Namespace):
         scheduler=args.scheduler,
         classify_enabled=False if args.no_classify else None,
         dedup_enabled=False if args.no_dedup else None,
+        prune=True if args.prune else None,
+        keep_staging=True if args.keep_staging else None,
     )
     if args.model_dir:
         config.params["classify"] = config.section("classify") | {"model_dir": args.model_dir}
