@@ -250,9 +250,7 @@ def _run(
     write_state(output_dir, RunState(config_id=run_id, tasks=dataset_tasks))
     _tidy(output_dir, dataset_tasks, config.keep_staging)
 
-    summary = _summarize(run_id, output_dir, plan.files, [*carried, *results], [o for _, o, _ in outcomes])
-    summary.tasks_reused = len(carried)
-    summary.tasks_resumed -= len(carried)
+    summary = _summarize(run_id, output_dir, plan.files, results, [o for _, o, _ in outcomes], carried)
     summary.tasks_dropped = len(plan.reuse.dropped)
     for stage, _, after_tasks in outcomes:
         summary.stage_seconds[stage.name] = round(stage.busy_seconds, 3)
@@ -317,17 +315,20 @@ def _inputs_listing(files: Iterable[Any], results: list[TaskResult]) -> list[dic
 
 
 def _summarize(run_id: str, output_dir: Path, files: list[Any], results: list[TaskResult],
-               outcomes: list[StageOutcome]) -> RunSummary:
-    summary = RunSummary(run_id=run_id, output_dir=output_dir, input_files=len(files))
+               outcomes: list[StageOutcome], carried: Sequence[TaskResult] = ()) -> RunSummary:
+    """The run's counts over its own tasks (``results``) and the published ones it carried
+    over; stage timings of its own tasks only."""
+    summary = RunSummary(run_id=run_id, output_dir=output_dir, input_files=len(files), tasks_reused=len(carried))
     reasons: Counter[str] = Counter()
     topics: Counter[str] = Counter()
     stages: Counter[str] = Counter()
-    for result in results:
+    for result in [*carried, *results]:
         summary.documents += result.documents
         summary.rows += result.rows
         summary.rejects += result.rejects
         reasons.update(result.reject_reasons)
         topics.update(result.topics)
+    for result in results:
         stages.update(result.timings)
         if result.skipped:
             summary.tasks_resumed += 1

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
+from pipeline.cli import main as cli_main
 from pipeline.config import make_config
 from pipeline.engine.reuse import plan_reuse
 from pipeline.engine.task import TaskResult
@@ -170,7 +171,12 @@ def test_staging_is_removed_unless_kept(corpus: Path, first_run: Path, tmp_path:
     assert sorted(p.name for p in (first_run / RUN_DIR).iterdir()) == ["dedup", STATE, TASKS]
     assert [p.name for p in first_run.iterdir() if p.name.startswith("_")] == [RUN_DIR]
     kept = tmp_path / "kept"
-    _run(corpus, kept, "A", keep_staging=True)
+    cwd = os.getcwd()
+    os.chdir(REPO_ROOT)
+    try:
+        assert cli_main(["run", str(corpus / "A"), "-o", str(kept), "--workers", "1", "--keep-staging", "--quiet"]) == 0
+    finally:
+        os.chdir(cwd)
     staged = sorted(p.name for p in (kept / STAGING).iterdir())
     assert staged == sorted(p.stem for p in (kept / RUN_DIR / TASKS).glob("*.json"))
     _assert_same_dataset(first_run, kept)

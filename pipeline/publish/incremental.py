@@ -72,8 +72,9 @@ def republish(
             else:
                 for file in files:
                     link_or_copy(file, build / ARTICLES / folder.relative_to(output_dir / ARTICLES) / file.name)
-                    kept.stats.add(pq.ParquetFile(file).read(columns=list(CARD_COLUMNS)))
-                    kept.partitions[key] = kept.partitions.get(key, 0) + pq.ParquetFile(file).metadata.num_rows
+                    published = pq.ParquetFile(file)
+                    kept.stats.add(published.read(columns=list(CARD_COLUMNS)))
+                    kept.partitions[key] = kept.partitions.get(key, 0) + published.metadata.num_rows
         written += [Written(earlier.close(), earlier.stats), kept]
     finally:
         tree.close()
