@@ -12,6 +12,7 @@ inputs would write (in other files).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -33,7 +34,7 @@ from pipeline.publish import (
     write_staged_articles,
 )
 from pipeline.publish.partitions import PartitionWriter
-from pipeline.publish.settings import MAX_BUFFER_BYTES
+from pipeline.publish.settings import MAX_BUFFER_BYTES, READ_THREADS
 from pipeline.steps.base import RowFill
 
 #: Prefix of the files holding a rewritten partition's earlier rows (the new rows' files are
@@ -56,25 +57,31 @@ def republish(
     build = build_folder(output_dir)
     written = write_staged_articles(output_dir, build, new_task_ids, fills, jobs, run_jobs, schema=schema)
     touched = {key for result in written for key in result.partitions}
+    partitions = list(published_partitions(output_dir / ARTICLES))
+    files = [file for _, folder in partitions for file in sorted(folder.glob("*.parquet"))]
+    # the columns that decide whether a file changes, and the card's, in one read per file
+    # (threads: reading Parquet releases the GIL)
+    wanted = list(dict.fromkeys(["doc_id", "source_path", *(c for fill in fills for c in fill.columns), *CARD_COLUMNS]))
+    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+        summaries = dict(zip(files, pool.map(lambda f: pq.ParquetFile(f).read(columns=wanted), files), strict=True))
     tree = BuildTree(build, max_pending_bytes=MAX_BUFFER_BYTES)
     try:
         earlier = PartitionWriter(tree, build / ARTICLES, prefix=EARLIER_PREFIX)
         kept = Written({}, CardStats())
-        for key, folder in published_partitions(output_dir / ARTICLES):
-            files = sorted(folder.glob("*.parquet"))
-            if key in touched or any(_changes(file, carried, fills) for file in files):
-                for file in files:
+        for key, folder in partitions:
+            own = sorted(folder.glob("*.parquet"))
+            if key in touched or any(_changes(summaries[file], carried, fills) for file in own):
+                for file in own:
                     table = _carried_rows(pq.ParquetFile(file).read(), carried, schema)
                     for fill in fills:
                         table = fill(table)
                     if table.num_rows:
                         earlier.add_table(table)
-            else:
-                for file in files:
-                    link_or_copy(file, build / ARTICLES / folder.relative_to(output_dir / ARTICLES) / file.name)
-                    published = pq.ParquetFile(file)
-                    kept.stats.add(published.read(columns=list(CARD_COLUMNS)))
-                    kept.partitions[key] = kept.partitions.get(key, 0) + published.metadata.num_rows
+                continue
+            for file in own:
+                link_or_copy(file, build / ARTICLES / folder.relative_to(output_dir / ARTICLES) / file.name)
+                kept.stats.add(summaries[file])
+                kept.partitions[key] = kept.partitions.get(key, 0) + summaries[file].num_rows
         written += [Written(earlier.close(), earlier.stats), kept]
     finally:
         tree.close()
@@ -93,10 +100,9 @@ def published_partitions(root: Path) -> Iterator[tuple[str, Path]]:
             yield f"{year}-{month}", folder
 
 
-def _changes(file: Path, carried: pa.Array, fills: Sequence[RowFill]) -> bool:
-    """Whether a published file loses rows or gets other values from ``fills``."""
-    filled_columns = [name for fill in fills for name in fill.columns]
-    table = pq.ParquetFile(file).read(columns=["doc_id", "source_path", *filled_columns])
+def _changes(table: pa.Table, carried: pa.Array, fills: Sequence[RowFill]) -> bool:
+    """Whether a published file's rows (``table``: some of its columns) lose rows or get other
+    values from ``fills``."""
     if not pc.all(pc.is_in(table.column("source_path"), value_set=carried)).as_py():
         return True
     for fill in fills:
