@@ -8,6 +8,8 @@ copies of A items).  Each round times, as whole ``zhnews run`` processes (start-
 * incremental: ``zhnews run A B -o OUT`` where OUT holds a finished ``zhnews run A -o OUT``
   (copied fresh each round; the copy is not timed).
 
+Wall time and CPU time (user + system of the run and its workers: steadier on a busy machine).
+
 The two are alternated (order swapped every round) and medians reported, with the median of
 the same-round ratios.  The first round also checks that both datasets hold the same rows.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,10 +42,16 @@ def _zhnews(*args: str, workers: int | None) -> list[str]:
     return [exe, "run", *args, "--quiet", *extra]
 
 
-def _timed(cmd: list[str], cwd: Path) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system, the run's worker processes included)."""
+    cpu, started = _cpu(), time.perf_counter()
     subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu() - cpu
 
 
 def _inputs(work: Path, add: int) -> None:
@@ -73,8 +82,8 @@ def main() -> None:
         work = Path(tmp)
         _inputs(work, args.add)
         subprocess.run(_zhnews("A", "-o", "base", workers=args.workers), cwd=work, check=True)
-        clean_times: list[float] = []
-        incremental_times: list[float] = []
+        clean_times: list[tuple[float, float]] = []
+        incremental_times: list[tuple[float, float]] = []
         for round_ in range(args.runs):
             shutil.rmtree(work / "clean", ignore_errors=True)
             shutil.rmtree(work / "out", ignore_errors=True)
@@ -89,13 +98,17 @@ def main() -> None:
                 same = _rows(work / "clean") == _rows(work / "out")
                 counts = json.loads((work / "out" / "manifest.json").read_text(encoding="utf-8"))["counts"]
                 print(f"rows {counts['rows']}, tasks run {counts['tasks'] - counts['tasks_reused']} "
-                      f"of {counts['tasks']}; incremental rows equal clean rows: {same}")
-            print(f"round {round_ + 1}: clean {clean_times[-1]:.2f} s, incremental {incremental_times[-1]:.2f} s")
-        ratios = [c / i for c, i in zip(clean_times, incremental_times, strict=True)]
-        print(f"median clean {statistics.median(clean_times):.2f} s, incremental {statistics.median(incremental_times):.2f} s; "
-              f"clean / incremental {statistics.median(ratios):.2f}x (median of same-round ratios, "
-              f"{min(ratios):.2f}-{max(ratios):.2f}x)")
-
+                      f"of {counts['tasks']}; incremental rows equal clean rows: {same}", flush=True)
+            (clean_wall, clean_cpu), (inc_wall, inc_cpu) = clean_times[-1], incremental_times[-1]
+            print(f"round {round_ + 1}: clean {clean_wall:.2f} s ({clean_cpu:.2f} CPU-s), "
+                  f"incremental {inc_wall:.2f} s ({inc_cpu:.2f} CPU-s)", flush=True)
+        for index, what in ((0, "wall"), (1, "CPU")):
+            clean = [t[index] for t in clean_times]
+            incremental = [t[index] for t in incremental_times]
+            ratios = [c / i for c, i in zip(clean, incremental, strict=True)]
+            print(f"{what}: median clean {statistics.median(clean):.2f} s, incremental "
+                  f"{statistics.median(incremental):.2f} s; clean / incremental {statistics.median(ratios):.2f}x "
+                  f"(median of same-round ratios, {min(ratios):.2f}-{max(ratios):.2f}x)")
 
 if __name__ == "__main__":
     main()

@@ -24,7 +24,9 @@ def register(subparsers: Any) -> None:
         help="run the whole pipeline on inputs and write a Parquet dataset",
         description="Ingest HTML pages, text dumps, JSONL and WARC files; extract or clean, normalize, "
         "segment, classify and deduplicate; write hive-partitioned Parquet, rejects, manifest.json "
-        "and a dataset card. Exit status: 0 all inputs written, 3 some inputs rejected, 2 usage error.",
+        "and a dataset card. On an output that holds a run of the same settings, only new or changed inputs "
+        "are processed and the dataset gains their rows (inputs no longer listed keep theirs unless --prune). "
+        "Exit status: 0 the run finished, 3 with --strict when inputs were rejected, 2 usage error.",
     )
     parser.add_argument("inputs", nargs="*", metavar="INPUT",
                         help=f"files, directories or globs (default: {DEFAULT_INPUT})")
