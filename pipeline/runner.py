@@ -1,10 +1,14 @@
 """``zhnews run``: plan tasks, map the steps over them, run the stages after the map, publish.
 
-1. discover inputs and group them into tasks (deterministic ids);
-2. the map: every task not yet marked complete runs the run's steps on the executor (they read
+1. discover and hash the inputs; sort the tasks the output already published against them
+   (carried over or dropped, :mod:`pipeline.engine.reuse`) and group the other inputs into
+   tasks named by their content;
+2. the map: every new task not yet staged runs the run's steps on the executor (they read
    its inputs and write its staging parts);
-3. the global stages the steps contribute (deduplication), fed each task as it finishes;
-4. publish the hive-partitioned dataset, rejects, ``manifest.json`` and the dataset card.
+3. the global stages the steps contribute (deduplication), fed every task of the dataset;
+4. publish the hive-partitioned dataset (only the partitions that change, when there is one),
+   rejects, ``manifest.json`` and the dataset card; record the dataset's tasks in ``_run/``
+   and remove ``_staging/``.
 
 The runner only wires these together: it never looks inside a step.  An interrupted run
 resumes at step 2 with the tasks it had not finished; a run with different settings on the
@@ -125,6 +129,8 @@ class _Plan:
     reuse: ReusePlan
     tasks: list[Task]
     files: list[InputFile]
+    #: the ``source_path`` of the rows the carried-over tasks published
+    carried_paths: set[str]
 
 
 def _plan(config: RunConfig, output_dir: Path, config_id: str, state: RunState) -> _Plan:
@@ -135,7 +141,8 @@ def _plan(config: RunConfig, output_dir: Path, config_id: str, state: RunState) 
     files = with_hashes(discover_inputs(config.inputs), known)
     reuse = plan_reuse(files, published, config.prune)
     tasks = [content_task(t, config_id) for t in plan_tasks(reuse.todo, config.task_max_files, config.task_max_bytes)]
-    return _Plan(reuse, tasks, files)
+    carried_paths = {shown_path(f.path) for r in reuse.carried for f in published[r.task_id][1]}
+    return _Plan(reuse, tasks, files, carried_paths)
 
 
 def run_pipeline(
@@ -240,8 +247,7 @@ def _run(
     fills = [o.fill for _, o, _ in outcomes if o.fill]
     schema = article_schema(added_columns(steps))
     if state.tasks and (output_dir / ARTICLES).is_dir():
-        carried_paths = {shown_path(f.path) for r in carried for f in load_record_files(output_dir, r.task_id)}
-        written = republish(output_dir, task_ids, carried_paths, fills, jobs=jobs, run_jobs=executor.map_calls,
+        written = republish(output_dir, task_ids, plan.carried_paths, fills, jobs=jobs, run_jobs=executor.map_calls,
                             schema=schema)
     else:
         written = publish(output_dir, task_ids, fills, jobs=jobs, run_jobs=executor.map_calls, schema=schema)
@@ -285,14 +291,6 @@ def _run(
     write_json_atomic(output_dir / "manifest.json", manifest)
     write_text_atomic(output_dir / "README.md", render_card(output_dir, manifest, written.stats))
     return summary
-
-
-def load_record_files(output_dir: Path, task_id: str) -> list[InputFile]:
-    """The input files a finished task's marker lists."""
-    record = load_record(output_dir, task_id)
-    if record is None:
-        raise FileNotFoundError(f"the marker of published task {task_id} is missing or unreadable")
-    return record[1]
 
 
 def _tidy(output_dir: Path, dataset_tasks: Sequence[str], keep_staging: bool) -> None:
