@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,7 +21,7 @@ import pytest
 
 from pipeline.cli import main as cli_main
 from pipeline.config import make_config
-from pipeline.engine.reuse import plan_reuse
+from pipeline.engine.reuse import plan_reuse, with_hashes
 from pipeline.engine.task import TaskResult
 from pipeline.ingest import InputFile
 from pipeline.io.rundir import RUN_DIR, STATE, TASKS
@@ -209,3 +210,21 @@ def test_published_tasks_are_reused_kept_or_dropped_by_their_inputs() -> None:
     assert [r.task_id for r in pruned.reused] == ["same"] and not pruned.kept
     assert pruned.dropped == ["changed", "gone", "half"]
     assert [f.path for f in pruned.todo] == ["b.jsonl", "d.html", "f.jsonl"]
+
+
+def test_inputs_are_hashed_unless_their_stat_is_known(tmp_path: Path) -> None:
+    from pipeline.ingest import discover_inputs
+    from pipeline.ingest.step import file_sha1
+
+    (tmp_path / "a.jsonl").write_text('{"text": "甲"}\n', encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"text": "乙"}\n', encoding="utf-8")
+    first = with_hashes(discover_inputs([str(tmp_path)]))
+    assert [f.sha1 for f in first] == [file_sha1(f.path) for f in first]
+    # a recorded hash is trusted while path, size and modification time match ...
+    known = [replace(first[0], sha1="recorded"), replace(first[1], sha1="recorded")]
+    (tmp_path / "b.jsonl").write_text('{"text": "丙"}\n', encoding="utf-8")  # same size, new mtime
+    os.utime(tmp_path / "b.jsonl", ns=(first[1].mtime_ns + 10**9, first[1].mtime_ns + 10**9))
+    again = with_hashes(discover_inputs([str(tmp_path)]), known)
+    assert again[0].sha1 == "recorded"
+    # ... and a file whose stat changed is read again
+    assert again[1].sha1 == file_sha1(again[1].path) != first[1].sha1
