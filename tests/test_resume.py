@@ -118,7 +118,8 @@ def test_half_written_task_is_redone_and_other_settings_start_over(tmp_path: Pat
     """A task whose marker is missing is redone from scratch (its stale parts replaced), the
     others carried over; a run with different result-affecting settings ignores the work of the old one."""
     out = tmp_path / "out"
-    config = make_config(inputs=[str(corpus)], output=str(out), workers=1, task_max_files=1)
+    # staging kept, so a task can be made to look half-written
+    config = make_config(inputs=[str(corpus)], output=str(out), workers=1, task_max_files=1, keep_staging=True)
     cwd = os.getcwd()
     os.chdir(REPO_ROOT)  # the same working directory as the CLI runs (relative paths in the model config)
     try:
