@@ -31,7 +31,7 @@ DEFAULT_INPUT = "corpus/sample"
 DEFAULT_OUTPUT = "corpus/processed"
 
 #: Settings that decide how a run is executed, not what it produces (left out of the run id).
-EXECUTION_SETTINGS = ("inputs", "output", "workers", "engine", "scheduler", "batch_docs")
+EXECUTION_SETTINGS = ("inputs", "output", "workers", "engine", "scheduler", "batch_docs", "prune", "keep_staging")
 
 
 @dataclass
@@ -51,6 +51,10 @@ class RunConfig:
     max_decompression_ratio: int = ingest_settings.MAX_DECOMPRESSION_RATIO  # gzip inputs expanding more are bombs
     classify_enabled: bool = True
     dedup_enabled: bool = True
+    #: drop the rows of inputs an earlier run on the output published and this run does not list
+    prune: bool = False
+    #: keep ``_staging/`` (the tasks' staged rows) after publishing
+    keep_staging: bool = False
     #: the steps of the run, in order (None: the standard list, ``pipeline.steps.registry.DEFAULT_STEPS``)
     steps: list[str] | None = None
     #: each step's settings (its constructor's keyword arguments), by step name

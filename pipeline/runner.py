@@ -1,10 +1,14 @@
 """``zhnews run``: plan tasks, map the steps over them, run the stages after the map, publish.
 
-1. discover inputs and group them into tasks (deterministic ids);
-2. the map: every task not yet marked complete runs the run's steps on the executor (they read
+1. discover and hash the inputs; sort the tasks the output already published against them
+   (carried over or dropped, :mod:`pipeline.engine.reuse`) and group the other inputs into
+   tasks named by their content;
+2. the map: every new task not yet staged runs the run's steps on the executor (they read
    its inputs and write its staging parts);
-3. the global stages the steps contribute (deduplication), fed each task as it finishes;
-4. publish the hive-partitioned dataset, rejects, ``manifest.json`` and the dataset card.
+3. the global stages the steps contribute (deduplication), fed every task of the dataset;
+4. publish the hive-partitioned dataset (only the partitions that change, when there is one),
+   rejects, ``manifest.json`` and the dataset card; record the dataset's tasks in ``_run/``
+   and remove ``_staging/``.
 
 The runner only wires these together: it never looks inside a step.  An interrupted run
 resumes at step 2 with the tasks it had not finished; a run with different settings on the
@@ -28,22 +32,23 @@ from typing import Any
 from pipeline import __version__
 from pipeline.config import RunConfig
 from pipeline.engine.base import Executor
-from pipeline.engine.task import MARKERS, TaskResult, TaskSpec, load_marker
-from pipeline.ingest import Task, discover_inputs, plan_tasks
+from pipeline.engine.reuse import ReusePlan, content_task, plan_reuse, with_hashes
+from pipeline.engine.task import TaskResult, TaskSpec, load_marker, load_record
+from pipeline.ingest import InputFile, Task, discover_inputs, plan_tasks
 from pipeline.ingest.readers import shown_path
 from pipeline.io.atomic import remove_stale_temporaries, write_json_atomic, write_text_atomic
 from pipeline.io.card import render_card
-from pipeline.io.dataset import remove_leftovers
+from pipeline.io.dataset import ARTICLES, remove_leftovers
 from pipeline.io.manifest import build_manifest
+from pipeline.io.rundir import RunState, forget_tasks_except, start_state, write_state
 from pipeline.io.schema import SCHEMA_VERSION, article_schema
-from pipeline.io.staging import STAGING
+from pipeline.io.staging import STAGING, staging_dir
 from pipeline.publish import publish, publish_jobs_for
 from pipeline.publish import warm_up as warm_up_publishing
+from pipeline.publish.incremental import republish
 from pipeline.steps import BaseStep, GlobalStage, StageOutcome, Step, added_columns, build_steps
 
 log = logging.getLogger(__name__)
-
-RUN_STATE = "run.json"
 
 
 @dataclass
@@ -60,6 +65,10 @@ class RunSummary:
     topics: dict[str, int] = field(default_factory=dict)
     tasks_run: int = 0
     tasks_resumed: int = 0
+    #: tasks an earlier run published whose rows this run carries over
+    tasks_reused: int = 0
+    #: tasks an earlier run published whose rows left (input changed, or pruned)
+    tasks_dropped: int = 0
     wall_seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     duplicates: int = 0
@@ -92,13 +101,13 @@ def run_facts(steps: Sequence[BaseStep]) -> dict[str, str | None]:
     return facts
 
 
-def _run_id(tasks: list[Task], config: RunConfig, steps: Sequence[BaseStep], model_version: str | None) -> str:
+def _config_id(config: RunConfig, steps: Sequence[BaseStep], model_version: str | None) -> str:
+    """The id of what decides a run's rows besides its inputs: code, model, schema and settings."""
     payload = json.dumps(
         {
             "version": __version__,
             "model_version": model_version,
             "schema": SCHEMA_VERSION,
-            "tasks": [t.task_id for t in tasks],
             "config": config.result_affecting(),
             # the per-document steps' parameters as resolved; the others are set by the config above
             "steps": {s.name: s.get_params() for s in steps if isinstance(s, Step)},
@@ -109,22 +118,36 @@ def _run_id(tasks: list[Task], config: RunConfig, steps: Sequence[BaseStep], mod
     return hashlib.sha1(payload.encode()).hexdigest()[:12]
 
 
-def _prepare_output(output_dir: Path, run_id: str) -> None:
-    """Keep staged work of the same run (resume); clear staged work of a different one."""
+def _prepare_output(output_dir: Path, config_id: str) -> RunState:
+    """The run folder's state to build on (cleared with staging when the settings changed)."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    state_path = output_dir / MARKERS / RUN_STATE
-    previous = None
-    if state_path.exists():
-        try:
-            previous = json.loads(state_path.read_text(encoding="utf-8")).get("run_id")
-        except (OSError, ValueError):
-            previous = None
-    if previous != run_id:
-        for name in (STAGING, MARKERS):
-            shutil.rmtree(output_dir / name, ignore_errors=True)
+    state = start_state(output_dir, config_id)
     remove_stale_temporaries(output_dir)
     remove_leftovers(output_dir)
-    write_json_atomic(state_path, {"run_id": run_id})
+    return state
+
+
+@dataclass
+class _Plan:
+    """What a run does: the published tasks it carries over, and its own tasks."""
+
+    reuse: ReusePlan
+    tasks: list[Task]
+    files: list[InputFile]
+    #: the ``source_path`` of the rows the carried-over tasks published
+    carried_paths: set[str]
+
+
+def _plan(config: RunConfig, output_dir: Path, config_id: str, state: RunState) -> _Plan:
+    """Hash the inputs, sort the published tasks against them, plan tasks for the rest."""
+    published = {task_id: record for task_id in state.tasks
+                 if (record := load_record(output_dir, task_id)) is not None}
+    known = [f for _, files in published.values() for f in files]
+    files = with_hashes(discover_inputs(config.inputs), known)
+    reuse = plan_reuse(files, published, config.prune)
+    tasks = [content_task(t, config_id) for t in plan_tasks(reuse.todo, config.task_max_files, config.task_max_bytes)]
+    carried_paths = {shown_path(f.path) for r in reuse.carried for f in published[r.task_id][1]}
+    return _Plan(reuse, tasks, files, carried_paths)
 
 
 def run_pipeline(
@@ -178,12 +201,12 @@ def _run(
     on_plan: Callable[[int, int], None] | None,
 ) -> RunSummary:
     output_dir = Path(config.output)
-    files = discover_inputs(config.inputs)
-    tasks = plan_tasks(files, config.task_max_files, config.task_max_bytes)
     facts = run_facts(steps)
     model_version = facts.get("model_version")
-    run_id = _run_id(tasks, config, steps, model_version)
-    _prepare_output(output_dir, run_id)
+    run_id = _config_id(config, steps, model_version)
+    state = _prepare_output(output_dir, run_id)
+    plan = _plan(config, output_dir, run_id, state)
+    tasks, carried = plan.tasks, plan.reuse.carried
 
     provenance = {
         "pipeline_version": __version__,
@@ -197,7 +220,7 @@ def _run(
     results: list[TaskResult] = []
     pending: list[Task] = []
     for task in tasks:
-        done = load_marker(output_dir, task.task_id)
+        done = load_marker(output_dir, task.task_id) if staging_dir(output_dir, task.task_id).is_dir() else None
         if done is not None:
             results.append(done)
         else:
@@ -214,7 +237,7 @@ def _run(
             on_task_done(result)
 
     try:
-        for done in results:
+        for done in [*carried, *results]:
             finished(done)
         for result in executor.map_tasks(spec, pending):
             results.append(result)
@@ -235,11 +258,21 @@ def _run(
     finish_seconds = time.perf_counter() - global_started
     # the articles are written by the executor's publish jobs (contiguous shares of the tasks;
     # with one job, by this process)
-    written = publish(output_dir, [t.task_id for t in tasks], [o.fill for _, o, _ in outcomes if o.fill],
-                      jobs=jobs, run_jobs=executor.map_calls, schema=article_schema(added_columns(steps)))
+    task_ids = [t.task_id for t in tasks]
+    fills = [o.fill for _, o, _ in outcomes if o.fill]
+    schema = article_schema(added_columns(steps))
+    if state.tasks and (output_dir / ARTICLES).is_dir():
+        written = republish(output_dir, task_ids, plan.carried_paths, fills, jobs=jobs, run_jobs=executor.map_calls,
+                            schema=schema)
+    else:
+        written = publish(output_dir, task_ids, fills, jobs=jobs, run_jobs=executor.map_calls, schema=schema)
     publish_seconds = time.perf_counter() - global_started - finish_seconds
+    dataset_tasks = [r.task_id for r in carried] + task_ids
+    write_state(output_dir, RunState(config_id=run_id, tasks=dataset_tasks))
+    _tidy(output_dir, dataset_tasks, config.keep_staging)
 
-    summary = _summarize(run_id, output_dir, files, results, [o for _, o, _ in outcomes])
+    summary = _summarize(run_id, output_dir, plan.files, results, [o for _, o, _ in outcomes], carried)
+    summary.tasks_dropped = len(plan.reuse.dropped)
     for stage, _, after_tasks in outcomes:
         summary.stage_seconds[stage.name] = round(stage.busy_seconds, 3)
         summary.stage_seconds[f"{stage.name}_after_tasks"] = round(after_tasks, 3)
@@ -249,11 +282,13 @@ def _run(
         run_id=run_id,
         config=config.to_dict(),
         steps={s.name: s.get_params() for s in steps} | {stage.name: o.params for stage, o, _ in outcomes},
-        inputs=_inputs_listing(files, results),
+        inputs=_inputs_listing([*plan.files, *plan.reuse.absent], [*carried, *results]),
         counts={
             "input_files": summary.input_files,
-            "tasks": len(tasks),
+            "tasks": len(tasks) + len(carried),
             "tasks_resumed": summary.tasks_resumed,
+            "tasks_reused": summary.tasks_reused,
+            "tasks_dropped": summary.tasks_dropped,
             "documents": summary.documents,
             "rows": summary.rows,
             "rejects": summary.rejects,
@@ -273,6 +308,18 @@ def _run(
     return summary
 
 
+def _tidy(output_dir: Path, dataset_tasks: Sequence[str], keep_staging: bool) -> None:
+    """After publishing: forget the tasks whose rows left, and remove staging (unless kept)."""
+    forget_tasks_except(output_dir, dataset_tasks)
+    if not keep_staging:
+        shutil.rmtree(output_dir / STAGING, ignore_errors=True)
+        return
+    kept = set(dataset_tasks)
+    for folder in (output_dir / STAGING).glob("*"):
+        if folder.name not in kept:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _inputs_listing(files: Iterable[Any], results: list[TaskResult]) -> list[dict[str, Any]]:
     hashes: dict[str, str] = {}
     for result in results:
@@ -281,17 +328,20 @@ def _inputs_listing(files: Iterable[Any], results: list[TaskResult]) -> list[dic
 
 
 def _summarize(run_id: str, output_dir: Path, files: list[Any], results: list[TaskResult],
-               outcomes: list[StageOutcome]) -> RunSummary:
-    summary = RunSummary(run_id=run_id, output_dir=output_dir, input_files=len(files))
+               outcomes: list[StageOutcome], carried: Sequence[TaskResult] = ()) -> RunSummary:
+    """The run's counts over its own tasks (``results``) and the published ones it carried
+    over; stage timings of its own tasks only."""
+    summary = RunSummary(run_id=run_id, output_dir=output_dir, input_files=len(files), tasks_reused=len(carried))
     reasons: Counter[str] = Counter()
     topics: Counter[str] = Counter()
     stages: Counter[str] = Counter()
-    for result in results:
+    for result in [*carried, *results]:
         summary.documents += result.documents
         summary.rows += result.rows
         summary.rejects += result.rejects
         reasons.update(result.reject_reasons)
         topics.update(result.topics)
+    for result in results:
         stages.update(result.timings)
         if result.skipped:
             summary.tasks_resumed += 1

@@ -118,7 +118,8 @@ def synthetic_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``zhnews run corpus/sample`` once per session (one worker), its output folder."""
+    """``zhnews run corpus/sample`` once per session (one worker), its output folder (with
+    ``_staging/`` kept: the dedup tests read the staged parts)."""
     from pipeline.config import make_config
     from pipeline.runner import run_pipeline
 
@@ -127,7 +128,7 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.fail(f"sample corpus is empty: {sample}")
 
     out = tmp_path_factory.mktemp("sample_run")
-    run_pipeline(make_config(inputs=[str(sample)], output=str(out), workers=1))
+    run_pipeline(make_config(inputs=[str(sample)], output=str(out), workers=1, keep_staging=True))
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["rows"] > 0
     return out
 

@@ -1,6 +1,7 @@
 """SIGKILL during ``zhnews run`` at random moments: the visible dataset is always the previous
 complete one or the new complete one, every Parquet file under its final name opens, and a
 re-run ends with exactly the rows of an uninterrupted run (no document lost or doubled).
+Runs prune, so a folder that held a dataset of other inputs ends with the new inputs' rows only.
 
 Real timing, no hooks: the kill delay is drawn over the whole length of a reference run, so
 kills land in start-up/ingest, staging, dedup and publish.
@@ -24,11 +25,14 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.io.rundir import RUN_DIR, TASKS
 from tests.make_bad_inputs import make_crash_corpus
 
 pytestmark = pytest.mark.slow  # SIGKILL trials
 
 REPO = Path(__file__).resolve().parent.parent
+#: where a run keeps its task markers
+MARKERS = Path(RUN_DIR) / TASKS
 
 
 def write_config(path: Path) -> Path:
@@ -41,7 +45,7 @@ def _start(inputs: Path, output: Path, config: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline", "run", str(inputs), "-o", str(output), "--config", str(config),
-         "--workers", "1", "--quiet"],
+         "--workers", "1", "--prune", "--quiet"],
         cwd=inputs.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 
@@ -64,9 +68,9 @@ def timed_run(inputs: Path, output: Path, config: Path) -> tuple[float, float, f
     first = last = None
     seen = 0
     while proc.poll() is None:
-        markers = len(list((output / "_markers").glob("*.json"))) if (output / "_markers").exists() else 0
+        markers = len(list((output / MARKERS).glob("*.json")))
         now = time.perf_counter() - started
-        if markers > 1 and first is None:  # run.json is written first
+        if markers and first is None:
             first = now
         if markers > seen:
             seen, last = markers, now
@@ -114,8 +118,7 @@ def snapshot(output: Path) -> dict[str, list[str]] | None:
 
 def phase_of(output: Path, tasks: int) -> str:
     """Where a killed run was, judged from what it left on disk."""
-    folder = output / "_markers"
-    done = len(list(folder.glob("*.json"))) - 1 if folder.exists() else 0  # minus run.json
+    done = len(list((output / MARKERS).glob("*.json")))
     if any(output.glob("_publish-*")) or any(output.glob("_trash-*")):
         return "publish"
     if done <= 0:
@@ -150,7 +153,7 @@ def sigkill_trials(work: Path, chains: int = 7, kills_per_chain: int = 3, seed: 
     reference = snapshot(work / "reference")
     run_to_end(previous_inputs, work / "previous", config)
     previous = snapshot(work / "previous")
-    tasks = len(list((work / "reference" / "_markers").glob("*.json"))) - 1
+    tasks = len(list((work / "reference" / MARKERS).glob("*.json")))
     rng = random.Random(seed)
     trials = Trials()
     for chain in range(chains):

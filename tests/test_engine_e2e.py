@@ -35,8 +35,8 @@ def assert_same_output(a: Path, b: Path) -> None:
 
 
 def copy_sample(sample_corpus: Path, dest: Path) -> Path:
-    """A private copy of the sample corpus: task ids depend on file times, so the runs compared
-    must read the very same files even if the sample is regenerated meanwhile."""
+    """A private copy of the sample corpus: the runs compared must read the very same files
+    even if the sample is regenerated meanwhile."""
     if not any(sample_corpus.rglob("*.*")):
         pytest.fail(f"sample corpus is empty: {sample_corpus}")
     shutil.copytree(sample_corpus, dest)

@@ -14,11 +14,13 @@ import pytest
 from test_engine_e2e import assert_same_output, copy_sample
 
 from pipeline.config import make_config
-from pipeline.engine.task import MARKERS
+from pipeline.io.rundir import RUN_DIR, TASKS
 from pipeline.io.staging import STAGING
 from pipeline.runner import run_pipeline
 
 pytestmark = pytest.mark.slow  # SIGKILLed runs resumed end to end (local pool and Dask)
+
+MARKERS = Path(RUN_DIR) / TASKS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +30,7 @@ def _zhnews(*args: str) -> list[str]:
 
 
 def _markers(out: Path) -> int:
-    return len([p for p in (out / MARKERS).glob("*.json") if p.name != "run.json"])
+    return len(list((out / MARKERS).glob("*.json")))
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +96,7 @@ def test_killed_run_finishes_on_dask_with_staging_of_an_older_version(
     out = tmp_path / "killed"
     total = len(json.loads((uninterrupted / "manifest.json").read_text(encoding="utf-8"))["inputs"])
     _kill_midway(out, corpus, config_file, total)
-    done = sorted(p.stem for p in (out / MARKERS).glob("*.json") if p.name != "run.json")
+    done = sorted(p.stem for p in (out / MARKERS).glob("*.json"))
     for path in (out / STAGING / done[0]).glob("dedup-*.arrow"):
         path.unlink()
     older = out / MARKERS / f"{done[-1]}.json"
@@ -113,27 +115,28 @@ def test_killed_run_finishes_on_dask_with_staging_of_an_older_version(
 
 def test_half_written_task_is_redone_and_other_settings_start_over(tmp_path: Path, corpus: Path,
                                                                    uninterrupted: Path) -> None:
-    """A task whose marker is missing is redone from scratch (its stale parts replaced);
-    a run with different result-affecting settings ignores the staged work of the old one."""
+    """A task whose marker is missing is redone from scratch (its stale parts replaced), the
+    others carried over; a run with different result-affecting settings ignores the work of the old one."""
     out = tmp_path / "out"
-    config = make_config(inputs=[str(corpus)], output=str(out), workers=1, task_max_files=1)
+    # staging kept, so a task can be made to look half-written
+    config = make_config(inputs=[str(corpus)], output=str(out), workers=1, task_max_files=1, keep_staging=True)
     cwd = os.getcwd()
     os.chdir(REPO_ROOT)  # the same working directory as the CLI runs (relative paths in the model config)
     try:
         run_pipeline(config)
-        markers = sorted(p for p in (out / MARKERS).glob("*.json") if p.name != "run.json")
+        markers = sorted((out / MARKERS).glob("*.json"))
         victim = markers[len(markers) // 2]
         victim.unlink()  # as if the worker died after writing its parts, before its marker
         stale = out / STAGING / victim.stem / "articles-00099.parquet"
         stale.write_bytes(b"PAR1 half-written")
         summary = run_pipeline(config)
-        assert (summary.tasks_run, summary.tasks_resumed) == (1, len(markers) - 1)
+        assert (summary.tasks_run, summary.tasks_resumed, summary.tasks_reused) == (1, 0, len(markers) - 1)
         assert not stale.exists()
         assert_same_output(uninterrupted, out)
 
         other = make_config(inputs=[str(corpus)], output=str(out), workers=1, task_max_files=1,
                             dedup_enabled=False)
         summary = run_pipeline(other)
-        assert summary.tasks_resumed == 0 and summary.tasks_run == len(markers)
+        assert summary.tasks_resumed == summary.tasks_reused == 0 and summary.tasks_run == len(markers)
     finally:
         os.chdir(cwd)

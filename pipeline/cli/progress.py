@@ -50,6 +50,8 @@ def print_summary(summary: Any, file: IO[str] | None = None) -> None:
     for topic, count in summary.topics.items():
         table.add_row(f"  topic: {topic}", str(count))
     table.add_row("tasks run / resumed", f"{summary.tasks_run} / {summary.tasks_resumed}")
+    if summary.tasks_reused or summary.tasks_dropped:
+        table.add_row("published tasks kept / dropped", f"{summary.tasks_reused} / {summary.tasks_dropped}")
     rate = summary.documents / summary.wall_seconds if summary.wall_seconds else 0.0
     table.add_row("wall time", f"{summary.wall_seconds:.1f} s ({rate:.0f} docs/s)")
     console.print(table)

@@ -26,7 +26,9 @@ def register(subparsers: Any) -> None:
         help="run the whole pipeline on inputs and write a Parquet dataset",
         description="Ingest HTML pages, text dumps, JSONL and WARC files; extract or clean, normalize, "
         "segment, classify and deduplicate; write hive-partitioned Parquet, rejects, manifest.json "
-        "and a dataset card. Exit status: 0 the run finished (rejects are counted, not failures), "
+        "and a dataset card. On an output that holds a run of the same settings, only new or changed inputs "
+        "are processed and the dataset gains their rows (inputs no longer listed keep theirs unless --prune). "
+        "Exit status: 0 the run finished (rejects are counted, not failures), "
         "3 with --strict when any input was rejected, 2 usage error, 1 internal error.",
         example="zhnews run corpus/raw -o corpus/processed --workers 4",
     )
@@ -40,6 +42,10 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--model", dest="model_dir", help="classification model folder (default: models/default)")
     parser.add_argument("--no-classify", action="store_true", help="skip topic classification")
     parser.add_argument("--no-dedup", action="store_true", help="skip deduplication")
+    parser.add_argument("--prune", action="store_true",
+                        help="drop the rows of inputs an earlier run on OUTPUT published and this run does not list")
+    parser.add_argument("--keep-staging", action="store_true",
+                        help="keep _staging/ (every task's staged rows) after publishing")
     parser.add_argument("--strict", action="store_true", help="exit 3 when any input was rejected (default: 0)")
     parser.set_defaults(func=main)
 
@@ -60,6 +66,8 @@ def _make_config(args: argparse.Namespace):
         scheduler=args.scheduler,
         classify_enabled=False if args.no_classify else None,
         dedup_enabled=False if args.no_dedup else None,
+        prune=True if args.prune else None,
+        keep_staging=True if args.keep_staging else None,
     )
     if args.model_dir:
         config.params["classify"] = config.section("classify") | {"model_dir": args.model_dir}

@@ -4,7 +4,9 @@ Each task staged its articles' dedup features beside them (:class:`~pipeline.ded
 :class:`GlobalDedup` is a driver thread that reads each finished task's features into a
 :class:`~pipeline.dedup.core.DedupIndex`, so that when the last task ends only the clustering is
 left, and the driver stays light however many workers feed it.  A task staged without features
-(or with features of other parameters) is featurized here from its staged text.  The index's
+(or with features of other parameters) is featurized here from its staged text.  Each task's
+features are kept in the run folder (``_run/dedup/<task>/``, linked from staging), so a later
+incremental run reads a published task's features there, without its text.  The index's
 result does not depend on the order in which documents arrive, so completion order does not
 matter.  The clusters reach the published rows through :class:`DedupColumns`.
 """
@@ -21,9 +23,11 @@ from typing import Any
 import pyarrow as pa
 
 from pipeline.dedup.core import Deduplicator
-from pipeline.dedup.features import FEATURES_PART, FeatureBatch, from_table, table_params
+from pipeline.dedup.features import FEATURES_PART, FeatureBatch, featurize, from_table, table_params, to_table
 from pipeline.dedup.settings import TEXT_BATCH
 from pipeline.dedup.types import DedupInput, DedupResult, DupInfo
+from pipeline.io.atomic import STAGING_SUFFIX, write_staging_atomic
+from pipeline.io.rundir import link_or_copy, stage_store
 from pipeline.io.staging import ARTICLES_PART, beside, iter_part_columns, iter_staging_columns, read_part, staging_parts
 from pipeline.memory import release_freed_memory
 from pipeline.steps.base import StageOutcome
@@ -107,16 +111,36 @@ class GlobalDedup:
                 yield batch
 
     def _task_features(self, task_id: str) -> Iterator[FeatureBatch]:
-        """The staged features of every articles part of ``task_id`` (computed here when missing)."""
-        for _, path in staging_parts(self.output_dir, [task_id], ARTICLES_PART):
+        """The features of every articles part of ``task_id``: staged (computed here when
+        missing or stale, and kept in the run folder), or kept by the run that published it."""
+        store = stage_store(self.output_dir, self.name, task_id)
+        parts = list(staging_parts(self.output_dir, [task_id], ARTICLES_PART))
+        if not parts:
+            yield from self._kept_features(task_id)
+            return
+        for _, path in parts:
             staged = beside(path, FEATURES_PART)
             table = read_part(staged) if staged.exists() else None
-            if table is not None and table_params(table.schema) == self.feature_params:
-                yield from_table(table)
-                continue
-            if task_id not in self.featurized_here:
-                self.featurized_here.append(task_id)
-            yield from self.dedup.featurized(_staged_records(path))
+            if table is None or table_params(table.schema) != self.feature_params:
+                if task_id not in self.featurized_here:
+                    self.featurized_here.append(task_id)
+                batches = list(self.dedup.featurized(_staged_records(path)))
+                tables = [to_table(batch, self.feature_params) for batch in batches]
+                table = pa.concat_tables(tables) if tables else to_table(
+                    featurize([], **self.feature_params), self.feature_params)
+                write_staging_atomic(table, staged)
+            link_or_copy(staged, store / staged.name)
+            yield from_table(table)
+
+    def _kept_features(self, task_id: str) -> Iterator[FeatureBatch]:
+        store = stage_store(self.output_dir, self.name, task_id)
+        if not store.is_dir():
+            raise FileNotFoundError(f"task {task_id} has neither staged rows nor kept dedup features ({store})")
+        for path in sorted(store.glob(f"{FEATURES_PART}-*{STAGING_SUFFIX}")):
+            table = read_part(path)
+            if table_params(table.schema) != self.feature_params:
+                raise ValueError(f"{path}: dedup features of other parameters than this run's")
+            yield from_table(table)
 
     def _run(self) -> None:
         started = time.perf_counter()
@@ -147,6 +171,8 @@ def _staged_records(path: Path) -> Iterator[DedupInput]:
 class DedupColumns:
     """The dedup columns of published rows: each row's :class:`~pipeline.dedup.types.DupInfo`
     (a row absent from the result keeps them empty)."""
+
+    columns = DupInfo._fields
 
     def __init__(self, assignments: Mapping[str, DupInfo], output_dir: Path | None = None,
                  task_docs: Mapping[str, Sequence[str]] | None = None) -> None:

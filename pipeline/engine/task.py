@@ -17,20 +17,20 @@ import pickle
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.ingest import Task
+from pipeline.ingest import InputFile, Task
 from pipeline.io.atomic import write_json_atomic
+from pipeline.io.rundir import marker_path
 from pipeline.steps import BaseStep, Chain, TaskContext
 from pipeline.steps.settings import DOC_TIME_LIMIT
 
 log = logging.getLogger(__name__)
 
-MARKERS = "_markers"
 #: Version of what a task leaves behind: a marker of another version is not trusted (the task is redone).
-OUTPUT_FORMAT = 2
+OUTPUT_FORMAT = 3
 
 
 @dataclass
@@ -122,17 +122,13 @@ def largest_first(tasks: Sequence[Task]) -> list[Task]:
     return sorted(tasks, key=lambda task: -estimated_cost(task))
 
 
-def marker_path(output_dir: str | Path, task_id: str) -> Path:
-    return Path(output_dir) / MARKERS / f"{task_id}.json"
-
-
 def run_task(spec: TaskSpec, task: Task) -> TaskResult:
     """Chain the steps over ``task``, then write its completion marker."""
     started = time.perf_counter()
     context = TaskContext(task=task, output_dir=Path(spec.output_dir), provenance=spec.provenance)
     Chain(_shared_steps(spec.cache_key, spec.steps), spec.doc_time_limit).run(context)
     result = TaskResult.of(context, time.perf_counter() - started)
-    marker = result.to_dict() | {"files": [f.path for f in task.files], "format": OUTPUT_FORMAT}
+    marker = result.to_dict() | {"files": [asdict(f) for f in task.files], "format": OUTPUT_FORMAT}
     write_json_atomic(marker_path(spec.output_dir, task.task_id), marker)
     return result
 
@@ -140,16 +136,22 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
 def load_marker(output_dir: str | Path, task_id: str) -> TaskResult | None:
     """The result recorded by a finished task, or None when it has not completed (or completed
     in another version's output format)."""
+    record = load_record(output_dir, task_id)
+    return None if record is None else record[0]
+
+
+def load_record(output_dir: str | Path, task_id: str) -> tuple[TaskResult, list[InputFile]] | None:
+    """The result and the input files recorded by a finished task (None as for :func:`load_marker`)."""
     path = marker_path(output_dir, task_id)
     if not path.exists():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if data.pop("format", None) != OUTPUT_FORMAT:
+            return None
+        files = [InputFile(**entry) for entry in data.pop("files")]
+        result = TaskResult(**data)
+    except (OSError, ValueError, TypeError, KeyError):
         return None
-    if data.pop("format", None) != OUTPUT_FORMAT:
-        return None
-    data.pop("files", None)
-    result = TaskResult(**data)
     result.skipped = True
-    return result
+    return result, files

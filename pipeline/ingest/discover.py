@@ -43,7 +43,8 @@ class InputFile:
 
     A JSONL file too big for one task is read as several byte ranges: ``start`` and ``end``
     (``None``: to the end) are offsets of line starts, ``first_line`` the 1-based number of the
-    line at ``start``, so line numbers (and doc ids) are those of the whole file.
+    line at ``start``, so line numbers (and doc ids) are those of the whole file.  ``sha1``
+    (the whole file's, when known) is what names a task by its content.
     """
 
     path: str
@@ -53,6 +54,7 @@ class InputFile:
     start: int = 0
     end: int | None = None
     first_line: int = 1
+    sha1: str | None = None
 
     @property
     def is_range(self) -> bool:
@@ -203,7 +205,7 @@ def split_jsonl(file: InputFile, max_bytes: int) -> list[InputFile]:
     if len(cuts) == 1:
         return [file]
     ends = [start for start, _ in cuts[1:]] + [None]
-    return [InputFile(file.path, file.kind, file.size, file.mtime_ns, start, end, number)
+    return [InputFile(file.path, file.kind, file.size, file.mtime_ns, start, end, number, file.sha1)
             for (start, number), end in zip(cuts, ends)]
 
 

@@ -14,7 +14,7 @@ import os
 import shutil
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +31,8 @@ from pipeline.publish.partitions import PartitionWriter
 from pipeline.publish.settings import CORES_PER_PUBLISH_JOB, MAX_BUFFER_BYTES, MIN_JOB_BYTES
 from pipeline.steps.base import RowFill
 
-__all__ = ["ArticlesJob", "Written", "publish", "publish_jobs_for", "split_tasks", "warm_up", "write_articles"]
+__all__ = ["ArticlesJob", "Written", "build_folder", "merged", "publish", "publish_jobs_for", "split_tasks", "swap_in",
+           "warm_up", "write_articles", "write_rejects", "write_staged_articles"]
 
 
 def publish_jobs_for(workers: int, cores: int | None = None, local: bool = True) -> int:
@@ -89,25 +90,50 @@ def publish(
     the tasks, see :func:`split_tasks`) run by ``run_jobs`` (an executor's ``map_calls``; in
     this process when not given), while this process writes the rejects.
     """
-    build = output_dir / f"_publish-{int(time.time() * 1000)}"
-    groups = split_tasks(output_dir, task_ids, jobs, MIN_JOB_BYTES if min_job_bytes is None else min_job_bytes)
-    shares = [fills] if len(groups) == 1 else [[fill.share(group) for fill in fills] for group in groups]
-    work = [ArticlesJob(str(output_dir), str(build), group, index, tuple(share), schema)
-            for index, (group, share) in enumerate(zip(groups, shares, strict=True))]
-    if run_jobs is None or len(work) <= 1:
-        results = [write_articles(job) for job in work]
-    else:
-        results = run_jobs(write_articles, work)
-    _write_rejects(output_dir, task_ids, build / REJECTS / "part-00000.parquet")
+    build = build_folder(output_dir)
+    results = write_staged_articles(output_dir, build, task_ids, fills, jobs, run_jobs, min_job_bytes, schema)
+    write_rejects(output_dir, task_ids, build / REJECTS / "part-00000.parquet")
     (build / ARTICLES).mkdir(parents=True, exist_ok=True)
+    swap_in(output_dir, build, (ARTICLES, REJECTS))
+    return merged(results)
+
+
+def build_folder(output_dir: Path) -> Path:
+    """A fresh name for the folder a publish builds before swapping it in."""
+    return output_dir / f"_publish-{int(time.time() * 1000)}"
+
+
+def merged(results: Sequence[Written]) -> Written:
+    """The rows per partition and card figures of several writes together."""
     counts: dict[str, int] = defaultdict(int)
     stats = CardStats()
     for result in results:
         for key, rows in result.partitions.items():
             counts[key] += rows
         stats.merge(result.stats)
-    _swap_in(output_dir, build, (ARTICLES, REJECTS))
     return Written(dict(sorted(counts.items())), stats)
+
+
+def write_staged_articles(
+    output_dir: Path,
+    build: Path,
+    task_ids: Sequence[str],
+    fills: Sequence[RowFill] = (),
+    jobs: int = 1,
+    run_jobs: Callable[[Callable[[ArticlesJob], Written], list[ArticlesJob]], list[Written]] | None = None,
+    min_job_bytes: int | None = None,
+    schema: pa.Schema = ARTICLE_SCHEMA,
+) -> list[Written]:
+    """The staged articles of ``task_ids`` written into ``build`` by up to ``jobs`` :class:`ArticlesJob`."""
+    if not task_ids:
+        return []
+    groups = split_tasks(output_dir, task_ids, jobs, MIN_JOB_BYTES if min_job_bytes is None else min_job_bytes)
+    shares = [fills] if len(groups) == 1 else [[fill.share(group) for fill in fills] for group in groups]
+    work = [ArticlesJob(str(output_dir), str(build), group, index, tuple(share), schema)
+            for index, (group, share) in enumerate(zip(groups, shares, strict=True))]
+    if run_jobs is None or len(work) <= 1:
+        return [write_articles(job) for job in work]
+    return run_jobs(write_articles, work)
 
 
 def split_tasks(output_dir: Path, task_ids: Sequence[str], jobs: int, min_job_bytes: int = MIN_JOB_BYTES) -> list[list[str]]:
@@ -146,18 +172,22 @@ def write_articles(job: ArticlesJob) -> Written:
         tree.close()  # every file of the new tree is on disk before it is swapped in
 
 
-def _write_rejects(output_dir: Path, task_ids: Sequence[str], target: Path) -> None:
-    """All staged rejects into one file, streamed part by part (never all in memory)."""
+def write_rejects(output_dir: Path, task_ids: Sequence[str], target: Path,
+                  earlier: Callable[[], Iterator[pa.Table]] | None = None) -> None:
+    """All staged rejects into one file (after the ``earlier`` ones, when given), streamed part
+    by part (never all in memory)."""
 
     def write(tmp: str) -> None:
         with pq.ParquetWriter(tmp, REJECT_SCHEMA, compression="zstd", compression_level=PARQUET_ZSTD_LEVEL) as out:
+            for table in earlier() if earlier is not None else ():
+                out.write_table(table)
             for _, path in staging_parts(output_dir, task_ids, REJECTS_PART):
                 out.write_table(read_part(path, REJECT_SCHEMA))
 
     atomic_write(target, write)
 
 
-def _swap_in(output_dir: Path, build: Path, names: Sequence[str]) -> None:
+def swap_in(output_dir: Path, build: Path, names: Sequence[str]) -> None:
     """Replace ``output_dir/<name>`` by ``build/<name>`` for each name, old trees removed last."""
     trash = output_dir / f"_trash-{build.name}"
     trash.mkdir(parents=True, exist_ok=True)

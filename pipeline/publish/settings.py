@@ -12,3 +12,6 @@ MIN_JOB_BYTES = 16 << 20
 #: Cores one publish job keeps busy (its own thread reads, fills and regroups the staged rows
 #: while the writer threads encode), so a machine runs one job per this many cores.
 CORES_PER_PUBLISH_JOB = 2
+#: Threads reading the published files' small columns in an incremental run: reading a Parquet
+#: file releases the GIL, and a dataset has a file or more per month, each a short read.
+READ_THREADS = 4

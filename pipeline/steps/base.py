@@ -215,6 +215,11 @@ class StreamStep(BaseStep):
 class RowFill(Protocol):
     """Values a global stage adds to the published rows (dedup's cluster columns)."""
 
+    @property
+    def columns(self) -> Sequence[str]:
+        """The columns it fills (an incremental run compares them to find the partitions that change)."""
+        ...
+
     def share(self, task_ids: Sequence[str]) -> RowFill:
         """What a publish job over these tasks needs (picklable, only their rows' values)."""
         ...
