@@ -19,6 +19,7 @@ import numpy as np
 from pipeline.classify.data import iter_jsonl
 from pipeline.errors import UsageError
 from pipeline.io.schema import published_date
+from pipeline.query.filters import ArticleFilter
 
 #: Records classified together when a JSONL file carries no scores.
 CLASSIFY_BATCH = 512
@@ -37,21 +38,21 @@ class ScoredDocs:
     source: list[str | None]
 
 
-def read_run_scores(run_dir: str | Path, keys: Sequence[str]) -> ScoredDocs:
-    """Scores, dates and sources of a run's articles (only those columns are read)."""
+def read_run_scores(run_dir: str | Path, keys: Sequence[str], article_filter: ArticleFilter | None = None) -> ScoredDocs:
+    """Scores, dates and sources (display names) of a run's articles matching ``article_filter``."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.dataset as ds
 
-    root = Path(run_dir) / "articles"
-    if not root.is_dir():
-        raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
-    dataset = ds.dataset(str(root), format="parquet", partitioning="hive")
-    columns = ["relevant_score", "topic_scores", "published_at", "source"]
-    absent = [c for c in columns if c not in dataset.schema.names]
+    from pipeline.query.filters import SOURCE_COLUMNS, articles_dataset, display_sources, read_table
+    from pipeline.query.sources import UNKNOWN
+
+    flt = (article_filter or ArticleFilter()).for_run(Path(run_dir))
+    present = articles_dataset(Path(run_dir)).schema.names
+    columns = ["relevant_score", "topic_scores", "published_at"]
+    absent = [c for c in columns if c not in present]
     if absent:
-        raise UsageError(f"{root} lacks the columns {absent}")
-    table = dataset.to_table(columns=columns)
+        raise UsageError(f"{Path(run_dir) / 'articles'} lacks the columns {absent}")
+    table = read_table(Path(run_dir), columns + [c for c in SOURCE_COLUMNS if c in present], flt)
     rel = table.column("relevant_score")
     if rel.null_count:
         raise UsageError(
@@ -78,7 +79,7 @@ def read_run_scores(run_dir: str | Path, keys: Sequence[str]) -> ScoredDocs:
         rel.to_numpy().astype(float),
         topic_scores,
         table.column("published_at").to_pylist(),
-        table.column("source").to_pylist(),
+        [None if name == UNKNOWN else name for name in display_sources(table)],
     )
 
 

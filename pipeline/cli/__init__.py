@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "prevalence",
     "report",
     "export",
+    "kwic",
 )
 
 

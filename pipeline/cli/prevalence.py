@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from pipeline.query.filters import add_filter_arguments
+
 # no pipeline.classify import here: that package loads scikit-learn, and ``zhnews --help`` stays instant
 
 #: ``--by`` values: one group, calendar periods of ``published_at``, or the publisher.
@@ -29,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl", help="output format (default: %(default)s)")
     p.add_argument("--bootstrap", type=int, metavar="N", help="bootstrap replicates (default: 1000)")
     p.add_argument("--seed", type=int, help="bootstrap seed (default: 0)")
+    add_filter_arguments(p)
     p.set_defaults(func=main)
 
 
@@ -46,6 +49,7 @@ def main(args: argparse.Namespace) -> int:
     )
     from pipeline.classify.settings import PREVALENCE_BOOTSTRAP, PREVALENCE_SEED
     from pipeline.errors import UsageError
+    from pipeline.query.filters import filter_from_args
 
     n_bootstrap = PREVALENCE_BOOTSTRAP if args.bootstrap is None else args.bootstrap
     seed = PREVALENCE_SEED if args.seed is None else args.seed
@@ -56,6 +60,9 @@ def main(args: argparse.Namespace) -> int:
     path = Path(args.input)
     if not path.exists():
         raise UsageError(f"no such file or folder: {path}")
+    article_filter = filter_from_args(args)
+    if not path.is_dir() and not article_filter.is_empty:
+        raise UsageError("the article filters apply to a run folder, not to a JSONL file")
     meta = read_meta(model_file(args.model))  # the rates only: scored inputs never load the classifier
     state = meta.get(META_KEY)
     if not state:
@@ -63,7 +70,7 @@ def main(args: argparse.Namespace) -> int:
     estimator = Prevalence(n_bootstrap, seed=seed).fit(state)
     keys = estimator.keys_
     if path.is_dir():
-        docs = read_run_scores(path, keys)
+        docs = read_run_scores(path, keys, article_filter)
     else:
         docs = read_jsonl_scores(path, keys, lambda: load_model(args.model).predict_records)
     for event, reason in estimator.fallbacks().items():

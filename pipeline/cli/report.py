@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from pipeline.query.filters import add_filter_arguments
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -17,6 +19,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("run_dir", metavar="RUN_DIR", help="output folder of `zhnews run`")
     parser.add_argument("--out", "-o", help="HTML file to write (default: RUN_DIR/report.html)")
+    add_filter_arguments(parser)
     parser.set_defaults(func=main)
 
 
@@ -24,6 +27,7 @@ def main(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from pipeline.errors import UsageError
+    from pipeline.query.filters import filter_from_args
     from pipeline.report.html import write_report
     from pipeline.report.load import load_run
 
@@ -31,6 +35,6 @@ def main(args: argparse.Namespace) -> int:
     if not (run_dir / "articles").is_dir():
         raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
     out = Path(args.out) if args.out else run_dir / "report.html"
-    write_report(load_run(run_dir), out)
+    write_report(load_run(run_dir, article_filter=filter_from_args(args)), out)
     print(f"wrote {out}", file=sys.stderr)
     return 0

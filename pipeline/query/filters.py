@@ -141,7 +141,7 @@ class ArticleFilter:
             keep &= _any_in_list(batch.column("topics"), self.topics)
         if self.query is not None and not self.substring:
             tokens = batch.column("tokens").to_pylist()
-            keep &= np.array([bool(find_token_runs(t or [], self._query_tokens)) for t in tokens], dtype=bool)
+            keep &= np.array([bool(find_token_runs(words(t or []), self._query_tokens)) for t in tokens], dtype=bool)
         if self.sources:
             keep &= np.isin(np.array(display_sources(batch), dtype=object), list(self.sources))
         return None if keep.all() else pa.array(keep)
@@ -180,11 +180,24 @@ def segment_term(term: str) -> list[str]:
     """The jieba tokens of a search term (whitespace-separated parts segmented one by one)."""
     from pipeline.segment import tokenize
 
-    return [token for part in term.split() for token in tokenize(part)]
+    return words([token for part in term.split() for token in tokenize(part)])
+
+
+def words(tokens: Sequence[str]) -> list[str]:
+    """Tokens with bound suffixes joined to the word before (jieba cuts 医生们 as 医生 + 们)."""
+    from pipeline.query.settings import BOUND_SUFFIXES
+
+    out: list[str] = []
+    for token in tokens:
+        if token in BOUND_SUFFIXES and out and not out[-1].isspace():
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
 
 
 def find_token_runs(tokens: Sequence[str], term: Sequence[str]) -> list[int]:
-    """Start indices where ``term`` occurs in ``tokens`` as consecutive whole tokens."""
+    """Start indices where ``term`` occurs in ``tokens`` as consecutive whole tokens (both as :func:`words`)."""
     n = len(term)
     if not n:
         return []
@@ -200,11 +213,14 @@ def articles_dataset(run_dir: Path) -> ds.Dataset:
 
 
 def scan(run_dir: Path, columns: Sequence[str] | None, article_filter: ArticleFilter | None = None,
-         batch_size: int | None = None) -> Iterator[pa.RecordBatch]:
+         batch_size: int | None = None, text_contains: str | None = None) -> Iterator[pa.RecordBatch]:
     """The run's articles matching ``article_filter``, as record batches of ``columns`` (all when None).
 
     The filter must be bound to the run (:meth:`ArticleFilter.for_run`) when it has a query.
+    ``text_contains``: also require this substring of ``text`` (pushed down too).
     """
+    import pyarrow.compute as pc
+
     from pipeline.query.settings import SCAN_BATCH_ROWS
 
     dataset = articles_dataset(run_dir)
@@ -212,7 +228,11 @@ def scan(run_dir: Path, columns: Sequence[str] | None, article_filter: ArticleFi
     wanted = list(columns) if columns is not None else list(dataset.schema.names)
     flt = article_filter or ArticleFilter()
     extra = [c for c in flt.columns() if c not in wanted and c in present]
-    for batch in dataset.to_batches(columns=[c for c in wanted if c in present] + extra, filter=flt.pushdown(),
+    expression = flt.pushdown()
+    if text_contains:
+        contains = pc.match_substring(pc.field("text"), text_contains)
+        expression = contains if expression is None else expression & contains
+    for batch in dataset.to_batches(columns=[c for c in wanted if c in present] + extra, filter=expression,
                                     batch_size=batch_size or SCAN_BATCH_ROWS):
         if not batch.num_rows:
             continue

@@ -4,3 +4,6 @@
 SCAN_BATCH_ROWS = 2048
 #: Characters of context on each side of a keyword-in-context hit: about a clause of Chinese news prose.
 KWIC_WINDOW = 20
+#: Suffixes jieba cuts off as tokens of their own but that belong to the word before (医生 + 们):
+#: whole-word search joins them back, so 医生 does not find 医生们.
+BOUND_SUFFIXES = frozenset({"们"})
