@@ -19,6 +19,8 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("run_dir", metavar="RUN_DIR", help="output folder of `zhnews run`")
     parser.add_argument("--out", "-o", help="HTML file to write (default: RUN_DIR/report.html)")
+    parser.add_argument("--static", action="store_true",
+                        help="SVG charts only (default: also interactive charts when zhnews[interactive] is installed)")
     add_filter_arguments(parser)
     parser.set_defaults(func=main)
 
@@ -35,6 +37,6 @@ def main(args: argparse.Namespace) -> int:
     if not (run_dir / "articles").is_dir():
         raise UsageError(f"{run_dir} is not a zhnews run folder (no articles/ inside)")
     out = Path(args.out) if args.out else run_dir / "report.html"
-    write_report(load_run(run_dir, article_filter=filter_from_args(args)), out)
+    write_report(load_run(run_dir, article_filter=filter_from_args(args)), out, interactive=not args.static)
     print(f"wrote {out}", file=sys.stderr)
     return 0

@@ -32,6 +32,7 @@ table{border-collapse:collapse;font-size:.88em;margin:.8em 0}
 th,td{border:1px solid #ddd;padding:.25em .5em;vertical-align:top;text-align:left}
 th{background:#f4f4f4}dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}
 dl.facts dt{font-weight:bold}.note{color:#555;font-size:.9em}
+div.interactive{width:100%;margin:1em 0}@media print{div.interactive{display:none}}
 """
 
 
@@ -46,6 +47,8 @@ class Section:
     note: str = ""
     #: markup built from escaped text (for views a plain table cannot show)
     markup: str = ""
+    #: a Vega-Lite spec drawn under the static chart when the page runs JavaScript
+    interactive: dict | None = None
 
 
 def figure_svg(fig: Figure, salt: str) -> str:
@@ -191,6 +194,10 @@ def _section_html(section: Section) -> str:
         parts.append(f'<p class="note">{html.escape(section.note)}</p>')
     if section.figure is not None:
         parts.append(f'<figure class="chart" id="chart-{section.key}">{figure_svg(section.figure, section.key)}</figure>')
+    if section.interactive is not None:
+        from pipeline.report.interactive import embed_markup
+
+        parts.append(embed_markup(section.key))
     if section.table is not None and not section.table.empty:
         # pandas writes a newline inside a cell as a literal "\n": cells are one line each
         table = section.table.map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
@@ -201,9 +208,17 @@ def _section_html(section: Section) -> str:
     return "\n".join(parts)
 
 
-def render_report(run: RunData) -> str:
-    """The report as one HTML document."""
+def render_report(run: RunData, interactive: bool = True) -> str:
+    """The report as one HTML document; ``interactive``: add the Vega-Lite charts when altair and
+    vl-convert are installed (:mod:`pipeline.report.interactive`)."""
     sections = build_sections(run)
+    script = ""
+    if interactive:
+        from pipeline.report import interactive as vis
+
+        if vis.available():
+            add_interactive(sections, run)
+            script = vis.embed_script({s.key: s.interactive for s in sections if s.interactive is not None})
     title = f"zhnews report — {run.manifest.get('run_id', run.run_dir.name)}"
     generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     from pipeline.query.filters import describe
@@ -216,13 +231,29 @@ def render_report(run: RunData) -> str:
         f'<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
         f'<p class="note">Generated {generated} from {html.escape(str(run.run_dir))}.{scope}</p>'
-        f"{_facts(run)}<ul>{toc}</ul>\n{body}\n</body></html>\n"
+        f"{_facts(run)}<ul>{toc}</ul>\n{body}\n{script}</body></html>\n"
     )
 
 
-def write_report(run: RunData, out: Path) -> Path:
+def add_interactive(sections: list[Section], run: RunData) -> None:
+    """Vega-Lite specs for the topic trend and the source explorer sections."""
+    from pipeline.report import interactive as vis
+
+    articles, label = run.articles, run.topic_label
+    by_key = {s.key: s for s in sections}
+    _, counts, _ = agg.over_time(articles)
+    if "over-time" in by_key:
+        by_key["over-time"].interactive = vis.topic_trend_spec(counts, label)
+    if "sources" in by_key:
+        sources = agg.top_sources(articles, TOP_SOURCES)
+        counted = agg.source_counts(articles, top=TOP_SOURCES, canonical_only=True)
+        _, trends = agg.source_topic_trends(articles, sources)
+        by_key["sources"].interactive = vis.source_explorer_spec(counted, trends, label)
+
+
+def write_report(run: RunData, out: Path, interactive: bool = True) -> Path:
     """Render the report and write it atomically to ``out``."""
     from pipeline.io.atomic import write_text_atomic
 
-    write_text_atomic(Path(out), render_report(run))
+    write_text_atomic(Path(out), render_report(run, interactive))
     return Path(out)
