@@ -99,8 +99,9 @@ class ArticleFilter:
             needed.extend(SOURCE_COLUMNS)
         return needed
 
-    def pushdown(self) -> pc.Expression | None:
-        """The part of the filter a Parquet scan evaluates (None when it keeps every row)."""
+    def pushdown(self, partitioned: bool = False) -> pc.Expression | None:
+        """The part of the filter a Parquet scan evaluates (None when it keeps every row);
+        ``partitioned``: the dataset has the hive ``year`` partition, so whole years are skipped."""
         import pyarrow.compute as pc
 
         from pipeline.query.access import date_field
@@ -108,8 +109,12 @@ class ArticleFilter:
         parts: list[pc.Expression] = []
         if self.since is not None:
             parts.append(date_field() >= pc.scalar(self.since))
+            if partitioned:  # "unknown" sorts after every year: undated rows fail the date test anyway
+                parts.append(pc.field("year") >= pc.scalar(f"{self.since.year:04d}"))
         if self.until is not None:
             parts.append(date_field() <= pc.scalar(self.until))
+            if partitioned:
+                parts.append(pc.field("year") <= pc.scalar(f"{self.until.year:04d}"))
         if self.relevant_only:
             parts.append(pc.field("relevant") == pc.scalar(True))
         if self.canonical_only:
@@ -219,6 +224,7 @@ def scan(run_dir: Path, columns: Sequence[str] | None, article_filter: ArticleFi
     The filter must be bound to the run (:meth:`ArticleFilter.for_run`) when it has a query.
     ``text_contains``: also require this substring of ``text`` (pushed down too).
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     from pipeline.query.settings import SCAN_BATCH_ROWS
@@ -228,7 +234,8 @@ def scan(run_dir: Path, columns: Sequence[str] | None, article_filter: ArticleFi
     wanted = list(columns) if columns is not None else list(dataset.schema.names)
     flt = article_filter or ArticleFilter()
     extra = [c for c in flt.columns() if c not in wanted and c in present]
-    expression = flt.pushdown()
+    partitioned = "year" in present and dataset.schema.field("year").type == pa.string()
+    expression = flt.pushdown(partitioned)
     if text_contains:
         contains = pc.match_substring(pc.field("text"), text_contains)
         expression = contains if expression is None else expression & contains
