@@ -9,9 +9,10 @@ import pytest
 from pipeline.clean.body import clean_body
 from pipeline.clean.meta import lead_outlet
 from pipeline.errors import UsageError
-from pipeline.query.filters import parse_day, words
+from pipeline.query.filters import parse_day
 from pipeline.query.kwic import match_spans, token_spans
 from pipeline.query.sources import source_name, url_site
+from pipeline.query.terms import words
 
 
 def test_parse_day_periods() -> None:

@@ -38,8 +38,10 @@ class ScoredDocs:
     source: list[str | None]
 
 
-def read_run_scores(run_dir: str | Path, keys: Sequence[str], article_filter: ArticleFilter | None = None) -> ScoredDocs:
-    """Scores, dates and sources (display names) of a run's articles matching ``article_filter``."""
+def read_run_scores(run_dir: str | Path, keys: Sequence[str], article_filter: ArticleFilter | None = None,
+                    with_sources: bool = True) -> ScoredDocs:
+    """Scores, dates and sources (display names) of a run's articles matching ``article_filter``;
+    without ``with_sources`` the sources are left empty and the texts are not read."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -52,7 +54,8 @@ def read_run_scores(run_dir: str | Path, keys: Sequence[str], article_filter: Ar
     absent = [c for c in columns if c not in present]
     if absent:
         raise UsageError(f"{Path(run_dir) / 'articles'} lacks the columns {absent}")
-    table = read_table(Path(run_dir), columns + [c for c in SOURCE_COLUMNS if c in present], flt)
+    named = [c for c in SOURCE_COLUMNS if c in present] if with_sources else []
+    table = read_table(Path(run_dir), columns + named, flt)
     rel = table.column("relevant_score")
     if rel.null_count:
         raise UsageError(
@@ -79,7 +82,8 @@ def read_run_scores(run_dir: str | Path, keys: Sequence[str], article_filter: Ar
         rel.to_numpy().astype(float),
         topic_scores,
         table.column("published_at").to_pylist(),
-        [None if name == UNKNOWN else name for name in display_sources(table)],
+        [None if name == UNKNOWN else name for name in display_sources(table)] if with_sources
+        else [None] * table.num_rows,
     )
 
 

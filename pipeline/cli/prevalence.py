@@ -70,7 +70,7 @@ def main(args: argparse.Namespace) -> int:
     estimator = Prevalence(n_bootstrap, seed=seed).fit(state)
     keys = estimator.keys_
     if path.is_dir():
-        docs = read_run_scores(path, keys, article_filter)
+        docs = read_run_scores(path, keys, article_filter, with_sources=args.by == "source")
     else:
         docs = read_jsonl_scores(path, keys, lambda: load_model(args.model).predict_records)
     for event, reason in estimator.fallbacks().items():

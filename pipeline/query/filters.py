@@ -85,6 +85,8 @@ class ArticleFilter:
         config = read_manifest(Path(run_dir)).get("opencc_config") or self.opencc_config
         if self.query is None:
             return replace(self, opencc_config=config)
+        from pipeline.query.terms import normalize_term, segment_term
+
         query = normalize_term(self.query, config)
         return replace(self, query=query, opencc_config=config, _query_tokens=tuple(segment_term(query)))
 
@@ -127,7 +129,8 @@ class ArticleFilter:
                 unnamed = unnamed | pc.match_substring(pc.field("source"), name)
             parts.append(unnamed)
         if self.query is not None:
-            needle = "".join(self.query.split())
+            # whole words: the tokens were cut from the text with its spaces dropped
+            needle = self.query if self.substring else "".join(self.query.split())
             parts.append(pc.match_substring(pc.field("text"), needle))
         if not parts:
             return None
@@ -140,6 +143,8 @@ class ArticleFilter:
         """Rows of a scanned batch that pass the parts a scan cannot evaluate (None: all)."""
         import numpy as np
         import pyarrow as pa
+
+        from pipeline.query.terms import find_token_runs, words
 
         keep = np.ones(batch.num_rows, dtype=bool)
         if self.topics:
@@ -172,42 +177,6 @@ def display_sources(batch: pa.RecordBatch | pa.Table) -> list[str]:
     names = batch.schema.names
     columns = [batch.column(c).to_pylist() if c in names else [None] * batch.num_rows for c in SOURCE_COLUMNS]
     return [source_name(s, u, t, p) for s, u, t, p in zip(*columns)]
-
-
-def normalize_term(term: str, opencc_config: str = "t2s") -> str:
-    """A search term as the pipeline normalized the text (Unicode clean-up, OpenCC)."""
-    from pipeline.normalize.step import normalize_text
-
-    return normalize_text(term.strip(), opencc_config)
-
-
-def segment_term(term: str) -> list[str]:
-    """The jieba tokens of a search term (whitespace-separated parts segmented one by one)."""
-    from pipeline.segment import tokenize
-
-    return words([token for part in term.split() for token in tokenize(part)])
-
-
-def words(tokens: Sequence[str]) -> list[str]:
-    """Tokens with bound suffixes joined to the word before (jieba cuts 医生们 as 医生 + 们)."""
-    from pipeline.query.settings import BOUND_SUFFIXES
-
-    out: list[str] = []
-    for token in tokens:
-        if token in BOUND_SUFFIXES and out and not out[-1].isspace():
-            out[-1] += token
-        else:
-            out.append(token)
-    return out
-
-
-def find_token_runs(tokens: Sequence[str], term: Sequence[str]) -> list[int]:
-    """Start indices where ``term`` occurs in ``tokens`` as consecutive whole tokens (both as :func:`words`)."""
-    n = len(term)
-    if not n:
-        return []
-    first = term[0]
-    return [i for i, token in enumerate(tokens) if token == first and list(tokens[i:i + n]) == list(term)]
 
 
 def articles_dataset(run_dir: Path) -> ds.Dataset:

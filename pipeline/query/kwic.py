@@ -17,16 +17,9 @@ from typing import Any
 
 from pipeline.errors import UsageError
 from pipeline.query.access import DATE_COLUMN, day_of
-from pipeline.query.filters import (
-    ArticleFilter,
-    display_sources,
-    find_token_runs,
-    normalize_term,
-    scan,
-    segment_term,
-    words,
-)
+from pipeline.query.filters import ArticleFilter, display_sources, scan
 from pipeline.query.settings import KWIC_WINDOW
+from pipeline.query.terms import find_token_runs, normalize_term, segment_term, words
 
 #: The fields of one hit, in output order (a contract of ``zhnews kwic --format csv|jsonl``).
 FIELDS = ("doc_id", "date", "source", "title", "left", "match", "right", "offset")
