@@ -38,6 +38,8 @@ def test_outlet_names() -> None:
     assert lead_outlet("新华社上海3月2日电 记者从市卫健委获悉") == "新华社"
     assert lead_outlet("据新华社北京3月2日电 某某") == "新华社"
     assert lead_outlet("本报北京3月2日讯 记者某某") is None and lead_outlet("今天天气很好") is None
+    assert lead_outlet("医疗队传来好消息：病人出院了") is None  # a message, not an outlet
+    assert lead_outlet("某某日报消息：市里召开会议") == "某某日报" and lead_outlet("央視網消息：今天") == "央視網"
     assert url_site("https://m.weibo.cn/123/456") == "weibo.cn" and url_site("https://www.example.com.cn/a") == "example.com.cn"
     assert url_site("not a url") is None
     assert source_name("来源：某某日报 ", "https://news.example.cn/1") == "某某日报"

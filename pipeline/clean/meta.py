@@ -25,11 +25,13 @@ _POSTED_BY = re.compile(r"^(?:由|楼主[:：]?)?\s*([^\s@:：]{2,20}?)\s*(?:发
 
 #: Characters of a text's start searched for an outlet dateline (``新华社北京1月2日电``): datelines come first.
 OUTLET_LEAD_CHARS = 40
-_HAN_NAME = r"[\u3400-\u9fff]{2,8}?"
+_HAN_NAME = r"[\u3400-\u9fff]{1,8}?"
+#: How outlet names end (网, 台, 社, 报, 新闻, 频道, 日报 ...): "传来好消息：" names none.
+_OUTLET_END = r"(?:网|網|台|臺|社|报|報|新闻|新聞|频道|頻道)"
 #: An outlet line opening the text: "X消息（…）：" / "X消息：" / "X讯" / "X社<place><date>电".
 _LEAD_OUTLET = re.compile(
-    rf"^\s*[【\[]?(?:据|據)?(?P<a>{_HAN_NAME})消息\s*[（(：:]"
-    rf"|^\s*(?:据|據)?(?P<b>{_HAN_NAME}(?:社|报|台|网))[\u3400-\u9fff]{{0,6}}\s*\d{{1,2}}月\d{{1,2}}日\s*(?:电|讯)"
+    rf"^\s*[【\[]?(?:据|據)?(?P<a>{_HAN_NAME}{_OUTLET_END})消息\s*[（(：:]"
+    rf"|^\s*(?:据|據)?(?P<b>{_HAN_NAME}{_OUTLET_END})[\u3400-\u9fff]{{0,6}}\s*\d{{1,2}}月\d{{1,2}}日\s*(?:电|讯)"
 )
 #: Words that open a dateline but name no outlet ("本报讯": this paper).
 _SELF_NAMES = frozenset({"本报", "本報", "本台", "本臺", "本网", "本網", "本刊", "记者", "記者"})
