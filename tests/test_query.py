@@ -140,5 +140,5 @@ def test_bad_filter_values_are_usage_errors(shared_run: Path, capsys, tmp_path: 
     assert cli_main(["kwic", "医生", str(shared_run), "--since", "2021", "--until", "2020"]) == 2
     assert "after --until" in capsys.readouterr().err
     assert cli_main(["export", str(shared_run), "--format", "xlsx"]) == 2
-    assert "--out" in capsys.readouterr().err
+    assert "-o/--output FILE.xlsx" in capsys.readouterr().err
     assert read_table(shared_run, ["doc_id"], ArticleFilter(topics=("no-such-topic",))).num_rows == 0

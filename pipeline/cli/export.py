@@ -51,7 +51,7 @@ def main(args: argparse.Namespace) -> int:
         status(args, f"wrote {rows} articles to {args.output}")
         return 0
     if args.format == "xlsx":
-        raise UsageError("--format xlsx writes a workbook: give the file with -o FILE.xlsx")
+        raise UsageError("--format xlsx writes a workbook: give the file with -o/--output FILE.xlsx")
     encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
     handle = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=True)
     try:
