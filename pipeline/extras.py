@@ -16,6 +16,8 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "crawl": ("httpx", "protego", "courlan"),
     "dask": ("dask", "distributed"),
     "label": ("starlette", "uvicorn", "jinja2"),
+    "xlsx": ("xlsxwriter",),
+    "interactive": ("altair", "vl_convert"),
 }
 
 

@@ -177,3 +177,25 @@ def write_v1_run(root: Path, rows: list[dict[str, Any]]) -> Path:
 def synthetic_v1_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 48 articles of ``synthetic_run`` as a schema 1.1.0 run folder."""
     return write_v1_run(tmp_path_factory.mktemp("synthetic_v1_run"), synthetic_rows())
+
+
+#: Lines taken from the start of each ``../shared/data/indomain`` file for :func:`shared_run`.
+SHARED_LINES_PER_FILE = 40
+
+
+@pytest.fixture(scope="session")
+def shared_run(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``zhnews run`` (one worker) over the first lines of every real ``indomain`` file: a real run,
+    fast (about 300 articles); the subset lives in a temporary folder, never in the project."""
+    from pipeline.config import make_config
+    from pipeline.runner import run_pipeline
+
+    inputs = tmp_path_factory.mktemp("shared_inputs")
+    for path in sorted((shared_data / "indomain").glob("*.jsonl")):
+        with path.open(encoding="utf-8") as src:
+            lines = [line for _, line in zip(range(SHARED_LINES_PER_FILE), src)]
+        (inputs / path.name).write_text("".join(lines), encoding="utf-8")
+    out = tmp_path_factory.mktemp("shared_run")
+    run_pipeline(make_config(inputs=[str(inputs)], output=str(out), workers=1))
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["rows"] > 0
+    return out

@@ -19,7 +19,7 @@ from tests._run_fixture import synthetic_run  # noqa: F401
 REPO = Path(__file__).resolve().parents[1]
 #: commands whose product is a file or folder named by -o/--output
 WRITERS = ("run", "crawl", "extract", "clean", "train", "label", "classify", "evaluate", "prevalence", "report",
-           "export", "labels export", "labels import")
+           "export", "kwic", "labels export", "labels import")
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -123,6 +123,31 @@ def test_report_without_its_extra_names_it(synthetic_run: Path) -> None:  # noqa
     ]
 
 
+def test_xlsx_export_without_its_extra_names_it(synthetic_run: Path, tmp_path: Path) -> None:  # noqa: F811
+    out = tmp_path / "a.xlsx"
+    done = _zhnews("export", str(synthetic_run), "-f", "xlsx", "-o", str(out),
+                   prelude=BLOCK.format(names=("xlsxwriter",)))
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "zhnews export: error: xlsx export needs the 'xlsx' extra (xlsxwriter missing): pip install 'zhnews[xlsx]'"
+    ]
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.slow  # draws every chart
+def test_report_without_the_interactive_extra_says_so_and_stays_static(synthetic_run: Path, tmp_path: Path) -> None:  # noqa: F811
+    out = tmp_path / "r.html"
+    done = _zhnews("report", str(synthetic_run), "-o", str(out), prelude=BLOCK.format(names=("altair",)))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        "zhnews report: SVG charts only: interactive charts need the 'interactive' extra "
+        "(pip install 'zhnews[interactive]')",
+        f"zhnews report: wrote {out}",
+    ]
+    page = out.read_text(encoding="utf-8")
+    assert "<svg" in page and "vegaEmbed" not in page
+
+
 def test_crawl_without_its_extra_names_it(tmp_path: Path) -> None:
     done = _zhnews("crawl", "--urls", "https://news.example.cn/a.html", "-o", str(tmp_path / "c"),
                    prelude=BLOCK.format(names=("httpx", "protego")))
@@ -171,7 +196,7 @@ def run_without_articles(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-ANALYSES = (["report"], ["export"], ["classify"], ["prevalence"])
+ANALYSES = (["report"], ["export"], ["classify"], ["prevalence"], ["kwic", "医生"])
 
 
 @pytest.mark.parametrize("command", ANALYSES, ids=lambda c: c[0])

@@ -15,9 +15,10 @@ from pipeline.cli import main as cli_main
 from pipeline.report import aggregate as agg
 from pipeline.report.fonts import find_cjk_font
 from pipeline.report.load import load_run, resolve_run_dir
-from tests._run_fixture import STORIES, sample_run, synthetic_run  # noqa: F401 - fixtures
+from tests._run_fixture import STORIES, sample_run, shared_run, synthetic_run  # noqa: F401 - fixtures
 
-SECTIONS = ["over-time", "corrected", "shares", "terms", "discovered", "sources", "duplicates", "examples", "quality"]
+SECTIONS = ["over-time", "corrected", "shares", "terms", "discovered", "sources", "source-topics", "source-trends",
+            "duplicates", "examples", "quality"]
 CHARTS = [s for s in SECTIONS if s != "examples"]
 
 
@@ -58,9 +59,10 @@ def test_terms_examples_clusters_and_quality(run) -> None:
     assert agg.quality_flag_counts(run.articles).to_dict() == {"pinyin_annotations": 7}
     assert agg.reject_reasons(run.rejects).to_dict() == {"extract: empty_input": 1, "normalize: too_short": 1}
     sources = agg.source_counts(run.articles, top=100)
-    unnamed = [i for i in range(46) if STORIES[i % 8][3] is None]  # falls back to the input file name
+    unnamed = [i for i in range(48) if STORIES[1 if i == 46 else 7 if i == 47 else i % 8][3] is None]
     assert sources["人民网"] == sum(1 for i in range(46) if i % 8 == 0) + 2  # copies 1 and 2 are its story
-    assert sorted(k for k in sources.index if k.startswith("[")) == sorted(f"[{i}.html]" for i in unnamed)
+    assert sources["news.example.cn"] == len(unnamed)  # no named source: the site of the URL, not the file name
+    assert not any(k.startswith("[") for k in sources.index)
 
 
 def test_discovered_topics_separate_the_stories(run) -> None:
@@ -103,7 +105,7 @@ def _headless(browser: str, profile: Path, *args: str) -> subprocess.CompletedPr
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("run_name", ["synthetic_run", "sample_run"])
+@pytest.mark.parametrize("run_name", ["synthetic_run", "sample_run", "shared_run"])
 def test_report_renders_in_headless_chromium(run_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     browser = _chromium()
     run_dir: Path = request.getfixturevalue(run_name)
@@ -116,7 +118,9 @@ def test_report_renders_in_headless_chromium(run_name: str, request: pytest.Fixt
         assert f'<section id="{key}">' in dom
     for key in CHARTS:
         assert re.search(rf'<figure class="chart" id="chart-{key}"><svg', dom), key
-    assert "Traceback" not in dom and "NaN" not in dom
+    static = "".join(re.findall(r"<figure.*?</figure>", dom, flags=re.S))  # the page without its scripts
+    assert "Traceback" not in static and "NaN" not in static
+    _assert_no_cosmetic_defects(dom)
     if run_name == "sample_run":  # scored by the packaged model: its evidence and corrected shares
         assert "<mark>" in dom and "bootstrap intervals" in dom
     shot = tmp_path / "report.png"
@@ -132,3 +136,56 @@ def test_cjk_font_is_found_when_ci_installs_one() -> None:
         assert find_cjk_font() is not None
     else:
         pytest.skip("no CJK font on this machine")
+
+
+def _assert_no_cosmetic_defects(dom: str) -> None:
+    """What a reader of the rendered page would see: no literal \\n in the text, whole numbers on
+    every count axis (matplotlib writes each tick label as a comment in its SVG group)."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(dom)
+    visible = " ".join(t for t in tree.xpath("//body//text()[not(parent::style) and not(parent::script)]"))
+    assert "\\n" not in visible and "NaN" not in visible and "Traceback" not in visible
+    axes = tree.xpath("//*[starts-with(@id, 'count-axis')]")
+    assert len(axes) >= 5  # articles over time (2), discovered, sources, duplicates, quality ...
+    for axis in axes:
+        labels = [c.text.strip() for c in axis.xpath(".//g[starts-with(@id, 'xtick_') or starts-with(@id, 'ytick_')]//comment()")]
+        assert labels and all(re.fullmatch(r"[−-]?\d+", label) for label in labels), labels
+    quality = tree.xpath("//section[@id='quality']//table")[0]
+    cells = dict(row.xpath("./td/text()") for row in quality.xpath(".//tr[td]"))
+    assert re.fullmatch(r"\d+", cells["articles"]) and re.fullmatch(r"\d+(\.\d+)?", cells["median_char_count"])
+
+
+def test_topic_legend_does_not_cover_the_bars(run) -> None:
+    from pipeline.report import plots
+
+    totals, counts, _ = agg.over_time(run.articles)
+    fig = plots.plot_articles_over_time(totals, counts, run.topic_label)
+    fig.canvas.draw()
+    bottom = fig.axes[1]
+    legend = bottom.get_legend().get_window_extent()
+    bars = [patch.get_window_extent() for patch in bottom.patches]
+    assert bars and not any(legend.overlaps(bar) for bar in bars)
+
+
+def test_per_source_views(run) -> None:
+    sources = agg.top_sources(run.articles, 3)
+    # 健康报 has stories 2 (protection) and 5 (mental, rest): rows 10, 18, ..., 42 and 5, 13, ..., 45
+    # (row 2 became a copy of story 0), 11 canonical articles
+    assert sources[0] == "健康报"
+    shares = agg.source_topic_shares(run.articles, sources)
+    assert shares.loc["健康报", "articles"] == 11
+    assert shares.loc["健康报", "protection"] == pytest.approx(5 / 11) and shares.loc["健康报", "mental"] == pytest.approx(6 / 11)
+    assert shares.loc["健康报", "pay"] == 0.0
+    periods, trends = agg.source_topic_trends(run.articles, sources)
+    assert list(trends) == sources and all(t.index.equals(periods) for t in trends.values())
+    dated = run.articles[(run.articles["source"] == "健康报") & run.articles["published_date"].notna()]
+    assert int(trends["健康报"]["protection"].sum()) == int(dated["topics"].map(lambda t: "protection" in t).sum())
+
+
+def test_excerpts_and_quality_values_read_as_text(run) -> None:
+    from pipeline.report.html import format_number
+
+    examples = agg.topic_examples(run.articles)
+    assert not examples["excerpt"].str.contains("\n").any()
+    assert [format_number(v) for v in (45, 45.0, 0.91234, "x")] == ["45", "45", "0.912", "x"]

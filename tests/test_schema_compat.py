@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -15,8 +16,10 @@ from pipeline.cli import main as cli_main
 from pipeline.errors import UsageError
 from pipeline.io.articles import ArticlesReader
 from pipeline.io.export import export_articles
+from pipeline.query.filters import ArticleFilter, read_table
+from pipeline.query.kwic import kwic
 from pipeline.report.load import read_articles
-from tests._run_fixture import synthetic_run, synthetic_v1_run  # noqa: F401 - fixtures
+from tests._run_fixture import synthetic_rows, synthetic_run, synthetic_v1_run  # noqa: F401 - fixtures
 
 KEYS = ["pay", "protection", "rest", "mental", "family"]
 
@@ -61,6 +64,42 @@ def test_prevalence_reads_old_and_new_runs_alike(synthetic_v1_run: Path, synthet
     old = rows(synthetic_v1_run)
     assert len(old) == 48 and old == rows(synthetic_run)
     assert sum(1 for row in old if 0.8 in [round(v, 3) for v in row[3:]]) == 42  # the 6 off-topic stories score 0.1 only
+
+
+# each case: a filter, and the rows of synthetic_rows() it selects, decided on the stored strings
+FILTER_CASES = [
+    (ArticleFilter(since=dt.date(2020, 2, 1), until=dt.date(2020, 3, 31)),
+     lambda r: "2020-02" <= (r["published_at_original"] or "")[:7] <= "2020-03"),
+    # 2019-12-xxT08:00+08:00 is still 2019 in UTC and in Beijing: the page's calendar day counts
+    (ArticleFilter(until=dt.date(2019, 12, 31)), lambda r: (r["published_at_original"] or "9")[:4] == "2019"),
+    (ArticleFilter(since=dt.date(2020, 4, 1), topics=("rest",)),
+     lambda r: (r["published_at_original"] or "")[:7] >= "2020-04" and r["published_date"] is not None
+     and "rest" in r["topics"]),
+    (ArticleFilter(sources=("健康报",), canonical_only=True), lambda r: r["source"] == "健康报" and r["is_canonical"]),
+    (ArticleFilter(query="医护人员", relevant_only=True), lambda r: "医护人员" in r["tokens"] and r["relevant"]),
+]
+
+
+@pytest.mark.parametrize(("article_filter", "selects"), FILTER_CASES)
+def test_filters_select_alike_in_old_and_new_runs(article_filter: ArticleFilter, selects, synthetic_v1_run: Path,
+                                                  synthetic_run: Path) -> None:
+    want = sorted(r["doc_id"] for r in synthetic_rows() if selects(r))
+    assert want
+    for run in (synthetic_v1_run, synthetic_run):
+        got = read_table(run, ["doc_id", "topic_scores"], article_filter.for_run(run))
+        assert sorted(got.column("doc_id").to_pylist()) == want, run
+        assert pa.types.is_list(got.schema.field("topic_scores").type)  # the current schema, whoever wrote it
+
+
+def test_kwic_and_filtered_prevalence_read_old_and_new_runs_alike(synthetic_v1_run: Path, synthetic_run: Path) -> None:
+    since = ArticleFilter(since=dt.date(2020, 3, 1))
+    hits = [sorted(h.as_dict().values().__repr__() for h in kwic(run, "医护人员", 4, since))
+            for run in (synthetic_v1_run, synthetic_run)]
+    assert hits[0] and hits[0] == hits[1]
+    dated = [read_run_scores(run, KEYS, since).published_at for run in (synthetic_v1_run, synthetic_run)]
+    want = sorted(r["published_at_original"] for r in synthetic_rows()
+                  if r["published_date"] is not None and r["published_at_original"][:7] >= "2020-03")
+    assert sorted(dated[0]) == sorted(dated[1]) == want
 
 
 @pytest.mark.slow  # draws every chart

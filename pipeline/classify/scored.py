@@ -1,7 +1,7 @@
 """Scored documents for prevalence: posteriors, publication dates and sources, read in bulk.
 
 A run folder's ``articles/**/*.parquet`` already hold ``relevant_score`` and the
-``topic_scores`` map; only those and ``published_at``/``source`` are read.  A JSONL file may hold
+``topic_scores``; only those, ``published_at_original`` and the columns naming the source are read.  A JSONL file may hold
 the output of ``zhnews classify`` (records with ``relevant_score`` and ``topic_scores``, used as
 they are) or raw records (``text``/``title``), which are scored with the model.
 """
@@ -19,6 +19,7 @@ import numpy as np
 from pipeline.classify.data import iter_jsonl
 from pipeline.errors import UsageError
 from pipeline.io.schema import published_date
+from pipeline.query.filters import ArticleFilter
 
 #: Records classified together when a JSONL file carries no scores.
 CLASSIFY_BATCH = 512
@@ -37,20 +38,26 @@ class ScoredDocs:
     source: list[str | None]
 
 
-def read_run_scores(run_dir: str | Path, keys: Sequence[str]) -> ScoredDocs:
-    """Scores, dates and sources of a run's articles (only those columns are read)."""
+def read_run_scores(run_dir: str | Path, keys: Sequence[str], article_filter: ArticleFilter | None = None,
+                    with_sources: bool = True) -> ScoredDocs:
+    """Scores, dates and sources (display names) of a run's articles matching ``article_filter``;
+    without ``with_sources`` the sources are left empty and the texts are not read."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from pipeline.io.articles import ArticlesReader
+    from pipeline.query.access import open_articles
+    from pipeline.query.filters import SOURCE_COLUMNS, display_sources, read_table
+    from pipeline.query.sources import UNKNOWN
 
-    reader = ArticlesReader(run_dir)
+    flt = (article_filter or ArticleFilter()).for_run(Path(run_dir))
+    present = open_articles(Path(run_dir)).names
     # the publication time as found: its calendar day is the one the page gives
-    columns = ["relevant_score", "topic_scores", "published_at_original", "source"]
-    absent = [c for c in columns if c not in reader.names]
+    columns = ["relevant_score", "topic_scores", "published_at_original"]
+    absent = [c for c in columns if c not in present]
     if absent:
         raise UsageError(f"{Path(run_dir) / 'articles'} lacks the columns {absent}")
-    table = reader.table(columns)
+    named = [c for c in SOURCE_COLUMNS if c in present] if with_sources else []
+    table = read_table(Path(run_dir), columns + named, flt)
     rel = table.column("relevant_score")
     if rel.null_count:
         raise UsageError(
@@ -70,7 +77,8 @@ def read_run_scores(run_dir: str | Path, keys: Sequence[str]) -> ScoredDocs:
         rel.to_numpy().astype(float),
         topic_scores,
         table.column("published_at_original").to_pylist(),
-        table.column("source").to_pylist(),
+        [None if name == UNKNOWN else name for name in display_sources(table)] if with_sources
+        else [None] * table.num_rows,
     )
 
 

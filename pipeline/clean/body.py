@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.clean import cues
+from pipeline.clean.meta import lead_outlet
 
 _INVISIBLE_EDGE = " \t\u3000\u00a0\u200b\u200c\u200d\u2060\ufeff"
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
@@ -39,6 +40,8 @@ class BodyResult:
 
     paragraphs: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    #: the outlet named by the dateline the body opened with (``央视网消息（新闻联播）：``), if any
+    source: str | None = None
 
 
 def _strip_repost_chain(text: str) -> str:
@@ -80,6 +83,7 @@ def clean_body(text: str) -> BodyResult:
         if not line or _HASHTAG_ONLY.match(line):
             continue
         if not result.paragraphs:
+            result.source = result.source or lead_outlet(line)
             line = cues.BROADCAST_PREFIX.sub("", line, count=1).strip(_INVISIBLE_EDGE)
         if any(w in line for w in _VIDEO_WORDS):
             line = _VIDEO_LINK.sub("", line)

@@ -1,4 +1,5 @@
-"""Published date, source and author from the meta lines of a flattened page."""
+"""Published date, source and author from the meta lines of a flattened page, and the outlet a
+body's opening dateline names."""
 
 from __future__ import annotations
 
@@ -22,6 +23,30 @@ _NAMES = re.compile(f"^[{cues.HAN}]{{2,4}}(?:[\\s、,，/]+[{cues.HAN}]{{2,4}})*
 #: "文/某某", "记者｜某某" bylines, also found inside an author field's value.
 _SLASH_BYLINE = re.compile(rf"^(?:文|撰文|记者|記者|作者)\s*[/／|｜]\s*([{cues.HAN}]{{2,4}}(?:[\s、,，]+[{cues.HAN}]{{2,4}})*)")
 _POSTED_BY = re.compile(r"^(?:由|楼主[:：]?)?\s*([^\s@:：]{2,20}?)\s*(?:发表于|發表於|发布于|發佈於|张贴|張貼)")
+
+#: Characters of a text's start searched for an outlet dateline (``新华社北京1月2日电``): datelines come first.
+OUTLET_LEAD_CHARS = 40
+_HAN_NAME = r"[\u3400-\u9fff]{1,8}?"
+#: How outlet names end (网, 台, 社, 报, 新闻, 频道, 日报 ...): "传来好消息：" names none.
+_OUTLET_END = r"(?:网|網|台|臺|社|报|報|新闻|新聞|频道|頻道)"
+#: An outlet line opening the text: "X消息（…）：" / "X消息：" / "X讯" / "X社<place><date>电".
+_LEAD_OUTLET = re.compile(
+    rf"^\s*[【\[]?(?:据|據)?(?P<a>{_HAN_NAME}{_OUTLET_END})消息\s*[（(：:]"
+    rf"|^\s*(?:据|據)?(?P<b>{_HAN_NAME}{_OUTLET_END})[\u3400-\u9fff]{{0,6}}\s*\d{{1,2}}月\d{{1,2}}日\s*(?:电|讯)"
+)
+#: Words that open a dateline but name no outlet ("本报讯": this paper).
+_SELF_NAMES = frozenset({"本报", "本報", "本台", "本臺", "本网", "本網", "本刊", "记者", "記者"})
+
+
+def lead_outlet(text: str | None) -> str | None:
+    """The outlet named by the dateline the text opens with, or None."""
+    if not text:
+        return None
+    match = _LEAD_OUTLET.match(text[:OUTLET_LEAD_CHARS])
+    if not match:
+        return None
+    name = match.group("a") or match.group("b")
+    return None if name in _SELF_NAMES else name
 
 
 def _fields(line: str) -> list[tuple[str, str]]:

@@ -50,6 +50,7 @@ class CleanStep(Step):
             if not body.paragraphs:
                 raise InputRejected("no_article", "the record's text is empty after cleaning")
             doc.paragraphs = body.paragraphs
+            doc.source = doc.source or body.source
             doc.quality_flags.extend(f for f in body.flags if f not in doc.quality_flags)
             doc.raw = None
         return doc

@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "prevalence",
     "report",
     "export",
+    "kwic",
 )
 
 

@@ -1,4 +1,4 @@
-"""``zhnews export RUN_DIR --format csv|jsonl [-o FILE]``: the articles as CSV (Excel-ready) or JSONL."""
+"""``zhnews export RUN_DIR --format csv|jsonl|xlsx [-o FILE] [filters]``: the articles for spreadsheets or scripts."""
 
 from __future__ import annotations
 
@@ -7,25 +7,30 @@ import sys
 from typing import Any
 
 from pipeline.cli.flags import add_command, add_output
+from pipeline.query.filters import add_filter_arguments
 
 
 def register(subparsers: Any) -> None:
     parser = add_command(
         subparsers,
         "export",
-        help="export a run's articles as CSV (UTF-8 with BOM, for Excel) or JSON Lines",
-        description="Write the articles of a run folder as CSV or JSON Lines. CSV: UTF-8 with BOM, list "
+        help="export a run's articles as CSV (UTF-8 with BOM, for Excel), JSON Lines or an xlsx workbook",
+        description="Write the articles of a run folder as CSV, JSON Lines or xlsx. CSV: UTF-8 with BOM, list "
         "columns joined (paragraphs by newlines, tokens by spaces, others by '; '), topic_scores spread "
-        "over score_<topic> columns. JSONL keeps lists and topic_scores as JSON arrays/objects.",
+        "over score_<topic> columns. JSONL keeps lists and topic_scores as JSON arrays/objects. xlsx (needs "
+        "-o, and the 'xlsx' extra): a sheet 'articles' (flattened like CSV, plus source_name) and a sheet "
+        "'topic_shares' per month.",
         example="zhnews export corpus/processed -o articles.csv --relevant-only\n"
-        "zhnews export corpus/processed -f jsonl --columns doc_id,title,topics | head",
+        "zhnews export corpus/processed -f jsonl --columns doc_id,title,topics | head\n"
+        "zhnews export corpus/processed -f xlsx --since 2020-01 --until 2020-06 --topic wages -o wages.xlsx",
     )
     parser.add_argument("run_dir", metavar="RUN_DIR", help="output folder of `zhnews run`")
-    parser.add_argument("--format", "-f", choices=["csv", "jsonl"], default="csv", help="output format (default: csv)")
-    add_output(parser, "output file (default: standard output)")
-    parser.add_argument("--columns", help="comma-separated columns to export (default: all; see docs/schema.md)")
-    parser.add_argument("--relevant-only", action="store_true", help="only articles the model found relevant")
-    parser.add_argument("--canonical-only", action="store_true", help="one article per duplicate cluster")
+    parser.add_argument("--format", "-f", choices=["csv", "jsonl", "xlsx"], default="csv",
+                        help="output format (default: csv)")
+    add_output(parser, "output file (default: standard output; required for xlsx)")
+    parser.add_argument("--columns", help="comma-separated columns to export (default: all, for xlsx a reading "
+                        "selection; see docs/schema.md)")
+    add_filter_arguments(parser)
     parser.set_defaults(func=main)
 
 
@@ -34,21 +39,23 @@ def main(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from pipeline.cli.flags import status
+    from pipeline.errors import UsageError
     from pipeline.io.export import export_articles, export_to_path
+    from pipeline.query.filters import filter_from_args
 
-    options = {
-        "columns": [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None,
-        "relevant_only": args.relevant_only,
-        "canonical_only": args.canonical_only,
-    }
+    columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
+    article_filter = filter_from_args(args)
     if args.output:
-        rows = export_to_path(Path(args.run_dir), args.format, Path(args.output), **options)
+        rows = export_to_path(Path(args.run_dir), args.format, Path(args.output), columns=columns,
+                              article_filter=article_filter)
         status(args, f"wrote {rows} articles to {args.output}")
         return 0
+    if args.format == "xlsx":
+        raise UsageError("--format xlsx writes a workbook: give the file with -o/--output FILE.xlsx")
     encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
     handle = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=True)
     try:
-        export_articles(Path(args.run_dir), args.format, handle, **options)
+        export_articles(Path(args.run_dir), args.format, handle, columns=columns, article_filter=article_filter)
         handle.flush()
     except BrokenPipeError:  # the reader (e.g. `head`) stopped early
         import os

@@ -7,6 +7,7 @@ import argparse
 from typing import Any, TextIO
 
 from pipeline.cli.flags import add_command, add_output
+from pipeline.query.filters import add_filter_arguments
 
 # no pipeline.classify import here: that package loads scikit-learn, and ``zhnews --help`` stays instant
 
@@ -40,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_output(p, "file to write (default: standard output)")
     p.add_argument("--bootstrap", type=int, metavar="N", help="bootstrap replicates (default: 1000)")
     p.add_argument("--seed", type=int, help="bootstrap seed (default: 0)")
+    add_filter_arguments(p)
     p.set_defaults(func=main)
 
 
@@ -59,6 +61,7 @@ def main(args: argparse.Namespace) -> int:
     from pipeline.cli.flags import output_stream
     from pipeline.errors import UsageError
     from pipeline.io.run_folder import articles_root
+    from pipeline.query.filters import filter_from_args
 
     n_bootstrap = PREVALENCE_BOOTSTRAP if args.bootstrap is None else args.bootstrap
     seed = PREVALENCE_SEED if args.seed is None else args.seed
@@ -69,8 +72,11 @@ def main(args: argparse.Namespace) -> int:
     path = Path(args.input)
     if not path.exists():
         raise UsageError(f"no such file or folder: {path}")
+    article_filter = filter_from_args(args)
     if path.is_dir():
         articles_root(path)
+    elif not article_filter.is_empty:
+        raise UsageError("the article filters apply to a run folder, not to a JSONL file")
     meta = read_meta(model_file(args.model))  # the rates only: scored inputs never load the classifier
     state = meta.get(META_KEY)
     if not state:
@@ -80,7 +86,7 @@ def main(args: argparse.Namespace) -> int:
     if args.labels:
         _use_corpus_rates(estimator, args, n_bootstrap, seed)
     if path.is_dir():
-        docs = read_run_scores(path, keys)
+        docs = read_run_scores(path, keys, article_filter, with_sources=args.by == "source")
     else:
         docs = read_jsonl_scores(path, keys, lambda: load_model(args.model).predict_records)
     for event, reason in estimator.fallbacks().items():

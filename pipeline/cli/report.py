@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from pipeline.cli.flags import add_command, add_output
+from pipeline.query.filters import add_filter_arguments
 
 
 def register(subparsers: Any) -> None:
@@ -16,10 +17,13 @@ def register(subparsers: Any) -> None:
         description="Articles per month by topic, topic shares over time, top terms per topic, discovered "
         "(NMF) topics, sources, duplicate clusters, an example per topic and extraction quality, as one "
         "HTML file with inline SVG charts. Needs the 'report' extra.",
-        example="zhnews report corpus/processed -o report.html",
+        example="zhnews report corpus/processed -o report.html\nzhnews report corpus/processed --since 2020 --source 新华网 -o xinhua.html",
     )
     parser.add_argument("run_dir", metavar="RUN_DIR", help="output folder of `zhnews run`")
     add_output(parser, "HTML file to write (default: RUN_DIR/report.html)", metavar="FILE.html")
+    parser.add_argument("--static", action="store_true",
+                        help="SVG charts only (default: also interactive charts when zhnews[interactive] is installed)")
+    add_filter_arguments(parser)
     parser.set_defaults(func=main)
 
 
@@ -27,16 +31,22 @@ def main(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from pipeline.cli.flags import status
-    from pipeline.extras import require_extra
+    from pipeline.extras import missing_modules, require_extra
     from pipeline.io.run_folder import articles_root
+    from pipeline.query.filters import filter_from_args
 
     run_dir = Path(args.run_dir)
     articles_root(run_dir)
+    article_filter = filter_from_args(args)
     require_extra("report", "the HTML report")
     from pipeline.report.html import write_report
     from pipeline.report.load import load_run
 
+    interactive = not args.static
+    if interactive and missing_modules("interactive"):
+        status(args, "SVG charts only: interactive charts need the 'interactive' extra "
+               "(pip install 'zhnews[interactive]')")
     out = Path(args.output) if args.output else run_dir / "report.html"
-    write_report(load_run(run_dir), out)
+    write_report(load_run(run_dir, article_filter=article_filter), out, interactive=interactive)
     status(args, f"wrote {out}")
     return 0

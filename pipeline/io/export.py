@@ -1,9 +1,11 @@
-"""Export a run's articles as CSV (UTF-8 with BOM, for Excel) or JSON Lines, streamed in batches.
+"""Export a run's articles as CSV (UTF-8 with BOM, for Excel), JSON Lines or an xlsx workbook, streamed in batches.
 
 CSV cells are flat: list columns are joined (``paragraphs`` by newlines, ``tokens`` by spaces,
 others by ``"; "``) and ``topic_scores`` becomes one ``score_<topic>`` column per topic.
 JSON Lines keeps lists as arrays and ``topic_scores`` as an object.  Dates are ISO-8601 and
-float32 columns are written with 6 significant digits.
+float32 columns are written with 6 significant digits.  Articles are selected with an
+:class:`~pipeline.query.filters.ArticleFilter`, applied while the Parquet files are scanned;
+the xlsx workbook is written by :mod:`pipeline.io.xlsx`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -19,24 +21,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.errors import UsageError
-from pipeline.io.articles import ArticlesReader
 from pipeline.io.schema import ARTICLE_SCHEMA
+from pipeline.query.filters import ArticleFilter, scan
 
-FORMATS = ("csv", "jsonl")
+FORMATS = ("csv", "jsonl", "xlsx")
+#: Formats written as text (xlsx is a binary workbook).
+TEXT_FORMATS = ("csv", "jsonl")
 LIST_SEPARATORS = {"paragraphs": "\n", "tokens": " "}
 DEFAULT_LIST_SEPARATOR = "; "
 SCORE_PREFIX = "score_"
 _FLOAT32 = {f.name for f in ARTICLE_SCHEMA if f.type == pa.float32()}
 
 
-def _filter(relevant_only: bool, canonical_only: bool) -> pc.Expression | None:
-    expression = None
-    if relevant_only:
-        expression = pc.field("relevant") == True  # noqa: E712 - a pyarrow expression
-    if canonical_only:
-        canonical = pc.field("is_canonical") | pc.field("is_canonical").is_null()
-        expression = canonical if expression is None else expression & canonical
-    return expression
+def bound_filter(run_dir: Path, article_filter: ArticleFilter | None, relevant_only: bool = False,
+                 canonical_only: bool = False) -> ArticleFilter:
+    """``article_filter`` (or none) with the two legacy switches folded in, bound to the run."""
+    from dataclasses import replace
+
+    flt = article_filter or ArticleFilter()
+    flt = replace(flt, relevant_only=flt.relevant_only or relevant_only,
+                  canonical_only=flt.canonical_only or canonical_only)
+    return flt.for_run(run_dir)
 
 
 def select_columns(columns: Sequence[str] | None) -> list[str]:
@@ -50,13 +55,12 @@ def select_columns(columns: Sequence[str] | None) -> list[str]:
     return [n for n in names if n in set(columns)]
 
 
-def topic_keys(reader: ArticlesReader, expression: pc.Expression | None = None) -> list[str]:
-    """Every topic of ``topic_scores``, in order of first appearance (the model's topic order)."""
+def topic_keys(batches: Iterable[pa.RecordBatch]) -> list[str]:
+    """Every topic of ``topic_scores`` (a list of ``{topic, score}``), in order of first
+    appearance (the model's topic order)."""
     seen: dict[str, None] = {}
-    for batch in reader.batches(["topic_scores"], filter=expression):
-        column = batch.column(0)
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
+    for batch in batches:
+        column = batch.column("topic_scores")
         for key in pc.unique(pc.struct_field(pc.list_flatten(column), "topic")).to_pylist():
             seen.setdefault(key, None)
     return list(seen)
@@ -75,8 +79,8 @@ def _scalar(name: str, value: Any) -> Any:
     return value
 
 
-def _rows(reader: ArticlesReader, columns: list[str], expression: pc.Expression | None) -> Iterator[dict[str, Any]]:
-    for batch in reader.batches(columns, filter=expression, batch_size=2048):
+def _rows(run_dir: Path, columns: list[str], article_filter: ArticleFilter) -> Iterator[dict[str, Any]]:
+    for batch in scan(run_dir, columns, article_filter):
         yield from batch.to_pylist()
 
 
@@ -130,35 +134,40 @@ def write_jsonl(handle: IO[str], rows: Iterator[dict[str, Any]]) -> int:
 
 
 def export_articles(run_dir: Path, fmt: str, handle: IO[str], columns: Sequence[str] | None = None,
-                    relevant_only: bool = False, canonical_only: bool = False) -> int:
-    """Write the run's articles to an open text ``handle``; returns the number of rows.
+                    relevant_only: bool = False, canonical_only: bool = False,
+                    article_filter: ArticleFilter | None = None) -> int:
+    """Write the run's articles matching the filter to an open text ``handle``; returns the number of rows.
 
     For CSV open the handle with ``encoding="utf-8-sig", newline=""`` (see :func:`export_to_path`).
     """
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r} (csv or jsonl)")
-    reader = ArticlesReader(run_dir)
+    if fmt not in TEXT_FORMATS:
+        raise UsageError(f"format {fmt!r} is not text (csv or jsonl; xlsx needs an output file)")
     chosen = select_columns(columns)
-    expression = _filter(relevant_only, canonical_only)
-    rows = _rows(reader, chosen, expression)
+    flt = bound_filter(run_dir, article_filter, relevant_only, canonical_only)
+    rows = _rows(run_dir, chosen, flt)
     if fmt == "jsonl":
         return write_jsonl(handle, rows)
-    keys = topic_keys(reader, expression) if "topic_scores" in chosen else []
+    keys = topic_keys(scan(run_dir, ["topic_scores"], flt)) if "topic_scores" in chosen else []
     return write_csv(handle, rows, chosen, keys)
 
 
 def export_to_path(run_dir: Path, fmt: str, out: Path, **options: Any) -> int:
-    """Export into the file ``out``, written atomically (CSV with a UTF-8 BOM)."""
+    """Export into the file ``out``, written atomically (CSV with a UTF-8 BOM, xlsx as a workbook)."""
     from pipeline.io.atomic import atomic_write
 
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r} ({', '.join(FORMATS)})")
     counted: list[int] = []
 
     def write(tmp: str) -> None:
+        if fmt == "xlsx":
+            from pipeline.io.xlsx import write_workbook
+
+            counted.append(write_workbook(run_dir, tmp, **options))
+            return
         encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
         with open(tmp, "w", encoding=encoding, newline="") as handle:
             counted.append(export_articles(run_dir, fmt, handle, **options))
 
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r} (csv or jsonl)")
     atomic_write(Path(out), write)
     return counted[0]

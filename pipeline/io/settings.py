@@ -7,3 +7,9 @@ STAGING_BATCH_DOCS = 2000
 PARQUET_ZSTD_LEVEL = 3
 #: Threads writing a build folder's files: encoding and fsync overlap; more only contend for the cores.
 WRITER_THREADS = 4
+#: Characters Excel keeps in one cell; longer texts are cut and marked.
+XLSX_MAX_CELL_CHARS = 32767
+#: Widest column of an xlsx sheet: long texts wrap past this rather than push other columns off screen.
+XLSX_MAX_COLUMN_WIDTH = 60
+#: Narrowest column of an xlsx sheet: short codes and numbers stay readable.
+XLSX_MIN_COLUMN_WIDTH = 8

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_SPACE = re.compile(r"\s+")
+UNKNOWN_SOURCE = "(unknown)"
 
 
 def _canonical(articles: pd.DataFrame, canonical_only: bool) -> pd.DataFrame:
@@ -110,17 +111,85 @@ def topic_shares(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def source_labels(articles: pd.DataFrame) -> pd.Series:
-    """The publisher (``source``) of each article, else ``[file name]`` of its input, else ``(unknown)``."""
-    named = articles["source"].where(articles["source"].notna() & (articles["source"] != ""), None)
-    if "source_path" in articles:
-        files = articles["source_path"].map(lambda p: f"[{PurePosixPath(str(p)).name}]" if p else None)
-        named = named.fillna(files)
-    return named.fillna("(unknown)")
+    """The outlet of each article as the views name it (:func:`pipeline.query.sources.source_name`):
+    the ``source_name`` column :func:`~pipeline.report.load.read_articles` adds, else computed here."""
+    if "source_name" in articles:
+        return articles["source_name"].fillna(UNKNOWN_SOURCE)
+    from pipeline.query.sources import source_name
+
+    def cell(column: str) -> list:
+        return [v if isinstance(v, str) else None for v in articles[column]] if column in articles \
+            else [None] * len(articles)
+
+    names = [source_name(*values) for values in zip(cell("source"), cell("url"), cell("text"), cell("source_path"))]
+    return pd.Series(names, index=articles.index, dtype=object)
 
 
 def source_counts(articles: pd.DataFrame, top: int = 15, canonical_only: bool = False) -> pd.Series:
     """Articles per source, largest first (see :func:`source_labels`)."""
     return source_labels(_canonical(articles, canonical_only)).value_counts().head(top)
+
+
+def top_sources(articles: pd.DataFrame, top: int = 8) -> list[str]:
+    """The ``top`` sources with the most canonical articles (ties by name)."""
+    counts = source_labels(_canonical(articles, True)).value_counts()
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [name for name, _ in ranked[:top]]
+
+
+def source_topic_shares(articles: pd.DataFrame, sources: Sequence[str]) -> pd.DataFrame:
+    """Sources x topics: the share of each source's canonical articles assigned each topic
+    (an article can carry several topics, so a row can sum above 1); a column ``articles`` too."""
+    frame = _canonical(articles, True)
+    names = source_labels(frame)
+    topics = sorted({t for row in frame["topics"] for t in row},
+                    key=lambda t: (-sum(t in row for row in frame["topics"]), t))
+    rows = []
+    for source in sources:
+        members = frame[names == source]
+        row = {"source": source, "articles": len(members)}
+        for topic in topics:
+            row[topic] = float(members["topics"].map(lambda r, t=topic: t in r).mean()) if len(members) else 0.0
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["source", "articles", *topics]).set_index("source")
+
+
+def corrected_source_topic_shares(articles: pd.DataFrame, rates: dict, sources: Sequence[str]) -> pd.DataFrame:
+    """Sources x topics: each topic's share of the source's canonical articles corrected for the
+    classifier's errors (PACC, as :func:`corrected_topic_shares`); a column ``articles`` too."""
+    from pipeline.classify.prevalence import Prevalence
+
+    frame = _canonical(articles, True)
+    names = source_labels(frame)
+    quantifier = Prevalence().fit(rates)
+    keys = list(quantifier.keys_)
+    rows = []
+    for source in sources:
+        members = frame[names == source]
+        row: dict[str, object] = {"source": source, "articles": len(members)}
+        if len(members):
+            rel = members["relevant_score"].fillna(0.0).to_numpy(dtype=float)
+            scores = np.array([[float((s or {}).get(k, 0.0)) for k in keys] for s in members["topic_scores"]])
+            shares = quantifier.estimate(rel, scores.reshape(len(members), len(keys)))
+            row.update({k: shares.topics[k].estimate for k in keys})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["source", "articles", *keys]).set_index("source").fillna(0.0)
+
+
+def source_topic_trends(articles: pd.DataFrame, sources: Sequence[str], max_points: int = 48
+                        ) -> tuple[pd.Index, dict[str, pd.DataFrame]]:
+    """Per source, its canonical articles per period and topic, on the common time axis of
+    :func:`over_time` (sparse tails trimmed, long ranges summed to quarters or years)."""
+    totals, _, _ = over_time(articles, True, max_points)
+    names = source_labels(articles)
+    out: dict[str, pd.DataFrame] = {}
+    for source in sources:
+        members = articles[names == source]
+        counts = monthly_topic_counts(members, True)
+        if len(totals) and isinstance(totals.index, pd.PeriodIndex) and len(counts.index):
+            counts = counts.groupby(counts.index.asfreq(totals.index.freqstr)).sum()
+        out[source] = counts.reindex(totals.index, fill_value=0)
+    return totals.index, out
 
 
 def _stopwords() -> frozenset[str]:
@@ -244,12 +313,12 @@ def topic_examples(articles: pd.DataFrame, excerpt_chars: int = 160) -> pd.DataF
             "topic": topic,
             "title": best["title"],
             "date": None if pd.isna(date) else pd.Timestamp(date).date().isoformat(),
-            "source": best["source"],
+            "source": source_labels(members.loc[[scores.idxmax()]]).iloc[0],
             "score": round(float(scores.max()), 3),
             "relevant_score": None if pd.isna(best["relevant_score"]) else round(float(best["relevant_score"]), 3),
             "topics": list(best["topics"]),
             "topic_scores": {k: round(float(v), 3) for k, v in sorted(best["topic_scores"].items(), key=lambda kv: -kv[1])},
-            "excerpt": _text(best["text"])[:excerpt_chars],
+            "excerpt": _SPACE.sub(" ", _text(best["text"]))[:excerpt_chars],  # one line: paragraphs joined
             # the sentences that made the model assign the topic (runs before schema 1.1 have none)
             "evidence": list((best.get("evidence") or {}).get(topic, [])),
         })
@@ -270,9 +339,9 @@ def reject_reasons(rejects: pd.DataFrame) -> pd.Series:
     return keys.value_counts()
 
 
-def quality_summary(articles: pd.DataFrame) -> dict[str, float]:
-    """Medians of the per-article quality signals and the share of flagged articles."""
-    out: dict[str, float] = {"articles": float(len(articles))}
+def quality_summary(articles: pd.DataFrame) -> dict[str, float | int]:
+    """The number of articles, medians of the per-article quality signals and the share of flagged articles."""
+    out: dict[str, float | int] = {"articles": len(articles)}
     for column in ("char_count", "han_ratio", "mojibake_score"):
         if column in articles and articles[column].notna().any():
             out[f"median_{column}"] = round(float(articles[column].median()), 3)

@@ -17,6 +17,11 @@ from pipeline.report import aggregate as agg
 from pipeline.report import plots
 from pipeline.report.load import RunData, model_rates
 
+#: Sources in the source x topic heatmap: a screen of rows; the rest are in the sources chart.
+TOP_SOURCES = 12
+#: Sources with their own trend panel: six panels stay legible on one screen.
+TOP_SOURCE_TRENDS = 6
+
 _CSS = """
 mark{background:#fff1a8}ul.evidence li{margin:.3em 0}
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei","PingFang SC",
@@ -27,6 +32,7 @@ table{border-collapse:collapse;font-size:.88em;margin:.8em 0}
 th,td{border:1px solid #ddd;padding:.25em .5em;vertical-align:top;text-align:left}
 th{background:#f4f4f4}dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}
 dl.facts dt{font-weight:bold}.note{color:#555;font-size:.9em}
+div.interactive{width:100%;margin:1em 0}@media print{div.interactive{display:none}}
 """
 
 
@@ -41,6 +47,8 @@ class Section:
     note: str = ""
     #: markup built from escaped text (for views a plain table cannot show)
     markup: str = ""
+    #: a Vega-Lite spec drawn under the static chart when the page runs JavaScript
+    interactive: dict | None = None
 
 
 def figure_svg(fig: Figure, salt: str) -> str:
@@ -69,7 +77,8 @@ def build_sections(run: RunData, discover_k: int = 8) -> list[Section]:
                                    topic_scores=examples["topic_scores"].map(
                                        lambda s: " ".join(f"{k}={v:.2f}" for k, v in s.items())))
     discovered_table = discovered.assign(terms=discovered["terms"].map(" ".join)) if not discovered.empty else discovered
-    quality = pd.DataFrame(list(agg.quality_summary(articles).items()), columns=["signal", "value"])
+    quality = pd.DataFrame([(k, format_number(v)) for k, v in agg.quality_summary(articles).items()],
+                           columns=["signal", "value"])
     return [
         Section("over-time", "Articles per month by topic 各月各主题文章数",
                 plots.plot_articles_over_time(totals, counts, label),
@@ -86,7 +95,9 @@ def build_sections(run: RunData, discover_k: int = 8) -> list[Section]:
                 plots.plot_discovered_topics(discovered), discovered_table,
                 note="Non-negative matrix factorization of the TF-IDF matrix: themes the taxonomy may not cover."),
         Section("sources", "Sources 来源", plots.plot_counts(agg.source_counts(articles), "来源 Sources"),
-                note="The publisher named by the page; [file name] of the input when the page names none."),
+                note="The outlet the page or record names (a source line, or the dateline its text opens with), "
+                     "else the site of its URL; [file name] of the input only when none of these exists."),
+        *source_sections(run, articles, label),
         Section("duplicates", "Largest duplicate clusters 重复文章簇",
                 plots.plot_duplicate_clusters(clusters), clusters,
                 note="Near-duplicates (MinHash): the same story syndicated or reposted."),
@@ -130,6 +141,41 @@ def corrected_section(run: RunData, articles: pd.DataFrame, periods: pd.Index, l
                    note=note)
 
 
+def source_sections(run: RunData, articles: pd.DataFrame, label: Callable[[str], str]) -> list[Section]:
+    """The source x topic heatmap (corrected shares when the model's rates are at hand) and the
+    topic trends of the top sources."""
+    sources = agg.top_sources(articles, TOP_SOURCES)
+    rates = model_rates(run)
+    if rates:
+        shares = agg.corrected_source_topic_shares(articles, rates, sources)
+        title = "来源 × 主题（校正后） Topic shares per source, corrected for classifier errors"
+        note = ("Share of each source's canonical articles about each topic, corrected for the classifier's errors "
+                "(as in the corrected section; `zhnews prevalence --by source` gives intervals).")
+    else:
+        shares = agg.source_topic_shares(articles, sources)
+        title = "来源 × 主题 Topic shares per source (as assigned)"
+        note = ("Share of each source's canonical articles the model assigned each topic (not corrected: the model "
+                "that scored this run is not at hand). An article can carry several topics.")
+    periods, trends = agg.source_topic_trends(articles, sources[:TOP_SOURCE_TRENDS])
+    return [
+        Section("source-topics", "Topics per source 各来源的主题", plots.plot_source_topic_heatmap(shares, title, label),
+                note=note),
+        Section("source-trends", "Topic trends of the top sources 主要来源的主题趋势",
+                plots.plot_source_trends(periods, trends, label),
+                note=f"Canonical articles per period and topic for the {len(trends)} sources with the most articles; "
+                     "the periods of the first chart."),
+    ]
+
+
+def format_number(value: object) -> str:
+    """A table number as a reader expects it: whole numbers without decimals, others to 3 places."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.3f}"
+
+
 def evidence_markup(examples: pd.DataFrame) -> str:
     """Each example's evidence sentences, highlighted, under its topic and title (text escaped)."""
     items = []
@@ -148,32 +194,66 @@ def _section_html(section: Section) -> str:
         parts.append(f'<p class="note">{html.escape(section.note)}</p>')
     if section.figure is not None:
         parts.append(f'<figure class="chart" id="chart-{section.key}">{figure_svg(section.figure, section.key)}</figure>')
+    if section.interactive is not None:
+        from pipeline.report.interactive import embed_markup
+
+        parts.append(embed_markup(section.key))
     if section.table is not None and not section.table.empty:
-        parts.append(section.table.to_html(index=False, escape=True, border=0, na_rep=""))
+        # pandas writes a newline inside a cell as a literal "\n": cells are one line each
+        table = section.table.map(lambda v: " ".join(v.split()) if isinstance(v, str) else v)
+        parts.append(table.to_html(index=False, escape=True, border=0, na_rep=""))
     if section.markup:
         parts.append(section.markup)
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def render_report(run: RunData) -> str:
-    """The report as one HTML document."""
+def render_report(run: RunData, interactive: bool = True) -> str:
+    """The report as one HTML document; ``interactive``: add the Vega-Lite charts when altair and
+    vl-convert are installed (:mod:`pipeline.report.interactive`)."""
     sections = build_sections(run)
+    script = ""
+    if interactive:
+        from pipeline.report import interactive as vis
+
+        if vis.available():
+            add_interactive(sections, run)
+            script = vis.embed_script({s.key: s.interactive for s in sections if s.interactive is not None})
     title = f"zhnews report — {run.manifest.get('run_id', run.run_dir.name)}"
     generated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    from pipeline.query.filters import describe
+
+    selection = describe(run.article_filter)
+    scope = f" Articles selected: {html.escape(selection)}." if selection else ""
     toc = "".join(f'<li><a href="#{s.key}">{html.escape(s.title)}</a></li>' for s in sections)
     body = "\n".join(_section_html(s) for s in sections)
     return (
         f'<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
-        f'<p class="note">Generated {generated} from {html.escape(str(run.run_dir))}.</p>'
-        f"{_facts(run)}<ul>{toc}</ul>\n{body}\n</body></html>\n"
+        f'<p class="note">Generated {generated} from {html.escape(str(run.run_dir))}.{scope}</p>'
+        f"{_facts(run)}<ul>{toc}</ul>\n{body}\n{script}</body></html>\n"
     )
 
 
-def write_report(run: RunData, out: Path) -> Path:
+def add_interactive(sections: list[Section], run: RunData) -> None:
+    """Vega-Lite specs for the topic trend and the source explorer sections."""
+    from pipeline.report import interactive as vis
+
+    articles, label = run.articles, run.topic_label
+    by_key = {s.key: s for s in sections}
+    _, counts, _ = agg.over_time(articles)
+    if "over-time" in by_key:
+        by_key["over-time"].interactive = vis.topic_trend_spec(counts, label)
+    if "sources" in by_key:
+        sources = agg.top_sources(articles, TOP_SOURCES)
+        counted = agg.source_counts(articles, top=TOP_SOURCES, canonical_only=True)
+        _, trends = agg.source_topic_trends(articles, sources)
+        by_key["sources"].interactive = vis.source_explorer_spec(counted, trends, label)
+
+
+def write_report(run: RunData, out: Path, interactive: bool = True) -> Path:
     """Render the report and write it atomically to ``out``."""
     from pipeline.io.atomic import write_text_atomic
 
-    write_text_atomic(Path(out), render_report(run))
+    write_text_atomic(Path(out), render_report(run, interactive))
     return Path(out)

@@ -15,6 +15,7 @@ import pyarrow.dataset as ds
 from pipeline.config import DEFAULT_OUTPUT
 from pipeline.errors import UsageError
 from pipeline.io.articles import ArticlesReader
+from pipeline.query.filters import ArticleFilter
 
 #: Environment variable naming the run folder the notebook explores.
 RUN_DIR_ENV = "ZHNEWS_RUN_DIR"
@@ -37,6 +38,8 @@ class RunData:
     rejects: pd.DataFrame
     manifest: dict[str, Any]
     topic_names: dict[str, str] = field(default_factory=dict)
+    #: the articles' filter (all articles when empty)
+    article_filter: ArticleFilter = field(default_factory=ArticleFilter)
 
     def topic_label(self, key: str) -> str:
         """``名称 (key)`` when the taxonomy names the topic, else the key."""
@@ -66,13 +69,25 @@ def articles_dataset(run_dir: Path) -> ds.Dataset:
     return ArticlesReader(run_dir).dataset
 
 
-def read_articles(run_dir: Path, columns: Sequence[str] | None = REPORT_COLUMNS) -> pd.DataFrame:
-    """The articles as a DataFrame in the current schema, whichever version wrote them (list
-    columns as Python lists, ``topic_scores`` as ``{topic: score}`` dicts)."""
-    reader = ArticlesReader(run_dir)
-    names = set(reader.names)
-    wanted = [c for c in columns if c in names] if columns is not None else None
-    frame = reader.table(wanted).to_pandas()
+def read_articles(run_dir: Path, columns: Sequence[str] | None = REPORT_COLUMNS,
+                  article_filter: ArticleFilter | None = None) -> pd.DataFrame:
+    """The articles matching ``article_filter`` (applied while scanning the Parquet files) as a
+    DataFrame in the current schema, whichever version wrote them (list columns as Python lists,
+    ``topic_scores`` as ``{topic: score}`` dicts), with ``source_name``."""
+    from pipeline.query.filters import SOURCE_COLUMNS, display_sources, read_table
+
+    names = ArticlesReader(run_dir).names
+    flt = (article_filter or ArticleFilter()).for_run(Path(run_dir))
+    if columns is None:  # every column, in the schema's order
+        table = read_table(Path(run_dir), None, flt)
+        sources = display_sources(table)
+    else:
+        wanted = [c for c in columns if c in names]
+        table = read_table(Path(run_dir), list(dict.fromkeys([*wanted, *(c for c in SOURCE_COLUMNS if c in names)])), flt)
+        sources = display_sources(table)
+        table = table.select(wanted)
+    frame = table.to_pandas()
+    frame["source_name"] = pd.Series(sources, index=frame.index, dtype=object)
     for name in ("tokens", "topics", "quality_flags", "paragraphs"):
         if name in frame:
             frame[name] = [list(v) if v is not None else [] for v in frame[name]]
@@ -112,12 +127,15 @@ def topic_names() -> dict[str, str]:
         return {}
 
 
-def load_run(run_dir: str | os.PathLike[str] | None = None, columns: Sequence[str] | None = REPORT_COLUMNS) -> RunData:
-    """Everything the views need from one run folder."""
+def load_run(run_dir: str | os.PathLike[str] | None = None, columns: Sequence[str] | None = REPORT_COLUMNS,
+             article_filter: ArticleFilter | None = None) -> RunData:
+    """Everything the views need from one run folder (its articles matching ``article_filter``)."""
     path = resolve_run_dir(run_dir)
+    flt = article_filter or ArticleFilter()
     return RunData(
         run_dir=path,
-        articles=read_articles(path, columns),
+        articles=read_articles(path, columns, flt),
+        article_filter=flt,
         rejects=read_rejects(path),
         manifest=read_manifest(path),
         topic_names=topic_names(),

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from pipeline.report.fonts import use_cjk_font
 
@@ -30,6 +31,13 @@ def _empty(fig: Figure, ax, message: str) -> Figure:
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#666")
     ax.set_axis_off()
     return fig
+
+
+def _count_axis(axis) -> None:
+    """Ticks at whole numbers only: the axis counts articles (its SVG group id starts ``count-axis``,
+    so a browser test can find its tick labels)."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_gid(f"count-axis-{axis.axis_name}-{id(axis):x}")
 
 
 def _period_ticks(ax, index: pd.Index, max_ticks: int = 14) -> None:
@@ -62,7 +70,8 @@ def plot_articles_over_time(totals: pd.DataFrame, topic_counts: pd.DataFrame, la
     top.plot(x, totals["relevant"], label="相关文章 relevant", color="#dd8452", lw=1.6)
     top.set_ylabel("文章数 articles")
     top.set_title("每期文章数 Articles per period")
-    top.legend(loc="upper left")
+    top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    _count_axis(top.yaxis)
     counts = topic_counts.reindex(totals.index, fill_value=0)
     base = np.zeros(len(counts))
     colors = _palette(len(counts.columns))
@@ -71,8 +80,9 @@ def plot_articles_over_time(totals: pd.DataFrame, topic_counts: pd.DataFrame, la
         base += counts[topic].to_numpy()
     bottom.set_ylabel("文章数 articles")
     bottom.set_title("各主题文章数 Articles per topic")
-    if len(counts.columns):
-        bottom.legend(loc="upper left", fontsize=8, ncols=2)
+    _count_axis(bottom.yaxis)
+    if len(counts.columns):  # beside the axes: inside, it covered the tallest bars
+        bottom.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     _period_ticks(bottom, totals.index)
     return fig
 
@@ -133,6 +143,7 @@ def plot_discovered_topics(discovered: pd.DataFrame, terms_shown: int = 5) -> Fi
     labels = [f"{row.topic}: {' '.join(row.terms[:terms_shown])}" for row in discovered.itertuples()][::-1]
     ax.barh(labels, discovered["articles"].to_numpy()[::-1], color="#8172b3")
     ax.set_xlabel("文章数 articles")
+    _count_axis(ax.xaxis)
     ax.set_title("发现的主题 (NMF) Discovered topics")
     return fig
 
@@ -146,6 +157,7 @@ def plot_counts(series: pd.Series, title: str, xlabel: str = "文章数 articles
         return _empty(fig, ax, f"{title}: none")
     _barh(ax, [_short(i, width) for i in series.index], series.to_numpy(), color)
     ax.set_xlabel(xlabel)
+    _count_axis(ax.xaxis)
     ax.set_title(title)
     return fig
 
@@ -169,6 +181,7 @@ def plot_quality(flags: pd.Series, reasons: pd.Series) -> Figure:
             continue
         _barh(ax, [_short(i, 30) for i in series.index], series.to_numpy(), color)
         ax.set_title(title)
+        _count_axis(ax.xaxis)
     return fig
 
 
@@ -191,3 +204,61 @@ def plot_corrected_shares(table: pd.DataFrame, periods: pd.Index, label: Label =
     ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), fontsize=8)
     _period_ticks(ax, periods)
     return fig
+
+
+def plot_source_topic_heatmap(shares: pd.DataFrame, title: str, label: Label = _identity, width: int = 24) -> Figure:
+    """Sources (rows) x topics (columns), each cell the topic's share of the source's articles."""
+    topics = [c for c in shares.columns if c != "articles"]
+    fig = _figure(11, 0.42 * max(len(shares), 3) + 2.2)
+    ax = fig.subplots()
+    if shares.empty or not topics:
+        return _empty(fig, ax, "no sources with topic assignments")
+    values = shares[topics].to_numpy(dtype=float)
+    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(0.05, float(np.nanmax(values))), aspect="auto")
+    ax.set_xticks(np.arange(len(topics)), [label(t) for t in topics], rotation=35, ha="right")
+    ax.set_yticks(np.arange(len(shares)), [f"{_short(s, width)} (n={int(n)})" for s, n in shares["articles"].items()])
+    threshold = 0.6 * float(np.nanmax(values)) if values.size else 0.0
+    for (row, col), value in np.ndenumerate(values):
+        ax.text(col, row, f"{value:.0%}", ha="center", va="center", fontsize=7,
+                color="white" if value > threshold else "#222")
+    fig.colorbar(image, ax=ax, label="占比 share", shrink=0.8)
+    ax.set_title(title)
+    return fig
+
+
+def plot_source_trends(periods: pd.Index, trends: Mapping[str, pd.DataFrame], label: Label = _identity,
+                       columns: int = 2) -> Figure:
+    """Small multiples: per top source, its articles per period and topic (lines)."""
+    names = [s for s, table in trends.items() if not table.empty and table.to_numpy().sum() > 0]
+    rows = max(1, int(np.ceil(len(names) / columns)))
+    fig = _figure(11, 2.6 * rows + 0.8)
+    axes = np.atleast_1d(fig.subplots(rows, columns, sharex=True)).ravel()
+    fig.suptitle("主要来源的主题趋势 Topic trends of the top sources")
+    if not names or not len(periods):
+        for ax in axes[1:]:
+            ax.set_axis_off()
+        return _empty(fig, axes[0], "no dated articles with topics")
+    topics = list(dict.fromkeys(t for s in names for t in trends[s].columns))
+    colors = dict(zip(topics, _palette(len(topics))))
+    x = np.arange(len(periods))
+    for ax, source in zip(axes, names):
+        table = trends[source]
+        for topic in table.columns:
+            ax.plot(x, table[topic].to_numpy(), color=colors[topic], lw=1.2, label=label(topic))
+        ax.set_title(_short(source, 36), fontsize=10)
+        _count_axis(ax.yaxis)
+        ax.set_ylim(bottom=0)
+    for ax in axes[len(names):]:
+        ax.set_axis_off()
+    for ax in axes[max(0, len(names) - columns): len(names)]:
+        _period_ticks(ax, periods, max_ticks=8)
+    handles: list = [_line(colors[t]) for t in topics]
+    fig.legend(handles, [label(t) for t in topics], loc="outside lower center", ncols=min(5, len(topics)), fontsize=8)
+    return fig
+
+
+def _line(color):  # -> Line2D
+    """A legend handle: a line of ``color``."""
+    from matplotlib.lines import Line2D
+
+    return Line2D([0], [0], color=color, lw=1.5)
