@@ -51,8 +51,12 @@ GROUPS = {
 
 
 # -- curves -----------------------------------------------------------------------------------
-def simulate(seed: int, strategy: str, holdout: str, budgets: list[int]) -> dict[str, Any]:
-    """One labelling run; metrics on the held-out group at each budget."""
+def simulate(seed: int, strategy: str, holdout: str, budgets: list[int], log_path: str | None = None) -> dict[str, Any]:
+    """One labelling run; metrics on the held-out group at each budget.
+
+    With ``log_path``, each budget's point is appended to that JSONL file as soon as it is
+    measured, so that a run cut short keeps the budgets it reached.
+    """
     records = clf.read_jsonl(shared_data_dir() / "labels" / "train.jsonl")
     taxonomy = clf.load_taxonomy()
     keys = taxonomy.keys
@@ -103,6 +107,11 @@ def simulate(seed: int, strategy: str, holdout: str, budgets: list[int]) -> dict
                 "rare_found": found,
                 "relevant_found": sum(r["relevant"] for r in train),
             })
+            if log_path:
+                line = {"seed": seed, "strategy": strategy, "pool": len(pool), "held_out": len(held),
+                        "point": points[-1], "fit_seconds": fit_seconds}
+                with open(log_path, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(line, ensure_ascii=False) + "\n")
         store.close()
     return {"seed": seed, "strategy": strategy, "points": points, "fit_seconds": fit_seconds,
             "pool": len(pool), "held_out": len(held)}
@@ -120,18 +129,22 @@ def curves(args: argparse.Namespace) -> None:
     tasks = [(seed, strategy) for strategy in ("uncertainty", "random") for seed in args.seeds]
     runs = []
     with ProcessPoolExecutor(args.jobs) as ex:
-        futures = [ex.submit(simulate, seed, strategy, args.holdout, plan[strategy]) for seed, strategy in tasks]
+        futures = [ex.submit(simulate, seed, strategy, args.holdout, plan[strategy], args.json) for seed, strategy in tasks]
         for future in as_completed(futures):
             runs.append(future.result())
-            if args.json:  # one line per finished run, so that an interrupted benchmark keeps them
-                with open(args.json, "a", encoding="utf-8") as fh:
-                    fh.write(json.dumps(runs[-1], ensure_ascii=False) + "\n")
     summarize(runs, args.holdout)
 
 
 def table(args: argparse.Namespace) -> None:
-    runs = [json.loads(x) for x in Path(args.json).read_text(encoding="utf-8").splitlines() if x.strip()]
-    summarize(runs, args.holdout)
+    """The table from the points ``curves --json`` wrote (runs cut short count with the budgets they reached)."""
+    runs: dict[tuple[int, str], dict[str, Any]] = {}
+    for line in Path(args.json).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            x = json.loads(line)
+            run = runs.setdefault((x["seed"], x["strategy"]), {**x, "points": []})
+            run["points"].append(x["point"])
+            run["fit_seconds"] = x["fit_seconds"]
+    summarize(list(runs.values()), args.holdout)
 
 
 def summarize(runs: list[dict[str, Any]], holdout: str) -> None:
@@ -141,8 +154,8 @@ def summarize(runs: list[dict[str, Any]], holdout: str) -> None:
     by = {s: rs for s, rs in by.items() if rs}
     seeds = {s: sorted(r["seed"] for r in rs) for s, rs in by.items()}
     print(f"## Active learning: held out {holdout} ({held} items), pool {pool}, seeds {seeds}\n")
-    print("| labels | strategy | relevance F1 | topic micro-F1 | rare recall on held-out (median) | rare positives labelled: family / mental / charity / health_service | relevant labelled |")
-    print("|---|---|---|---|---|---|---|")
+    print("| labels | strategy | seeds | relevance F1 | topic micro-F1 | rare recall on held-out (median) | rare positives labelled: family / mental / charity / health_service | relevant labelled |")
+    print("|---|---|---|---|---|---|---|---|")
     points = {s: {p["budget"]: [] for p in rs[0]["points"]} for s, rs in by.items()}
     for s, rs in by.items():
         for r in rs:
@@ -160,7 +173,7 @@ def summarize(runs: list[dict[str, Any]], holdout: str) -> None:
             recall_keys = sorted({k for p in pts for k in p.get("rare_recall", {})})
             recall = ", ".join(f"{k} {_median([p['rare_recall'][k] for p in pts if k in p.get('rare_recall', {})]):.2f}" for k in recall_keys)
             found = " / ".join(f"{_median([p['rare_found'][k] for p in pts if 'rare_found' in p]):.0f}" for k in RARE)
-            print(f"| {budget} | {strategy} | {_median(rel):.3f} ({min(rel):.3f}–{max(rel):.3f}) | "
+            print(f"| {budget} | {strategy} | {len(pts)} | {_median(rel):.3f} ({min(rel):.3f}–{max(rel):.3f}) | "
                   f"{_median(top):.3f} ({min(top):.3f}–{max(top):.3f}) | {recall} | {found} | "
                   f"{_median([p.get('relevant_found', 0) for p in pts]):.0f} |")
     if len(by) == 2:
@@ -169,7 +182,7 @@ def summarize(runs: list[dict[str, Any]], holdout: str) -> None:
             target = medians["random"][last][n]
             reached = [b for b in sorted(medians["uncertainty"]) if medians["uncertainty"][b][n] >= target]
             print(f"\nrandom sampling at {last} labels: {name} {target:.3f}; the default strategy "
-                  f"reaches it first at {reached[0] if reached else 'none of its budgets'} labels.")
+                  f"reaches it first at {f'{reached[0]} labels' if reached else 'none of its budgets'}.")
     fits = sorted(x for r in by.get("uncertainty", []) for x in r["fit_seconds"])
     for lo, hi in ((1, 200), (200, 400), (400, 700)):
         sec = [s for n, s in fits if lo <= n < hi]
@@ -264,9 +277,9 @@ def main() -> None:
     c.add_argument("--budgets", type=int, nargs="+", default=[50, 100, 150, 200, 300, 400, 600])
     c.add_argument("--random-budgets", type=int, nargs="+", help="budgets of random sampling (default: --budgets)")
     c.add_argument("--jobs", type=int, default=2)
-    c.add_argument("--json", help="also write every run's points to this file")
+    c.add_argument("--json", help="also append each run's points to this file as they are measured")
     c.set_defaults(func=curves)
-    t = sub.add_parser("table", help="print the curves' table from the runs saved by curves --json")
+    t = sub.add_parser("table", help="print the curves' table from the points saved by curves --json")
     t.add_argument("--json", required=True)
     t.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
     t.set_defaults(func=table)
