@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-  python benchmarks/active_learning.py curves --holdout hkcnews --seeds 0 1 2 3 4 --jobs 2
+  python benchmarks/active_learning.py curves --holdout hkcnews --seeds 0 1 2 3 4 --budgets 100 200 300 --random-budgets 100 300 600 --jobs 6
   python benchmarks/active_learning.py latency --pool-size 50000 --labels 100
 
 ``curves``: the labelled items of ``../shared/data/labels/train.jsonl`` outside the held-out
@@ -10,6 +10,9 @@ source group are the pool and their labels the oracle.  A labelling session (the
 :class:`LabelSession`, with retraining run inline instead of in a background process) labels
 them one by one with a strategy; at each budget a model trained on the labels so far is scored
 on the held-out group.  Prints Markdown: medians over the seeds per budget and strategy.
+``--random-budgets`` gives random sampling budgets of its own: the target compares the default
+strategy at <= 300 labels with random sampling at 600, and the default strategy's retraining
+every 20 labels is what makes a run long.
 
 ``latency``: builds a pool of N items from ``../shared/data/indomain`` repeated under distinct
 ids (in a temporary folder, deleted afterwards), starts ``zhnews label`` on it, waits for the
@@ -48,8 +51,12 @@ GROUPS = {
 
 
 # -- curves -----------------------------------------------------------------------------------
-def simulate(seed: int, strategy: str, holdout: str, budgets: list[int]) -> dict[str, Any]:
-    """One labelling run; metrics on the held-out group at each budget."""
+def simulate(seed: int, strategy: str, holdout: str, budgets: list[int], log_path: str | None = None) -> dict[str, Any]:
+    """One labelling run; metrics on the held-out group at each budget.
+
+    With ``log_path``, each budget's point is appended to that JSONL file as soon as it is
+    measured, so that a run cut short keeps the budgets it reached.
+    """
     records = clf.read_jsonl(shared_data_dir() / "labels" / "train.jsonl")
     taxonomy = clf.load_taxonomy()
     keys = taxonomy.keys
@@ -100,6 +107,11 @@ def simulate(seed: int, strategy: str, holdout: str, budgets: list[int]) -> dict
                 "rare_found": found,
                 "relevant_found": sum(r["relevant"] for r in train),
             })
+            if log_path:
+                line = {"seed": seed, "strategy": strategy, "pool": len(pool), "held_out": len(held),
+                        "point": points[-1], "fit_seconds": fit_seconds}
+                with open(log_path, "a", encoding="utf-8") as fh:
+                    fh.write(json.dumps(line, ensure_ascii=False) + "\n")
         store.close()
     return {"seed": seed, "strategy": strategy, "points": points, "fit_seconds": fit_seconds,
             "pool": len(pool), "held_out": len(held)}
@@ -112,50 +124,65 @@ def _median(values: list[float]) -> float:
 def curves(args: argparse.Namespace) -> None:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    tasks = [(seed, strategy) for seed in args.seeds for strategy in ("uncertainty", "random")]
+    plan = {"uncertainty": args.budgets, "random": args.random_budgets or args.budgets}
+    # the long runs (retraining every 20 labels) first, so that the short ones fill in behind them
+    tasks = [(seed, strategy) for strategy in ("uncertainty", "random") for seed in args.seeds]
     runs = []
     with ProcessPoolExecutor(args.jobs) as ex:
-        futures = [ex.submit(simulate, seed, strategy, args.holdout, args.budgets) for seed, strategy in tasks]
+        futures = [ex.submit(simulate, seed, strategy, args.holdout, plan[strategy], args.json) for seed, strategy in tasks]
         for future in as_completed(futures):
             runs.append(future.result())
-            if args.json:  # one line per finished run, so that an interrupted benchmark keeps them
-                with open(args.json, "a", encoding="utf-8") as fh:
-                    fh.write(json.dumps(runs[-1], ensure_ascii=False) + "\n")
-    summarize(runs, args.budgets, args.holdout)
+    summarize(runs, args.holdout)
 
 
 def table(args: argparse.Namespace) -> None:
-    runs = [json.loads(x) for x in Path(args.json).read_text(encoding="utf-8").splitlines() if x.strip()]
-    summarize(runs, [p["budget"] for p in runs[0]["points"]], args.holdout)
+    """The table from the points ``curves --json`` wrote (runs cut short count with the budgets they reached)."""
+    runs: dict[tuple[int, str], dict[str, Any]] = {}
+    for line in Path(args.json).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            x = json.loads(line)
+            run = runs.setdefault((x["seed"], x["strategy"]), {**x, "points": []})
+            run["points"].append(x["point"])
+            run["fit_seconds"] = x["fit_seconds"]
+    summarize(list(runs.values()), args.holdout)
 
 
-def summarize(runs: list[dict[str, Any]], budgets: list[int], holdout: str) -> None:
+def summarize(runs: list[dict[str, Any]], holdout: str) -> None:
     """Markdown: medians (and ranges) over the seeds per budget and strategy."""
     pool, held = runs[0]["pool"], runs[0]["held_out"]
-    seeds = sorted({r["seed"] for r in runs})
-    print(f"## Active learning: held out {holdout} ({held} items), pool {pool}, seeds {seeds}\n")
-    print("| labels | strategy | relevance F1 | topic micro-F1 | rare recall on held-out (median) | rare positives labelled: family / mental / charity / health_service | relevant labelled |")
-    print("|---|---|---|---|---|---|---|")
     by = {s: [r for r in runs if r["strategy"] == s] for s in ("uncertainty", "random")}
     by = {s: rs for s, rs in by.items() if rs}
-    medians: dict[str, dict[int, float]] = {s: {} for s in by}
-    for i, budget in enumerate(budgets):
-        for strategy, rs in by.items():
-            pts = [r["points"][i] for r in rs]
+    seeds = {s: sorted(r["seed"] for r in rs) for s, rs in by.items()}
+    print(f"## Active learning: held out {holdout} ({held} items), pool {pool}, seeds {seeds}\n")
+    print("| labels | strategy | seeds | relevance F1 | topic micro-F1 | rare recall on held-out (median) | rare positives labelled: family / mental / charity / health_service | relevant labelled |")
+    print("|---|---|---|---|---|---|---|---|")
+    points = {s: {p["budget"]: [] for p in rs[0]["points"]} for s, rs in by.items()}
+    for s, rs in by.items():
+        for r in rs:
+            for p in r["points"]:
+                points[s].setdefault(p["budget"], []).append(p)
+    medians: dict[str, dict[int, tuple[float, float]]] = {s: {} for s in by}
+    for budget in sorted({b for per in points.values() for b in per}):
+        for strategy in by:
+            pts = points[strategy].get(budget)
+            if not pts:
+                continue
             rel = [p["relevance_f1"] for p in pts]
             top = [p["topic_micro_f1"] for p in pts]
-            medians[strategy][budget] = _median(rel)
+            medians[strategy][budget] = (_median(rel), _median(top))
             recall_keys = sorted({k for p in pts for k in p.get("rare_recall", {})})
             recall = ", ".join(f"{k} {_median([p['rare_recall'][k] for p in pts if k in p.get('rare_recall', {})]):.2f}" for k in recall_keys)
             found = " / ".join(f"{_median([p['rare_found'][k] for p in pts if 'rare_found' in p]):.0f}" for k in RARE)
-            print(f"| {budget} | {strategy} | {_median(rel):.3f} ({min(rel):.3f}–{max(rel):.3f}) | "
+            print(f"| {budget} | {strategy} | {len(pts)} | {_median(rel):.3f} ({min(rel):.3f}–{max(rel):.3f}) | "
                   f"{_median(top):.3f} ({min(top):.3f}–{max(top):.3f}) | {recall} | {found} | "
                   f"{_median([p.get('relevant_found', 0) for p in pts]):.0f} |")
     if len(by) == 2:
-        target = medians["random"][max(budgets)]
-        reached = [b for b in budgets if medians["uncertainty"][b] >= target]
-        print(f"\nrandom sampling at {max(budgets)} labels: relevance F1 {target:.3f}; the default strategy "
-              f"reaches it first at {reached[0] if reached else 'none of the budgets'} labels.")
+        last = max(medians["random"])
+        for n, name in enumerate(("relevance F1", "topic micro-F1")):
+            target = medians["random"][last][n]
+            reached = [b for b in sorted(medians["uncertainty"]) if medians["uncertainty"][b][n] >= target]
+            print(f"\nrandom sampling at {last} labels: {name} {target:.3f}; the default strategy "
+                  f"reaches it first at {f'{reached[0]} labels' if reached else 'none of its budgets'}.")
     fits = sorted(x for r in by.get("uncertainty", []) for x in r["fit_seconds"])
     for lo, hi in ((1, 200), (200, 400), (400, 700)):
         sec = [s for n, s in fits if lo <= n < hi]
@@ -248,10 +275,11 @@ def main() -> None:
     c.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
     c.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     c.add_argument("--budgets", type=int, nargs="+", default=[50, 100, 150, 200, 300, 400, 600])
+    c.add_argument("--random-budgets", type=int, nargs="+", help="budgets of random sampling (default: --budgets)")
     c.add_argument("--jobs", type=int, default=2)
-    c.add_argument("--json", help="also write every run's points to this file")
+    c.add_argument("--json", help="also append each run's points to this file as they are measured")
     c.set_defaults(func=curves)
-    t = sub.add_parser("table", help="print the curves' table from the runs saved by curves --json")
+    t = sub.add_parser("table", help="print the curves' table from the points saved by curves --json")
     t.add_argument("--json", required=True)
     t.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
     t.set_defaults(func=table)

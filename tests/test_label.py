@@ -22,7 +22,9 @@ from pipeline.label.pool import read_pool
 from pipeline.label.sampler import (
     Sampler,
     rarity_weights,
+    relevance_share,
     relevance_uncertainty,
+    topic_uncertainty,
     uncertainty,
 )
 from pipeline.label.session import LabelError, LabelSession, parse_label
@@ -102,22 +104,32 @@ def test_pool_requires_unique_ids_and_text(tmp_path: Path) -> None:
 def test_uncertainty_peaks_at_half_and_turns_to_topics_when_relevance_is_settled() -> None:
     rel = np.array([0.5, 0.1, 0.95, 0.95, 0.0], dtype=np.float32)
     topics = np.array([[0.0, 0.0], [0.0, 0.0], [0.5, 0.0], [0.99, 0.0], [0.5, 0.5]], dtype=np.float32)
-    u = uncertainty(rel, topics, np.ones(2, dtype=np.float32))
+    positives = [50, 50]  # both topics well represented: plain closeness to 0.5, equal weights
+    u = uncertainty(rel, topics, positives)
     assert u[0] == pytest.approx(1.0)
     assert u[1] == pytest.approx(0.2)
-    assert u[2] == pytest.approx(0.8 * 0.95)  # relevant for sure, unsure about a topic
+    assert u[2] == pytest.approx(0.8)  # relevant for sure, unsure about a topic: the top topic question
     assert u[3] == pytest.approx(0.1)  # sure of both
     assert u[4] == pytest.approx(0.0)  # surely not relevant: its topics do not matter
     assert relevance_uncertainty(np.array([0.25]))[0] == pytest.approx(0.5)
+    # once both classes have enough labels, the relevance question counts less than the topic one
+    assert relevance_share(39, 500) == 1.0
+    settled = uncertainty(rel, topics, positives, relevance_share(40, 40))
+    assert settled[2] > settled[0] and settled[0] == pytest.approx(0.4)
+    assert int(np.argmax(u)) == 0 and int(np.argmax(settled)) == 2
 
 
-def test_rare_topics_weigh_more() -> None:
+def test_rare_topics_weigh_more_and_unlearned_topics_want_positives() -> None:
     w = rarity_weights([146, 13, 0])
     assert w[2] == 1.0 and w[0] < w[1] < w[2]
     rel = np.ones(2, dtype=np.float32)
     topics = np.array([[0.5, 0.0, 0.0], [0.0, 0.0, 0.5]], dtype=np.float32)  # unsure of a common / the rare topic
-    u = uncertainty(rel, topics, w)
+    u = uncertainty(rel, topics, [146, 13, 0])
     assert u[1] > u[0]
+    likely = np.array([[0.0, 0.9], [0.0, 0.6]], dtype=np.float32)  # a likely / a doubtful positive of topic 2
+    few, many = topic_uncertainty(likely, [50, 2]), topic_uncertainty(likely, [50, 200])
+    assert few[0] >= few[1]  # topic 2 has few positives: the likely positive is worth as much
+    assert many[0] < many[1]  # topic 2 is well learnt: the doubtful item teaches more
 
 
 def test_diverse_strategy_moves_away_from_the_labelled_story() -> None:

@@ -179,7 +179,7 @@ def test_cli_resumes_after_a_kill_without_losing_acknowledged_labels(tmp_path: P
     proc, url, _ = _start(args, env={"ZHNEWS_MODEL_DIR": str(tmp_path / "no-model")})
     labelled = []
     try:
-        with httpx.Client(base_url=url) as client:
+        with httpx.Client(base_url=url, timeout=30) as client:
             for _ in range(3):
                 item = client.get("/api/next").json()
                 assert client.post("/api/labels", json={"id": item["id"], **GOLD[item["id"]]}).status_code == 201
@@ -190,7 +190,7 @@ def test_cli_resumes_after_a_kill_without_losing_acknowledged_labels(tmp_path: P
     assert [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()] == labelled
     proc, url, _ = _start(args, env={"ZHNEWS_MODEL_DIR": str(tmp_path / "no-model")})
     try:
-        with httpx.Client(base_url=url) as client:
+        with httpx.Client(base_url=url, timeout=30) as client:
             assert client.get("/api/progress").json()["labelled"] == 3
             served = set()
             while (res := client.get("/api/next")).status_code == 200:

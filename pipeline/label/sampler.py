@@ -1,9 +1,13 @@
 """Which item to label next: the strategies ``uncertainty`` (default), ``diverse`` and ``random``.
 
-- ``uncertainty``: the item the model is least sure about, less a diversity term (its highest
-  similarity to an item labelled already), so that a batch between two retrains is not ten
-  copies of one story.  Uncertainty is the relevance probability's closeness to 0.5 or, for
-  an item the model holds relevant, its topics' closeness to 0.5 (rare topics weighted up).
+- ``uncertainty``: the item whose label would teach the model most, less a diversity term (its
+  highest similarity to an item labelled already), so that a batch between two retrains is not
+  ten copies of one story.  What a label teaches is the larger of two questions:
+  *relevance* (the relevance probability's closeness to 0.5) and *topics* (how unsure the
+  topic classifiers are about the item, rare and unlearned topics weighted up, times the
+  probability that the item is relevant, since only relevant items carry topic labels).
+  Once both relevance classes have enough labels, relevance questions count less, so the
+  labels go to relevant items whose topics are in doubt.
 - ``diverse``: the item least like anything labelled (farthest-first); also what
   ``uncertainty`` does while no model has scored the pool.
 - ``random``: a fixed random order (the baseline of the benchmark).
@@ -32,18 +36,42 @@ def rarity_weights(positives: Sequence[int]) -> np.ndarray:
     return w / w.max() if w.size else w
 
 
-def uncertainty(relevance: np.ndarray, topics: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Per item in [0, 1]: relevance uncertainty, or topic uncertainty once relevance is settled.
+def topic_uncertainty(topics: np.ndarray, positives: Sequence[int]) -> np.ndarray:
+    """Per item in [0, 1]: the rarity-weighted mean over topics of what a topic label would teach.
 
-    The topic term is the highest rarity-weighted topic uncertainty, times the probability that
-    the item is relevant (topics are only labelled on relevant items) and :data:`TOPIC_SHARE`.
+    For a topic with at least :data:`~settings.FEW_POSITIVES` labelled positives that is the
+    probability's closeness to 0.5; for a topic with fewer, positives are what its classifier
+    lacks, so a likely positive counts as much as a doubtful one (``max(closeness, p)``).
     """
-    u = relevance_uncertainty(relevance)
     if topics.shape[1] == 0:
-        return u
-    topic_u = (1.0 - 2.0 * np.abs(topics - 0.5)) * weights
-    topic_term = settings.TOPIC_SHARE * relevance * topic_u.max(axis=1)
-    return np.maximum(u, topic_term.astype(np.float32))
+        return np.zeros(topics.shape[0], dtype=np.float32)
+    closeness = 1.0 - 2.0 * np.abs(topics - 0.5)
+    few = np.asarray(positives) < settings.FEW_POSITIVES
+    value = np.where(few, np.maximum(closeness, topics), closeness)
+    weights = rarity_weights(positives)
+    return np.asarray(value @ weights / weights.sum(), dtype=np.float32)
+
+
+def relevance_share(relevant: int, not_relevant: int) -> float:
+    """Weight of relevance questions: 1 until both classes have :data:`~settings.RELEVANCE_SETTLED` labels."""
+    settled = min(relevant, not_relevant) >= settings.RELEVANCE_SETTLED
+    return settings.SETTLED_RELEVANCE_SHARE if settled else 1.0
+
+
+def uncertainty(
+    relevance: np.ndarray, topics: np.ndarray, positives: Sequence[int], rel_share: float = 1.0
+) -> np.ndarray:
+    """Per item in [0, 1]: the larger of the relevance question and the topic question.
+
+    The relevance question is :func:`relevance_uncertainty` times ``rel_share``; the topic
+    question is :func:`topic_uncertainty` times the relevance probability, scaled so that the
+    pool's largest is :data:`~settings.TOPIC_SHARE`.
+    """
+    u = rel_share * relevance_uncertainty(relevance)
+    t = relevance * topic_uncertainty(topics, positives)
+    if not t.size or t.max() <= 0:
+        return np.asarray(u, dtype=np.float32)
+    return np.asarray(np.maximum(u, settings.TOPIC_SHARE * t / t.max()), dtype=np.float32)
 
 
 class Sampler:

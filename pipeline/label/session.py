@@ -19,7 +19,7 @@ from pipeline.label import settings
 from pipeline.label.display import display
 from pipeline.label.diversity import SimilarityIndex, lead_text
 from pipeline.label.pool import Pool
-from pipeline.label.sampler import Sampler, rarity_weights, uncertainty
+from pipeline.label.sampler import Sampler, relevance_share, uncertainty
 from pipeline.label.store import LabelStore
 
 log = logging.getLogger(__name__)
@@ -207,12 +207,16 @@ class LabelSession:
         if scores is None:
             return
         counts = {k: 0 for k in self.keys}
-        for rec in self.training_records():
+        relevant = 0
+        records = self.training_records()
+        for rec in records:
+            relevant += bool(rec["relevant"])
             for t in rec["topics"]:
                 if t in counts:
                     counts[t] += 1
-        weights = rarity_weights([counts[k] for k in self.keys])
-        self.sampler.set_uncertainty(uncertainty(scores.relevance, scores.topics, weights))
+        share = relevance_share(relevant, len(records) - relevant)
+        positives = [counts[k] for k in self.keys]
+        self.sampler.set_uncertainty(uncertainty(scores.relevance, scores.topics, positives, share))
 
     # -- serving ---------------------------------------------------------------------------
     def _view(self, i: int, strategy: str) -> dict[str, Any]:

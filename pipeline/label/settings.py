@@ -13,9 +13,18 @@ UNCERTAIN_AT = 0.5
 #: how much similarity to an already labelled item costs, against uncertainty in [0, 1]: a
 #: near-copy (cosine ~1) of a labelled story drops below any new story of half its uncertainty
 DIVERSITY_WEIGHT = 0.5
-#: topic uncertainty counts this much of relevance uncertainty, so that items on the relevance
-#: boundary come first and topic questions take over once relevance is settled
+#: the topic question counts this much of a relevance question of equal doubt, so that items on
+#: the relevance boundary come first while relevance is still being learnt
 TOPIC_SHARE = 0.8
+#: labels of each relevance class after which relevance counts as settled: a linear relevance
+#: model's held-out F1 stops rising well before this, topics (learnt on relevant items) do not
+RELEVANCE_SETTLED = 40
+#: weight of relevance questions once relevance is settled: a near-0.5 item still outranks a
+#: topic question of little doubt, but relevant items with doubtful topics come first
+SETTLED_RELEVANCE_SHARE = 0.4
+#: a topic with fewer labelled positives than this is served its likely positives first: its
+#: classifier cannot learn from negatives alone, and its probabilities are not yet calibrated
+FEW_POSITIVES = 10
 #: leading characters of each item (Simplified title + text) in the diversity space: the lead
 #: names the story, and a bounded length keeps a 50,000-item space small (~50 MB)
 DIVERSITY_CHARS = 300
