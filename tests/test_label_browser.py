@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,32 +11,10 @@ from pipeline.label import model as clf
 from pipeline.label.pool import read_pool
 from pipeline.label.session import LabelSession
 from pipeline.label.store import LabelStore
+from tests._browser import page  # noqa: F401 - fixture
 from tests.test_label_server import GOLD, POOL, serving
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
-
-
-@pytest.fixture
-def page(tmp_path: Path) -> Iterator:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}")
-    with sync_api.sync_playwright() as pw:
-        # a persistent context gets its own fresh --user-data-dir
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-        )
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        yield page
-        context.close()
-
 
 def _session(tmp_path: Path, pool_path: Path = POOL) -> LabelSession:
     return LabelSession(read_pool(pool_path), LabelStore(tmp_path / "labels.jsonl"), clf.load_taxonomy(), seed=2)

@@ -4,33 +4,16 @@ they draw offline, show values on hover, and a click on a source filters its top
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pipeline.cli import main as cli_main
 from pipeline.report.load import load_run
+from tests._browser import page  # noqa: F401 - fixture
 from tests._run_fixture import synthetic_run  # noqa: F401 - fixture
-from tests.test_label_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def page(tmp_path: Path) -> Iterator:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail(f"no Chromium at {CHROMIUM}")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-        )
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        yield page
-        context.close()
 
 
 def _articles(page, selector: str) -> int:
