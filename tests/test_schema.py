@@ -16,6 +16,7 @@ from tests._run_fixture import synthetic_run  # noqa: F401 - fixture
 FINGERPRINTS = {
     "1.0.0": ("a027840aacd1533e", "4322b6715232fe48"),
     "1.1.0": ("226ab4e349152e36", "4322b6715232fe48"),  # + evidence
+    "1.2.0": ("6b81fc983c3f6088", "4322b6715232fe48"),  # + encoding_errors
 }
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"

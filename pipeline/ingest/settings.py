@@ -12,3 +12,14 @@ READ_CHUNK = 1 << 20
 TASK_MAX_FILES = 64
 #: Input bytes per task (and per range of a big JSONL file): a few seconds of work for a worker.
 TASK_MAX_BYTES = 8 << 20
+#: Invalid byte sequences a page may have and still be decoded (each read as U+FFFD, counted in
+#: ``encoding_errors``): a stray or corrupted byte costs a character, not the page.  Twenty
+#: cover a handful of damaged characters (a bad GB byte can take its neighbour with it).
+MAX_ENCODING_ERRORS = 20
+#: ... or this share of the page's bytes, if larger: a long page with a few damaged spots is
+#: still a page, while a wrong codec fails on a large share of the non-ASCII bytes.
+MAX_ENCODING_ERROR_SHARE = 0.001
+#: Share of a page's non-ASCII bytes that must be valid UTF-8, and also GB18030 or Big5 only,
+#: for the page to count as mixed (a GBK template around a UTF-8 article), decoded run by run
+#: rather than with one codec.
+MIXED_MIN_SHARE = 0.1

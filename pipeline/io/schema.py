@@ -22,7 +22,7 @@ from pipeline.record import DOC_COLUMNS, Column, Doc, Reject, published_date
 __all__ = ["ARTICLE_SCHEMA", "REJECT_SCHEMA", "SCHEMA_VERSION", "article_schema", "articles_table", "doc_to_row",
            "partition_of", "published_date", "reject_to_row", "rejects_table", "schema_fingerprint"]
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 METADATA_KEY = b"zhnews.schema_version"
 
 #: Arrow types by the names :class:`~pipeline.record.Column` uses.
