@@ -31,7 +31,7 @@ DEFAULT_INPUT = "corpus/sample"
 DEFAULT_OUTPUT = "corpus/processed"
 
 #: Settings that decide how a run is executed, not what it produces (left out of the run id).
-EXECUTION_SETTINGS = ("inputs", "output", "workers", "engine", "scheduler", "batch_docs")
+EXECUTION_SETTINGS = ("inputs", "output", "workers", "engine", "scheduler", "batch_docs", "overwrite")
 
 
 @dataclass
@@ -51,6 +51,7 @@ class RunConfig:
     max_decompression_ratio: int = ingest_settings.MAX_DECOMPRESSION_RATIO  # gzip inputs expanding more are bombs
     classify_enabled: bool = True
     dedup_enabled: bool = True
+    overwrite: bool = False  # replace a dataset none of whose inputs are in this run
     #: the steps of the run, in order (None: the standard list, ``pipeline.steps.registry.DEFAULT_STEPS``)
     steps: list[str] | None = None
     #: each step's settings (its constructor's keyword arguments), by step name

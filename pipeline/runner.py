@@ -31,19 +31,23 @@ from pipeline.engine.base import Executor
 from pipeline.engine.task import MARKERS, TaskResult, TaskSpec, load_marker
 from pipeline.ingest import Task, discover_inputs, plan_tasks
 from pipeline.ingest.readers import shown_path
-from pipeline.io.atomic import remove_stale_temporaries, write_json_atomic, write_text_atomic
+from pipeline.io.atomic import remove_stale_temporaries, write_json_atomic
 from pipeline.io.card import render_card
 from pipeline.io.dataset import remove_leftovers
+from pipeline.io.lock import RunLock, wait_for_orphans
 from pipeline.io.manifest import build_manifest
+from pipeline.io.previous import Relation, check_replacement
 from pipeline.io.schema import SCHEMA_VERSION, article_schema
 from pipeline.io.staging import STAGING
-from pipeline.publish import publish, publish_jobs_for
+from pipeline.publish import Written, publish, publish_jobs_for
 from pipeline.publish import warm_up as warm_up_publishing
 from pipeline.steps import BaseStep, GlobalStage, StageOutcome, Step, added_columns, build_steps
 
 log = logging.getLogger(__name__)
 
 RUN_STATE = "run.json"
+MANIFEST = "manifest.json"
+CARD = "README.md"
 
 
 @dataclass
@@ -107,6 +111,7 @@ def _run_id(tasks: list[Task], config: RunConfig, steps: Sequence[BaseStep], mod
 def _prepare_output(output_dir: Path, run_id: str) -> None:
     """Keep staged work of the same run (resume); clear staged work of a different one."""
     output_dir.mkdir(parents=True, exist_ok=True)
+    wait_for_orphans(output_dir)  # a worker of a killed run may still be finishing a task
     state_path = output_dir / MARKERS / RUN_STATE
     previous = None
     if state_path.exists():
@@ -127,22 +132,32 @@ def run_pipeline(
     on_task_done: Callable[[TaskResult], None] | None = None,
     on_plan: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
+    lock: RunLock | None = None,
 ) -> RunSummary:
     """Run everything; ``on_task_done`` is called as tasks finish (progress display).
 
     ``executor``: one made by :func:`start_executor` beforehand (its workers set up while the
     caller went on); by default one is made here.  It is closed when the run ends.
+    ``lock``: the output folder's lock, taken beforehand; by default it is taken here (raising
+    :class:`~pipeline.io.lock.OutputInUse` when another run holds the folder) and released at the end.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    owned = lock is None
+    if lock is None:
+        lock = RunLock(config.output).acquire()
     steps = build_steps(config)
     try:
         if executor is None:
             executor = start_executor(config, steps)
-        return _run(config, steps, executor, started, started_at, on_task_done, on_plan)
+        return _run(config, steps, executor, lock, started, started_at, on_task_done, on_plan)
     finally:
-        if executor is not None:
-            executor.close()
+        try:
+            if executor is not None:
+                executor.close()
+        finally:
+            if owned:
+                lock.release()
 
 
 def start_executor(config: RunConfig, steps: list[BaseStep] | None = None) -> Executor:
@@ -157,6 +172,7 @@ def _run(
     config: RunConfig,
     steps: list[BaseStep],
     executor: Executor,
+    lock: RunLock,
     started: float,
     started_at: str,
     on_task_done: Callable[[TaskResult], None] | None,
@@ -168,6 +184,13 @@ def _run(
     facts = run_facts(steps)
     model_version = facts.get("model_version")
     run_id = _run_id(tasks, config, steps, model_version)
+    lock.set_run_id(run_id)
+    relation = check_replacement(output_dir, [(shown_path(f.path), f.size) for f in files], config.overwrite)
+    if relation is Relation.SUPERSET:
+        # Incremental runs hook in here: the dataset's inputs are all among this run's.  Until
+        # then the dataset is rebuilt whole (the tasks of the same inputs resume from staging
+        # only when the settings are the same).
+        log.info("output %s: %s than its dataset; rebuilding it whole", output_dir, relation.value)
     _prepare_output(output_dir, run_id)
 
     provenance = {
@@ -218,43 +241,50 @@ def _run(
         waited = time.perf_counter()
         outcomes.append((stage, stage.finish(), time.perf_counter() - waited))
     finish_seconds = time.perf_counter() - global_started
-    # the articles are written by the executor's publish jobs (contiguous shares of the tasks;
-    # with one job, by this process)
-    written = publish(output_dir, [t.task_id for t in tasks], [o.fill for _, o, _ in outcomes if o.fill],
-                      jobs=jobs, run_jobs=executor.map_calls, schema=article_schema(added_columns(steps)))
-    publish_seconds = time.perf_counter() - global_started - finish_seconds
-
     summary = _summarize(run_id, output_dir, files, results, [o for _, o, _ in outcomes])
     for stage, _, after_tasks in outcomes:
         summary.stage_seconds[stage.name] = round(stage.busy_seconds, 3)
         summary.stage_seconds[f"{stage.name}_after_tasks"] = round(after_tasks, 3)
-    summary.stage_seconds["publish"] = round(publish_seconds, 3)
-    summary.wall_seconds = time.perf_counter() - started
-    manifest = build_manifest(
-        run_id=run_id,
-        config=config.to_dict(),
-        steps={s.name: s.get_params() for s in steps} | {stage.name: o.params for stage, o, _ in outcomes},
-        inputs=_inputs_listing(files, results),
-        counts={
-            "input_files": summary.input_files,
-            "tasks": len(tasks),
-            "tasks_resumed": summary.tasks_resumed,
-            "documents": summary.documents,
-            "rows": summary.rows,
-            "rejects": summary.rejects,
-            "reject_reasons": summary.reject_reasons,
-            "topics": summary.topics,
-            "partitions": written.partitions,
-            "duplicates": summary.duplicates,
-        },
-        timings=summary.stage_seconds,
-        provenance=provenance,
-        started_at=started_at,
-        wall_seconds=summary.wall_seconds,
-        engine={"name": executor.name, "workers": executor.workers},
-    )
-    write_json_atomic(output_dir / "manifest.json", manifest)
-    write_text_atomic(output_dir / "README.md", render_card(output_dir, manifest, written.stats))
+
+    def published_files(written: Written) -> dict[str, str]:
+        """The manifest and the card, published with the dataset they describe."""
+        # the counts of what was written, which the tasks' own counts must equal
+        if (written.rows, written.rejects) != (summary.rows, summary.rejects):
+            log.warning("tasks counted %d rows and %d rejects, publishing wrote %d and %d",
+                        summary.rows, summary.rejects, written.rows, written.rejects)
+        summary.rows, summary.rejects = written.rows, written.rejects
+        summary.stage_seconds["publish"] = round(time.perf_counter() - global_started - finish_seconds, 3)
+        summary.wall_seconds = time.perf_counter() - started
+        manifest = build_manifest(
+            run_id=run_id,
+            config=config.to_dict(),
+            steps={s.name: s.get_params() for s in steps} | {stage.name: o.params for stage, o, _ in outcomes},
+            inputs=_inputs_listing(files, results),
+            counts={
+                "input_files": summary.input_files,
+                "tasks": len(tasks),
+                "tasks_resumed": summary.tasks_resumed,
+                "documents": summary.documents,
+                "rows": summary.rows,
+                "rejects": summary.rejects,
+                "reject_reasons": summary.reject_reasons,
+                "topics": summary.topics,
+                "partitions": written.partitions,
+                "duplicates": summary.duplicates,
+            },
+            timings=summary.stage_seconds,
+            provenance=provenance,
+            started_at=started_at,
+            wall_seconds=summary.wall_seconds,
+            engine={"name": executor.name, "workers": executor.workers},
+        )
+        return {MANIFEST: json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n",
+                CARD: render_card(output_dir, manifest, written.stats)}
+
+    # the articles are written by the executor's publish jobs (contiguous shares of the tasks;
+    # with one job, by this process); the manifest and card are swapped in with them
+    publish(output_dir, [t.task_id for t in tasks], [o.fill for _, o, _ in outcomes if o.fill], jobs=jobs,
+            run_jobs=executor.map_calls, schema=article_schema(added_columns(steps)), files=published_files)
     return summary
 
 

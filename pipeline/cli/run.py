@@ -3,7 +3,9 @@
 Exit status: 0 when the run finished (rejected inputs are counted in the summary and kept in
 ``rejects/`` with their reasons: every real corpus has some); with ``--strict``, 3 when any
 input was rejected; 2 on bad arguments or unreadable inputs (an output path that is a file, a
-folder without inputs); 1 on an unexpected failure.
+folder without inputs), an output folder another run is using, or one holding a dataset of other
+inputs without ``--overwrite``; 1 when the output cannot be written (disk full, file too large,
+permission denied: one line, the previous dataset left as it was) or on an unexpected failure.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-dedup", action="store_true", help="skip deduplication")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     parser.add_argument("--strict", action="store_true", help="exit 3 when any input was rejected (default: 0)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace a dataset in the output folder even when none of its inputs are in this run")
     parser.set_defaults(func=main)
 
 
@@ -57,6 +61,7 @@ def _make_config(args: argparse.Namespace):
         scheduler=args.scheduler,
         classify_enabled=False if args.no_classify else None,
         dedup_enabled=False if args.no_dedup else None,
+        overwrite=True if args.overwrite else None,
     )
     if args.model_dir:
         config.params["classify"] = config.section("classify") | {"model_dir": args.model_dir}
@@ -71,20 +76,23 @@ def main(args: argparse.Namespace) -> int:
 
     if Path(config.output).exists() and not Path(config.output).is_dir():
         raise UsageError(f"output {config.output} is a file, not a folder")
+    from pipeline.io.lock import RunLock
     from pipeline.runner import run_pipeline, start_executor
 
-    executor = start_executor(config)  # workers set up while this process imports and plans
-    try:
-        from pipeline.cli.progress import RunProgress, print_summary
+    with RunLock(config.output) as lock:  # a second run on the folder stops here, before any worker starts
+        executor = start_executor(config)  # workers set up while this process imports and plans
+        try:
+            from pipeline.cli.progress import RunProgress, print_summary
 
-        progress = RunProgress(enabled=not args.quiet)
-    except BaseException:
-        executor.close()
-        raise
-    try:
-        summary = run_pipeline(config, on_task_done=progress.task_done, on_plan=progress.plan, executor=executor)
-    finally:
-        progress.close()
+            progress = RunProgress(enabled=not args.quiet)
+        except BaseException:
+            executor.close()
+            raise
+        try:
+            summary = run_pipeline(config, on_task_done=progress.task_done, on_plan=progress.plan, executor=executor,
+                                   lock=lock)
+        finally:
+            progress.close()
     if not args.quiet:
         print_summary(summary, file=sys.stderr)
     return EXIT_REJECTS if args.strict and summary.rejects else EXIT_OK

@@ -14,14 +14,14 @@ import os
 import shutil
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.io.atomic import BuildTree, atomic_write
+from pipeline.io.atomic import BuildTree, atomic_write, write_text_atomic
 from pipeline.io.card import CardStats
 from pipeline.io.dataset import ARTICLES, REJECTS
 from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA
@@ -58,6 +58,11 @@ class Written:
 
     partitions: dict[str, int]
     stats: CardStats
+    rejects: int = 0  # rows of the rejects file
+
+    @property
+    def rows(self) -> int:
+        return sum(self.partitions.values())
 
 
 @dataclass(frozen=True)
@@ -81,33 +86,45 @@ def publish(
     run_jobs: Callable[[Callable[[ArticlesJob], Written], list[ArticlesJob]], list[Written]] | None = None,
     min_job_bytes: int | None = None,
     schema: pa.Schema = ARTICLE_SCHEMA,
+    files: Callable[[Written], Mapping[str, str]] | None = None,
 ) -> Written:
     """Write the final articles (in ``schema``, ``fills`` applied) and rejects folders from
     staging; returns rows per partition and the dataset card's figures.
 
     The articles are written by up to ``jobs`` :class:`ArticlesJob` (each a contiguous share of
     the tasks, see :func:`split_tasks`) run by ``run_jobs`` (an executor's ``map_calls``; in
-    this process when not given), while this process writes the rejects.
+    this process when not given), while this process writes the rejects.  ``files`` gives the
+    texts of files published with them (the manifest, the card), by name.  Everything is built
+    aside and swapped in together: when writing fails (a full disk, a file-size limit, a
+    permission error) the error is raised and the previous dataset is left as it was.
     """
     build = output_dir / f"_publish-{int(time.time() * 1000)}"
     groups = split_tasks(output_dir, task_ids, jobs, MIN_JOB_BYTES if min_job_bytes is None else min_job_bytes)
     shares = [fills] if len(groups) == 1 else [[fill.share(group) for fill in fills] for group in groups]
-    work = [ArticlesJob(str(output_dir), str(build), group, index, tuple(share), schema)
-            for index, (group, share) in enumerate(zip(groups, shares, strict=True))]
-    if run_jobs is None or len(work) <= 1:
-        results = [write_articles(job) for job in work]
-    else:
-        results = run_jobs(write_articles, work)
-    _write_rejects(output_dir, task_ids, build / REJECTS / "part-00000.parquet")
-    (build / ARTICLES).mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = defaultdict(int)
-    stats = CardStats()
-    for result in results:
-        for key, rows in result.partitions.items():
-            counts[key] += rows
-        stats.merge(result.stats)
-    _swap_in(output_dir, build, (ARTICLES, REJECTS))
-    return Written(dict(sorted(counts.items())), stats)
+    try:
+        work = [ArticlesJob(str(output_dir), str(build), group, index, tuple(share), schema)
+                for index, (group, share) in enumerate(zip(groups, shares, strict=True))]
+        if run_jobs is None or len(work) <= 1:
+            results = [write_articles(job) for job in work]
+        else:
+            results = run_jobs(write_articles, work)
+        rejects = _write_rejects(output_dir, task_ids, build / REJECTS / "part-00000.parquet")
+        (build / ARTICLES).mkdir(parents=True, exist_ok=True)
+        counts: dict[str, int] = defaultdict(int)
+        stats = CardStats()
+        for result in results:
+            for key, rows in result.partitions.items():
+                counts[key] += rows
+            stats.merge(result.stats)
+        written = Written(dict(sorted(counts.items())), stats, rejects)
+        extra = dict(files(written)) if files else {}
+        for name, text in extra.items():
+            write_text_atomic(build / name, text)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)  # a full disk gets its space back
+        raise
+    _swap_in(output_dir, build, (ARTICLES, REJECTS, *extra))
+    return written
 
 
 def split_tasks(output_dir: Path, task_ids: Sequence[str], jobs: int, min_job_bytes: int = MIN_JOB_BYTES) -> list[list[str]]:
@@ -146,25 +163,47 @@ def write_articles(job: ArticlesJob) -> Written:
         tree.close()  # every file of the new tree is on disk before it is swapped in
 
 
-def _write_rejects(output_dir: Path, task_ids: Sequence[str], target: Path) -> None:
-    """All staged rejects into one file, streamed part by part (never all in memory)."""
+def _write_rejects(output_dir: Path, task_ids: Sequence[str], target: Path) -> int:
+    """All staged rejects into one file, streamed part by part (never all in memory); returns
+    how many rows it holds."""
+    rows = 0
 
     def write(tmp: str) -> None:
+        nonlocal rows
         with pq.ParquetWriter(tmp, REJECT_SCHEMA, compression="zstd", compression_level=PARQUET_ZSTD_LEVEL) as out:
             for _, path in staging_parts(output_dir, task_ids, REJECTS_PART):
-                out.write_table(read_part(path, REJECT_SCHEMA))
+                table = read_part(path, REJECT_SCHEMA)
+                out.write_table(table)
+                rows += table.num_rows
 
     atomic_write(target, write)
+    return rows
 
 
 def _swap_in(output_dir: Path, build: Path, names: Sequence[str]) -> None:
-    """Replace ``output_dir/<name>`` by ``build/<name>`` for each name, old trees removed last."""
+    """Replace ``output_dir/<name>`` by ``build/<name>`` for each name, old trees removed last.
+
+    A rename that fails (a permission error) puts back what was already swapped, so the
+    previous dataset stays whole, and raises."""
     trash = output_dir / f"_trash-{build.name}"
     trash.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        current = output_dir / name
-        if current.exists():
-            current.rename(trash / name)
-        (build / name).rename(current)
+    done: list[tuple[str, bool]] = []  # (name, whether a previous one went to the trash)
+    try:
+        for name in names:
+            current = output_dir / name
+            had = current.exists()
+            if had:
+                current.rename(trash / name)
+            done.append((name, had))
+            (build / name).rename(current)
+    except BaseException:
+        for name, had in reversed(done):
+            current = output_dir / name
+            if current.exists() and not (build / name).exists():
+                current.rename(build / name)
+            if had:
+                (trash / name).rename(current)
+        shutil.rmtree(trash, ignore_errors=True)
+        raise
     shutil.rmtree(trash, ignore_errors=True)
     shutil.rmtree(build, ignore_errors=True)
