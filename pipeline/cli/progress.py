@@ -27,7 +27,7 @@ class RunProgress:
         self.rows += result.rows
         self.rejects += result.rejects
         if self._bar is not None:
-            self._bar.set_postfix(rows=self.rows, rejects=self.rejects, refresh=False)
+            self._bar.set_postfix({"rows": self.rows, "rejects": self.rejects}, refresh=False)
             self._bar.update(result.documents)
 
     def close(self) -> None:

@@ -11,13 +11,17 @@ permission denied: one line, the previous dataset left as it was) or on an unexp
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from typing import Any
 
 from pipeline.config import DEFAULT_INPUT, DEFAULT_OUTPUT
 
 EXIT_OK = 0
+EXIT_WRITE_FAILED = 1
 EXIT_REJECTS = 3
+#: Errors of writing the output that are the disk's or the folder's, not a bug: one line, no traceback.
+DISK_ERRORS = frozenset({errno.EFBIG, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS})
 
 
 def register(subparsers: Any) -> None:
@@ -91,6 +95,14 @@ def main(args: argparse.Namespace) -> int:
         try:
             summary = run_pipeline(config, on_task_done=progress.task_done, on_plan=progress.plan, executor=executor,
                                    lock=lock)
+        except OSError as exc:
+            if exc.errno not in DISK_ERRORS:
+                raise
+            progress.close()
+            where = f" ({exc.filename})" if exc.filename else ""
+            print(f"zhnews run: error: cannot write the output in {config.output}: {exc.strerror}{where}; "
+                  "the previous dataset is unchanged", file=sys.stderr)
+            return EXIT_WRITE_FAILED
         finally:
             progress.close()
     if not args.quiet:
