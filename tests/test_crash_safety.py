@@ -41,7 +41,7 @@ def _start(inputs: Path, output: Path, config: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline", "run", str(inputs), "-o", str(output), "--config", str(config),
-         "--workers", "1", "--quiet"],
+         "--workers", "1", "--quiet", "--overwrite"],  # chains start from a dataset of other inputs
         cwd=inputs.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 
