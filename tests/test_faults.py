@@ -260,3 +260,24 @@ def test_file_size_limit_mid_publish_leaves_the_old_dataset(tmp_path: Path) -> N
     assert digest(out) == before
     assert ds.dataset(out / "articles", partitioning="hive").count_rows() > 0
     assert not list(out.glob("_publish-*")) and not list(out.glob("_trash-*"))
+
+
+def test_a_swap_that_fails_midway_is_rolled_back(tmp_path: Path) -> None:
+    """The second rename of a publish swap fails (here: its folder was never built): the first
+    is undone, so the previous articles, rejects and manifest are all still in place."""
+    from pipeline.publish import _swap_in
+
+    out = tmp_path / "out"
+    for name, text in (("articles/year=2021/month=03/part-000-00000.parquet", "old articles"),
+                       ("rejects/part-00000.parquet", "old rejects"), ("manifest.json", "{}")):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text)
+    before = digest(out)
+    build = out / "_publish-1"
+    (build / "articles" / "year=2022" / "month=01").mkdir(parents=True)
+    (build / "articles" / "year=2022" / "month=01" / "part-000-00000.parquet").write_text("new articles")
+    with pytest.raises(FileNotFoundError):
+        _swap_in(out, build, ("articles", "rejects", "manifest.json"))
+    assert digest(out) == before
+    assert (build / "articles" / "year=2022" / "month=01" / "part-000-00000.parquet").exists()
+    assert not list(out.glob("_trash-*"))

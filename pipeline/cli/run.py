@@ -80,31 +80,38 @@ def main(args: argparse.Namespace) -> int:
 
     if Path(config.output).exists() and not Path(config.output).is_dir():
         raise UsageError(f"output {config.output} is a file, not a folder")
+    try:
+        summary = _run(args, config)
+    except OSError as exc:
+        if exc.errno not in DISK_ERRORS:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"zhnews run: error: cannot write the output in {config.output}: {exc.strerror}{where}; "
+              "the previous dataset is unchanged", file=sys.stderr)
+        return EXIT_WRITE_FAILED
+    if not args.quiet:
+        from pipeline.cli.progress import print_summary
+
+        print_summary(summary, file=sys.stderr)
+    return EXIT_REJECTS if args.strict and summary.rejects else EXIT_OK
+
+
+def _run(args: argparse.Namespace, config: Any) -> Any:
+    """The run under the output folder's lock, with its progress bar; its summary."""
     from pipeline.io.lock import RunLock
     from pipeline.runner import run_pipeline, start_executor
 
     with RunLock(config.output) as lock:  # a second run on the folder stops here, before any worker starts
         executor = start_executor(config)  # workers set up while this process imports and plans
         try:
-            from pipeline.cli.progress import RunProgress, print_summary
+            from pipeline.cli.progress import RunProgress
 
             progress = RunProgress(enabled=not args.quiet)
         except BaseException:
             executor.close()
             raise
         try:
-            summary = run_pipeline(config, on_task_done=progress.task_done, on_plan=progress.plan, executor=executor,
-                                   lock=lock)
-        except OSError as exc:
-            if exc.errno not in DISK_ERRORS:
-                raise
-            progress.close()
-            where = f" ({exc.filename})" if exc.filename else ""
-            print(f"zhnews run: error: cannot write the output in {config.output}: {exc.strerror}{where}; "
-                  "the previous dataset is unchanged", file=sys.stderr)
-            return EXIT_WRITE_FAILED
+            return run_pipeline(config, on_task_done=progress.task_done, on_plan=progress.plan, executor=executor,
+                                lock=lock)
         finally:
             progress.close()
-    if not args.quiet:
-        print_summary(summary, file=sys.stderr)
-    return EXIT_REJECTS if args.strict and summary.rejects else EXIT_OK
