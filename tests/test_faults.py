@@ -155,6 +155,25 @@ def test_second_run_on_a_held_folder_exits_2_at_once(tmp_path: Path) -> None:
     assert json.loads((out / "manifest.json").read_text())["run_id"] == holder["run_id"]
 
 
+def test_a_run_waits_for_workers_still_writing(tmp_path: Path) -> None:
+    """A process inside ``writing`` (a worker of a dead run) holds a starting run back; once it
+    has gone, the run goes on."""
+    from pipeline.io.lock import wait_for_orphans
+
+    code = ("import sys, time; from pipeline.io.lock import writing\n"
+            "with writing(sys.argv[1]):\n    print('in', flush=True); time.sleep(60)")
+    worker = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE,
+                              env=dict(os.environ, PYTHONPATH=str(REPO)))
+    try:
+        assert worker.stdout is not None and worker.stdout.readline() == b"in\n"
+        with pytest.raises(OutputInUse, match="still being written by workers of an interrupted run"):
+            wait_for_orphans(tmp_path, timeout=0.5)
+    finally:
+        worker.kill()
+        worker.wait()
+    wait_for_orphans(tmp_path, timeout=5)
+
+
 # -- no silent replacement ----------------------------------------------------------------------
 def test_relation_of_inputs() -> None:
     old = [{"path": "in/a.html", "bytes": 10}, {"path": "in/b.html", "bytes": 20}]
