@@ -7,3 +7,7 @@ STAGING_BATCH_DOCS = 2000
 PARQUET_ZSTD_LEVEL = 3
 #: Threads writing a build folder's files: encoding and fsync overlap; more only contend for the cores.
 WRITER_THREADS = 4
+#: Seconds a starting run waits for workers of a dead run to stop writing into its folder: local
+#: workers notice their driver's death within a second or two; one still writing after this
+#: is on another machine and will not stop by itself.
+ORPHAN_WAIT_SECONDS = 30.0
