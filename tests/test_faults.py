@@ -264,10 +264,12 @@ def test_file_size_limit_mid_publish_leaves_the_old_dataset(tmp_path: Path) -> N
     one line, and the dataset of the run before it is still there, byte for byte."""
     old_inputs = make_crash_corpus(tmp_path / "in" / "a", pages=20, records=0)
     make_crash_corpus(tmp_path / "in" / "b", pages=120, records=0, seed=8)
-    config = config_file(tmp_path / "config.json", task_max_files=4, dedup_enabled=False)
+    config = config_file(tmp_path / "config.json", task_max_files=2, dedup_enabled=False)
     common = ("--config", config, "--workers", "1", "--quiet")
-    reference = tmp_path / "reference"  # the bigger run without a limit: where the limit must fall
-    code, err = finish(zhnews_run(tmp_path / "in", "-o", reference, *common, cwd=tmp_path))
+    # the new inputs' rows without a limit (the run below adds them to the dataset of "a"
+    # incrementally, writing them as this clean run does): where the limit must fall
+    reference = tmp_path / "reference"
+    code, err = finish(zhnews_run(tmp_path / "in" / "b", "-o", reference, *common, "--keep-staging", cwd=tmp_path))
     assert code == 0, err
     staged = _largest(reference / "_staging", "*.arrow")
     published = _largest(reference / "articles", "*.parquet")
