@@ -3,8 +3,9 @@
 :func:`publish` writes the final ``articles/year=YYYY/month=MM/part-GGG-NNNNN.parquet`` files
 (with the columns the global stages fill, :class:`~pipeline.steps.base.RowFill`; each publish
 job gathers its tasks' rows per partition, so a partition has few files) and
-``rejects/part-00000.parquet`` into a fresh folder and swaps it in, so readers see either the
-previous complete dataset or the new one.  The articles are shared out over publish jobs, run
+``rejects/part-00000.parquet`` into a fresh folder, with the files that describe them (the
+manifest, the card), and swaps it all in (:func:`build_and_swap`), so readers see either the
+previous complete dataset or the new one, and a write error leaves the previous one.  The articles are shared out over publish jobs, run
 where the executor runs calls (:func:`publish_jobs_for`).
 """
 
