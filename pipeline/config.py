@@ -31,7 +31,8 @@ DEFAULT_INPUT = "corpus/sample"
 DEFAULT_OUTPUT = "corpus/processed"
 
 #: Settings that decide how a run is executed, not what it produces (left out of the run id).
-EXECUTION_SETTINGS = ("inputs", "output", "workers", "engine", "scheduler", "batch_docs", "prune", "keep_staging")
+EXECUTION_SETTINGS = ("inputs", "output", "workers", "engine", "scheduler", "batch_docs", "prune", "keep_staging",
+                      "overwrite")
 
 
 @dataclass
@@ -55,6 +56,7 @@ class RunConfig:
     prune: bool = False
     #: keep ``_staging/`` (the tasks' staged rows) after publishing
     keep_staging: bool = False
+    overwrite: bool = False  # replace a dataset none of whose inputs are in this run
     #: the steps of the run, in order (None: the standard list, ``pipeline.steps.registry.DEFAULT_STEPS``)
     steps: list[str] | None = None
     #: each step's settings (its constructor's keyword arguments), by step name

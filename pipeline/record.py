@@ -94,6 +94,8 @@ class Doc:
     raw: bytes | str | None = None
     http_headers: dict[str, str] | None = None
     encoding: str | None = column("string")
+    #: invalid byte sequences of the input read as U+FFFD (see ``quality_flags``: ``encoding_errors``)
+    encoding_errors: int = column("int32", default=0)
     # article fields (set by extract / clean)
     title: str | None = column("string")
     #: ISO-8601 publication time or day as found; stored as a UTC instant (no zone: Beijing time),
@@ -176,6 +178,7 @@ class Article:
     source: str | None = None
     paragraphs: list[str] = field(default_factory=list)
     encoding: str | None = None
+    encoding_errors: int = 0
     flags: list[str] = field(default_factory=list)
 
     def body(self) -> str:

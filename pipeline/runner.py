@@ -1,14 +1,17 @@
 """``zhnews run``: plan tasks, map the steps over them, run the stages after the map, publish.
 
-1. discover and hash the inputs; sort the tasks the output already published against them
-   (carried over or dropped, :mod:`pipeline.engine.reuse`) and group the other inputs into
-   tasks named by their content;
+1. under the output folder's lock (:mod:`pipeline.io.lock`: one run per folder), discover and
+   hash the inputs; refuse to replace a dataset none of whose inputs are listed unless told to
+   overwrite it (:mod:`pipeline.io.previous`); sort the tasks the output already published
+   against the inputs (carried over or dropped, :mod:`pipeline.engine.reuse`; nothing carried
+   over from a dataset being overwritten) and group the other inputs into tasks named by
+   their content;
 2. the map: every new task not yet staged runs the run's steps on the executor (they read
    its inputs and write its staging parts);
 3. the global stages the steps contribute (deduplication), fed every task of the dataset;
 4. publish the hive-partitioned dataset (only the partitions that change, when there is one),
-   rejects, ``manifest.json`` and the dataset card; record the dataset's tasks in ``_run/``
-   and remove ``_staging/``.
+   rejects, ``manifest.json`` and the dataset card, swapped in together (a write error leaves
+   the previous ones); record the dataset's tasks in ``_run/`` and remove ``_staging/``.
 
 The runner only wires these together: it never looks inside a step.  An interrupted run
 resumes at step 2 with the tasks it had not finished; a run with different settings on the
@@ -36,19 +39,24 @@ from pipeline.engine.reuse import ReusePlan, content_task, plan_reuse, with_hash
 from pipeline.engine.task import TaskResult, TaskSpec, load_marker, load_record
 from pipeline.ingest import InputFile, Task, discover_inputs, plan_tasks
 from pipeline.ingest.readers import shown_path
-from pipeline.io.atomic import remove_stale_temporaries, write_json_atomic, write_text_atomic
+from pipeline.io.atomic import remove_stale_temporaries
 from pipeline.io.card import render_card
 from pipeline.io.dataset import ARTICLES, remove_leftovers
+from pipeline.io.lock import RunLock, wait_for_orphans
 from pipeline.io.manifest import build_manifest
+from pipeline.io.previous import Relation, check_replacement
 from pipeline.io.rundir import RunState, forget_tasks_except, start_state, write_state
-from pipeline.io.schema import SCHEMA_VERSION, article_schema
+from pipeline.io.schema import SCHEMA_VERSION, article_schema, schema_fingerprint
 from pipeline.io.staging import STAGING, staging_dir
-from pipeline.publish import publish, publish_jobs_for
+from pipeline.publish import Written, publish, publish_jobs_for
 from pipeline.publish import warm_up as warm_up_publishing
 from pipeline.publish.incremental import republish
 from pipeline.steps import BaseStep, GlobalStage, StageOutcome, Step, added_columns, build_steps
 
 log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+CARD = "README.md"
 
 
 @dataclass
@@ -107,7 +115,8 @@ def _config_id(config: RunConfig, steps: Sequence[BaseStep], model_version: str 
         {
             "version": __version__,
             "model_version": model_version,
-            "schema": SCHEMA_VERSION,
+            # the columns too: rows of a dataset written with other columns are never carried over
+            "schema": [SCHEMA_VERSION, schema_fingerprint(article_schema(added_columns(steps)))],
             "config": config.result_affecting(),
             # the per-document steps' parameters as resolved; the others are set by the config above
             "steps": {s.name: s.get_params() for s in steps if isinstance(s, Step)},
@@ -121,6 +130,7 @@ def _config_id(config: RunConfig, steps: Sequence[BaseStep], model_version: str 
 def _prepare_output(output_dir: Path, config_id: str) -> RunState:
     """The run folder's state to build on (cleared with staging when the settings changed)."""
     output_dir.mkdir(parents=True, exist_ok=True)
+    wait_for_orphans(output_dir)  # a worker of a killed run may still be finishing a task
     state = start_state(output_dir, config_id)
     remove_stale_temporaries(output_dir)
     remove_leftovers(output_dir)
@@ -138,13 +148,15 @@ class _Plan:
     carried_paths: set[str]
 
 
-def _plan(config: RunConfig, output_dir: Path, config_id: str, state: RunState) -> _Plan:
-    """Hash the inputs, sort the published tasks against them, plan tasks for the rest."""
+def _plan(config: RunConfig, output_dir: Path, config_id: str, state: RunState, found: Sequence[InputFile],
+          prune: bool) -> _Plan:
+    """Hash the inputs ``found``, sort the published tasks against them (dropping those of
+    inputs no longer listed when ``prune``), plan tasks for the rest."""
     published = {task_id: record for task_id in state.tasks
                  if (record := load_record(output_dir, task_id)) is not None}
     known = [f for _, files in published.values() for f in files]
-    files = with_hashes(discover_inputs(config.inputs), known)
-    reuse = plan_reuse(files, published, config.prune)
+    files = with_hashes(found, known)
+    reuse = plan_reuse(files, published, prune)
     tasks = [content_task(t, config_id) for t in plan_tasks(reuse.todo, config.task_max_files, config.task_max_bytes)]
     carried_paths = {shown_path(f.path) for r in reuse.carried for f in published[r.task_id][1]}
     return _Plan(reuse, tasks, files, carried_paths)
@@ -155,22 +167,32 @@ def run_pipeline(
     on_task_done: Callable[[TaskResult], None] | None = None,
     on_plan: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
+    lock: RunLock | None = None,
 ) -> RunSummary:
     """Run everything; ``on_task_done`` is called as tasks finish (progress display).
 
     ``executor``: one made by :func:`start_executor` beforehand (its workers set up while the
     caller went on); by default one is made here.  It is closed when the run ends.
+    ``lock``: the output folder's lock, taken beforehand; by default it is taken here (raising
+    :class:`~pipeline.io.lock.OutputInUse` when another run holds the folder) and released at the end.
     """
     started = time.perf_counter()
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    owned = lock is None
+    if lock is None:
+        lock = RunLock(config.output).acquire()
     steps = build_steps(config)
     try:
         if executor is None:
             executor = start_executor(config, steps)
-        return _run(config, steps, executor, started, started_at, on_task_done, on_plan)
+        return _run(config, steps, executor, lock, started, started_at, on_task_done, on_plan)
     finally:
-        if executor is not None:
-            executor.close()
+        try:
+            if executor is not None:
+                executor.close()
+        finally:
+            if owned:
+                lock.release()
 
 
 def start_executor(config: RunConfig, steps: list[BaseStep] | None = None) -> Executor:
@@ -195,6 +217,7 @@ def _run(
     config: RunConfig,
     steps: list[BaseStep],
     executor: Executor,
+    lock: RunLock,
     started: float,
     started_at: str,
     on_task_done: Callable[[TaskResult], None] | None,
@@ -204,8 +227,14 @@ def _run(
     facts = run_facts(steps)
     model_version = facts.get("model_version")
     run_id = _config_id(config, steps, model_version)
+    lock.set_run_id(run_id)
+    found = discover_inputs(config.inputs)
+    # a dataset of other inputs is replaced only when asked (--overwrite); one sharing inputs
+    # with this run is added to incrementally (the reuse plan)
+    relation = check_replacement(output_dir, [(shown_path(f.path), f.size) for f in found], config.overwrite)
     state = _prepare_output(output_dir, run_id)
-    plan = _plan(config, output_dir, run_id, state)
+    # replacing a dataset of other inputs: none of its tasks is carried over
+    plan = _plan(config, output_dir, run_id, state, found, prune=config.prune or relation is Relation.DISJOINT)
     tasks, carried = plan.tasks, plan.reuse.carried
 
     provenance = {
@@ -256,55 +285,63 @@ def _run(
         waited = time.perf_counter()
         outcomes.append((stage, stage.finish(), time.perf_counter() - waited))
     finish_seconds = time.perf_counter() - global_started
-    # the articles are written by the executor's publish jobs (contiguous shares of the tasks;
-    # with one job, by this process)
-    task_ids = [t.task_id for t in tasks]
-    fills = [o.fill for _, o, _ in outcomes if o.fill]
-    schema = article_schema(added_columns(steps))
-    if state.tasks and (output_dir / ARTICLES).is_dir():
-        written = republish(output_dir, task_ids, plan.carried_paths, fills, jobs=jobs, run_jobs=executor.map_calls,
-                            schema=schema)
-    else:
-        written = publish(output_dir, task_ids, fills, jobs=jobs, run_jobs=executor.map_calls, schema=schema)
-    publish_seconds = time.perf_counter() - global_started - finish_seconds
-    dataset_tasks = [r.task_id for r in carried] + task_ids
-    write_state(output_dir, RunState(config_id=run_id, tasks=dataset_tasks))
-    _tidy(output_dir, dataset_tasks, config.keep_staging)
-
     summary = _summarize(run_id, output_dir, plan.files, results, [o for _, o, _ in outcomes], carried)
     summary.tasks_dropped = len(plan.reuse.dropped)
     for stage, _, after_tasks in outcomes:
         summary.stage_seconds[stage.name] = round(stage.busy_seconds, 3)
         summary.stage_seconds[f"{stage.name}_after_tasks"] = round(after_tasks, 3)
-    summary.stage_seconds["publish"] = round(publish_seconds, 3)
-    summary.wall_seconds = time.perf_counter() - started
-    manifest = build_manifest(
-        run_id=run_id,
-        config=config.to_dict(),
-        steps={s.name: s.get_params() for s in steps} | {stage.name: o.params for stage, o, _ in outcomes},
-        inputs=_inputs_listing([*plan.files, *plan.reuse.absent], [*carried, *results]),
-        counts={
-            "input_files": summary.input_files,
-            "tasks": len(tasks) + len(carried),
-            "tasks_resumed": summary.tasks_resumed,
-            "tasks_reused": summary.tasks_reused,
-            "tasks_dropped": summary.tasks_dropped,
-            "documents": summary.documents,
-            "rows": summary.rows,
-            "rejects": summary.rejects,
-            "reject_reasons": summary.reject_reasons,
-            "topics": summary.topics,
-            "partitions": written.partitions,
-            "duplicates": summary.duplicates,
-        },
-        timings=summary.stage_seconds,
-        provenance=provenance,
-        started_at=started_at,
-        wall_seconds=summary.wall_seconds,
-        engine={"name": executor.name, "workers": executor.workers},
-    )
-    write_json_atomic(output_dir / "manifest.json", manifest)
-    write_text_atomic(output_dir / "README.md", render_card(output_dir, manifest, written.stats))
+    task_ids = [t.task_id for t in tasks]
+
+    def published_files(written: Written) -> dict[str, str]:
+        """The manifest and the card, published with the dataset they describe."""
+        # the counts of what was written, which the tasks' own counts must equal
+        if (written.rows, written.rejects) != (summary.rows, summary.rejects):
+            log.warning("tasks counted %d rows and %d rejects, publishing wrote %d and %d",
+                        summary.rows, summary.rejects, written.rows, written.rejects)
+        summary.rows, summary.rejects = written.rows, written.rejects
+        summary.stage_seconds["publish"] = round(time.perf_counter() - global_started - finish_seconds, 3)
+        summary.wall_seconds = time.perf_counter() - started
+        manifest = build_manifest(
+            run_id=run_id,
+            config=config.to_dict(),
+            steps={s.name: s.get_params() for s in steps} | {stage.name: o.params for stage, o, _ in outcomes},
+            inputs=_inputs_listing([*plan.files, *plan.reuse.absent], [*carried, *results]),
+            counts={
+                "input_files": summary.input_files,
+                "tasks": len(tasks) + len(carried),
+                "tasks_resumed": summary.tasks_resumed,
+                "tasks_reused": summary.tasks_reused,
+                "tasks_dropped": summary.tasks_dropped,
+                "documents": summary.documents,
+                "rows": summary.rows,
+                "rejects": summary.rejects,
+                "reject_reasons": summary.reject_reasons,
+                "topics": summary.topics,
+                "partitions": written.partitions,
+                "duplicates": summary.duplicates,
+            },
+            timings=summary.stage_seconds,
+            provenance=provenance,
+            started_at=started_at,
+            wall_seconds=summary.wall_seconds,
+            engine={"name": executor.name, "workers": executor.workers},
+        )
+        return {MANIFEST: json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n",
+                CARD: render_card(output_dir, manifest, written.stats)}
+
+    # the articles are written by the executor's publish jobs (contiguous shares of the tasks;
+    # with one job, by this process); the manifest and card are swapped in with them
+    fills = [o.fill for _, o, _ in outcomes if o.fill]
+    schema = article_schema(added_columns(steps))
+    if carried and (output_dir / ARTICLES).is_dir():
+        republish(output_dir, task_ids, plan.carried_paths, fills, jobs=jobs, run_jobs=executor.map_calls,
+                  schema=schema, files=published_files)
+    else:
+        publish(output_dir, task_ids, fills, jobs=jobs, run_jobs=executor.map_calls, schema=schema,
+                files=published_files)
+    dataset_tasks = [r.task_id for r in carried] + task_ids
+    write_state(output_dir, RunState(config_id=run_id, tasks=dataset_tasks))
+    _tidy(output_dir, dataset_tasks, config.keep_staging)
     return summary
 
 

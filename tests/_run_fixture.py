@@ -53,7 +53,7 @@ def _row(i: int, story: tuple[str, str, list[str], str | None], published_at: st
     return {
         "doc_id": f"{i:016x}", "source_id": "synthetic", "url": f"https://news.example.cn/a/{i}.html",
         "source_path": f"html/{i}.html", "input_kind": "html", "input_sha1": f"{i:040x}",
-        "fetched_at": dt.datetime(2020, 5, 1, tzinfo=dt.UTC), "encoding": "utf-8", "title": title,
+        "fetched_at": dt.datetime(2020, 5, 1, tzinfo=dt.UTC), "encoding": "utf-8", "encoding_errors": 0, "title": title,
         "published_at": utc_instant(published_at, BEIJING), "published_at_original": published_at,
         "published_date": published_date(published_at), "author": None, "author_original": None,
         "source": source, "source_original": source, "paragraphs": [text], "script": "hans" if i % 5 else "hant",
@@ -135,9 +135,9 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # -- a run as zhnews wrote it before schema 2.0 (to show that readers of 1.x datasets keep working)
 
-#: The 1.1.0 articles schema: string times, topic_scores a map, no *_original columns (its
-#: fingerprint is checked against the recorded one in test_schema).
-_ADDED_IN_2 = ("published_at_original", "author_original", "source_original")
+#: The 1.1.0 articles schema: string times, topic_scores a map, no *_original columns nor
+#: encoding_errors (its fingerprint is checked against the recorded one in test_schema).
+_ADDED_IN_2 = ("published_at_original", "author_original", "source_original", "encoding_errors")
 _RETYPED_IN_2 = {"fetched_at": pa.string(), "published_at": pa.string(),
                  "topic_scores": pa.map_(pa.string(), pa.float32())}
 V1_ARTICLE_SCHEMA = pa.schema(

@@ -1,7 +1,7 @@
 """SIGKILL during ``zhnews run`` at random moments: the visible dataset is always the previous
 complete one or the new complete one, every Parquet file under its final name opens, and a
 re-run ends with exactly the rows of an uninterrupted run (no document lost or doubled).
-Runs prune, so a folder that held a dataset of other inputs ends with the new inputs' rows only.
+Runs prune and overwrite, so a folder that held a dataset of other inputs ends with the new inputs' rows only.
 
 Real timing, no hooks: the kill delay is drawn over the whole length of a reference run, so
 kills land in start-up/ingest, staging, dedup and publish.
@@ -45,7 +45,7 @@ def _start(inputs: Path, output: Path, config: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.Popen(
         [sys.executable, "-m", "pipeline", "run", str(inputs), "-o", str(output), "--config", str(config),
-         "--workers", "1", "--prune", "--quiet"],
+         "--workers", "1", "--prune", "--quiet", "--overwrite"],  # chains start from a dataset of other inputs
         cwd=inputs.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 

@@ -43,7 +43,7 @@ def test_story_list_beside_short_article_is_not_the_body() -> None:
 
 
 def test_teaser_items_are_found_and_article_paragraphs_are_not() -> None:
-    text, _, _ = decode_page(raw("related_teasers.html"), None, Limits())
+    text, *_ = decode_page(raw("related_teasers.html"), None, Limits())
     root = parse_tree(text, Limits())
     clean_tree(root)
     blocks = iter_blocks(root)

@@ -16,8 +16,9 @@ from tests._run_fixture import synthetic_run  # noqa: F401 - fixture
 FINGERPRINTS = {
     "1.0.0": ("a027840aacd1533e", "4322b6715232fe48"),
     "1.1.0": ("226ab4e349152e36", "4322b6715232fe48"),  # + evidence
-    # topic_scores list<struct>, UTC timestamps, + published_at_original, author_original, source_original
-    "2.0.0": ("4327967865cd1cbe", "4322b6715232fe48"),
+    # topic_scores list<struct>, UTC timestamps, + published_at_original, author_original, source_original,
+    # encoding_errors
+    "2.0.0": ("f43b008fb7a13858", "4322b6715232fe48"),
 }
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "schema.md"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -42,17 +44,27 @@ def test_report_frames_of_old_and_new_runs_are_equal(synthetic_v1_run: Path, syn
         assert mine == pytest.approx(theirs)
     assert str(old["year"].dtype) == str(new["year"].dtype) == "int32"
     assert isinstance(old["published_at"].dtype, pd.DatetimeTZDtype)
+    # not counted before 2.0: null, not a made-up 0
+    assert old["encoding_errors"].isna().all() and (new["encoding_errors"] == 0).all()
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_exports_of_old_and_new_runs_are_equal(fmt: str, synthetic_v1_run: Path, synthetic_run: Path) -> None:
-    outputs = []
+    outputs, raw = [], []
+    counted = []  # encoding_errors: not counted before 2.0 (empty), 0 in the 2.0 run
     for run in (synthetic_v1_run, synthetic_run):
         handle = io.StringIO()
         assert export_articles(run, fmt, handle) == 48
-        outputs.append(sorted(handle.getvalue().splitlines()))
+        raw.append(handle.getvalue())
+        if fmt == "csv":
+            records: list[dict] = list(csv.DictReader(io.StringIO(handle.getvalue().lstrip("\ufeff"))))
+        else:
+            records = [json.loads(line) for line in handle.getvalue().splitlines()]
+        counted.append({record.pop("encoding_errors") for record in records})
+        outputs.append(sorted(json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records))
     assert outputs[0] == outputs[1]
-    assert any("score_pay" in line for line in outputs[0]) if fmt == "csv" else '"topic_scores": {"pay": 0.8' in "".join(outputs[0])
+    assert counted == ([{""}, {"0"}] if fmt == "csv" else [{None}, {0}])
+    assert "score_pay" in raw[0] if fmt == "csv" else '"topic_scores": {"pay": 0.8' in raw[0]
 
 
 def test_prevalence_reads_old_and_new_runs_alike(synthetic_v1_run: Path, synthetic_run: Path) -> None:

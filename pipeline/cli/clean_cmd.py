@@ -28,7 +28,7 @@ def main(args: argparse.Namespace) -> int:
     from pipeline.clean import CleanStep
     from pipeline.cli.single import doc_for, emit, normalize_step, read_inputs
     from pipeline.errors import InputRejected
-    from pipeline.ingest.decode import decode_bytes
+    from pipeline.ingest.decode import ENCODING_ERRORS_FLAG, decode_text
     from pipeline.record import Doc, Reject
     from pipeline.steps import StepPipeline
 
@@ -38,7 +38,10 @@ def main(args: argparse.Namespace) -> int:
         try:
             if not data.strip():
                 raise InputRejected("empty_input", "the file is empty")
-            doc.raw, doc.encoding = decode_bytes(data)
+            decoded = decode_text(data)
+            doc.raw, doc.encoding, doc.encoding_errors = decoded.text, decoded.codec, decoded.errors
+            if decoded.errors:
+                doc.quality_flags.append(ENCODING_ERRORS_FLAG)
         except InputRejected as exc:
             docs.append(Reject.of(doc, "ingest", exc.reason, exc.detail))
             continue

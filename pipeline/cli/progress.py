@@ -11,6 +11,9 @@ class RunProgress:
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
         self._bar: Any = None
+        #: totals of the tasks finished so far (resumed ones included)
+        self.rows = 0
+        self.rejects = 0
 
     def plan(self, tasks: int, pending_bytes: int) -> None:
         if not self.enabled:
@@ -21,12 +24,15 @@ class RunProgress:
                          mininterval=0.5)
 
     def task_done(self, result: Any) -> None:
+        self.rows += result.rows
+        self.rejects += result.rejects
         if self._bar is not None:
+            self._bar.set_postfix({"rows": self.rows, "rejects": self.rejects}, refresh=False)
             self._bar.update(result.documents)
-            self._bar.set_postfix(rows=result.rows, rejects=result.rejects, refresh=False)
 
     def close(self) -> None:
         if self._bar is not None:
+            self._bar.refresh()  # the last totals, whatever the redraw interval skipped
             self._bar.close()
             self._bar = None
 

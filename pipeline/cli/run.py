@@ -3,12 +3,15 @@
 Exit status: 0 when the run finished (rejected inputs are counted in the summary and kept in
 ``rejects/`` with their reasons: every real corpus has some); with ``--strict``, 3 when any
 input was rejected; 2 on bad arguments or unreadable inputs (an output path that is a file, a
-folder without inputs); 1 on an unexpected failure.
+folder without inputs), an output folder another run is using, or one holding a dataset of other
+inputs without ``--overwrite``; 1 when the output cannot be written (disk full, file too large,
+permission denied: one line, the previous dataset left as it was) or on an unexpected failure.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from typing import Any
 
@@ -16,7 +19,10 @@ from pipeline.cli.flags import add_command, add_output
 from pipeline.config import DEFAULT_INPUT, DEFAULT_OUTPUT
 
 EXIT_OK = 0
+EXIT_WRITE_FAILED = 1
 EXIT_REJECTS = 3
+#: Errors of writing the output that are the disk's or the folder's, not a bug: one line, no traceback.
+DISK_ERRORS = frozenset({errno.EFBIG, errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS})
 
 
 def register(subparsers: Any) -> None:
@@ -27,9 +33,13 @@ def register(subparsers: Any) -> None:
         description="Ingest HTML pages, text dumps, JSONL and WARC files; extract or clean, normalize, "
         "segment, classify and deduplicate; write hive-partitioned Parquet, rejects, manifest.json "
         "and a dataset card. On an output that holds a run of the same settings, only new or changed inputs "
-        "are processed and the dataset gains their rows (inputs no longer listed keep theirs unless --prune). "
+        "are processed and the dataset gains their rows (inputs no longer listed keep theirs unless --prune); "
+        "an output holding a dataset none of whose inputs are listed is replaced only with --overwrite. "
+        "One run at a time per output folder. "
         "Exit status: 0 the run finished (rejects are counted, not failures), "
-        "3 with --strict when any input was rejected, 2 usage error, 1 internal error.",
+        "3 with --strict when any input was rejected, 2 usage error (also: the output is in use by another "
+        "run, or holds a dataset of other inputs), 1 the output cannot be written (the previous dataset "
+        "is kept) or an internal error.",
         example="zhnews run corpus/raw -o corpus/processed --workers 4",
     )
     parser.add_argument("inputs", nargs="*", metavar="INPUT",
@@ -47,6 +57,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--keep-staging", action="store_true",
                         help="keep _staging/ (every task's staged rows) after publishing")
     parser.add_argument("--strict", action="store_true", help="exit 3 when any input was rejected (default: 0)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace a dataset in the output folder even when none of its inputs are in this run")
     parser.set_defaults(func=main)
 
 
@@ -68,6 +80,7 @@ def _make_config(args: argparse.Namespace):
         dedup_enabled=False if args.no_dedup else None,
         prune=True if args.prune else None,
         keep_staging=True if args.keep_staging else None,
+        overwrite=True if args.overwrite else None,
     )
     if args.model_dir:
         config.params["classify"] = config.section("classify") | {"model_dir": args.model_dir}
@@ -82,20 +95,38 @@ def main(args: argparse.Namespace) -> int:
 
     if Path(config.output).exists() and not Path(config.output).is_dir():
         raise UsageError(f"output {config.output} is a file, not a folder")
-    from pipeline.runner import run_pipeline, start_executor
-
-    executor = start_executor(config)  # workers set up while this process imports and plans
     try:
-        from pipeline.cli.progress import RunProgress, print_summary
-
-        progress = RunProgress(enabled=not args.quiet)
-    except BaseException:
-        executor.close()
-        raise
-    try:
-        summary = run_pipeline(config, on_task_done=progress.task_done, on_plan=progress.plan, executor=executor)
-    finally:
-        progress.close()
+        summary = _run(args, config)
+    except OSError as exc:
+        if exc.errno not in DISK_ERRORS:
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"zhnews run: error: cannot write the output in {config.output}: {exc.strerror}{where}; "
+              "the previous dataset is unchanged", file=sys.stderr)
+        return EXIT_WRITE_FAILED
     if not args.quiet:
+        from pipeline.cli.progress import print_summary
+
         print_summary(summary, file=sys.stderr)
     return EXIT_REJECTS if args.strict and summary.rejects else EXIT_OK
+
+
+def _run(args: argparse.Namespace, config: Any) -> Any:
+    """The run under the output folder's lock, with its progress bar; its summary."""
+    from pipeline.io.lock import RunLock
+    from pipeline.runner import run_pipeline, start_executor
+
+    with RunLock(config.output) as lock:  # a second run on the folder stops here, before any worker starts
+        executor = start_executor(config)  # workers set up while this process imports and plans
+        try:
+            from pipeline.cli.progress import RunProgress
+
+            progress = RunProgress(enabled=not args.quiet)
+        except BaseException:
+            executor.close()
+            raise
+        try:
+            return run_pipeline(config, on_task_done=progress.task_done, on_plan=progress.plan, executor=executor,
+                                lock=lock)
+        finally:
+            progress.close()

@@ -49,6 +49,10 @@ LOCAL_WORKER_CONFIG = {
 }
 
 
+#: Module every worker of a LocalCluster we start loads: it dies with the driver.
+LIFELINE = "pipeline.engine.lifeline"
+
+
 class DaskExecutor:
     """Runs tasks on a Dask cluster (a local one unless ``scheduler`` is given)."""
 
@@ -85,6 +89,7 @@ class DaskExecutor:
                     processes=True,
                     host="127.0.0.1",
                     dashboard_address=None,
+                    preload=[LIFELINE],  # the workers die with this process (their nannies live here)
                 )
             self._client = Client(self._cluster)
         return self._client

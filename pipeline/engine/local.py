@@ -1,16 +1,19 @@
 """Local executor: the calling process (one worker) or a pool of worker processes.
 
 Workers are started with ``spawn`` (no inherited threads or locks) and keep their set-up
-pipeline between tasks, so jieba, OpenCC and the model load once per worker process.
+pipeline between tasks, so jieba, OpenCC and the model load once per worker process.  They die
+with the driver (:mod:`pipeline.engine.lifeline`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TypeVar
 
+from pipeline.engine.lifeline import init_worker
 from pipeline.engine.settings import IN_FLIGHT_PER_THREAD
 from pipeline.engine.task import TaskResult, TaskSpec, largest_first, pipeline_key, run_task, warm_up
 from pipeline.ingest import Task
@@ -42,8 +45,8 @@ class LocalExecutor:
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=warm_up,
-            initargs=(list(steps), time_limit, pipeline_key(steps, time_limit)),
+            initializer=init_worker,
+            initargs=(os.getpid(), warm_up, list(steps), time_limit, pipeline_key(steps, time_limit)),
         )
         for _ in range(self.workers):  # the pool starts a process per submission while none is idle
             self._pool.submit(int)
@@ -82,7 +85,8 @@ class LocalExecutor:
     def _start_call_pool(self, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
         if self._call_pool is None:
             self._call_pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=initializer
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker, initargs=(os.getpid(), initializer),
             )
             for _ in range(self.workers):  # the pool starts a process per submission while none is idle
                 self._call_pool.submit(int)

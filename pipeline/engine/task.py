@@ -23,6 +23,7 @@ from typing import Any
 
 from pipeline.ingest import InputFile, Task
 from pipeline.io.atomic import write_json_atomic
+from pipeline.io.lock import writing
 from pipeline.io.rundir import marker_path
 from pipeline.steps import BaseStep, Chain, TaskContext
 from pipeline.steps.settings import DOC_TIME_LIMIT
@@ -126,10 +127,11 @@ def run_task(spec: TaskSpec, task: Task) -> TaskResult:
     """Chain the steps over ``task``, then write its completion marker."""
     started = time.perf_counter()
     context = TaskContext(task=task, output_dir=Path(spec.output_dir), provenance=spec.provenance)
-    Chain(_shared_steps(spec.cache_key, spec.steps), spec.doc_time_limit).run(context)
-    result = TaskResult.of(context, time.perf_counter() - started)
-    marker = result.to_dict() | {"files": [asdict(f) for f in task.files], "format": OUTPUT_FORMAT}
-    write_json_atomic(marker_path(spec.output_dir, task.task_id), marker)
+    with writing(spec.output_dir):  # a run starting on this folder waits for it (a driver that died)
+        Chain(_shared_steps(spec.cache_key, spec.steps), spec.doc_time_limit).run(context)
+        result = TaskResult.of(context, time.perf_counter() - started)
+        marker = result.to_dict() | {"files": [asdict(f) for f in task.files], "format": OUTPUT_FORMAT}
+        write_json_atomic(marker_path(spec.output_dir, task.task_id), marker)
     return result
 
 

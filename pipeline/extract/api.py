@@ -48,7 +48,7 @@ def extract_html(
         lim = Limits(**limits)
     except TypeError as exc:
         raise TypeError(f"unknown limit: {exc}") from exc
-    text, codec, flags = decode_page(data, content_type, lim)
+    text, codec, encoding_errors, flags = decode_page(data, content_type, lim)
     root = parse_tree(text, lim)
     head = read_head(root)
     strip_noise(root)
@@ -72,5 +72,6 @@ def extract_html(
         source=find_source(head, meta_blocks, headline, start),
         paragraphs=paragraphs,
         encoding=codec,
+        encoding_errors=encoding_errors,
         flags=flags,
     )

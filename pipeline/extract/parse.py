@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from pipeline.errors import InputRejected
-from pipeline.ingest.decode import declared_charset, decode_bytes
+from pipeline.ingest.decode import ENCODING_ERRORS_FLAG, declared_charset, decode_text
 
 __all__ = ["Limits", "decode_page", "parse_tree"]
 
@@ -60,13 +60,16 @@ def _check_binary(data: bytes) -> None:
         raise InputRejected("binary_input", f"{controls} control bytes in the first 4 KiB: not a text page")
 
 
-def decode_page(data: bytes | str, content_type: str | None, limits: Limits) -> tuple[str, str | None, list[str]]:
-    """Check size and kind of ``data`` and return ``(text, codec, flags)``.
+def decode_page(data: bytes | str, content_type: str | None,
+                limits: Limits) -> tuple[str, str | None, int, list[str]]:
+    """Check size and kind of ``data`` and return ``(text, codec, encoding_errors, flags)``.
 
     ``codec`` is None when the caller already passed text.  ``flags`` holds
-    ``charset_mismatch`` when the page declared a charset that does not decode it.
+    ``charset_mismatch`` when the page declared a charset that does not decode it, and
+    ``encoding_errors`` when some invalid bytes were read as U+FFFD (``encoding_errors`` of them).
     """
     flags: list[str] = []
+    errors = 0
     if isinstance(data, str):
         if len(data) > limits.max_bytes:
             raise InputRejected("too_large", f"{len(data)} characters > max_bytes={limits.max_bytes}")
@@ -77,10 +80,13 @@ def decode_page(data: bytes | str, content_type: str | None, limits: Limits) -> 
         if not data or data.isspace():  # ``not data.strip()`` without copying the page
             raise InputRejected("empty_input", "no bytes besides whitespace")
         _check_binary(data)
-        text, codec = decode_bytes(data, content_type)
+        decoded = decode_text(data, content_type)
+        text, codec, errors = decoded.text, decoded.codec, decoded.errors
         declared = declared_charset(data, content_type)
         if declared and codec and declared != codec and not codec.startswith("utf-16"):
             flags.append("charset_mismatch")
+        if errors:
+            flags.append(ENCODING_ERRORS_FLAG)
     if not text or text.isspace():
         raise InputRejected("empty_input", "no text besides whitespace")
     sample = text[:65536]
@@ -88,7 +94,7 @@ def decode_page(data: bytes | str, content_type: str | None, limits: Limits) -> 
         raise InputRejected("binary_input", "control characters throughout: not a text page")
     if not _TAG.search(text):
         raise InputRejected("not_html", "no HTML tag found")
-    return text, codec, flags
+    return text, codec, errors, flags
 
 
 _local = threading.local()

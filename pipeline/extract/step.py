@@ -16,7 +16,7 @@ class ExtractStep(Step):
     """HTML and WARC payloads to article fields; other input kinds pass through unchanged."""
 
     name = "extract"
-    columns = record_columns("encoding", "title", "published_at", "author", "source", "paragraphs", "quality_flags",
+    columns = record_columns("encoding", "encoding_errors", "title", "published_at", "author", "source", "paragraphs", "quality_flags",
                              "extractor")
 
     def __init__(
@@ -49,6 +49,7 @@ class ExtractStep(Step):
         doc.source = article.source
         doc.paragraphs = article.paragraphs
         doc.encoding = article.encoding
+        doc.encoding_errors = article.encoding_errors
         doc.quality_flags.extend(f for f in article.flags if f not in doc.quality_flags)
         doc.extractor = "zhnews-extract"
         doc.raw = None

@@ -17,7 +17,7 @@ from typing import Any
 
 from pipeline.dates import parse_chinese_datetime
 from pipeline.errors import InputRejected
-from pipeline.ingest.decode import decode_bytes
+from pipeline.ingest.decode import ENCODING_ERRORS_FLAG, decode_text
 from pipeline.ingest.discover import InputFile
 from pipeline.ingest.settings import MAX_DECOMPRESSION_RATIO, MAX_INPUT_BYTES, MIN_DECOMPRESSED_LIMIT, READ_CHUNK
 from pipeline.ingest.sniff import looks_like_html
@@ -129,19 +129,21 @@ def read_text_file(file: InputFile, max_bytes: int = MAX_INPUT_BYTES,
         data = _read_limited(file, max_bytes, max_ratio)
         if not data.strip():
             raise InputRejected("empty_input", "the file is empty or whitespace only")
-        text, codec = decode_bytes(data)
+        decoded = decode_text(data)
     except InputRejected as exc:
         yield _file_reject(file, exc.reason, exc.detail)
         return
-    if looks_like_html(text):  # a saved page named .txt: extraction, not line cleaning
+    if looks_like_html(decoded.text):  # a saved page named .txt: extraction, not line cleaning
         yield _page_doc(file, data)
         return
     yield Doc(
         doc_id=make_doc_id(file.path, ""),
         source_path=shown_path(file.path),
         input_kind="text",
-        raw=text,
-        encoding=codec,
+        raw=decoded.text,
+        encoding=decoded.codec,
+        encoding_errors=decoded.errors,
+        quality_flags=[ENCODING_ERRORS_FLAG] if decoded.errors else [],
         input_sha1=_sha1(data),
     )
 

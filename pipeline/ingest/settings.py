@@ -17,3 +17,14 @@ TASK_MAX_BYTES = 2 << 20
 #: Work of an input byte relative to a JSONL/text byte, for sizing and ordering tasks: a saved
 #: page is mostly markup, about a tenth of its bytes is text.
 COST_PER_BYTE = {"html": 0.1, "warc": 0.1}
+#: Invalid byte sequences a page may have and still be decoded (each read as U+FFFD, counted in
+#: ``encoding_errors``): a stray or corrupted byte costs a character, not the page.  Twenty
+#: cover a handful of damaged characters (a bad GB byte can take its neighbour with it).
+MAX_ENCODING_ERRORS = 20
+#: ... or this share of the page's bytes, if larger: a long page with a few damaged spots is
+#: still a page, while a wrong codec fails on a large share of the non-ASCII bytes.
+MAX_ENCODING_ERROR_SHARE = 0.001
+#: Share of a page's non-ASCII bytes that must be valid UTF-8, and also GB18030 or Big5 only,
+#: for the page to count as mixed (a GBK template around a UTF-8 article), decoded run by run
+#: rather than with one codec.
+MIXED_MIN_SHARE = 0.1

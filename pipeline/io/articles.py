@@ -5,8 +5,9 @@ files without zhnews metadata too) are brought to the 2.0 form batch by batch (:
 ``topic_scores`` from a map to a list of ``{topic, score}``, the ISO strings
 ``published_at``/``fetched_at`` to UTC instants (the publication string kept as
 ``published_at_original``), ``author``/``source`` copied to their ``*_original`` columns, and
-the partition columns from strings (``unknown`` when undated) to integers (``0``).  So the
-report, the export, the prevalence estimate and the notebook read old runs too.
+the partition columns from strings (``unknown`` when undated) to integers (``0``), and the
+columns added since (``encoding_errors``) filled with nulls: not counted then.  So the report,
+the export, the prevalence estimate and the notebook read old runs too.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ _TOPIC_SCORES = ARROW_TYPES["list<struct<topic:string,score:float32>>"]
 _TIMESTAMP = ARROW_TYPES["timestamp[ms,UTC]"]
 #: Columns of 2.0 that a 1.x dataset makes from one of its own: (new column, stored as).
 _FROM_1X = {"published_at_original": "published_at", "author_original": "author", "source_original": "source"}
+#: Columns a dataset written before them lacks, read as nulls: (column, the column it follows, type).
+_ADDED = (("encoding_errors", "encoding", pa.int32()),)
+_ADDED_NAMES = frozenset(name for name, _, _ in _ADDED)
 #: Partition values as their text says: integers from 2.0, strings (``unknown``) before.
 _PARTITIONING = ds.HivePartitioning.discover(infer_dictionary=False)
 
@@ -67,12 +71,14 @@ class ArticlesReader:
         names = list(self.dataset.schema.names)
         if self.legacy:
             names += [new for new, old in _FROM_1X.items() if old in names and new not in names]
+            names += [name for name, _, _ in _ADDED if name not in names]
         return names
 
     def _stored(self, columns: Sequence[str] | None) -> list[str] | None:
         if columns is None or not self.legacy:
             return None if columns is None else list(columns)
-        return list(dict.fromkeys(_FROM_1X.get(c, c) for c in columns))
+        stored = self.dataset.schema.names
+        return [c for c in dict.fromkeys(_FROM_1X.get(c, c) for c in columns) if c in stored or c not in _ADDED_NAMES]
 
     def batches(self, columns: Sequence[str] | None = None, filter: pc.Expression | None = None,
                 batch_size: int = 2048) -> Iterator[pa.RecordBatch]:
@@ -95,12 +101,14 @@ class ArticlesReader:
 
 
 def is_legacy(schema: pa.Schema) -> bool:
-    """Whether ``schema`` stores a column in its 1.x form (string times or partitions, a map of scores)."""
+    """Whether ``schema`` stores a column in its 1.x form (string times or partitions, a map of
+    scores), or lacks a column added since (a 1.x dataset read whole)."""
     def typed(name: str, check: Callable[[pa.DataType], bool]) -> bool:
         return name in schema.names and check(schema.field(name).type)
 
     return (any(typed(n, pa.types.is_string) for n in ("published_at", "fetched_at", *PARTITION_COLUMNS))
-            or typed("topic_scores", pa.types.is_map))
+            or typed("topic_scores", pa.types.is_map)
+            or ("encoding" in schema.names and any(name not in schema.names for name in _ADDED_NAMES)))
 
 
 def _utc(values: pa.ChunkedArray | pa.Array, naive_zone: dt.tzinfo) -> pa.Array:
@@ -137,13 +145,19 @@ def upgrade(table: pa.Table) -> pa.Table:
     for index, name in enumerate(PARTITION_COLUMNS):
         if name in columns and pa.types.is_string(columns[name].type):
             columns[name] = _partition(columns[name], UNDATED_PARTITION[index])
+    for name, after, type_ in _ADDED:
+        if name not in columns:
+            columns = _insert_after(columns, after, name, pa.nulls(table.num_rows, type_))
     return pa.table(columns)
 
 
 def _insert_after(columns: dict[str, pa.ChunkedArray | pa.Array], after: str, name: str,
                   values: pa.ChunkedArray | pa.Array) -> dict[str, pa.ChunkedArray | pa.Array]:
+    """``columns`` with ``name`` after ``after`` (at the end when there is no ``after``)."""
     if name in columns:
         return columns
+    if after not in columns:
+        return columns | {name: values}
     out: dict[str, pa.ChunkedArray | pa.Array] = {}
     for key, column in columns.items():
         out[key] = column

@@ -26,8 +26,8 @@ def remove_leftovers(output_dir: Path) -> None:
     its trash: that previous folder is put back first, so the output is whole again.
     """
     for trash in sorted(output_dir.glob("_trash-*")):
-        for name in (ARTICLES, REJECTS):
-            if (trash / name).is_dir() and not (output_dir / name).exists():
+        for name in (ARTICLES, REJECTS, "manifest.json", "README.md"):
+            if (trash / name).exists() and not (output_dir / name).exists():
                 (trash / name).rename(output_dir / name)
     for pattern in ("_publish-*", "_trash-*"):
         for path in output_dir.glob(pattern):

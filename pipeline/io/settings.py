@@ -13,3 +13,7 @@ XLSX_MAX_CELL_CHARS = 32767
 XLSX_MAX_COLUMN_WIDTH = 60
 #: Narrowest column of an xlsx sheet: short codes and numbers stay readable.
 XLSX_MIN_COLUMN_WIDTH = 8
+#: Seconds a starting run waits for workers of a dead run to stop writing into its folder: local
+#: workers notice their driver's death within a second or two; one still writing after this
+#: is on another machine and will not stop by itself.
+ORPHAN_WAIT_SECONDS = 30.0

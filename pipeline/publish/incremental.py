@@ -11,7 +11,7 @@ inputs would write (in other files).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,9 +27,9 @@ from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA
 from pipeline.publish import (
     ArticlesJob,
     Written,
+    build_and_swap,
     build_folder,
     merged,
-    swap_in,
     write_rejects,
     write_staged_articles,
 )
@@ -50,46 +50,52 @@ def republish(
     jobs: int = 1,
     run_jobs: Callable[[Callable[[ArticlesJob], Written], list[ArticlesJob]], list[Written]] | None = None,
     schema: pa.Schema = ARTICLE_SCHEMA,
+    files: Callable[[Written], Mapping[str, str]] | None = None,
 ) -> Written:
     """The published dataset with the staged rows of ``new_task_ids`` added, the published rows
-    whose ``source_path`` is not in ``carried_paths`` removed, and ``fills`` applied to all."""
+    whose ``source_path`` is not in ``carried_paths`` removed, and ``fills`` applied to all;
+    ``files`` (the manifest, the card) swapped in with it, as :func:`~pipeline.publish.publish` does."""
     carried = pa.array(sorted(carried_paths), pa.string())
     build = build_folder(output_dir)
-    written = write_staged_articles(output_dir, build, new_task_ids, fills, jobs, run_jobs, schema=schema)
-    touched = {key for result in written for key in result.partitions}
-    partitions = list(published_partitions(output_dir / ARTICLES))
-    files = [file for _, folder in partitions for file in sorted(folder.glob("*.parquet"))]
-    # the columns that decide whether a file changes, and the card's, in one read per file
-    # (threads: reading Parquet releases the GIL)
-    wanted = list(dict.fromkeys(["doc_id", "source_path", *(c for fill in fills for c in fill.columns), *CARD_COLUMNS]))
-    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-        summaries = dict(zip(files, pool.map(lambda f: pq.ParquetFile(f).read(columns=wanted), files), strict=True))
-    tree = BuildTree(build, max_pending_bytes=MAX_BUFFER_BYTES)
-    try:
-        earlier = PartitionWriter(tree, build / ARTICLES, prefix=EARLIER_PREFIX)
-        kept = Written({}, CardStats())
-        for key, folder in partitions:
-            own = sorted(folder.glob("*.parquet"))
-            if key in touched or any(_changes(summaries[file], carried, fills) for file in own):
+
+    def write() -> Written:
+        written = write_staged_articles(output_dir, build, new_task_ids, fills, jobs, run_jobs, schema=schema)
+        touched = {key for result in written for key in result.partitions}
+        partitions = list(published_partitions(output_dir / ARTICLES))
+        parquet_files = [file for _, folder in partitions for file in sorted(folder.glob("*.parquet"))]
+        # the columns that decide whether a file changes, and the card's, in one read per file
+        # (threads: reading Parquet releases the GIL)
+        wanted = list(dict.fromkeys(["doc_id", "source_path", *(c for fill in fills for c in fill.columns),
+                                     *CARD_COLUMNS]))
+        with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+            summaries = dict(zip(parquet_files, pool.map(lambda f: pq.ParquetFile(f).read(columns=wanted), parquet_files),
+                                 strict=True))
+        tree = BuildTree(build, max_pending_bytes=MAX_BUFFER_BYTES)
+        try:
+            earlier = PartitionWriter(tree, build / ARTICLES, prefix=EARLIER_PREFIX)
+            kept = Written({}, CardStats())
+            for key, folder in partitions:
+                own = sorted(folder.glob("*.parquet"))
+                if key in touched or any(_changes(summaries[file], carried, fills) for file in own):
+                    for file in own:
+                        table = _carried_rows(pq.ParquetFile(file).read(), carried, schema)
+                        for fill in fills:
+                            table = fill(table)
+                        if table.num_rows:
+                            earlier.add_table(table)
+                    continue
                 for file in own:
-                    table = _carried_rows(pq.ParquetFile(file).read(), carried, schema)
-                    for fill in fills:
-                        table = fill(table)
-                    if table.num_rows:
-                        earlier.add_table(table)
-                continue
-            for file in own:
-                link_or_copy(file, build / ARTICLES / folder.relative_to(output_dir / ARTICLES) / file.name)
-                kept.stats.add(summaries[file])
-                kept.partitions[key] = kept.partitions.get(key, 0) + summaries[file].num_rows
-        written += [Written(earlier.close(), earlier.stats), kept]
-    finally:
-        tree.close()
-    write_rejects(output_dir, new_task_ids, build / REJECTS / "part-00000.parquet",
-                  earlier=lambda: _carried_rejects(output_dir / REJECTS, carried))
-    (build / ARTICLES).mkdir(parents=True, exist_ok=True)
-    swap_in(output_dir, build, (ARTICLES, REJECTS))
-    return merged(written)
+                    link_or_copy(file, build / ARTICLES / folder.relative_to(output_dir / ARTICLES) / file.name)
+                    kept.stats.add(summaries[file])
+                    kept.partitions[key] = kept.partitions.get(key, 0) + summaries[file].num_rows
+            written += [Written(earlier.close(), earlier.stats), kept]
+        finally:
+            tree.close()
+        rejects = write_rejects(output_dir, new_task_ids, build / REJECTS / "part-00000.parquet",
+                                earlier=lambda: _carried_rejects(output_dir / REJECTS, carried))
+        return merged(written, rejects)
+
+    return build_and_swap(output_dir, build, write, files)
 
 
 def published_partitions(root: Path) -> Iterator[tuple[str, Path]]:
