@@ -22,13 +22,18 @@ def test_notebook_is_committed_without_outputs() -> None:
     assert code and all(not c.outputs and c.execution_count is None for c in code)
 
 
-def test_notebook_runs_on_a_real_run(sample_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ZHNEWS_RUN_DIR", str(sample_run))
+def _execute(run_dir: Path, monkeypatch: pytest.MonkeyPatch) -> list:
+    """The outputs of every code cell of the notebook executed on ``run_dir``."""
+    monkeypatch.setenv("ZHNEWS_RUN_DIR", str(run_dir))
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+    return [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
+
+
+def test_notebook_runs_on_a_real_run(sample_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outputs = _execute(sample_run, monkeypatch)
     errors = [o for o in outputs if o.output_type == "error"]
     assert not errors, errors[0].get("evalue") if errors else ""
     images = [o for o in outputs if "image/png" in o.get("data", {})]
@@ -41,10 +46,5 @@ def test_notebook_runs_on_a_real_run(sample_run: Path, monkeypatch: pytest.Monke
 
 def test_notebook_runs_on_a_schema_1_run(synthetic_v1_run: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A run written before schema 2.0 (string partitions and times, a map of scores) still explores."""
-    monkeypatch.setenv("ZHNEWS_RUN_DIR", str(synthetic_v1_run))
-    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    errors = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    errors = [o for o in _execute(synthetic_v1_run, monkeypatch) if o.output_type == "error"]
     assert not errors, errors[0].get("evalue") if errors else ""

@@ -115,8 +115,7 @@ def _use_corpus_rates(estimator: Any, args: argparse.Namespace, n_bootstrap: int
     state = corpus_state(records, estimator.keys_, load_model(args.model).predict_records)
     events = corpus_rate_events(state)
     estimator.use_rates_of(Prevalence(n_bootstrap, seed=seed).fit(state), events)
-    kept = ["relevant", *estimator.keys_]
-    kept = [e for e in kept if e not in events]
+    kept = [e for e in ("relevant", *estimator.keys_) if e not in events]
     limit = f" (fewer than {CORPUS_RATES_MIN_PER_CLASS} labelled positives or negatives)"
     status(
         args,
