@@ -39,12 +39,14 @@ from pipeline.engine.reuse import ReusePlan, content_task, plan_reuse, with_hash
 from pipeline.engine.task import TaskResult, TaskSpec, load_marker, load_record
 from pipeline.ingest import InputFile, Task, discover_inputs, plan_tasks
 from pipeline.ingest.readers import shown_path
+from pipeline.io import storage
 from pipeline.io.atomic import remove_stale_temporaries
 from pipeline.io.card import render_card
 from pipeline.io.dataset import ARTICLES, remove_leftovers
 from pipeline.io.lock import RunLock, wait_for_orphans
 from pipeline.io.manifest import build_manifest
 from pipeline.io.previous import Relation, check_replacement
+from pipeline.io.remote import RemoteOutput, StoreLock, run_lock_for
 from pipeline.io.rundir import RunState, forget_tasks_except, start_state, write_state
 from pipeline.io.schema import SCHEMA_VERSION, article_schema, schema_fingerprint
 from pipeline.io.staging import STAGING, staging_dir
@@ -167,7 +169,7 @@ def run_pipeline(
     on_task_done: Callable[[TaskResult], None] | None = None,
     on_plan: Callable[[int, int], None] | None = None,
     executor: Executor | None = None,
-    lock: RunLock | None = None,
+    lock: RunLock | StoreLock | None = None,
 ) -> RunSummary:
     """Run everything; ``on_task_done`` is called as tasks finish (progress display).
 
@@ -180,17 +182,29 @@ def run_pipeline(
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     owned = lock is None
     if lock is None:
-        lock = RunLock(config.output).acquire()
+        lock = run_lock_for(config.output).acquire()
+    remote = RemoteOutput(config.output) if storage.is_url(config.output) else None
+    local_lock: RunLock | None = None
     steps = build_steps(config)
     try:
+        if remote is not None:  # the run works in a local mirror of the store's output
+            local_lock = RunLock(remote.workspace).acquire()
+            remote.pull()
+        output_dir = remote.workspace if remote else Path(storage.local_path(config.output))
         if executor is None:
             executor = start_executor(config, steps)
-        return _run(config, steps, executor, lock, started, started_at, on_task_done, on_plan)
+        summary = _run(config, output_dir, steps, executor, lock, started, started_at,
+                       on_task_done, on_plan)
+        if remote is not None:
+            remote.publish()
+        return summary
     finally:
         try:
             if executor is not None:
                 executor.close()
         finally:
+            if local_lock is not None:
+                local_lock.release()
             if owned:
                 lock.release()
 
@@ -215,15 +229,15 @@ def start_executor(config: RunConfig, steps: list[BaseStep] | None = None) -> Ex
 
 def _run(
     config: RunConfig,
+    output_dir: Path,
     steps: list[BaseStep],
     executor: Executor,
-    lock: RunLock,
+    lock: RunLock | StoreLock,
     started: float,
     started_at: str,
     on_task_done: Callable[[TaskResult], None] | None,
     on_plan: Callable[[int, int], None] | None,
 ) -> RunSummary:
-    output_dir = Path(config.output)
     facts = run_facts(steps)
     model_version = facts.get("model_version")
     run_id = _config_id(config, steps, model_version)

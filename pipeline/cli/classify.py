@@ -28,15 +28,15 @@ def main(args: argparse.Namespace) -> int:
     import json
     import os
     import sys
-    from pathlib import Path
 
     from pipeline.classify.data import iter_run_dir, read_jsonl
     from pipeline.classify.persist import load_model
     from pipeline.cli.flags import output_stream
     from pipeline.errors import UsageError
+    from pipeline.io.remote import readable_run_folder
     from pipeline.io.run_folder import articles_root
 
-    path = Path(args.input)
+    path = readable_run_folder(args.input)  # a run in an object store: its snapshot, fetched
     if args.batch_size < 1:
         raise UsageError("--batch-size must be positive")
     if path.is_dir():

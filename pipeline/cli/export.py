@@ -36,26 +36,28 @@ def register(subparsers: Any) -> None:
 
 def main(args: argparse.Namespace) -> int:
     import io
-    from pathlib import Path
 
     from pipeline.cli.flags import status
     from pipeline.errors import UsageError
     from pipeline.io.export import export_articles, export_to_path
+    from pipeline.io.remote import readable_run_folder, written_to
+    from pipeline.io.storage import redacted
     from pipeline.query.filters import filter_from_args
 
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     article_filter = filter_from_args(args)
+    run_dir = readable_run_folder(args.run_dir)  # a run in an object store: its snapshot, fetched
     if args.output:
-        rows = export_to_path(Path(args.run_dir), args.format, Path(args.output), columns=columns,
-                              article_filter=article_filter)
-        status(args, f"wrote {rows} articles to {args.output}")
+        with written_to(args.output) as local:
+            rows = export_to_path(run_dir, args.format, local, columns=columns, article_filter=article_filter)
+        status(args, f"wrote {rows} articles to {redacted(args.output)}")
         return 0
     if args.format == "xlsx":
         raise UsageError("--format xlsx writes a workbook: give the file with -o/--output FILE.xlsx")
     encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
     handle = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="", write_through=True)
     try:
-        export_articles(Path(args.run_dir), args.format, handle, columns=columns, article_filter=article_filter)
+        export_articles(run_dir, args.format, handle, columns=columns, article_filter=article_filter)
         handle.flush()
     except BrokenPipeError:  # the reader (e.g. `head`) stopped early
         import os

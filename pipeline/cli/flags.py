@@ -78,6 +78,14 @@ def output_stream(path: str | Path | None, encoding: str = "utf-8") -> Iterator[
         yield sys.stdout
         sys.stdout.flush()
         return
+    from pipeline.io.storage import is_url
+
+    if is_url(str(path)):  # an object: written locally, uploaded whole when the command finished
+        from pipeline.io.remote import written_to
+
+        with written_to(str(path)) as local, output_stream(local, encoding) as handle:
+            yield handle
+        return
     import os
     import tempfile
 

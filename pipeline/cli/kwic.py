@@ -33,9 +33,9 @@ def register(subparsers: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from pipeline.cli.flags import output_stream, status
+    from pipeline.io.remote import readable_run_folder
     from pipeline.io.run_folder import articles_root
     from pipeline.query.filters import filter_from_args
     from pipeline.query.kwic import kwic
@@ -43,8 +43,9 @@ def main(args: argparse.Namespace) -> int:
 
     window = KWIC_WINDOW if args.window is None else args.window
     article_filter = filter_from_args(args)
-    articles_root(args.run_dir)
-    hits = kwic(Path(args.run_dir), args.term, window, article_filter, substring=args.substring)
+    run_dir = readable_run_folder(args.run_dir)  # a run in an object store: its snapshot, fetched
+    articles_root(run_dir)
+    hits = kwic(run_dir, args.term, window, article_filter, substring=args.substring)
     try:
         with output_stream(args.output) as out:
             count = _write(hits, args.format, out, window)

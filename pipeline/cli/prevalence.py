@@ -47,7 +47,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     import sys
-    from pathlib import Path
 
     from pipeline.classify.persist import load_model, model_file, read_meta
     from pipeline.classify.prevalence import META_KEY, Prevalence
@@ -60,6 +59,7 @@ def main(args: argparse.Namespace) -> int:
     from pipeline.classify.settings import PREVALENCE_BOOTSTRAP, PREVALENCE_SEED
     from pipeline.cli.flags import output_stream
     from pipeline.errors import UsageError
+    from pipeline.io.remote import readable_run_folder
     from pipeline.io.run_folder import articles_root
     from pipeline.query.filters import filter_from_args
 
@@ -69,7 +69,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("--bootstrap must be positive")
     if seed < 0:
         raise UsageError("--seed must be non-negative")
-    path = Path(args.input)
+    path = readable_run_folder(args.input)  # a run in an object store: its snapshot, fetched
     if not path.exists():
         raise UsageError(f"no such file or folder: {path}")
     article_filter = filter_from_args(args)

@@ -28,14 +28,15 @@ def register(subparsers: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from pipeline.cli.flags import status
     from pipeline.extras import missing_modules, require_extra
+    from pipeline.io import storage
+    from pipeline.io.remote import readable_run_folder, written_to
     from pipeline.io.run_folder import articles_root
     from pipeline.query.filters import filter_from_args
 
-    run_dir = Path(args.run_dir)
+    run_dir = readable_run_folder(args.run_dir)  # a run in an object store: its snapshot, fetched
     articles_root(run_dir)
     article_filter = filter_from_args(args)
     require_extra("report", "the HTML report")
@@ -46,7 +47,8 @@ def main(args: argparse.Namespace) -> int:
     if interactive and missing_modules("interactive"):
         status(args, "SVG charts only: interactive charts need the 'interactive' extra "
                "(pip install 'zhnews[interactive]')")
-    out = Path(args.output) if args.output else run_dir / "report.html"
-    write_report(load_run(run_dir, article_filter=article_filter), out, interactive=interactive)
-    status(args, f"wrote {out}")
+    out = args.output or storage.join(storage.local_path(args.run_dir), "report.html")
+    with written_to(out) as local:
+        write_report(load_run(run_dir, article_filter=article_filter), local, interactive=interactive)
+    status(args, f"wrote {storage.redacted(str(out))}")
     return 0

@@ -113,10 +113,10 @@ def main(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, config: Any) -> Any:
     """The run under the output folder's lock, with its progress bar; its summary."""
-    from pipeline.io.lock import RunLock
+    from pipeline.io.remote import run_lock_for
     from pipeline.runner import run_pipeline, start_executor
 
-    with RunLock(config.output) as lock:  # a second run on the folder stops here, before any worker starts
+    with run_lock_for(config.output) as lock:  # a second run on the folder stops here, before any worker starts
         executor = start_executor(config)  # workers set up while this process imports and plans
         try:
             from pipeline.cli.progress import RunProgress

@@ -12,10 +12,11 @@ import glob
 import hashlib
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 
 from pipeline.errors import UsageError
 from pipeline.ingest.settings import COST_PER_BYTE, TASK_MAX_BYTES, TASK_MAX_FILES
+from pipeline.io import storage
 
 _KIND_BY_SUFFIX = {
     ".html": "html",
@@ -107,13 +108,32 @@ def _display_path(path: Path) -> str:
         return resolved.as_posix()
 
 
+def _wanted(file: PurePath) -> bool:
+    """Whether a file found in an input folder is input (not hidden, not a folder's bookkeeping)."""
+    if any(part.startswith(".") for part in file.parts if part not in (".", "..")):
+        return False
+    return file.name.lower() not in _IGNORED_NAMES
+
+
 def discover_inputs(inputs: list[str]) -> list[InputFile]:
     """Expand files, directories and globs into a sorted, de-duplicated list of input files.
+
+    An input may be a storage URL (``s3://bucket/prefix/``, a glob of objects): its objects are
+    listed through :mod:`pipeline.io.storage` and keep their URL as path (workers read them from
+    the store).
 
     Raises :class:`UsageError` when an argument matches nothing or a folder holds no input file.
     """
     found: dict[str, InputFile] = {}
     for arg in inputs:
+        if storage.is_url(arg):
+            stored = [f for f in storage.list_files(arg) if _wanted(PurePosixPath(f.relative))]
+            if not stored:
+                raise UsageError(f"no inputs found under {storage.redacted(arg)}")
+            for item in stored:
+                found[item.url] = InputFile(item.url, input_kind(item.url), item.size, item.mtime_ns)
+            continue
+        arg = storage.local_path(arg)
         candidates: list[Path]
         if any(ch in arg for ch in "*?["):
             candidates = [Path(p) for p in sorted(glob.glob(arg, recursive=True))]
@@ -127,9 +147,7 @@ def discover_inputs(inputs: list[str]) -> list[InputFile]:
         for candidate in candidates:
             files = sorted(p for p in candidate.rglob("*") if p.is_file()) if candidate.is_dir() else [candidate]
             for file in files:
-                if any(part.startswith(".") for part in file.parts if part not in (".", "..")):
-                    continue
-                if file.name.lower() in _IGNORED_NAMES:
+                if not _wanted(file):
                     continue
                 try:
                     stat = file.stat()
@@ -180,7 +198,7 @@ def split_jsonl(file: InputFile, max_bytes: int) -> list[InputFile]:
         return [file]
     cuts: list[tuple[int, int]] = [(0, 1)]  # (offset of a line start, its line number)
     try:
-        with open(file.path, "rb") as handle:
+        with storage.open_input(file.path) as handle:
             offset, line = 0, 1
             target = max_bytes
             while True:

@@ -21,6 +21,7 @@ from pipeline.ingest.decode import ENCODING_ERRORS_FLAG, decode_text
 from pipeline.ingest.discover import InputFile
 from pipeline.ingest.settings import MAX_DECOMPRESSION_RATIO, MAX_INPUT_BYTES, MIN_DECOMPRESSED_LIMIT, READ_CHUNK
 from pipeline.ingest.sniff import looks_like_html
+from pipeline.io.storage import open_input
 from pipeline.record import Doc, Reject, make_doc_id
 
 STAGE = "ingest"
@@ -83,7 +84,7 @@ def _read_limited(file: InputFile, max_bytes: int, max_ratio: int = MAX_DECOMPRE
     """The file's bytes (gunzipped when gzip-compressed whatever its name), within limits."""
     if file.size > max_bytes:  # refuse before reading: a 200 MB page never enters memory
         raise InputRejected("too_large", f"{file.size} bytes exceed the limit of {max_bytes}")
-    with open(file.path, "rb") as handle:
+    with open_input(file.path) as handle:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputRejected("too_large", f"{file.size} bytes exceed the limit of {max_bytes}")
@@ -169,9 +170,9 @@ def read_jsonl_file(file: InputFile, max_bytes: int = MAX_INPUT_BYTES) -> Iterat
     ``max_bytes`` bounds a single line, not the file: JSONL files stream.  A byte range of a
     plain JSONL file (``file.start``/``file.end``) is read alone, numbered as in the whole file.
     """
-    opener = _open_gunzip if file.path.endswith(".gz") else open
-    ranged = file.is_range and opener is open
-    with opener(file.path, "rb") as handle:
+    compressed = file.path.endswith(".gz")
+    ranged = file.is_range and not compressed
+    with _open_gunzip(file.path) if compressed else open_input(file.path) as handle:
         if ranged:
             handle.seek(file.start)
         lines = _bounded_lines(handle, max_bytes, file.first_line if ranged else 1, file.end if ranged else None)
@@ -229,7 +230,7 @@ class _GunzipReader(io.RawIOBase):
 
     def __init__(self, path: str) -> None:
         super().__init__()
-        self._file = open(path, "rb")
+        self._file = open_input(path)
         self._inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         self._input = b""
         self._pending = b""
@@ -265,7 +266,7 @@ class _GunzipReader(io.RawIOBase):
         super().close()
 
 
-def _open_gunzip(path: str, mode: str = "rb") -> io.BufferedReader:
+def _open_gunzip(path: str) -> io.BufferedReader:
     return io.BufferedReader(_GunzipReader(path))
 
 
@@ -308,7 +309,7 @@ def read_warc_file(file: InputFile, max_bytes: int = MAX_INPUT_BYTES) -> Iterato
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    with open(file.path, "rb") as handle:
+    with open_input(file.path) as handle:
         iterator = ArchiveIterator(handle)
         try:
             for record in iterator:
@@ -362,7 +363,7 @@ def _verify_gzip_complete(path: str) -> None:
     warcio stops quietly when an archive is cut between records; a full decompression pass
     (C speed, no parsing) tells a complete archive from a truncated one.
     """
-    with gzip.open(path, "rb") as stream:
+    with open_input(path) as raw, gzip.open(raw, "rb") as stream:
         while stream.read(READ_CHUNK):
             pass
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.ingest.readers import iter_documents
 from pipeline.ingest.settings import MAX_DECOMPRESSION_RATIO, MAX_INPUT_BYTES, READ_CHUNK
+from pipeline.io.storage import open_input
 from pipeline.record import Doc, Reject
 from pipeline.steps.base import DOCS, NOTHING, StreamStep, TaskContext
 from pipeline.steps.settings import STEP_BATCH
@@ -51,7 +52,7 @@ class ReadStep(StreamStep):
 def file_sha1(path: str) -> str:
     """SHA-1 of a file's bytes, read in chunks."""
     digest = hashlib.sha1()
-    with open(path, "rb") as handle:
+    with open_input(path) as handle:
         for chunk in iter(lambda: handle.read(READ_CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()

@@ -17,3 +17,9 @@ XLSX_MIN_COLUMN_WIDTH = 8
 #: workers notice their driver's death within a second or two; one still writing after this
 #: is on another machine and will not stop by itself.
 ORPHAN_WAIT_SECONDS = 30.0
+#: Seconds a run lock in an object store stays valid without renewal: a run on another machine
+#: whose lock is older than this is taken to be dead (a store cannot tell, unlike flock).
+LOCK_LEASE_SECONDS = 120.0
+#: Seconds between renewals of a run lock in an object store: several renewals fit in a lease,
+#: so a few failed requests do not lose the lock.
+LOCK_RENEW_SECONDS = 20.0
