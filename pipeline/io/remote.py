@@ -59,9 +59,15 @@ DATASET_FILES = ("manifest.json", "README.md")
 
 
 def cache_root() -> Path:
-    """Where zhnews keeps local copies of remote run folders (``$XDG_CACHE_HOME/zhnews``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "zhnews"
+    """Where zhnews keeps local copies of remote run folders: ``$ZHNEWS_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/zhnews`` (``~/.cache/zhnews``); made readable by this user only."""
+    root = os.environ.get("ZHNEWS_CACHE_DIR")
+    if not root:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        root = os.path.join(base, "zhnews")
+    path = Path(root)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
 
 
 def _key(url: str) -> str:

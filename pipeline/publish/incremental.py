@@ -23,7 +23,7 @@ from pipeline.io.atomic import BuildTree
 from pipeline.io.card import CARD_COLUMNS, CardStats
 from pipeline.io.dataset import ARTICLES, REJECTS
 from pipeline.io.rundir import link_or_copy
-from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA
+from pipeline.io.schema import ARTICLE_SCHEMA, REJECT_SCHEMA, partition_key
 from pipeline.publish import (
     ArticlesJob,
     Written,
@@ -102,8 +102,8 @@ def published_partitions(root: Path) -> Iterator[tuple[str, Path]]:
     """``(year-month key, folder)`` of every published ``year=/month=`` partition."""
     for folder in sorted(root.glob("*=*/*=*")):
         if folder.is_dir():
-            year, month = (part.split("=", 1)[1] for part in folder.relative_to(root).parts)
-            yield f"{year}-{month}", folder
+            year, month = (int(part.split("=", 1)[1]) for part in folder.relative_to(root).parts)
+            yield partition_key(year, month), folder  # the key publishing counts rows under
 
 
 def _changes(table: pa.Table, carried: pa.Array, fills: Sequence[RowFill]) -> bool:
