@@ -194,7 +194,7 @@ def run_pipeline(
         if executor is None:
             executor = start_executor(config, steps)
         summary = _run(config, output_dir, steps, executor, lock, started, started_at,
-                       on_task_done, on_plan)
+                       on_task_done, on_plan, remote)
         if remote is not None:
             remote.publish()
         return summary
@@ -237,6 +237,7 @@ def _run(
     started_at: str,
     on_task_done: Callable[[TaskResult], None] | None,
     on_plan: Callable[[int, int], None] | None,
+    remote: RemoteOutput | None = None,
 ) -> RunSummary:
     facts = run_facts(steps)
     model_version = facts.get("model_version")
@@ -257,12 +258,17 @@ def _run(
         "model_version": model_version,
         "opencc_config": facts.get("opencc_config"),
     }
+    # workers of a cluster we connect to share no disk with this process: with an output in an
+    # object store they stage each task there, and this process fetches it as the task completes
+    store = remote.url if remote is not None and not executor.local else None
     spec = TaskSpec(steps=steps, output_dir=str(output_dir), provenance=provenance,
-                    doc_time_limit=config.doc_time_limit)
+                    doc_time_limit=config.doc_time_limit, store=store)
 
     results: list[TaskResult] = []
     pending: list[Task] = []
     for task in tasks:
+        if store is not None and remote is not None and not staging_dir(output_dir, task.task_id).is_dir():
+            remote.fetch_task(task.task_id)  # staged in the store by a worker of an interrupted run
         done = load_marker(output_dir, task.task_id) if staging_dir(output_dir, task.task_id).is_dir() else None
         if done is not None:
             results.append(done)
@@ -283,6 +289,8 @@ def _run(
         for done in [*carried, *results]:
             finished(done)
         for result in executor.map_tasks(spec, pending):
+            if store is not None and remote is not None:
+                remote.fetch_task(result.task_id)
             results.append(result)
             finished(result)
     except BaseException:
@@ -290,7 +298,8 @@ def _run(
             stage.cancel()
         raise
 
-    jobs = publish_jobs_for(executor.workers, local=executor.local)
+    # staged in a store: the rows are here, not on the workers' disks, so this process publishes them
+    jobs = 1 if store else publish_jobs_for(executor.workers, local=executor.local)
     if jobs > 1:
         executor.prepare_calls(warm_up_publishing)  # the publish processes import while the stages finish
     global_started = time.perf_counter()

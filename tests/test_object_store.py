@@ -184,13 +184,44 @@ def test_report_and_export_read_from_and_write_to_the_store(inputs: str, s3_buck
 
 
 @pytest.mark.slow
-def test_dask_workers_read_their_inputs_from_the_store(inputs: str, s3_bucket: str, local_run: Path) -> None:
-    pytest.importorskip("distributed")
+def test_dask_cluster_workers_read_and_stage_through_the_store(inputs: str, s3_bucket: str, local_run: Path) -> None:
+    """A cluster we connect to (``--scheduler``) shares no disk with the driver: its workers read
+    their inputs from the store and stage each task there; the driver gets task specs back and
+    fetches the staged tasks from the store."""
+    from distributed import LocalCluster
+
     out = f"{s3_bucket}/processed"
-    summary = run_pipeline(make_config(inputs=[inputs], output=out, workers=2, engine="dask",
-                                       task_max_files=TASK_MAX_FILES))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        summary = run_pipeline(make_config(inputs=[inputs], output=out, workers=2, engine="dask",
+                                           scheduler=cluster.scheduler_address, task_max_files=TASK_MAX_FILES))
     assert summary.tasks_run > 1
     assert_same_rows(local_run, readable_run_folder(out))
+    assert not storage.exists(f"{out}/_staging")  # the tasks staged in the store are removed once published
+
+
+def test_a_task_with_a_store_stages_there_not_in_the_output_folder(s3_bucket: str, tmp_path: Path) -> None:
+    from pipeline.engine.task import TaskSpec, run_task
+    from pipeline.ingest import discover_inputs, plan_tasks
+    from pipeline.io.staging import STAGING
+    from pipeline.steps import build_steps
+
+    storage.write_bytes(f"{s3_bucket}/raw/items.jsonl", json.dumps(
+        {"id": "x1", "text": "县医院为护理人员发放夜班补贴，每晚一百元。", "date": "2022-06-01"},
+        ensure_ascii=False).encode() + b"\n")
+    config = make_config(inputs=[f"{s3_bucket}/raw"], output=f"{s3_bucket}/out", workers=1, classify_enabled=False)
+    task = plan_tasks(discover_inputs(config.inputs))[0]
+    driver_folder = tmp_path / "driver"
+    spec = TaskSpec(steps=build_steps(config), output_dir=str(driver_folder), provenance={}, store=f"{s3_bucket}/out")
+    result = run_task(spec, task)
+    assert result.rows == 1
+    assert not driver_folder.exists()  # the worker wrote nothing where the driver's folder is
+    assert storage.exists(f"{s3_bucket}/out/_staging/{task.task_id}.json")
+    output = RemoteOutput(f"{s3_bucket}/out", workspace=tmp_path / "work")
+    assert output.fetch_task(task.task_id)
+    assert list((tmp_path / "work" / STAGING / task.task_id).glob("articles-*.arrow"))
+    assert (tmp_path / "work" / RUN_DIR / TASKS / f"{task.task_id}.json").is_file()
+    assert not output.fetch_task("0" * 16)
 
 
 @pytest.fixture

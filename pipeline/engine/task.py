@@ -14,10 +14,11 @@ import hashlib
 import json
 import logging
 import pickle
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,9 @@ class TaskSpec:
     provenance: dict[str, str | None]
     doc_time_limit: float | None = DOC_TIME_LIMIT
     cache_key: str = ""
+    #: an object-store output, when the workers share no disk with the driver: each task runs in
+    #: a scratch folder of its worker and uploads what it staged there (:func:`run_task`)
+    store: str | None = None
 
     def __post_init__(self) -> None:
         if not self.cache_key:
@@ -124,7 +128,15 @@ def largest_first(tasks: Sequence[Task]) -> list[Task]:
 
 
 def run_task(spec: TaskSpec, task: Task) -> TaskResult:
-    """Chain the steps over ``task``, then write its completion marker."""
+    """Chain the steps over ``task``, then write its completion marker (with ``spec.store``: in
+    a scratch folder, then upload the task's staged folder and marker to the store)."""
+    if spec.store is not None:
+        from pipeline.io.remote import upload_task
+
+        with tempfile.TemporaryDirectory(prefix="zhnews-task-") as scratch:
+            result = run_task(replace(spec, output_dir=scratch, store=None), task)
+            upload_task(Path(scratch), spec.store, task.task_id)
+        return result
     started = time.perf_counter()
     context = TaskContext(task=task, output_dir=Path(spec.output_dir), provenance=spec.provenance)
     with writing(spec.output_dir):  # a run starting on this folder waits for it (a driver that died)

@@ -44,6 +44,7 @@ from pipeline.io.dataset import ARTICLES, REJECTS
 from pipeline.io.lock import OutputInUse, RunLock
 from pipeline.io.rundir import RUN_DIR, STATE, TASKS, read_state
 from pipeline.io.settings import LOCK_LEASE_SECONDS, LOCK_RENEW_SECONDS
+from pipeline.io.staging import STAGING
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +187,20 @@ class RemoteOutput:
         self._tidy(keep={snapshot, previous}, present=present)
         return snapshot
 
+    def fetch_task(self, task_id: str) -> bool:
+        """Copy a task a worker staged in the store into the work folder (its staged folder,
+        then its marker); False when the store holds no finished task of that id."""
+        marker = storage.join(self.url, STORE_STAGING, f"{task_id}.json")
+        if not storage.exists(marker):
+            return False
+        folder = storage.join(self.url, STORE_STAGING, task_id)
+        for relative, _ in storage.iter_tree(folder):
+            storage.download_file(storage.join(folder, relative), self.workspace / STAGING / task_id / relative)
+        storage.download_file(marker, self.workspace / RUN_DIR / TASKS / f"{task_id}.json")
+        return True
+
     def _tidy(self, keep: set[str | None], present: set[str]) -> None:
+        storage.remove(storage.join(self.url, STORE_STAGING), recursive=True)
         for name in storage.subfolders(storage.join(self.url, SNAPSHOTS)):
             if f"{SNAPSHOTS}/{name}" not in keep:
                 storage.remove(storage.join(self.url, SNAPSHOTS, name), recursive=True)
@@ -346,3 +360,17 @@ def run_lock_for(output: str) -> RunLock | StoreLock:
     if storage.is_url(output):
         return StoreLock(output)
     return RunLock(storage.local_path(output))
+
+
+# -- tasks staged in the store by workers that share no disk with the driver -------------------
+STORE_STAGING = "_staging"
+
+
+def upload_task(scratch: Path, url: str, task_id: str) -> None:
+    """Upload what a task staged in ``scratch`` to ``<url>/_staging/<task>/``, its completion
+    marker last (``<url>/_staging/<task>.json``), so a marker in the store means a whole task."""
+    staged = scratch / STAGING / task_id
+    for file in sorted(p for p in staged.rglob("*") if p.is_file()):
+        storage.upload_file(file, storage.join(url, STORE_STAGING, task_id, file.relative_to(staged).as_posix()))
+    storage.upload_file(scratch / RUN_DIR / TASKS / f"{task_id}.json",
+                        storage.join(url, STORE_STAGING, f"{task_id}.json"))
