@@ -66,7 +66,8 @@ class RunSummary:
     """What a run did, for the CLI's summary table and for tests."""
 
     run_id: str
-    output_dir: Path
+    #: the output folder, or the URL of an output in an object store
+    output_dir: Path | str
     input_files: int = 0
     documents: int = 0
     rows: int = 0
@@ -197,6 +198,7 @@ def run_pipeline(
                        on_task_done, on_plan, remote)
         if remote is not None:
             remote.publish()
+            summary.output_dir = storage.redacted(remote.url)
         return summary
     finally:
         try:

@@ -101,10 +101,9 @@ def _local_files(root: Path) -> dict[str, list[int]]:
 def _download_dataset(url: str, snapshot: str, target: Path) -> None:
     """The dataset files of ``snapshot`` into ``target``."""
     prefix = storage.join(url, snapshot)
-    for relative, _ in storage.iter_tree(prefix):
-        top = relative.split("/", 1)[0]
-        if top in (ARTICLES, REJECTS) or relative in DATASET_FILES:
-            storage.download_file(storage.join(prefix, relative), target / relative)
+    storage.download_files([(storage.join(prefix, relative), target / relative)
+                            for relative, _ in storage.iter_tree(prefix)
+                            if relative.split("/", 1)[0] in (ARTICLES, REJECTS) or relative in DATASET_FILES])
 
 
 class RemoteOutput:
@@ -145,16 +144,12 @@ class RemoteOutput:
             run = self.workspace / RUN_DIR
             storage.download_file(storage.join(self.url, snapshot, SNAPSHOT_STATE), run / STATE)
             state = read_state(self.workspace)
+            tasks = set(state.tasks) if state else set()
             remote_run = storage.join(self.url, RUN_DIR)
-            stores = [name for name in storage.subfolders(remote_run) if name != TASKS]
-            for task in state.tasks if state else []:
-                marker = storage.join(remote_run, TASKS, f"{task}.json")
-                if storage.exists(marker):
-                    storage.download_file(marker, run / TASKS / f"{task}.json")
-                for stage in stores:
-                    for relative, _ in storage.iter_tree(storage.join(remote_run, stage, task)):
-                        storage.download_file(storage.join(remote_run, stage, task, relative),
-                                              run / stage / task / relative)
+            # _run/tasks/<task>.json and _run/<stage>/<task>/...: the records of the snapshot's tasks
+            storage.download_files([(storage.join(remote_run, relative), run / relative)
+                                    for relative, _ in storage.iter_tree(remote_run)
+                                    if _task_of(relative) in tasks])
         self._record_synced(snapshot)
 
     def publish(self) -> str:
@@ -167,19 +162,20 @@ class RemoteOutput:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         snapshot = f"{SNAPSHOTS}/{stamp}-{secrets.token_hex(4)}"
         prefix = storage.join(self.url, snapshot)
-        for relative, facts in _local_files(self.workspace).items():
-            if previous and known.get(relative) == facts:  # unchanged: copied inside the store
-                storage.copy(storage.join(self.url, previous, relative), storage.join(prefix, relative))
-            else:
-                storage.upload_file(self.workspace / relative, storage.join(prefix, relative))
+        files = _local_files(self.workspace)
+        unchanged = [relative for relative, facts in files.items() if previous and known.get(relative) == facts]
+        # files an incremental run left as they were are copied inside the store, not uploaded
+        storage.copy_files([(storage.join(self.url, str(previous), relative), storage.join(prefix, relative))
+                            for relative in unchanged])
         run = self.workspace / RUN_DIR
-        storage.upload_file(run / STATE, storage.join(prefix, SNAPSHOT_STATE))
         remote_run = storage.join(self.url, RUN_DIR)
         present = {relative for relative, _ in storage.iter_tree(remote_run)}
-        for file in sorted(p for p in run.rglob("*") if p.is_file() and p != run / STATE):
-            relative = file.relative_to(run).as_posix()
-            if relative not in present and not file.name.startswith("."):
-                storage.upload_file(file, storage.join(remote_run, relative))
+        records = [file for file in sorted(run.rglob("*")) if file.is_file() and file != run / STATE
+                   and not file.name.startswith(".") and file.relative_to(run).as_posix() not in present]
+        storage.upload_files(
+            [(self.workspace / relative, storage.join(prefix, relative)) for relative in files if relative not in unchanged]
+            + [(run / STATE, storage.join(prefix, SNAPSHOT_STATE))]
+            + [(file, storage.join(remote_run, file.relative_to(run).as_posix())) for file in records])
         manifest = json.loads((self.workspace / POINTER).read_text(encoding="utf-8"))
         pointer = json.dumps(manifest | {"snapshot": snapshot}, ensure_ascii=False, indent=2) + "\n"
         storage.write_bytes(storage.join(self.url, POINTER), pointer.encode())  # readers switch here
@@ -194,8 +190,8 @@ class RemoteOutput:
         if not storage.exists(marker):
             return False
         folder = storage.join(self.url, STORE_STAGING, task_id)
-        for relative, _ in storage.iter_tree(folder):
-            storage.download_file(storage.join(folder, relative), self.workspace / STAGING / task_id / relative)
+        storage.download_files([(storage.join(folder, relative), self.workspace / STAGING / task_id / relative)
+                                for relative, _ in storage.iter_tree(folder)])
         storage.download_file(marker, self.workspace / RUN_DIR / TASKS / f"{task_id}.json")
         return True
 
@@ -208,10 +204,15 @@ class RemoteOutput:
         tasks = set(state.tasks) if state else set()
         remote_run = storage.join(self.url, RUN_DIR)
         for relative in sorted(present):
-            parts = relative.split("/")
-            task = parts[1].removesuffix(".json") if len(parts) > 1 else ""
+            task = _task_of(relative)
             if task and task not in tasks:
                 storage.remove(storage.join(remote_run, relative))
+
+
+def _task_of(relative: str) -> str:
+    """The task a file of ``_run/`` belongs to (``tasks/<task>.json``, ``<stage>/<task>/...``)."""
+    parts = relative.split("/")
+    return parts[1].removesuffix(".json") if len(parts) > 1 else ""
 
 
 def readable_run_folder(run_dir: str | Path) -> Path:
@@ -370,7 +371,7 @@ def upload_task(scratch: Path, url: str, task_id: str) -> None:
     """Upload what a task staged in ``scratch`` to ``<url>/_staging/<task>/``, its completion
     marker last (``<url>/_staging/<task>.json``), so a marker in the store means a whole task."""
     staged = scratch / STAGING / task_id
-    for file in sorted(p for p in staged.rglob("*") if p.is_file()):
-        storage.upload_file(file, storage.join(url, STORE_STAGING, task_id, file.relative_to(staged).as_posix()))
+    storage.upload_files([(file, storage.join(url, STORE_STAGING, task_id, file.relative_to(staged).as_posix()))
+                          for file in sorted(staged.rglob("*")) if file.is_file()])
     storage.upload_file(scratch / RUN_DIR / TASKS / f"{task_id}.json",
                         storage.join(url, STORE_STAGING, f"{task_id}.json"))

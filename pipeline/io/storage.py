@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -216,9 +216,38 @@ def download_file(url: str, local: str | Path) -> None:
 
 def copy(source: str, target: str) -> None:
     """Copy an object within its store (server-side where the store can)."""
-    fs, source_path = filesystem(source)
-    _, target_path = filesystem(target)
-    fs.copy(source_path, target_path)
+    copy_files([(source, target)])
+
+
+# -- many files at once: the store's client overlaps the requests (s3fs: batches of coroutines) --
+def upload_files(pairs: Sequence[tuple[str | Path, str]]) -> None:
+    """Upload ``(local file, URL)`` pairs, all of one store."""
+    if pairs:
+        fs, _ = filesystem(pairs[0][1])
+        fs.put([str(local) for local, _ in pairs], [filesystem(url)[1] for _, url in pairs])
+
+
+def download_files(pairs: Sequence[tuple[str, str | Path]]) -> None:
+    """Download ``(URL, local file)`` pairs, all of one store; each file is written beside its
+    target and renamed into place, so a file under its name is whole."""
+    if not pairs:
+        return
+    fs, _ = filesystem(pairs[0][0])
+    partials = []
+    for _, local in pairs:
+        target = Path(local)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partials.append(target.with_name(f".tmp-{target.name}"))
+    fs.get([filesystem(url)[1] for url, _ in pairs], [str(p) for p in partials])
+    for partial, (_, local) in zip(partials, pairs, strict=True):
+        os.replace(partial, local)
+
+
+def copy_files(pairs: Sequence[tuple[str, str]]) -> None:
+    """Copy ``(source URL, target URL)`` pairs within one store (server-side where it can)."""
+    if pairs:
+        fs, _ = filesystem(pairs[0][0])
+        fs.copy([filesystem(source)[1] for source, _ in pairs], [filesystem(target)[1] for _, target in pairs])
 
 
 def remove(url: str, recursive: bool = False) -> None:
