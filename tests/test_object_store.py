@@ -200,6 +200,7 @@ def test_dask_cluster_workers_read_and_stage_through_the_store(inputs: str, s3_b
     assert not storage.exists(f"{out}/_staging")  # the tasks staged in the store are removed once published
 
 
+@pytest.mark.slow  # builds every step (jieba, the model)
 def test_a_task_with_a_store_stages_there_not_in_the_output_folder(s3_bucket: str, tmp_path: Path) -> None:
     from pipeline.engine.task import TaskSpec, run_task
     from pipeline.ingest import discover_inputs, plan_tasks
