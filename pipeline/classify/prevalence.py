@@ -1,54 +1,60 @@
 """Shares of relevant items and of each topic, corrected for the classifier's errors.
 
-Method: probabilistic adjusted classify-and-count (PACC; Bella et al., ICDM 2010).  For a binary
-event (relevant; or relevant *and* topic t), the mean posterior over a set of documents is
-``pcc = p * tpr + (1 - p) * fpr``, where ``tpr``/``fpr`` are the mean posteriors of truly
-positive/negative items.  Both rates come from out-of-fold posteriors of the training items (a
-grouped cross-validation, stored in the model as ``meta["quantification"]``), so solving for the
-share gives ``p = (pcc - fpr) / (tpr - fpr)``, clipped to [0, 1].
+Three estimators, one per ``method`` (``benchmarks/prevalence.py`` compares them on outlets the
+model has not seen; ``docs/bench/prevalence.md``):
 
-Interval: percentile bootstrap that resamples both sources of error in every replicate — the
-out-of-fold items behind ``tpr`` and ``fpr`` and the target documents behind ``pcc``.  The rates
-are resampled once per model: by whole cross-validation group (cluster bootstrap) when the state
-names each item's group, since the rates move from one outlet to another far more than within
-one; otherwise positives and negatives each keep their count (the rates are means conditional on
-the class).  The documents are resampled per group of the output, all events together: up to
-``EXACT_RESAMPLE_MAX`` documents by drawing indices (exact); beyond, per event by one multinomial
-over the distinct posteriors, pooled into ``PREVALENCE_BINS`` bins each at the mean of its
-members — the mean stays exact and the replicate variance shrinks only by the within-bin variance
-(at most 1/(12 * bins**2) per draw), so a large group costs O(replicates * bins), not O(n).
+- ``"pcc"`` (default without labels): probabilistic classify-and-count, the mean posterior of the
+  documents.  Its interval is a normal one whose variance adds to the sampling variance of the
+  mean the between-outlet variance of the classifier's bias: the mean squared difference between
+  the mean posterior and the true share of each cross-validation group (outlet) of the model's
+  out-of-fold items.  A new outlet's bias is unknown; the spread of the bias over the outlets the
+  model was tested on is the honest measure of it.
+- ``"pacc"``: probabilistic adjusted classify-and-count (Bella et al., ICDM 2010), ``(pcc - fpr) /
+  (tpr - fpr)`` clipped to [0, 1], the rates being the mean out-of-fold posteriors of truly
+  positive/negative items; percentile bootstrap interval that resamples the rates (by
+  cross-validation group when the state names them) and the documents in every replicate.  It is
+  exact when the rates hold on the target, and far off when they do not: on a new outlet the
+  rates move, and dividing by a small ``tpr - fpr`` amplifies the move.
+- ``"ppi"`` (default with labels of a random sample of the target corpus): prediction-powered
+  inference (Angelopoulos et al., Science 2023): the mean posterior of the documents plus the mean
+  residual ``label - posterior`` of the labelled items, with the normal interval of the sum of
+  two independent means.  Unbiased whatever the classifier's errors when the labelled items are a
+  random sample of the documents estimated.
 
-Degenerate rates: when the out-of-fold set has no positive or no negative for an event, or
-``tpr - fpr < PACC_MIN_SEPARATION``, the correction is undefined or amplifies noise without bound;
-the estimate falls back to the unadjusted mean posterior (probabilistic classify-and-count,
-``method="pcc"``) with the reason recorded in :attr:`Share.note`.  Replicates whose resampled
-separation falls below the limit divide by the limit instead (then clipped to [0, 1]).
+PACC's bootstrap resamples the documents per output group, all events together: up to
+``EXACT_RESAMPLE_MAX`` documents by drawing indices; beyond, per event by one multinomial over the
+posteriors pooled into ``PREVALENCE_BINS`` bins each at the mean of its members (the mean stays
+exact, the replicate variance shrinks by at most 1/(12 * bins**2) per draw).  Degenerate rates
+(no positive or negative, or ``tpr - fpr < PACC_MIN_SEPARATION``) fall back to the mean
+posterior with the reason in :attr:`Share.note`.
 
 Why not QuaPy (0.2.3, read): (1) weight — it installs pandas, matplotlib, xlrd, abstention and
-ucimlrepo, foreign to a scoring command; (2) fit — ``PACC.aggregation_fit`` takes precomputed
-posteriors but reads the classes from a fitted classifier, so each of the ten binary events would
-need a wrapped stand-in classifier; (3) intervals — ``AggregativeBootstrap`` crosses
-``n_train_samples`` rate resamples with ``n_test_samples`` document resamples (1000 replicates
-means about 32 x 32 quantifier copies) and re-indexes all N posteriors per replicate in joblib
-workers: O(replicates * N) per event instead of O(replicates * bins), and it cannot resample the
-rates by cross-validation group.  The point estimate here is QuaPy's binary PACC with
-``norm="clip"``.
+ucimlrepo, foreign to a scoring command; (2) fit — its aggregative methods read the classes from a
+fitted classifier, so each of the ten binary events would need a wrapped stand-in; (3) intervals —
+``AggregativeBootstrap`` re-indexes all N posteriors per replicate and cannot resample the rates
+by cross-validation group, nor carry the between-outlet bias.  Its other methods (EMQ/SLD, HDy,
+DyS) trust the class-conditional posterior distributions of the training outlets more than PACC
+does and err more on new outlets (the benchmark's rejected methods).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from statistics import NormalDist
+from typing import Any, Protocol
 
 import numpy as np
 
 from pipeline.classify.settings import (
     EXACT_RESAMPLE_MAX,
+    MIN_GROUP_ITEMS,
     PACC_MIN_SEPARATION,
+    PPI_PSEUDO_PAIRS,
     PREVALENCE_BINS,
     PREVALENCE_BOOTSTRAP,
     PREVALENCE_CONFIDENCE,
+    PREVALENCE_METHOD,
     PREVALENCE_SEED,
     RESAMPLE_CELLS,
 )
@@ -58,6 +64,9 @@ META_KEY = "quantification"
 
 #: Name of the relevance event in :class:`Prevalence` results.
 RELEVANT = "relevant"
+
+#: The estimators of :class:`Prevalence`, by ``method`` name (see the module docstring).
+METHODS = ("pcc", "pacc", "ppi")
 
 
 def quantification_state(
@@ -113,12 +122,12 @@ def event_posteriors(relevant_score: np.ndarray, topic_scores: np.ndarray) -> np
 
 @dataclass(frozen=True, slots=True)
 class Share:
-    """An estimated share with its interval; ``method`` is ``"pacc"`` or the ``"pcc"`` fallback."""
+    """An estimated share with its interval and the ``method`` that gave it (PACC's fallback: pcc)."""
 
     estimate: float
     low: float
     high: float
-    method: str = "pacc"
+    method: str = "pcc"
     note: str = ""
 
     def as_dict(self, digits: int = 4) -> dict[str, float]:
@@ -183,6 +192,9 @@ class PACC:
     bootstrap replicates of the rates once; ``estimate`` corrects the mean posterior of a set of
     documents and resamples those documents in each replicate.
     """
+
+    method = "pacc"
+    needs_replicates = True
 
     def __init__(
         self,
@@ -257,6 +269,12 @@ class PACC:
         replicates = resample_means(p, self.n_bootstrap, np.random.default_rng([self.seed, 1]))
         return self.from_means(float(p.mean()) if len(p) else float("nan"), replicates[:, 0])
 
+    def from_sample(self, mean: float, variance: float, replicates: np.ndarray | None) -> Share:
+        """The share from a set's mean posterior and its bootstrap replicates (``variance`` unused)."""
+        if replicates is None:
+            raise ValueError("PACC needs the bootstrap replicates of the mean posterior")
+        return self.from_means(mean, replicates)
+
     def from_means(self, pcc: float, pcc_replicates: np.ndarray) -> Share:
         """The share from a set's mean posterior and its bootstrap replicates."""
         method = "pacc" if self.adjusted else "pcc"
@@ -272,6 +290,139 @@ class PACC:
         low, high = np.percentile(replicates, [tail, 100 - tail])
         # the percentile interval of a clipped statistic can miss a point on the bound by a hair
         return Share(point, min(float(low), point), max(float(high), point), method, self.note_)
+
+
+def _normal_share(estimate: float, variance: float, confidence: float, method: str, note: str = "") -> Share:
+    """``estimate`` with the normal interval of the given variance, all clipped to [0, 1]."""
+    if np.isnan(estimate):
+        nan = float("nan")
+        return Share(nan, nan, nan, method, "no documents")
+    half = NormalDist().inv_cdf(0.5 + confidence / 2) * float(np.sqrt(max(variance, 0.0)))
+    point = float(np.clip(estimate, 0.0, 1.0))
+    return Share(point, max(0.0, min(point, estimate - half)), min(1.0, max(point, estimate + half)), method, note)
+
+
+def group_biases(
+    scores: np.ndarray, labels: np.ndarray, groups: Sequence[str] | np.ndarray | None, min_items: int = MIN_GROUP_ITEMS
+) -> np.ndarray:
+    """Mean posterior minus true share of each group of at least ``min_items`` out-of-fold items;
+    with fewer than two such groups, the one bias of all items."""
+    if groups is not None:
+        names = np.asarray(groups, dtype=str)
+        biases = [
+            float(scores[names == g].mean() - labels[names == g].mean())
+            for g in np.unique(names)
+            if np.sum(names == g) >= min_items
+        ]
+        if len(biases) >= 2:
+            return np.array(biases)
+    return np.array([float(scores.mean() - labels.mean())]) if len(scores) else np.zeros(1)
+
+
+class MeanPosterior:
+    """Probabilistic classify-and-count with an interval that carries the between-outlet bias.
+
+    ``fit`` takes the out-of-fold posteriors, labels and cross-validation groups of the training
+    items and keeps the mean squared bias of the groups (:func:`group_biases`); ``estimate`` is the
+    documents' mean posterior, its variance that of the mean plus the outlet variance.
+    """
+
+    method = "pcc"
+    needs_replicates = False
+
+    def __init__(self, confidence: float = PREVALENCE_CONFIDENCE, min_group_items: int = MIN_GROUP_ITEMS) -> None:
+        self.confidence = confidence
+        self.min_group_items = min_group_items
+
+    def fit(
+        self,
+        scores: Sequence[float] | np.ndarray,
+        labels: Sequence[int] | np.ndarray,
+        groups: Sequence[str] | np.ndarray | None = None,
+    ) -> MeanPosterior:
+        """The between-outlet variance ``outlet_variance_`` of the classifier's bias."""
+        s = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)
+        y = np.asarray(labels, dtype=float)
+        if s.shape != y.shape:
+            raise ValueError(f"{s.shape} scores but {y.shape} labels")
+        self.biases_ = group_biases(s, y, groups, self.min_group_items)
+        self.outlet_variance_ = float(np.mean(self.biases_**2))
+        self.note_ = ""
+        return self
+
+    def from_sample(self, mean: float, variance: float, replicates: np.ndarray | None = None) -> Share:
+        """The share from a set's mean posterior and the variance of that mean."""
+        return _normal_share(mean, variance + self.outlet_variance_, self.confidence, self.method)
+
+    def estimate(self, posteriors: Sequence[float] | np.ndarray) -> Share:
+        """The share of positives among the documents whose posteriors are given."""
+        p = np.clip(np.asarray(posteriors, dtype=float), 0.0, 1.0)
+        return self.from_sample(*_mean_and_variance(p))
+
+
+class PredictionPowered:
+    """Prediction-powered inference: mean posterior plus the mean residual of labelled items.
+
+    ``fit`` takes the posteriors and labels of a random sample of the target corpus; ``estimate``
+    adds their mean residual ``label - posterior`` to the documents' mean posterior, and the
+    variance of that residual mean to the variance of the documents' mean.
+    """
+
+    method = "ppi"
+    needs_replicates = False
+
+    def __init__(self, confidence: float = PREVALENCE_CONFIDENCE) -> None:
+        self.confidence = confidence
+
+    def fit(
+        self,
+        scores: Sequence[float] | np.ndarray,
+        labels: Sequence[int] | np.ndarray,
+        groups: Sequence[str] | np.ndarray | None = None,
+    ) -> PredictionPowered:
+        """``residual_`` and its variance ``residual_variance_`` from at least two labelled items."""
+        s = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)
+        y = np.asarray(labels, dtype=float)
+        if s.shape != y.shape:
+            raise ValueError(f"{s.shape} scores but {y.shape} labels")
+        if len(s) < 2:
+            raise ValueError("prediction-powered inference needs at least 2 labelled items")
+        residuals = y - s
+        self.n_labelled_ = len(s)
+        self.residual_ = float(residuals.mean())
+        # the variance also counts one pseudo-positive and one pseudo-negative at the mean posterior
+        # (as Agresti-Coull's plus-two does for a proportion): a rare event whose sample holds no
+        # or few positives would otherwise get an interval of almost no width
+        pseudo = [1.0 - float(s.mean()), -float(s.mean())] * PPI_PSEUDO_PAIRS
+        self.residual_variance_ = float(np.var(np.concatenate([residuals, pseudo]), ddof=1) / len(s))
+        self.note_ = ""
+        return self
+
+    def from_sample(self, mean: float, variance: float, replicates: np.ndarray | None = None) -> Share:
+        """The share from a set's mean posterior and the variance of that mean."""
+        return _normal_share(mean + self.residual_, variance + self.residual_variance_, self.confidence, self.method)
+
+    def estimate(self, posteriors: Sequence[float] | np.ndarray) -> Share:
+        """The share of positives among the documents whose posteriors are given."""
+        p = np.clip(np.asarray(posteriors, dtype=float), 0.0, 1.0)
+        return self.from_sample(*_mean_and_variance(p))
+
+
+def _mean_and_variance(values: np.ndarray) -> tuple[float, float]:
+    """Mean of ``values`` and the variance of that mean (0 for a single value, nan for none)."""
+    if not len(values):
+        return float("nan"), float("nan")
+    variance = float(values.var(ddof=1) / len(values)) if len(values) > 1 else 0.0
+    return float(values.mean()), variance
+
+
+class Quantifier(Protocol):
+    """What :class:`Prevalence` needs of an event's estimator."""
+
+    note_: str
+    needs_replicates: bool
+
+    def from_sample(self, mean: float, variance: float, replicates: np.ndarray | None) -> Share: ...
 
 
 def resample_means(values: np.ndarray, n_replicates: int, rng: np.random.Generator) -> np.ndarray:
@@ -315,21 +466,31 @@ class GroupShares:
 
 
 class Prevalence:
-    """PACC for relevance and every topic of a model, fitted from its ``meta["quantification"]``."""
+    """Shares of relevance and every topic by one ``method`` of :data:`METHODS`, fitted from a
+    quantification state: the model's ``meta["quantification"]`` (``pcc``, ``pacc``) or, for
+    ``ppi``, the state of a labelled random sample of the target corpus."""
 
     def __init__(
         self,
+        method: str = PREVALENCE_METHOD,
         n_bootstrap: int = PREVALENCE_BOOTSTRAP,
         confidence: float = PREVALENCE_CONFIDENCE,
         seed: int = PREVALENCE_SEED,
     ) -> None:
+        self.method = method
         self.n_bootstrap = n_bootstrap
         self.confidence = confidence
         self.seed = seed
 
-    def _pacc(self, event: int) -> PACC:
-        # one seed per event: the events' rate replicates are drawn independently
-        return PACC(self.n_bootstrap, self.confidence, self.seed * 1_000 + event)
+    def _quantifier(self, event: int) -> PACC | MeanPosterior | PredictionPowered:
+        if self.method == "pacc":
+            # one seed per event: the events' rate replicates are drawn independently
+            return PACC(self.n_bootstrap, self.confidence, self.seed * 1_000 + event)
+        if self.method == "pcc":
+            return MeanPosterior(self.confidence)
+        if self.method == "ppi":
+            return PredictionPowered(self.confidence)
+        raise ValueError(f"unknown method {self.method!r}; expected one of {METHODS}")
 
     def fit(self, state: Mapping[str, Any], keys: Sequence[str] | None = None) -> Prevalence:
         """Fit from a quantification state (see :func:`quantification_state`).
@@ -343,17 +504,17 @@ class Prevalence:
         if missing:
             raise ValueError(f"quantification state lacks the topics {missing}")
         rel, groups = state["relevance"], state.get("groups")
-        self.relevance_ = self._pacc(0).fit(rel["scores"], rel["labels"], groups)
-        self.topics_ = {
-            key: self._pacc(1 + j).fit(topics[key]["scores"], topics[key]["labels"], groups)
+        self.relevance_: Quantifier = self._quantifier(0).fit(rel["scores"], rel["labels"], groups)
+        self.topics_: dict[str, Quantifier] = {
+            key: self._quantifier(1 + j).fit(topics[key]["scores"], topics[key]["labels"], groups)
             for j, key in enumerate(self.keys_)
         }
         self.protocol_ = str(state.get("protocol", ""))
         return self
 
     def use_rates_of(self, other: Prevalence, events: Sequence[str]) -> Prevalence:
-        """Take the rates of ``events`` (``relevant`` or topic keys) from ``other``, e.g. rates
-        measured on a labelled sample of the target corpus instead of the model's."""
+        """Take the estimators of ``events`` (``relevant`` or topic keys) from ``other``, e.g. PACC
+        rates measured on a labelled sample of the target corpus instead of the model's."""
         for name in events:
             if name == RELEVANT:
                 self.relevance_ = other.relevance_
@@ -364,9 +525,9 @@ class Prevalence:
         return self
 
     def fallbacks(self) -> dict[str, str]:
-        """Events estimated without correction, with the reason."""
+        """Events whose estimator fell back to the unadjusted mean posterior, with the reason."""
         events = {RELEVANT: self.relevance_, **self.topics_}
-        return {name: q.note_ for name, q in events.items() if not q.adjusted}
+        return {name: q.note_ for name, q in events.items() if q.note_}
 
     def estimate(self, relevant_score: np.ndarray, topic_scores: np.ndarray) -> GroupShares:
         """Shares of a group from its documents' relevance (n,) and topic (n, k) posteriors.
@@ -375,14 +536,16 @@ class Prevalence:
         as the model predicts them.
         """
         events = np.clip(event_posteriors(relevant_score, topic_scores), 0.0, 1.0)
-        # one stream per call, so a group's intervals do not depend on the groups before it
-        replicates = resample_means(events, self.n_bootstrap, np.random.default_rng([self.seed, 1]))
-        means = events.mean(axis=0) if len(events) else np.full(events.shape[1], np.nan)
-        return GroupShares(
-            n=len(events),
-            relevant=self.relevance_.from_means(float(means[0]), replicates[:, 0]),
-            topics={
-                key: self.topics_[key].from_means(float(means[1 + j]), replicates[:, 1 + j])
-                for j, key in enumerate(self.keys_)
-            },
-        )
+        n = len(events)
+        means = events.mean(axis=0) if n else np.full(events.shape[1], np.nan)
+        variances = events.var(axis=0, ddof=1) / n if n > 1 else np.zeros(events.shape[1])
+        quantifiers = [self.relevance_, *(self.topics_[key] for key in self.keys_)]
+        replicates = None
+        if any(q.needs_replicates for q in quantifiers):
+            # one stream per call, so a group's intervals do not depend on the groups before it
+            replicates = resample_means(events, self.n_bootstrap, np.random.default_rng([self.seed, 1]))
+        shares = [
+            q.from_sample(float(means[j]), float(variances[j]), None if replicates is None else replicates[:, j])
+            for j, q in enumerate(quantifiers)
+        ]
+        return GroupShares(n=n, relevant=shares[0], topics=dict(zip(self.keys_, shares[1:])))
