@@ -45,6 +45,8 @@ from pipeline.classify.prevalence import Prevalence, event_posteriors, quantific
 HELD_OUT = ("weibo", "cctv", "hkcnews")  # "rest" (22 items) is too small to hold out
 MIN_TRUE = 5  # the issue's rule: topics with at least 5 true items in the set
 LOW_PREVALENCE = 0.10
+SCENARIOS = ("natural", "low", "groups")
+GROUP_SHARES = (0.1, 0.3, 0.5, 0.7)  # relevant share of the four groups of the "groups" scenario
 
 
 def family(source: str) -> str:
@@ -200,86 +202,97 @@ def accuracy(args: argparse.Namespace) -> list[dict[str, Any]]:
         model = {m: Prevalence(m, args.bootstrap, seed=args.seed).fit(state) for m in PRODUCT}
         oof = event_posteriors(post[f"{held}/oof_rel"], post[f"{held}/oof_topics"])
         events, y = event_posteriors(p_rel, p_topics), truth[test]
-        for scenario in ("natural", "low", "shifted"):
-            for _ in range(args.samples):  # each with its own split into labelled items and targets
-                lab, target = _draw(scenario, y[:, 0], args, rng)
+        for scenario in SCENARIOS:
+            for _ in range(args.samples):  # each with its own labelled sample and targets
+                lab, lab_groups, targets = _draw(scenario, y[:, 0], args, rng)
                 local = quantification_state(
-                    p_rel[lab], rel[test[lab]], p_topics[lab], topics[test[lab]], keys, "labels"
+                    p_rel[lab], rel[test[lab]], p_topics[lab], topics[test[lab]], keys, "labels", groups=lab_groups
                 )
-                estimators = {
-                    **{PRODUCT[m]: est.estimate(p_rel[target], p_topics[target]) for m, est in model.items()},
-                    "PPI (labels)": Prevalence("ppi").fit(local).estimate(p_rel[target], p_topics[target]),
-                    "PACC (labelled rates)": Prevalence("pacc", args.bootstrap, seed=args.seed)
-                    .fit(state)
-                    .use_rates_of(
-                        Prevalence("pacc", args.bootstrap, seed=args.seed).fit(local), corpus_rate_events(local)
-                    )
-                    .estimate(p_rel[target], p_topics[target]),
-                }
-                for e, name in enumerate(["relevant", *keys]):
-                    if e and y[target, e].sum() < MIN_TRUE:
-                        continue
-                    true, p = float(y[target, e].mean()), events[target, e]
-                    found: dict[str, Estimate] = {}
-                    for method, shares in estimators.items():
-                        share = shares.relevant if e == 0 else shares.topics[name]
-                        found[method] = (share.estimate, share.low, share.high)
-                    found |= {m: f(p, oof[:, e], truth[train, e]) for m, f in UNLABELLED.items()}
-                    found |= {m: f(p, events[lab, e], y[lab, e]) for m, f in LABELLED.items()}
-                    found["PCC (no interval)"] = (float(p.mean()),) * 3
-                    for method, (est, low, high) in found.items():
-                        rows.append(
-                            {
-                                "family": held,
-                                "scenario": scenario,
-                                "event": name,
-                                "method": method,
-                                "n": len(target),
-                                "true": true,
-                                "err": abs(est - true),
-                                "covered": low <= true <= high,
-                                "width": high - low,
-                            }
-                        )
+                pooled = {k: v for k, v in local.items() if k != "groups"}
+                ppi, ppi_pooled = Prevalence("ppi").fit(local), Prevalence("ppi").fit(pooled)
+                pacc = Prevalence("pacc", args.bootstrap, seed=args.seed).fit(state)
+                pacc.use_rates_of(
+                    Prevalence("pacc", args.bootstrap, seed=args.seed).fit(pooled), corpus_rate_events(local)
+                )
+                for group, target in targets:
+                    estimators = {
+                        **{PRODUCT[m]: est.estimate(p_rel[target], p_topics[target]) for m, est in model.items()},
+                        "PPI (labels)": ppi.estimate(p_rel[target], p_topics[target], group),
+                        "PPI, corpus-wide residual": ppi_pooled.estimate(p_rel[target], p_topics[target]),
+                        "PACC (labelled rates)": pacc.estimate(p_rel[target], p_topics[target]),
+                    }
+                    for e, name in enumerate(["relevant", *keys]):
+                        if e and y[target, e].sum() < MIN_TRUE:
+                            continue
+                        true, p = float(y[target, e].mean()), events[target, e]
+                        found: dict[str, Estimate] = {}
+                        for method, shares in estimators.items():
+                            share = shares.relevant if e == 0 else shares.topics[name]
+                            found[method] = (share.estimate, share.low, share.high)
+                        found |= {m: f(p, oof[:, e], truth[train, e]) for m, f in UNLABELLED.items()}
+                        found |= {m: f(p, events[lab, e], y[lab, e]) for m, f in LABELLED.items()}
+                        found["PCC (no interval)"] = (float(p.mean()),) * 3
+                        for method, (est, low, high) in found.items():
+                            row = {"family": held, "scenario": scenario, "event": name, "method": method}
+                            rows.append(
+                                row
+                                | {"n": len(target), "true": true, "err": abs(est - true)}
+                                | {"covered": low <= true <= high, "width": high - low}
+                            )
     return rows
 
 
 def _draw(
     scenario: str, relevant: np.ndarray, args: argparse.Namespace, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (in the held-out family) of the labelled sample and of a target sample."""
+) -> tuple[np.ndarray, list[str], list[tuple[str, np.ndarray]]]:
+    """Positions (in the held-out family) of the labelled sample, each one's output group, and the
+    targets ``(group, positions)``."""
+    if scenario == "groups":
+        # four groups at 10-70 % relevant, as large as the family allows; the labelled items are a
+        # random sample of the whole corpus (a third at most) and belong to its groups
+        pos, neg = rng.permutation(np.flatnonzero(relevant == 1)), rng.permutation(np.flatnonzero(relevant == 0))
+        shares = np.array(GROUP_SHARES)
+        size = int(min(len(pos) / shares.sum(), len(neg) / (1 - shares).sum()))
+        k = np.round(size * shares).astype(int)
+        members = [
+            np.concatenate([p, n]) for p, n in zip(np.split(pos, np.cumsum(k)), np.split(neg, np.cumsum(size - k)))
+        ]
+        corpus = np.concatenate(members[: len(shares)])
+        names = np.repeat([f"g{g}" for g in range(len(shares))], size)
+        picked = rng.permutation(len(corpus))[: min(args.corpus_labels, len(corpus) // 3)]
+        return corpus[picked], names[picked].tolist(), [(str(g), corpus[names == g]) for g in np.unique(names)]
     order = rng.permutation(len(relevant))
     n_lab = min(args.corpus_labels, len(relevant) // 2)
     lab, pool = order[:n_lab], order[n_lab:]
     if scenario == "natural":
-        return lab, pool if len(pool) <= args.size else rng.choice(pool, args.size, replace=False)
+        target = pool if len(pool) <= args.size else rng.choice(pool, args.size, replace=False)
+        return lab, [""] * n_lab, [("all", target)]
 
     def low(rows: np.ndarray, n: int) -> np.ndarray:
         k = rng.binomial(n, LOW_PREVALENCE)
         pos, neg = rows[relevant[rows] == 1], rows[relevant[rows] == 0]
         return np.concatenate([rng.choice(pos, k), rng.choice(neg, n - k)])
 
-    return (low(lab, n_lab) if scenario == "low" else lab), low(pool, args.size)
+    return low(lab, n_lab), [""] * n_lab, [("all", low(pool, args.size))]
 
 
 def accuracy_table(rows: list[dict[str, Any]]) -> str:
-    scenarios = ("natural", "low", "shifted")
+    scenarios = SCENARIOS
     lines = [
         "| method | labels | "
         + " | ".join(f"{s}: err / <=0.03 / covers / width" for s in scenarios)
-        + " | natural + low: err / covers | relevance, natural + low: err / covers |",
+        + " | all: err / covers | relevance, all: err / covers |",
         "|---|---|" + "---|" * (len(scenarios) + 2),
     ]
     unlabelled = [*PRODUCT.values(), "PCC (no interval)", *UNLABELLED]
-    for method in [*unlabelled, "PPI (labels)", "PACC (labelled rates)", *LABELLED]:
+    for method in [*unlabelled, "PPI (labels)", "PACC (labelled rates)", "PPI, corpus-wide residual", *LABELLED]:
         sel = [r for r in rows if r["method"] == method]
         cells = [_cell(r for r in sel if r["scenario"] == s) for s in scenarios]
-        same = [r for r in sel if r["scenario"] != "shifted"]
-        relevant = [r for r in same if r["event"] == "relevant"]
+        relevant = [r for r in sel if r["event"] == "relevant"]
         lines.append(
             f"| {method} | {'no' if method in unlabelled else 'yes'} | "
             + " | ".join(cells)
-            + f" | {_mean(same, 'err'):.3f} / {_mean(same, 'covered'):.0%} "
+            + f" | {_mean(sel, 'err'):.3f} / {_mean(sel, 'covered'):.0%} "
             f"| {_mean(relevant, 'err'):.3f} / {_mean(relevant, 'covered'):.0%} |"
         )
     return "\n".join(lines)
@@ -300,7 +313,7 @@ def per_event_table(rows: list[dict[str, Any]], method: str) -> str:
         "| event | cases | mean true share | mean abs err | err <= 0.03 | covers | mean width |",
         "|---|---|---|---|---|---|---|",
     ]
-    rows = [r for r in rows if r["method"] == method and r["scenario"] != "shifted"]
+    rows = [r for r in rows if r["method"] == method]
     for event in ["relevant", *sorted({r["event"] for r in rows} - {"relevant"})]:
         sel = [r for r in rows if r["event"] == event]
         lines.append(
@@ -411,7 +424,7 @@ def main() -> None:
         print(f"## Accuracy ({time.perf_counter() - start:.0f} s)\n")
         print(accuracy_table(rows))
         for method in (PRODUCT["pcc"], "PPI (labels)"):
-            print(f"\n{method}, per event (natural + low):\n")
+            print(f"\n{method}, per event (all scenarios):\n")
             print(per_event_table(rows, method))
         print()
     if not args.skip_speed:

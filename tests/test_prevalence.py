@@ -84,7 +84,6 @@ def test_intervals_cover_the_true_share_of_simulated_sets() -> None:
     assert np.mean(errors) < 0.06
 
 
-
 Z95 = 1.959964  # standard normal quantile of a two-sided 95 % interval
 
 
@@ -159,6 +158,51 @@ def test_prediction_powered_share_of_the_labelled_items_themselves_is_their_shar
     assert share.low < labels.mean() < share.high
     with pytest.raises(ValueError, match="at least 2"):
         PredictionPowered().fit([0.5], [1])
+
+
+def test_prediction_powered_groups_shrink_their_residual_towards_the_corpus() -> None:
+    # group a: the classifier is right on average (residual 0); group b: 0.3 too high (-0.3)
+    scores = np.array([0.5] * 40 + [0.8] * 40)
+    labels = np.array([1, 0] * 20 + [1, 0] * 20)
+    groups = ["a"] * 40 + ["b"] * 40
+    q = PredictionPowered().fit(scores, labels, groups)
+    assert q.residual_ == pytest.approx(-0.15)
+    # a group's mean residual varies as one residual of the corpus (pseudo pair included) over its 40
+    per_item = np.var(np.concatenate([labels - scores, [1 - 0.65, -0.65]]), ddof=1)
+    v = {"a": per_item / 40, "b": per_item / 40}
+    assert q.tau2_ == pytest.approx(np.var([0.0, -0.3], ddof=1) - (v["a"] + v["b"]) / 2)
+    weight = q.tau2_ / (q.tau2_ + v["a"])
+    residual, variance = q.residual("a")
+    assert residual == pytest.approx(weight * 0.0 + (1 - weight) * -0.15)
+    assert variance == pytest.approx(weight**2 * v["a"] + (1 - weight) ** 2 * (q.tau2_ + q.residual_variance_))
+    assert abs(q.residual("b")[0] + 0.3) < 0.03  # well-measured groups keep most of their own residual
+    # a group without labelled items: the corpus residual, with the between-group variance added
+    assert q.residual("c") == pytest.approx((-0.15, q.tau2_ + q.residual_variance_))
+    assert q.estimate(np.full(10, 0.5), "a").estimate == pytest.approx(0.5 + residual)
+    # groups that agree have no between-group variance: every group takes the corpus residual
+    same = PredictionPowered().fit(scores[:40], labels[:40], ["a"] * 20 + ["b"] * 20)
+    assert same.tau2_ == 0.0 and same.residual("a") == pytest.approx(same.residual())
+
+
+def test_prediction_powered_groups_cover_groups_whose_mix_differs() -> None:
+    rng = np.random.default_rng(17)
+    grouped, pooled = [], []
+    for _ in range(100):
+        names = np.repeat(["g1", "g2", "g3", "g4"], 150)
+        truth = (rng.random(600) < np.repeat([0.1, 0.3, 0.5, 0.7], 150)).astype(int)
+        # an over-predicting classifier: its residual depends on the group's mix
+        corpus = np.clip(np.where(truth == 1, rng.beta(6, 2, 600), rng.beta(4, 4, 600)), 0, 1)
+        labelled = rng.permutation(600)[:100]
+        by_group = PredictionPowered().fit(corpus[labelled], truth[labelled], names[labelled])
+        whole = PredictionPowered().fit(corpus[labelled], truth[labelled])
+        for g in ("g1", "g2", "g3", "g4"):
+            share = truth[names == g].mean()
+            for q, out in ((by_group, grouped), (whole, pooled)):
+                est = q.estimate(corpus[names == g], g if q is by_group else None)
+                out.append((abs(est.estimate - share), est.low <= share <= est.high))
+    assert np.mean([c for _, c in grouped]) >= 0.85
+    assert np.mean([c for _, c in pooled]) < 0.7
+    assert np.mean([e for e, _ in grouped]) < np.mean([e for e, _ in pooled])
 
 
 def test_no_positive_rates_fall_back_to_the_mean_posterior() -> None:
@@ -317,18 +361,12 @@ def test_cli_on_scored_jsonl_prints_corrected_shares_per_month(tmp_path: Path, c
     # same seed, same output; CSV carries the same numbers
     assert cli_main(["prevalence", str(src), "--model", str(model), "--by", "month", *pacc]) == 0
     assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == rows
-    assert (
-        cli_main(
-            ["prevalence", str(src), "--model", str(model), "--by", "source", "--format", "csv", *pacc]
-        )
-        == 0
-    )
+    assert cli_main(["prevalence", str(src), "--model", str(model), "--by", "source", "--format", "csv", *pacc]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["group"] for r in table] == ["人民日报", "央视新闻"]
     assert sum(int(r["n"]) for r in table) == 220
     assert list(table[0])[:5] == ["group", "n", "relevant_estimate", "relevant_low", "relevant_high"]
     assert len(table[0]) == 2 + 3 * (1 + len(keys))
-
 
 
 def test_cli_default_is_the_mean_posterior_with_the_outlets_bias_spread(
@@ -357,7 +395,9 @@ def test_cli_default_is_the_mean_posterior_with_the_outlets_bias_spread(
     assert "--method ppi needs --labels" in capsys.readouterr().err
     labels_file = tmp_path / "labels.jsonl"
     labels_file.write_text(json.dumps({"id": "x0", "relevant": True, "topics": []}) + "\n", encoding="utf-8")
-    assert cli_main(["prevalence", str(src), "--model", str(model), "--method", "pcc", "--labels", str(labels_file)]) == 2
+    assert (
+        cli_main(["prevalence", str(src), "--model", str(model), "--method", "pcc", "--labels", str(labels_file)]) == 2
+    )
     assert CLI_METHODS == METHODS
 
 
@@ -539,6 +579,31 @@ def test_cli_rates_from_corpus_labels_recover_the_labelled_share(
             share = float(np.mean([bool(r["relevant"]) and key in (r.get("topics") or []) for r in unseen]))
             if not method:  # every topic is prediction-powered; PACC keeps the model's rates of rare ones
                 assert row["topics"][key]["estimate"] == pytest.approx(share, abs=2e-4)
+
+    # per source: each labelled item counts in its own group's residual; the shares are of each group
+    assert (
+        cli_main(["prevalence", str(items), "--model", str(model_dir), "--labels", str(labels), "--by", "source"]) == 0
+    )
+    captured = capsys.readouterr()
+    rows = _read_rows(captured.out)
+    assert "outside" not in captured.err
+    by_source: dict[str, list[bool]] = {}
+    for r in unseen:
+        by_source.setdefault(r.get("source") or "unknown", []).append(bool(r["relevant"]))
+    assert {row["group"]: row["n"] for row in rows} == {g: len(v) for g, v in by_source.items()}
+    for row in rows:
+        for share in [row["relevant"], *row["topics"].values()]:
+            assert 0.0 <= share["low"] <= share["estimate"] <= share["high"] <= 1.0
+    # a labelled item with its own text, outside the corpus, counts in the corpus-wide residual only
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(
+        labels.read_text(encoding="utf-8")
+        + json.dumps({"id": "extra", "relevant": False, "topics": [], "text": unseen[0]["text"]})
+        + "\n",
+        encoding="utf-8",
+    )
+    assert cli_main(["prevalence", str(items), "--model", str(model_dir), "--labels", str(extra)]) == 0
+    assert "(1 outside the documents estimated" in capsys.readouterr().err
 
     # an id the corpus does not hold, without a text, is a usage error naming it
     with labels.open("a", encoding="utf-8") as fh:

@@ -269,7 +269,9 @@ class PACC:
         replicates = resample_means(p, self.n_bootstrap, np.random.default_rng([self.seed, 1]))
         return self.from_means(float(p.mean()) if len(p) else float("nan"), replicates[:, 0])
 
-    def from_sample(self, mean: float, variance: float, replicates: np.ndarray | None) -> Share:
+    def from_sample(
+        self, mean: float, variance: float, replicates: np.ndarray | None, group: str | None = None
+    ) -> Share:
         """The share from a set's mean posterior and its bootstrap replicates (``variance`` unused)."""
         if replicates is None:
             raise ValueError("PACC needs the bootstrap replicates of the mean posterior")
@@ -350,8 +352,10 @@ class MeanPosterior:
         self.note_ = ""
         return self
 
-    def from_sample(self, mean: float, variance: float, replicates: np.ndarray | None = None) -> Share:
-        """The share from a set's mean posterior and the variance of that mean."""
+    def from_sample(
+        self, mean: float, variance: float, replicates: np.ndarray | None = None, group: str | None = None
+    ) -> Share:
+        """The share from a set's mean posterior and the variance of that mean (any group alike)."""
         return _normal_share(mean, variance + self.outlet_variance_, self.confidence, self.method)
 
     def estimate(self, posteriors: Sequence[float] | np.ndarray) -> Share:
@@ -363,9 +367,17 @@ class MeanPosterior:
 class PredictionPowered:
     """Prediction-powered inference: mean posterior plus the mean residual of labelled items.
 
-    ``fit`` takes the posteriors and labels of a random sample of the target corpus; ``estimate``
-    adds their mean residual ``label - posterior`` to the documents' mean posterior, and the
-    variance of that residual mean to the variance of the documents' mean.
+    ``fit`` takes the posteriors and labels of a random sample of the target corpus and, optionally,
+    the output group of each labelled item (``""`` for one outside every group); ``estimate`` adds
+    a mean residual ``label - posterior`` to the documents' mean posterior, and its variance to the
+    variance of the documents' mean.
+
+    Groups (``--by``) differ in their mix of relevant items, and the residual moves with the mix.
+    A group's residual is therefore its own labelled items' mean shrunk towards the corpus-wide one
+    (empirical Bayes, as in small-area estimation): weight ``tau2 / (tau2 + v_g)``, where ``v_g`` is
+    the variance of the group's mean residual and ``tau2`` the between-group variance of the true
+    residuals (method of moments over the groups with at least two labelled items).  A group
+    without labelled items takes the corpus-wide residual with ``tau2`` added to its variance.
     """
 
     method = "ppi"
@@ -380,32 +392,68 @@ class PredictionPowered:
         labels: Sequence[int] | np.ndarray,
         groups: Sequence[str] | np.ndarray | None = None,
     ) -> PredictionPowered:
-        """``residual_`` and its variance ``residual_variance_`` from at least two labelled items."""
+        """The corpus-wide ``residual_`` and ``residual_variance_``, the between-group variance
+        ``tau2_`` and each group's shrunk residual and variance (``group_residuals_``)."""
         s = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)
         y = np.asarray(labels, dtype=float)
         if s.shape != y.shape:
             raise ValueError(f"{s.shape} scores but {y.shape} labels")
         if len(s) < 2:
             raise ValueError("prediction-powered inference needs at least 2 labelled items")
-        residuals = y - s
+        names = np.asarray(groups if groups is not None else [""] * len(s), dtype=str)
+        if names.shape != s.shape:
+            raise ValueError(f"{len(s)} labelled items but {len(names)} groups")
         self.n_labelled_ = len(s)
-        self.residual_ = float(residuals.mean())
-        # the variance also counts one pseudo-positive and one pseudo-negative at the mean posterior
-        # (as Agresti-Coull's plus-two does for a proportion): a rare event whose sample holds no
-        # or few positives would otherwise get an interval of almost no width
-        pseudo = [1.0 - float(s.mean()), -float(s.mean())] * PPI_PSEUDO_PAIRS
-        self.residual_variance_ = float(np.var(np.concatenate([residuals, pseudo]), ddof=1) / len(s))
+        self.residual_, self.residual_variance_ = _residual_mean(y - s, s)
+        # a group's mean residual varies as one item's residual (the corpus-wide estimate, which is
+        # stable where a group's own from a few items is not) over the group's labelled items
+        per_item = self.residual_variance_ * len(s)
+        own = {
+            str(g): (float(np.mean(y[names == g] - s[names == g])), per_item / int(np.sum(names == g)))
+            for g in np.unique(names)
+            if g
+        }
+        means = np.array([m for m, _ in own.values()])
+        # between-group variance of the true residuals: what the spread of the groups' means
+        # exceeds their sampling variance by (none to measure with fewer than two groups)
+        self.tau2_ = max(0.0, float(means.var(ddof=1) - np.mean([v for _, v in own.values()]))) if len(own) > 1 else 0.0
+        self.group_residuals_ = {g: self._shrunk(m, v) for g, (m, v) in own.items()}
         self.note_ = ""
         return self
 
-    def from_sample(self, mean: float, variance: float, replicates: np.ndarray | None = None) -> Share:
-        """The share from a set's mean posterior and the variance of that mean."""
-        return _normal_share(mean + self.residual_, variance + self.residual_variance_, self.confidence, self.method)
+    def _shrunk(self, mean: float, variance: float) -> tuple[float, float]:
+        weight = self.tau2_ / (self.tau2_ + variance) if self.tau2_ + variance > 0 else 0.0
+        residual = weight * mean + (1 - weight) * self.residual_
+        return residual, weight**2 * variance + (1 - weight) ** 2 * (self.tau2_ + self.residual_variance_)
 
-    def estimate(self, posteriors: Sequence[float] | np.ndarray) -> Share:
-        """The share of positives among the documents whose posteriors are given."""
+    def residual(self, group: str | None = None) -> tuple[float, float]:
+        """The residual of ``group`` (corpus-wide when ``None``) and its variance."""
+        if group is None:
+            return self.residual_, self.residual_variance_
+        return self.group_residuals_.get(group, (self.residual_, self.tau2_ + self.residual_variance_))
+
+    def from_sample(
+        self, mean: float, variance: float, replicates: np.ndarray | None = None, group: str | None = None
+    ) -> Share:
+        """The share from a set's mean posterior, the variance of that mean and its group."""
+        residual, residual_variance = self.residual(group)
+        return _normal_share(mean + residual, variance + residual_variance, self.confidence, self.method)
+
+    def estimate(self, posteriors: Sequence[float] | np.ndarray, group: str | None = None) -> Share:
+        """The share of positives among the documents (of ``group``) whose posteriors are given."""
         p = np.clip(np.asarray(posteriors, dtype=float), 0.0, 1.0)
-        return self.from_sample(*_mean_and_variance(p))
+        return self.from_sample(*_mean_and_variance(p), group=group)
+
+
+def _residual_mean(residuals: np.ndarray, scores: np.ndarray) -> tuple[float, float]:
+    """Mean of the residuals and the variance of that mean.
+
+    The variance also counts one pseudo-positive and one pseudo-negative at the mean posterior per
+    ``PPI_PSEUDO_PAIRS`` (as Agresti-Coull's plus-two does for a proportion): a rare event whose
+    sample holds no or few positives would otherwise get an interval of almost no width.
+    """
+    pseudo = [1.0 - float(scores.mean()), -float(scores.mean())] * PPI_PSEUDO_PAIRS
+    return float(residuals.mean()), float(np.var(np.concatenate([residuals, pseudo]), ddof=1) / len(residuals))
 
 
 def _mean_and_variance(values: np.ndarray) -> tuple[float, float]:
@@ -422,7 +470,9 @@ class Quantifier(Protocol):
     note_: str
     needs_replicates: bool
 
-    def from_sample(self, mean: float, variance: float, replicates: np.ndarray | None) -> Share: ...
+    def from_sample(
+        self, mean: float, variance: float, replicates: np.ndarray | None, group: str | None = None
+    ) -> Share: ...
 
 
 def resample_means(values: np.ndarray, n_replicates: int, rng: np.random.Generator) -> np.ndarray:
@@ -529,11 +579,12 @@ class Prevalence:
         events = {RELEVANT: self.relevance_, **self.topics_}
         return {name: q.note_ for name, q in events.items() if q.note_}
 
-    def estimate(self, relevant_score: np.ndarray, topic_scores: np.ndarray) -> GroupShares:
+    def estimate(self, relevant_score: np.ndarray, topic_scores: np.ndarray, group: str | None = None) -> GroupShares:
         """Shares of a group from its documents' relevance (n,) and topic (n, k) posteriors.
 
         ``topic_scores`` columns follow ``keys_``; topic posteriors are conditional on relevance,
-        as the model predicts them.
+        as the model predicts them.  ``group`` names the output group, which ``ppi`` uses to pick
+        its labelled items (``None``: the whole labelled sample).
         """
         events = np.clip(event_posteriors(relevant_score, topic_scores), 0.0, 1.0)
         n = len(events)
@@ -545,7 +596,7 @@ class Prevalence:
             # one stream per call, so a group's intervals do not depend on the groups before it
             replicates = resample_means(events, self.n_bootstrap, np.random.default_rng([self.seed, 1]))
         shares = [
-            q.from_sample(float(means[j]), float(variances[j]), None if replicates is None else replicates[:, j])
+            q.from_sample(float(means[j]), float(variances[j]), None if replicates is None else replicates[:, j], group)
             for j, q in enumerate(quantifiers)
         ]
         return GroupShares(n=n, relevant=shares[0], topics=dict(zip(self.keys_, shares[1:])))

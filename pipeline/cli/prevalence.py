@@ -106,29 +106,36 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(NO_RATES)
     estimator = Prevalence("pcc" if method == "ppi" else method, n_bootstrap, seed=seed).fit(state)
     keys = estimator.keys_
-    if args.labels:
-        estimator = _with_corpus_labels(estimator, method, args, n_bootstrap, seed)
     if path.is_dir():
-        docs = read_run_scores(path, keys, article_filter, with_sources=args.by == "source")
+        docs = read_run_scores(
+            path, keys, article_filter, with_sources=args.by == "source", with_ids=bool(args.labels)
+        )
     else:
         docs = read_jsonl_scores(path, keys, lambda: load_model(args.model).predict_records)
+    labels = group_labels(docs, args.by)
+    if args.labels:
+        group_of = dict(zip(docs.ids or [], labels))
+        estimator = _with_corpus_labels(estimator, method, args, n_bootstrap, seed, group_of)
     for event, reason in estimator.fallbacks().items():
         print(
             f"zhnews prevalence: warning: {event}: {reason}; its share is the unadjusted mean posterior",
             file=sys.stderr,
         )
     rows = [
-        estimator.estimate(docs.relevant_score[rows], docs.topic_scores[rows]).as_dict(group)
-        for group, rows in groups(group_labels(docs, args.by))
+        estimator.estimate(docs.relevant_score[rows], docs.topic_scores[rows], group).as_dict(group)
+        for group, rows in groups(labels)
     ]
     with output_stream(args.output) as out:
         _write(rows, keys, args.format, out)
     return 0
 
 
-def _with_corpus_labels(model_estimator: Any, method: str, args: argparse.Namespace, n_bootstrap: int, seed: int) -> Any:
-    """The estimator that uses the labelled corpus sample: prediction-powered for every event, or
-    PACC with the sample's rates where it has enough items of both classes."""
+def _with_corpus_labels(
+    model_estimator: Any, method: str, args: argparse.Namespace, n_bootstrap: int, seed: int, group_of: dict[str, str]
+) -> Any:
+    """The estimator that uses the labelled corpus sample: prediction-powered for every event (each
+    labelled item in its output group, ``group_of`` by id), or PACC with the sample's rates where it
+    has enough items of both classes."""
     from pipeline.classify.corpus_rates import corpus_rate_events, corpus_state, labelled_records
     from pipeline.classify.persist import load_model
     from pipeline.classify.prevalence import Prevalence
@@ -139,12 +146,20 @@ def _with_corpus_labels(model_estimator: Any, method: str, args: argparse.Namesp
     records = labelled_records(args.labels, args.input)
     if len(records) < 2:
         raise UsageError(f"{args.labels}: {len(records)} labelled item; at least 2 are needed")
-    state = corpus_state(records, model_estimator.keys_, load_model(args.model).predict_records)
+    placed = [group_of.get(str(r["id"]), "") for r in records]
+    state = corpus_state(records, model_estimator.keys_, load_model(args.model).predict_records, placed)
     if method == "ppi":
-        status(args, f"prediction-powered shares with {len(records)} labelled items")
+        outside = sum(not g for g in placed)
+        status(
+            args,
+            f"prediction-powered shares with {len(records)} labelled items"
+            + (f" ({outside} outside the documents estimated: corpus-wide residual only)" if outside else ""),
+        )
         return Prevalence("ppi", n_bootstrap, seed=seed).fit(state, model_estimator.keys_)
     events = corpus_rate_events(state)
-    model_estimator.use_rates_of(Prevalence("pacc", n_bootstrap, seed=seed).fit(state), events)
+    # PACC's rates are class-conditional means of the whole sample: its bootstrap draws items, not groups
+    items = {key: value for key, value in state.items() if key != "groups"}
+    model_estimator.use_rates_of(Prevalence("pacc", n_bootstrap, seed=seed).fit(items), events)
     kept = [e for e in ("relevant", *model_estimator.keys_) if e not in events]
     limit = f" (fewer than {CORPUS_RATES_MIN_PER_CLASS} labelled positives or negatives)"
     status(
