@@ -281,7 +281,7 @@ def accuracy_table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| method | labels | "
         + " | ".join(f"{s}: err / <=0.03 / covers / width" for s in scenarios)
-        + " | all: err / covers | relevance, all: err / covers |",
+        + " | all: err / covers / width | relevance, all: err / covers |",
         "|---|---|" + "---|" * (len(scenarios) + 2),
     ]
     unlabelled = [*PRODUCT.values(), "PCC (no interval)", *UNLABELLED]
@@ -292,7 +292,7 @@ def accuracy_table(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {method} | {'no' if method in unlabelled else 'yes'} | "
             + " | ".join(cells)
-            + f" | {_mean(sel, 'err'):.3f} / {_mean(sel, 'covered'):.0%} "
+            + f" | {_mean(sel, 'err'):.3f} / {_mean(sel, 'covered'):.0%} / {_mean(sel, 'width'):.2f} "
             f"| {_mean(relevant, 'err'):.3f} / {_mean(relevant, 'covered'):.0%} |"
         )
     return "\n".join(lines)
