@@ -12,16 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.classify.prevalence import (
-    METHODS,
-    PACC,
-    MeanPosterior,
-    PredictionPowered,
-    bootstrap_means,
-    cluster_rates,
-    event_posteriors,
-    quantification_state,
-)
+from pipeline.classify.estimators import MeanPosterior, PredictionPowered
+from pipeline.classify.pacc import PACC, bootstrap_means, cluster_rates
+from pipeline.classify.prevalence import METHODS, event_posteriors, quantification_state
 from pipeline.classify.scored import ScoredDocs, group_labels, groups
 from pipeline.cli import main as cli_main
 from pipeline.cli.prevalence import METHODS as CLI_METHODS
