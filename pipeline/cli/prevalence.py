@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "prevalence",
         help="corrected shares of relevant items and topics, per period or source",
         description="Print one object per group: {group, n, relevant: {estimate, low, high}, topics: "
-        "{topic: {estimate, low, high}}}, each value a share of the group's documents with a 95%% "
+        "{topic: {estimate, low, high}}}, each value a share of the group's documents with a 95 % "
         "interval. Without --labels: the mean posterior, its interval widened by how much the "
         "classifier's bias moved between the outlets of its cross-validation. With --labels (a random "
         "sample of this corpus): prediction-powered inference, the mean posterior plus the labelled "
@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=METHODS,
         help="pcc: mean posterior (default without --labels); ppi: prediction-powered, needs --labels "
         "(default with it); pacc: adjusted classify-and-count with the model's rates, or with --labels "
-        "the labelled sample's (for groups whose mix differs from the labelled sample)",
+        "the labelled sample's",
     )
     add_output(p, "file to write (default: standard output)")
     p.add_argument("--bootstrap", type=int, metavar="N", help="bootstrap replicates of --method pacc (default: 1000)")
