@@ -1,4 +1,5 @@
-"""Prevalence: PACC on constructed posteriors, its bootstrap, degenerate rates, and the CLI."""
+"""Prevalence: the mean posterior with its between-outlet interval, PACC and prediction-powered
+inference on constructed posteriors, PACC's bootstrap and degenerate rates, and the CLI."""
 
 from __future__ import annotations
 
@@ -11,15 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.classify.prevalence import (
-    PACC,
-    bootstrap_means,
-    cluster_rates,
-    event_posteriors,
-    quantification_state,
-)
+from pipeline.classify.estimators import MeanPosterior, PredictionPowered
+from pipeline.classify.pacc import PACC, bootstrap_means, cluster_rates
+from pipeline.classify.prevalence import METHODS, event_posteriors, quantification_state
 from pipeline.classify.scored import ScoredDocs, group_labels, groups
 from pipeline.cli import main as cli_main
+from pipeline.cli.prevalence import METHODS as CLI_METHODS
 from pipeline.cli.prevalence import NO_RATES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +75,127 @@ def test_intervals_cover_the_true_share_of_simulated_sets() -> None:
     assert np.mean(covered) >= 0.85
     assert np.mean(widths) < 0.3
     assert np.mean(errors) < 0.06
+
+
+Z95 = 1.959964  # standard normal quantile of a two-sided 95 % interval
+
+
+def test_mean_posterior_interval_adds_the_bias_spread_of_the_outlets() -> None:
+    # outlet a: 60 items, share 0.5, mean posterior 0.6 (bias +0.1); b: 40 items, bias -0.05;
+    # c: 10 items, too few to count as an outlet
+    scores = np.array([0.8] * 30 + [0.4] * 30 + [0.65] * 20 + [0.25] * 20 + [0.9] * 10)
+    labels = np.array([1] * 30 + [0] * 30 + [1] * 20 + [0] * 20 + [0] * 10)
+    outlets = ["a"] * 60 + ["b"] * 40 + ["c"] * 10
+    q = MeanPosterior().fit(scores, labels, outlets)
+    assert q.biases_.tolist() == pytest.approx([0.1, -0.05])
+    assert q.outlet_variance_ == pytest.approx((0.1**2 + 0.05**2) / 2)
+    target = np.array([0.2, 0.4, 0.6, 0.8] * 25)
+    share = q.estimate(target)
+    half = Z95 * np.sqrt(target.var(ddof=1) / 100 + q.outlet_variance_)
+    assert share.method == "pcc" and share.estimate == pytest.approx(0.5)
+    assert (share.low, share.high) == pytest.approx((0.5 - half, 0.5 + half))
+    # without outlets (or with one), the bias of all items is the only one known
+    pooled = MeanPosterior().fit(scores, labels)
+    assert pooled.biases_.tolist() == pytest.approx([scores.mean() - labels.mean()])
+    assert MeanPosterior().fit(scores[:60], labels[:60], outlets[:60]).biases_.tolist() == pytest.approx([0.1])
+    low = MeanPosterior().fit(scores, labels, outlets).estimate(np.full(30, 0.01))
+    assert low.low == 0.0 and low.estimate == pytest.approx(0.01)
+
+
+def _outlet(rng: np.random.Generator, n: int, share: float, bias: float) -> tuple[np.ndarray, np.ndarray]:
+    """An outlet's labels and posteriors: the classifier's errors shift every posterior by ``bias``."""
+    y = rng.random(n) < share
+    s = np.clip(np.where(y, rng.beta(5, 3, n), rng.beta(3, 5, n)) + bias, 0.0, 1.0)
+    return s, y.astype(int)
+
+
+def test_mean_posterior_intervals_cover_new_outlets_and_sampling_alone_does_not() -> None:
+    # the interval's assumption: the new outlet is like the tested ones (its bias and mix drawn alike)
+    rng = np.random.default_rng(11)
+    covered, sampling_only = [], []
+    for _ in range(200):
+        train = [_outlet(rng, 150, rng.uniform(0.2, 0.6), rng.normal(0, 0.08)) for _ in range(4)]
+        scores, labels = np.concatenate([t[0] for t in train]), np.concatenate([t[1] for t in train])
+        outlets = np.repeat(np.arange(4).astype(str), 150)
+        target, truth = _outlet(rng, 230, rng.uniform(0.2, 0.6), rng.normal(0, 0.08))
+        share = MeanPosterior().fit(scores, labels, outlets).estimate(target)
+        covered.append(share.low <= truth.mean() <= share.high)
+        half = Z95 * target.std(ddof=1) / np.sqrt(len(target))
+        sampling_only.append(abs(target.mean() - truth.mean()) <= half)
+    assert np.mean(covered) >= 0.8
+    assert np.mean(sampling_only) < 0.6
+
+
+def test_prediction_powered_shares_are_unbiased_when_the_classifier_over_predicts() -> None:
+    rng = np.random.default_rng(13)
+    errors, covered, raw = [], [], []
+    for _ in range(300):
+        share = rng.choice([0.03, 0.1, 0.4])
+        corpus, truth = _outlet(rng, 330, share, 0.2)  # every posterior 0.2 too high
+        labelled = rng.permutation(330)[:100]
+        q = PredictionPowered().fit(corpus[labelled], truth[labelled])
+        estimate = q.estimate(corpus)
+        errors.append(estimate.estimate - truth.mean())
+        covered.append(estimate.low <= truth.mean() <= estimate.high)
+        raw.append(corpus.mean() - truth.mean())
+    assert np.mean(raw) > 0.15  # what the mean posterior alone would report
+    assert abs(np.mean(errors)) < 0.01
+    assert np.mean(np.abs(errors)) < 0.03
+    assert np.mean(covered) >= 0.88
+
+
+def test_prediction_powered_share_of_the_labelled_items_themselves_is_their_share() -> None:
+    scores, labels = _oof()
+    share = PredictionPowered().fit(scores, labels).estimate(scores)
+    assert share.method == "ppi" and share.estimate == pytest.approx(labels.mean())
+    assert share.low < labels.mean() < share.high
+    with pytest.raises(ValueError, match="at least 2"):
+        PredictionPowered().fit([0.5], [1])
+
+
+def test_prediction_powered_groups_shrink_their_residual_towards_the_corpus() -> None:
+    # group a: the classifier is right on average (residual 0); group b: 0.3 too high (-0.3)
+    scores = np.array([0.5] * 40 + [0.8] * 40)
+    labels = np.array([1, 0] * 20 + [1, 0] * 20)
+    groups = ["a"] * 40 + ["b"] * 40
+    q = PredictionPowered().fit(scores, labels, groups)
+    assert q.residual_ == pytest.approx(-0.15)
+    # a group's mean residual varies as one residual of the corpus (pseudo pair included) over its 40
+    per_item = np.var(np.concatenate([labels - scores, [1 - 0.65, -0.65]]), ddof=1)
+    v = {"a": per_item / 40, "b": per_item / 40}
+    assert q.tau2_ == pytest.approx(np.var([0.0, -0.3], ddof=1) - (v["a"] + v["b"]) / 2)
+    weight = q.tau2_ / (q.tau2_ + v["a"])
+    residual, variance = q.residual("a")
+    assert residual == pytest.approx(weight * 0.0 + (1 - weight) * -0.15)
+    assert variance == pytest.approx(weight**2 * v["a"] + (1 - weight) ** 2 * (q.tau2_ + q.residual_variance_))
+    assert abs(q.residual("b")[0] + 0.3) < 0.03  # well-measured groups keep most of their own residual
+    # a group without labelled items: the corpus residual, with the between-group variance added
+    assert q.residual("c") == pytest.approx((-0.15, q.tau2_ + q.residual_variance_))
+    assert q.estimate(np.full(10, 0.5), "a").estimate == pytest.approx(0.5 + residual)
+    # groups that agree have no between-group variance: every group takes the corpus residual
+    same = PredictionPowered().fit(scores[:40], labels[:40], ["a"] * 20 + ["b"] * 20)
+    assert same.tau2_ == 0.0 and same.residual("a") == pytest.approx(same.residual())
+
+
+def test_prediction_powered_groups_cover_groups_whose_mix_differs() -> None:
+    rng = np.random.default_rng(17)
+    grouped, pooled = [], []
+    for _ in range(100):
+        names = np.repeat(["g1", "g2", "g3", "g4"], 150)
+        truth = (rng.random(600) < np.repeat([0.1, 0.3, 0.5, 0.7], 150)).astype(int)
+        # an over-predicting classifier: its residual depends on the group's mix
+        corpus = np.clip(np.where(truth == 1, rng.beta(6, 2, 600), rng.beta(4, 4, 600)), 0, 1)
+        labelled = rng.permutation(600)[:100]
+        by_group = PredictionPowered().fit(corpus[labelled], truth[labelled], names[labelled])
+        whole = PredictionPowered().fit(corpus[labelled], truth[labelled])
+        for g in ("g1", "g2", "g3", "g4"):
+            share = truth[names == g].mean()
+            for q, out in ((by_group, grouped), (whole, pooled)):
+                est = q.estimate(corpus[names == g], g if q is by_group else None)
+                out.append((abs(est.estimate - share), est.low <= share <= est.high))
+    assert np.mean([c for _, c in grouped]) >= 0.85
+    assert np.mean([c for _, c in pooled]) < 0.7
+    assert np.mean([e for e, _ in grouped]) < np.mean([e for e, _ in pooled])
 
 
 def test_no_positive_rates_fall_back_to_the_mean_posterior() -> None:
@@ -194,10 +313,8 @@ def test_cli_without_rates_is_a_usage_error(tmp_path: Path, capsys: pytest.Captu
     assert "\n" not in err
 
 
-def test_cli_on_scored_jsonl_prints_corrected_shares_per_month(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    keys = json.loads((DEFAULT_MODEL / "meta.json").read_text(encoding="utf-8"))["topic_keys"]
-    model = _model_with_rates(tmp_path, _exact_state(keys))
-    # January: 30 % positives (mean posterior 0.365); March: 60 % (0.53); some undated
+def _write_months(tmp_path: Path, keys: list[str]) -> Path:
+    """Scored lines: January 30 % positives (mean posterior 0.365), March 60 % (0.53), 20 undated."""
     months = {"2021-01-": (6, 14), "2021-03-": (12, 8), "": (2, 2)}
     lines = []
     for prefix, (n_pos, n_neg) in months.items():
@@ -213,7 +330,15 @@ def test_cli_on_scored_jsonl_prints_corrected_shares_per_month(tmp_path: Path, c
             lines.append(json.dumps(rec, ensure_ascii=False))
     src = tmp_path / "scored.jsonl"
     src.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
-    assert cli_main(["prevalence", str(src), "--model", str(model), "--by", "month", "--bootstrap", "300"]) == 0
+    return src
+
+
+def test_cli_on_scored_jsonl_prints_corrected_shares_per_month(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    keys = json.loads((DEFAULT_MODEL / "meta.json").read_text(encoding="utf-8"))["topic_keys"]
+    model = _model_with_rates(tmp_path, _exact_state(keys))
+    src = _write_months(tmp_path, keys)
+    pacc = ["--method", "pacc", "--bootstrap", "300"]
+    assert cli_main(["prevalence", str(src), "--model", str(model), "--by", "month", *pacc]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["group"] for r in rows] == ["2021-01", "2021-03", "undated"]
     assert [r["n"] for r in rows] == [100, 100, 20]
@@ -227,19 +352,46 @@ def test_cli_on_scored_jsonl_prints_corrected_shares_per_month(tmp_path: Path, c
         # every topic event has the relevance event's posteriors and rates here
         assert row["topics"][keys[0]]["estimate"] == row["relevant"]["estimate"]
     # same seed, same output; CSV carries the same numbers
-    assert cli_main(["prevalence", str(src), "--model", str(model), "--by", "month", "--bootstrap", "300"]) == 0
+    assert cli_main(["prevalence", str(src), "--model", str(model), "--by", "month", *pacc]) == 0
     assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == rows
-    assert (
-        cli_main(
-            ["prevalence", str(src), "--model", str(model), "--by", "source", "--format", "csv", "--bootstrap", "300"]
-        )
-        == 0
-    )
+    assert cli_main(["prevalence", str(src), "--model", str(model), "--by", "source", "--format", "csv", *pacc]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["group"] for r in table] == ["人民日报", "央视新闻"]
     assert sum(int(r["n"]) for r in table) == 220
     assert list(table[0])[:5] == ["group", "n", "relevant_estimate", "relevant_low", "relevant_high"]
     assert len(table[0]) == 2 + 3 * (1 + len(keys))
+
+
+def test_cli_default_is_the_mean_posterior_with_the_outlets_bias_spread(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    keys = json.loads((DEFAULT_MODEL / "meta.json").read_text(encoding="utf-8"))["topic_keys"]
+    state = _exact_state(keys)
+    # two outlets of 100 out-of-fold items: positives and negatives alternate between them
+    state["groups"] = ["a" if i % 2 else "b" for i in range(len(state["relevance"]["scores"]))]
+    scores, labels = (np.array(state["relevance"][k], dtype=float) for k in ("scores", "labels"))
+    outlets = np.array(state["groups"])
+    biases = [scores[outlets == g].mean() - labels[outlets == g].mean() for g in ("a", "b")]
+    model = _model_with_rates(tmp_path, state)
+    src = _write_months(tmp_path, keys)
+    assert cli_main(["prevalence", str(src), "--model", str(model), "--by", "month"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    january = np.array(POSITIVE_SCORES * 6 + NEGATIVE_SCORES * 14)
+    half = Z95 * np.sqrt(january.var(ddof=1) / 100 + np.mean(np.square(biases)))
+    assert rows[0]["group"] == "2021-01"
+    assert rows[0]["relevant"]["estimate"] == pytest.approx(0.365, abs=1e-4)  # the mean posterior
+    assert rows[0]["relevant"]["low"] == pytest.approx(0.365 - half, abs=1e-4)
+    assert rows[0]["relevant"]["high"] == pytest.approx(0.365 + half, abs=1e-4)
+    assert rows[0]["relevant"]["low"] <= 0.3  # the true share is inside
+    # prediction-powered inference needs labels; the mean posterior takes none
+    assert cli_main(["prevalence", str(src), "--model", str(model), "--method", "ppi"]) == 2
+    assert "--method ppi needs --labels" in capsys.readouterr().err
+    labels_file = tmp_path / "labels.jsonl"
+    labels_file.write_text(json.dumps({"id": "x0", "relevant": True, "topics": []}) + "\n", encoding="utf-8")
+    assert (
+        cli_main(["prevalence", str(src), "--model", str(model), "--method", "pcc", "--labels", str(labels_file)]) == 2
+    )
+    assert CLI_METHODS == METHODS
 
 
 def test_cli_rejects_bad_input(tmp_path: Path) -> None:
@@ -330,15 +482,11 @@ def test_cli_on_a_real_run_and_its_records(
     assert [(r["group"], r["n"]) for r in rows] == [(y, n) for y, n, _ in counts]
     meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
     keys = meta["topic_keys"]
-    rates = meta["quantification"]["relevance"]
-    scores, labels = np.array(rates["scores"]), np.array(rates["labels"], dtype=bool)
-    tpr, fpr = scores[labels].mean(), scores[~labels].mean()
     for row, (_, _, mean_score) in zip(rows, counts):
         assert set(row) == {"group", "n", "relevant", "topics"} and set(row["topics"]) == set(keys)
         assert set(row["relevant"]) == SHARE_KEYS and all(set(v) == SHARE_KEYS for v in row["topics"].values())
-        # PACC by hand from the Parquet's scores and the model's stored rates
-        expected = min(max((mean_score - fpr) / (tpr - fpr), 0.0), 1.0)
-        assert row["relevant"]["estimate"] == pytest.approx(expected, abs=2e-4)
+        # the default estimate is the mean posterior of the Parquet's scores
+        assert row["relevant"]["estimate"] == pytest.approx(mean_score, abs=2e-4)
         for share in [row["relevant"], *row["topics"].values()]:
             assert 0.0 <= share["low"] <= share["estimate"] <= share["high"] <= 1.0
 
@@ -389,8 +537,9 @@ def test_run_folder_scores_are_read_from_the_map_column(tmp_path: Path) -> None:
 def test_cli_rates_from_corpus_labels_recover_the_labelled_share(
     real_model: tuple[Path, list[dict]], tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
-    """PACC with rates measured on the very documents it estimates is exact: the corrected share
-    equals the labelled share, whatever the model's own (transferred) rates say."""
+    """Prediction-powered inference (the default with labels) and PACC with rates measured on the
+    very documents they estimate are exact: the share equals the labelled share, whatever the
+    model's own (transferred) rates say."""
     model_dir, unseen = real_model
     items = tmp_path / "items.jsonl"
     fields = ("id", "title", "text", "date", "source")
@@ -409,12 +558,45 @@ def test_cli_rates_from_corpus_labels_recover_the_labelled_share(
     truth = float(np.mean([bool(r["relevant"]) for r in unseen]))
     assert 10 <= sum(bool(r["relevant"]) for r in unseen) <= len(unseen) - 10
 
-    assert cli_main(["prevalence", str(items), "--model", str(model_dir), "--labels", str(labels)]) == 0
+    for method, message in (
+        ([], f"prediction-powered shares with {len(unseen)} labelled items"),
+        (["--method", "pacc"], f"rates from {len(unseen)} labelled items for relevant"),
+    ):
+        assert cli_main(["prevalence", str(items), "--model", str(model_dir), "--labels", str(labels), *method]) == 0
+        captured = capsys.readouterr()
+        (row,) = _read_rows(captured.out)
+        assert row["relevant"]["estimate"] == pytest.approx(truth, abs=2e-4)
+        assert row["relevant"]["low"] <= truth <= row["relevant"]["high"]
+        assert message in captured.err
+        for key in ("pay", "protection"):
+            share = float(np.mean([bool(r["relevant"]) and key in (r.get("topics") or []) for r in unseen]))
+            if not method:  # every topic is prediction-powered; PACC keeps the model's rates of rare ones
+                assert row["topics"][key]["estimate"] == pytest.approx(share, abs=2e-4)
+
+    # per source: each labelled item counts in its own group's residual; the shares are of each group
+    assert (
+        cli_main(["prevalence", str(items), "--model", str(model_dir), "--labels", str(labels), "--by", "source"]) == 0
+    )
     captured = capsys.readouterr()
-    (row,) = _read_rows(captured.out)
-    assert row["relevant"]["estimate"] == pytest.approx(truth, abs=2e-4)
-    assert row["relevant"]["low"] <= truth <= row["relevant"]["high"]
-    assert f"rates from {len(unseen)} labelled items for relevant" in captured.err
+    rows = _read_rows(captured.out)
+    assert "outside" not in captured.err
+    by_source: dict[str, list[bool]] = {}
+    for r in unseen:
+        by_source.setdefault(r.get("source") or "unknown", []).append(bool(r["relevant"]))
+    assert {row["group"]: row["n"] for row in rows} == {g: len(v) for g, v in by_source.items()}
+    for row in rows:
+        for share in [row["relevant"], *row["topics"].values()]:
+            assert 0.0 <= share["low"] <= share["estimate"] <= share["high"] <= 1.0
+    # a labelled item with its own text, outside the corpus, counts in the corpus-wide residual only
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(
+        labels.read_text(encoding="utf-8")
+        + json.dumps({"id": "extra", "relevant": False, "topics": [], "text": unseen[0]["text"]})
+        + "\n",
+        encoding="utf-8",
+    )
+    assert cli_main(["prevalence", str(items), "--model", str(model_dir), "--labels", str(extra)]) == 0
+    assert "(1 outside the documents estimated" in capsys.readouterr().err
 
     # an id the corpus does not hold, without a text, is a usage error naming it
     with labels.open("a", encoding="utf-8") as fh:

@@ -122,7 +122,7 @@ def test_report_renders_in_headless_chromium(run_name: str, request: pytest.Fixt
     assert "Traceback" not in static and "NaN" not in static
     _assert_no_cosmetic_defects(dom)
     if run_name == "sample_run":  # scored by the packaged model: its evidence and corrected shares
-        assert "<mark>" in dom and "bootstrap intervals" in dom
+        assert "<mark>" in dom and "bias moved between the outlets" in dom
     shot = tmp_path / "report.png"
     _headless(browser, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1280,4000", out.as_uri())
     from matplotlib.image import imread

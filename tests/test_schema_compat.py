@@ -127,3 +127,18 @@ def test_a_newer_major_version_is_refused(tmp_path: Path) -> None:
     pq.write_table(table, tmp_path / "articles" / "part-0.parquet")
     with pytest.raises(UsageError, match="newer"):
         ArticlesReader(tmp_path)
+
+
+def test_scores_of_a_sliced_old_batch_are_upgraded() -> None:
+    """A 1.x map column read in batches arrives sliced (non-zero offset); an unscored row stays null."""
+    from pipeline.io.articles import upgrade
+
+    maps = pa.array(
+        [[("pay", 0.5)], None, [("rest", 0.25), ("pay", 1.0)], [("family", 0.125)]], pa.map_(pa.string(), pa.float32())
+    )
+    table = upgrade(pa.table({"topic_scores": maps}).slice(1, 3))
+    assert table.column("topic_scores").to_pylist() == [
+        None,
+        [{"topic": "rest", "score": 0.25}, {"topic": "pay", "score": 1.0}],
+        [{"topic": "family", "score": 0.125}],
+    ]

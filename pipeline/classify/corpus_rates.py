@@ -1,16 +1,15 @@
-"""Misclassification rates measured on the researcher's own corpus (``prevalence --labels``).
+"""The classifier's errors measured on the researcher's own corpus (``prevalence --labels``).
 
-PACC divides by the classifier's true- and false-positive rates.  The model carries rates from
-its grouped cross-validation, but on an outlet the training data does not cover they move (a
-held-out outlet's false-positive rate can be several times the training folds'), and the
-corrected shares move with them.  A sample of the target corpus labelled by hand fixes that: its
-items are scored by the same model, and their posteriors and labels give rates that hold for this
-corpus.  The rates are class-conditional means, so the sample need not match the corpus's
-prevalence, but it must be drawn at random within each class: labels chosen by uncertainty
-sampling (the labelling app's default) bias them, so label with ``--strategy random``.
-
-An event whose sample has too few positives or negatives keeps the model's rates (a rate from
-two items swings by tens of points); :func:`corpus_rate_events` says which events were replaced.
+A random sample of the corpus, labelled by hand (``zhnews label --strategy random``: labels chosen
+by uncertainty sampling, the labelling app's default, are not a random sample) and scored by the
+same model, gives prediction-powered inference its residuals ``label - posterior``, each item in
+its output group, and PACC its rates.  The model carries rates from its grouped cross-validation,
+but on an outlet the training data does not cover they move (a held-out outlet's false-positive
+rate can be several times the training folds'); the labelled sample measures them where they
+apply.  PACC's rates are class-conditional means, so for them the sample need only be random
+within each class; an event whose sample has too few positives or negatives keeps the model's
+rates (a rate from two items swings by tens of points), and :func:`corpus_rate_events` says which
+events were replaced.
 """
 
 from __future__ import annotations
@@ -90,8 +89,14 @@ def _corpus_texts(path: Path, ids: set[str]) -> dict[str, tuple[str | None, str]
     return found
 
 
-def corpus_state(records: Sequence[Mapping[str, Any]], keys: Sequence[str], classify: Classifier) -> dict[str, Any]:
-    """A quantification state (see :func:`quantification_state`) from labelled corpus items."""
+def corpus_state(
+    records: Sequence[Mapping[str, Any]],
+    keys: Sequence[str],
+    classify: Classifier,
+    groups: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """A quantification state (see :func:`quantification_state`) from labelled corpus items;
+    ``groups`` names the output group (``--by``) of each item, ``""`` for one in no group."""
     unknown = sorted({t for r in records for t in r["topics"]} - set(keys))
     if unknown:
         raise UsageError(f"labels name topics the model does not know: {unknown}")
@@ -105,6 +110,7 @@ def corpus_state(records: Sequence[Mapping[str, Any]], keys: Sequence[str], clas
         np.array([[int(k in r["topics"]) for k in keys] for r in records]).reshape(len(records), len(keys)),
         keys,
         PROTOCOL,
+        groups=groups,
     )
 
 

@@ -1,38 +1,34 @@
 """Shares of relevant items and of each topic, corrected for the classifier's errors.
 
-Method: probabilistic adjusted classify-and-count (PACC; Bella et al., ICDM 2010).  For a binary
-event (relevant; or relevant *and* topic t), the mean posterior over a set of documents is
-``pcc = p * tpr + (1 - p) * fpr``, where ``tpr``/``fpr`` are the mean posteriors of truly
-positive/negative items.  Both rates come from out-of-fold posteriors of the training items (a
-grouped cross-validation, stored in the model as ``meta["quantification"]``), so solving for the
-share gives ``p = (pcc - fpr) / (tpr - fpr)``, clipped to [0, 1].
+Three estimators, one per ``method`` (``benchmarks/prevalence.py`` compares them on outlets the
+model has not seen; ``docs/bench/prevalence.md``):
 
-Interval: percentile bootstrap that resamples both sources of error in every replicate — the
-out-of-fold items behind ``tpr`` and ``fpr`` and the target documents behind ``pcc``.  The rates
-are resampled once per model: by whole cross-validation group (cluster bootstrap) when the state
-names each item's group, since the rates move from one outlet to another far more than within
-one; otherwise positives and negatives each keep their count (the rates are means conditional on
-the class).  The documents are resampled per group of the output, all events together: up to
-``EXACT_RESAMPLE_MAX`` documents by drawing indices (exact); beyond, per event by one multinomial
-over the distinct posteriors, pooled into ``PREVALENCE_BINS`` bins each at the mean of its
-members — the mean stays exact and the replicate variance shrinks only by the within-bin variance
-(at most 1/(12 * bins**2) per draw), so a large group costs O(replicates * bins), not O(n).
-
-Degenerate rates: when the out-of-fold set has no positive or no negative for an event, or
-``tpr - fpr < PACC_MIN_SEPARATION``, the correction is undefined or amplifies noise without bound;
-the estimate falls back to the unadjusted mean posterior (probabilistic classify-and-count,
-``method="pcc"``) with the reason recorded in :attr:`Share.note`.  Replicates whose resampled
-separation falls below the limit divide by the limit instead (then clipped to [0, 1]).
+- ``"pcc"`` (default without labels): probabilistic classify-and-count, the mean posterior of the
+  documents.  Its interval is a normal one whose variance adds to the sampling variance of the
+  mean the between-outlet variance of the classifier's bias: the mean squared difference between
+  the mean posterior and the true share of each cross-validation group (outlet) of the model's
+  out-of-fold items.  A new outlet's bias is unknown; the spread of the bias over the outlets the
+  model was tested on is the honest measure of it.
+- ``"pacc"``: probabilistic adjusted classify-and-count (Bella et al., ICDM 2010), ``(pcc - fpr) /
+  (tpr - fpr)`` clipped to [0, 1], the rates being the mean out-of-fold posteriors of truly
+  positive/negative items; percentile bootstrap interval that resamples the rates (by
+  cross-validation group when the state names them) and the documents in every replicate.  It is
+  exact when the rates hold on the target, and far off when they do not: on a new outlet the
+  rates move, and dividing by a small ``tpr - fpr`` amplifies the move.
+- ``"ppi"`` (default with labels of a random sample of the target corpus): prediction-powered
+  inference (Angelopoulos et al., Science 2023): the mean posterior of the documents plus the mean
+  residual ``label - posterior`` of the labelled items, with the normal interval of the sum of
+  two independent means.  Unbiased whatever the classifier's errors when the labelled items are a
+  random sample of the documents estimated; with groups (``--by``), each group's residual is
+  shrunk towards the corpus-wide one (:class:`~pipeline.classify.estimators.PredictionPowered`).
 
 Why not QuaPy (0.2.3, read): (1) weight — it installs pandas, matplotlib, xlrd, abstention and
-ucimlrepo, foreign to a scoring command; (2) fit — ``PACC.aggregation_fit`` takes precomputed
-posteriors but reads the classes from a fitted classifier, so each of the ten binary events would
-need a wrapped stand-in classifier; (3) intervals — ``AggregativeBootstrap`` crosses
-``n_train_samples`` rate resamples with ``n_test_samples`` document resamples (1000 replicates
-means about 32 x 32 quantifier copies) and re-indexes all N posteriors per replicate in joblib
-workers: O(replicates * N) per event instead of O(replicates * bins), and it cannot resample the
-rates by cross-validation group.  The point estimate here is QuaPy's binary PACC with
-``norm="clip"``.
+ucimlrepo, foreign to a scoring command; (2) fit — its aggregative methods read the classes from a
+fitted classifier, so each of the ten binary events would need a wrapped stand-in; (3) intervals —
+``AggregativeBootstrap`` re-indexes all N posteriors per replicate and cannot resample the rates
+by cross-validation group, nor carry the between-outlet bias.  Its other methods (EMQ/SLD, HDy,
+DyS) trust the class-conditional posterior distributions of the training outlets and err more
+than the mean posterior on new outlets (the benchmark's rejected methods).
 """
 
 from __future__ import annotations
@@ -43,14 +39,13 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.classify.estimators import MeanPosterior, PredictionPowered, Quantifier, Share
+from pipeline.classify.pacc import PACC, resample_means
 from pipeline.classify.settings import (
-    EXACT_RESAMPLE_MAX,
-    PACC_MIN_SEPARATION,
-    PREVALENCE_BINS,
     PREVALENCE_BOOTSTRAP,
     PREVALENCE_CONFIDENCE,
+    PREVALENCE_METHOD,
     PREVALENCE_SEED,
-    RESAMPLE_CELLS,
 )
 
 #: Key of the model metadata that holds the out-of-fold posteriors and gold labels.
@@ -58,6 +53,9 @@ META_KEY = "quantification"
 
 #: Name of the relevance event in :class:`Prevalence` results.
 RELEVANT = "relevant"
+
+#: The estimators of :class:`Prevalence`, by ``method`` name (see the module docstring).
+METHODS = ("pcc", "pacc", "ppi")
 
 
 def quantification_state(
@@ -112,191 +110,6 @@ def event_posteriors(relevant_score: np.ndarray, topic_scores: np.ndarray) -> np
 
 
 @dataclass(frozen=True, slots=True)
-class Share:
-    """An estimated share with its interval; ``method`` is ``"pacc"`` or the ``"pcc"`` fallback."""
-
-    estimate: float
-    low: float
-    high: float
-    method: str = "pacc"
-    note: str = ""
-
-    def as_dict(self, digits: int = 4) -> dict[str, float]:
-        """``{"estimate", "low", "high"}`` rounded, as the CLI prints it."""
-        return {
-            "estimate": round(self.estimate, digits),
-            "low": round(self.low, digits),
-            "high": round(self.high, digits),
-        }
-
-
-def bootstrap_means(
-    values: np.ndarray, n_replicates: int, rng: np.random.Generator, bins: int = PREVALENCE_BINS
-) -> np.ndarray:
-    """Means of ``n_replicates`` resamples (with replacement, same size) of ``values`` in [0, 1].
-
-    One multinomial over the distinct values (or over ``bins`` equal-width bins, each at the mean
-    of its members, when there are more distinct values): see the module docstring.
-    """
-    values = np.asarray(values, dtype=float)
-    n = len(values)
-    if n == 0:
-        return np.full(n_replicates, np.nan)
-    support, counts = np.unique(values, return_counts=True)
-    if len(support) > bins:
-        idx = np.minimum((values * bins).astype(np.int64), bins - 1)
-        counts = np.bincount(idx, minlength=bins)
-        sums = np.bincount(idx, weights=values, minlength=bins)
-        used = counts > 0
-        counts, support = counts[used], sums[used] / counts[used]
-    draws = rng.multinomial(n, counts / n, size=n_replicates)
-    return np.asarray(draws @ support / n, dtype=float)
-
-
-def cluster_rates(
-    scores: np.ndarray, labels: np.ndarray, groups: np.ndarray, n_replicates: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Replicates of (tpr, fpr) when whole groups are drawn with replacement.
-
-    A replicate whose drawn groups hold no positive (or no negative) has no rate; it is given
-    the rate of all items, so rare classes concentrated in one group do not void the bootstrap.
-    """
-    names, index = np.unique(groups, return_inverse=True)
-    g = len(names)
-    pos_sum = np.bincount(index, weights=scores * labels, minlength=g)
-    pos_n = np.bincount(index, weights=labels.astype(float), minlength=g)
-    neg_sum = np.bincount(index, weights=scores * ~labels, minlength=g)
-    neg_n = np.bincount(index, weights=(~labels).astype(float), minlength=g)
-    draws = rng.multinomial(g, np.full(g, 1.0 / g), size=n_replicates).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        tpr = (draws @ pos_sum) / (draws @ pos_n)
-        fpr = (draws @ neg_sum) / (draws @ neg_n)
-    tpr[~np.isfinite(tpr)] = pos_sum.sum() / max(pos_n.sum(), 1.0)
-    fpr[~np.isfinite(fpr)] = neg_sum.sum() / max(neg_n.sum(), 1.0)
-    return tpr, fpr
-
-
-class PACC:
-    """Probabilistic adjusted classify-and-count for one binary event, with bootstrap intervals.
-
-    ``fit`` takes the out-of-fold posteriors and gold labels of the training items and draws the
-    bootstrap replicates of the rates once; ``estimate`` corrects the mean posterior of a set of
-    documents and resamples those documents in each replicate.
-    """
-
-    def __init__(
-        self,
-        n_bootstrap: int = PREVALENCE_BOOTSTRAP,
-        confidence: float = PREVALENCE_CONFIDENCE,
-        seed: int = PREVALENCE_SEED,
-        min_separation: float = PACC_MIN_SEPARATION,
-    ) -> None:
-        self.n_bootstrap = n_bootstrap
-        self.confidence = confidence
-        self.seed = seed
-        self.min_separation = min_separation
-
-    def fit(
-        self,
-        scores: Sequence[float] | np.ndarray,
-        labels: Sequence[int] | np.ndarray,
-        groups: Sequence[str] | np.ndarray | None = None,
-    ) -> PACC:
-        """Rates ``tpr_``/``fpr_`` from out-of-fold posteriors and their bootstrap replicates.
-
-        With ``groups`` (two or more distinct), replicates resample whole groups (cluster
-        bootstrap); otherwise positives and negatives are resampled item by item.
-        """
-        if self.n_bootstrap < 1:
-            raise ValueError("n_bootstrap must be positive")
-        if not 0 < self.confidence < 1:
-            raise ValueError("confidence must lie in (0, 1)")
-        s = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)
-        y = np.asarray(labels).astype(bool)
-        if s.shape != y.shape:
-            raise ValueError(f"{s.shape} scores but {y.shape} labels")
-        pos, neg = s[y], s[~y]
-        self.n_positive_, self.n_negative_ = len(pos), len(neg)
-        self.tpr_ = float(pos.mean()) if len(pos) else float("nan")
-        self.fpr_ = float(neg.mean()) if len(neg) else float("nan")
-        self.note_ = self._degenerate_reason()
-        rng = np.random.default_rng([self.seed, 0])
-        names = np.unique(np.asarray(groups, dtype=str)) if groups is not None else np.array([])
-        if len(names) >= 2:
-            self.tpr_replicates_, self.fpr_replicates_ = cluster_rates(
-                s, y, np.asarray(groups, dtype=str), self.n_bootstrap, rng
-            )
-        else:
-            self.tpr_replicates_ = bootstrap_means(pos, self.n_bootstrap, rng)
-            self.fpr_replicates_ = bootstrap_means(neg, self.n_bootstrap, rng)
-        return self
-
-    def _degenerate_reason(self) -> str:
-        if not self.n_positive_:
-            return "no positive item among the out-of-fold rates"
-        if not self.n_negative_:
-            return "no negative item among the out-of-fold rates"
-        if self.tpr_ - self.fpr_ < self.min_separation:
-            return f"tpr - fpr = {self.tpr_ - self.fpr_:.3f} < {self.min_separation}: the classifier does not separate"
-        return ""
-
-    @property
-    def adjusted(self) -> bool:
-        """Whether estimates are corrected (False: the mean-posterior fallback)."""
-        return not self.note_
-
-    def correct(self, pcc: np.ndarray | float, tpr: np.ndarray | float, fpr: np.ndarray | float) -> np.ndarray:
-        """``(pcc - fpr) / (tpr - fpr)`` clipped to [0, 1], the separation floored at the limit."""
-        separation = np.maximum(np.asarray(tpr) - np.asarray(fpr), self.min_separation)
-        return np.asarray(np.clip((np.asarray(pcc) - fpr) / separation, 0.0, 1.0), dtype=float)
-
-    def estimate(self, posteriors: Sequence[float] | np.ndarray) -> Share:
-        """The share of positives among the documents whose posteriors are given."""
-        p = np.clip(np.asarray(posteriors, dtype=float), 0.0, 1.0).reshape(-1, 1)
-        # a fixed stream per call: a group's interval does not depend on which groups came before
-        replicates = resample_means(p, self.n_bootstrap, np.random.default_rng([self.seed, 1]))
-        return self.from_means(float(p.mean()) if len(p) else float("nan"), replicates[:, 0])
-
-    def from_means(self, pcc: float, pcc_replicates: np.ndarray) -> Share:
-        """The share from a set's mean posterior and its bootstrap replicates."""
-        method = "pacc" if self.adjusted else "pcc"
-        if np.isnan(pcc):
-            nan = float("nan")
-            return Share(nan, nan, nan, method, "no documents")
-        if self.adjusted:
-            point = float(self.correct(pcc, self.tpr_, self.fpr_))
-            replicates = self.correct(pcc_replicates, self.tpr_replicates_, self.fpr_replicates_)
-        else:
-            point, replicates = pcc, pcc_replicates
-        tail = 100 * (1 - self.confidence) / 2
-        low, high = np.percentile(replicates, [tail, 100 - tail])
-        # the percentile interval of a clipped statistic can miss a point on the bound by a hair
-        return Share(point, min(float(low), point), max(float(high), point), method, self.note_)
-
-
-def resample_means(values: np.ndarray, n_replicates: int, rng: np.random.Generator) -> np.ndarray:
-    """(replicates, events) means of resamples of the rows of ``values`` (n, events).
-
-    Up to ``EXACT_RESAMPLE_MAX`` rows, every replicate draws row indices and all events share
-    them (exact bootstrap, one matrix product); beyond, each event goes through the binned
-    multinomial of :func:`bootstrap_means`, whose cost does not grow with ``n``.
-    """
-    n, events = values.shape
-    if n == 0:
-        return np.full((n_replicates, events), np.nan)
-    if n > EXACT_RESAMPLE_MAX:
-        return np.column_stack([bootstrap_means(values[:, j], n_replicates, rng) for j in range(events)])
-    out = np.empty((n_replicates, events))
-    step = max(1, RESAMPLE_CELLS // n)
-    for start in range(0, n_replicates, step):
-        b = min(step, n_replicates - start)
-        rows = rng.integers(0, n, size=(b, n)) + n * np.arange(b)[:, None]
-        counts = np.bincount(rows.ravel(), minlength=b * n).reshape(b, n)
-        out[start : start + b] = counts @ values / n
-    return out
-
-
-@dataclass(frozen=True, slots=True)
 class GroupShares:
     """Shares of one group of documents: relevance and each topic (relevant and that topic)."""
 
@@ -315,21 +128,31 @@ class GroupShares:
 
 
 class Prevalence:
-    """PACC for relevance and every topic of a model, fitted from its ``meta["quantification"]``."""
+    """Shares of relevance and every topic by one ``method`` of :data:`METHODS`, fitted from a
+    quantification state: the model's ``meta["quantification"]`` (``pcc``, ``pacc``) or, for
+    ``ppi``, the state of a labelled random sample of the target corpus."""
 
     def __init__(
         self,
+        method: str = PREVALENCE_METHOD,
         n_bootstrap: int = PREVALENCE_BOOTSTRAP,
         confidence: float = PREVALENCE_CONFIDENCE,
         seed: int = PREVALENCE_SEED,
     ) -> None:
+        self.method = method
         self.n_bootstrap = n_bootstrap
         self.confidence = confidence
         self.seed = seed
 
-    def _pacc(self, event: int) -> PACC:
-        # one seed per event: the events' rate replicates are drawn independently
-        return PACC(self.n_bootstrap, self.confidence, self.seed * 1_000 + event)
+    def _quantifier(self, event: int) -> PACC | MeanPosterior | PredictionPowered:
+        if self.method == "pacc":
+            # one seed per event: the events' rate replicates are drawn independently
+            return PACC(self.n_bootstrap, self.confidence, self.seed * 1_000 + event)
+        if self.method == "pcc":
+            return MeanPosterior(self.confidence)
+        if self.method == "ppi":
+            return PredictionPowered(self.confidence)
+        raise ValueError(f"unknown method {self.method!r}; expected one of {METHODS}")
 
     def fit(self, state: Mapping[str, Any], keys: Sequence[str] | None = None) -> Prevalence:
         """Fit from a quantification state (see :func:`quantification_state`).
@@ -343,17 +166,17 @@ class Prevalence:
         if missing:
             raise ValueError(f"quantification state lacks the topics {missing}")
         rel, groups = state["relevance"], state.get("groups")
-        self.relevance_ = self._pacc(0).fit(rel["scores"], rel["labels"], groups)
-        self.topics_ = {
-            key: self._pacc(1 + j).fit(topics[key]["scores"], topics[key]["labels"], groups)
+        self.relevance_: Quantifier = self._quantifier(0).fit(rel["scores"], rel["labels"], groups)
+        self.topics_: dict[str, Quantifier] = {
+            key: self._quantifier(1 + j).fit(topics[key]["scores"], topics[key]["labels"], groups)
             for j, key in enumerate(self.keys_)
         }
         self.protocol_ = str(state.get("protocol", ""))
         return self
 
     def use_rates_of(self, other: Prevalence, events: Sequence[str]) -> Prevalence:
-        """Take the rates of ``events`` (``relevant`` or topic keys) from ``other``, e.g. rates
-        measured on a labelled sample of the target corpus instead of the model's."""
+        """Take the estimators of ``events`` (``relevant`` or topic keys) from ``other``, e.g. PACC
+        rates measured on a labelled sample of the target corpus instead of the model's."""
         for name in events:
             if name == RELEVANT:
                 self.relevance_ = other.relevance_
@@ -364,25 +187,28 @@ class Prevalence:
         return self
 
     def fallbacks(self) -> dict[str, str]:
-        """Events estimated without correction, with the reason."""
+        """Events whose estimator fell back to the unadjusted mean posterior, with the reason."""
         events = {RELEVANT: self.relevance_, **self.topics_}
-        return {name: q.note_ for name, q in events.items() if not q.adjusted}
+        return {name: q.note_ for name, q in events.items() if q.note_}
 
-    def estimate(self, relevant_score: np.ndarray, topic_scores: np.ndarray) -> GroupShares:
+    def estimate(self, relevant_score: np.ndarray, topic_scores: np.ndarray, group: str | None = None) -> GroupShares:
         """Shares of a group from its documents' relevance (n,) and topic (n, k) posteriors.
 
         ``topic_scores`` columns follow ``keys_``; topic posteriors are conditional on relevance,
-        as the model predicts them.
+        as the model predicts them.  ``group`` names the output group, which ``ppi`` uses to pick
+        its labelled items (``None``: the whole labelled sample).
         """
         events = np.clip(event_posteriors(relevant_score, topic_scores), 0.0, 1.0)
-        # one stream per call, so a group's intervals do not depend on the groups before it
-        replicates = resample_means(events, self.n_bootstrap, np.random.default_rng([self.seed, 1]))
-        means = events.mean(axis=0) if len(events) else np.full(events.shape[1], np.nan)
-        return GroupShares(
-            n=len(events),
-            relevant=self.relevance_.from_means(float(means[0]), replicates[:, 0]),
-            topics={
-                key: self.topics_[key].from_means(float(means[1 + j]), replicates[:, 1 + j])
-                for j, key in enumerate(self.keys_)
-            },
-        )
+        n = len(events)
+        means = events.mean(axis=0) if n else np.full(events.shape[1], np.nan)
+        variances = events.var(axis=0, ddof=1) / n if n > 1 else np.zeros(events.shape[1])
+        quantifiers = [self.relevance_, *(self.topics_[key] for key in self.keys_)]
+        replicates = None
+        if any(q.needs_replicates for q in quantifiers):
+            # one stream per call, so a group's intervals do not depend on the groups before it
+            replicates = resample_means(events, self.n_bootstrap, np.random.default_rng([self.seed, 1]))
+        shares = [
+            q.from_sample(float(means[j]), float(variances[j]), None if replicates is None else replicates[:, j], group)
+            for j, q in enumerate(quantifiers)
+        ]
+        return GroupShares(n=n, relevant=shares[0], topics=dict(zip(self.keys_, shares[1:])))

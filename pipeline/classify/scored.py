@@ -30,18 +30,21 @@ ALL, UNDATED, UNKNOWN_SOURCE = "all", "undated", "unknown"
 
 @dataclass(slots=True)
 class ScoredDocs:
-    """Posteriors of ``n`` documents: relevance (n,), topics (n, k) in ``keys`` order."""
+    """Posteriors of ``n`` documents: relevance (n,), topics (n, k) in ``keys`` order; ``ids``
+    when asked for (they place labelled items in their groups)."""
 
     relevant_score: np.ndarray
     topic_scores: np.ndarray
     published_at: list[str | None]
     source: list[str | None]
+    ids: list[str] | None = None
 
 
 def read_run_scores(run_dir: str | Path, keys: Sequence[str], article_filter: ArticleFilter | None = None,
-                    with_sources: bool = True) -> ScoredDocs:
+                    with_sources: bool = True, with_ids: bool = False) -> ScoredDocs:
     """Scores, dates and sources (display names) of a run's articles matching ``article_filter``;
-    without ``with_sources`` the sources are left empty and the texts are not read."""
+    without ``with_sources`` the sources are left empty and the texts are not read; ``with_ids``
+    reads the ``doc_id`` too."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -57,7 +60,7 @@ def read_run_scores(run_dir: str | Path, keys: Sequence[str], article_filter: Ar
     if absent:
         raise UsageError(f"{Path(run_dir) / 'articles'} lacks the columns {absent}")
     named = [c for c in SOURCE_COLUMNS if c in present] if with_sources else []
-    table = read_table(Path(run_dir), columns + named, flt)
+    table = read_table(Path(run_dir), columns + named + (["doc_id"] if with_ids else []), flt)
     rel = table.column("relevant_score")
     if rel.null_count:
         raise UsageError(
@@ -79,6 +82,7 @@ def read_run_scores(run_dir: str | Path, keys: Sequence[str], article_filter: Ar
         table.column("published_at_original").to_pylist(),
         [None if name == UNKNOWN else name for name in display_sources(table)] if with_sources
         else [None] * table.num_rows,
+        [str(i) for i in table.column("doc_id").to_pylist()] if with_ids else None,
     )
 
 
@@ -96,6 +100,7 @@ def read_jsonl_scores(path: str | Path, keys: Sequence[str], classify: Callable[
     topics: list[dict[str, float]] = []
     dates: list[str | None] = []
     sources: list[str | None] = []
+    ids: list[str] = []
     unscored: list[tuple[int, dict[str, Any]]] = []
     for line_no, rec in iter_jsonl(path):
         score, topic_map = rec.get("relevant_score"), rec.get("topic_scores")
@@ -110,10 +115,11 @@ def read_jsonl_scores(path: str | Path, keys: Sequence[str], classify: Callable[
             raise UsageError(f"cannot read {path}: line {line_no} has neither relevant_score/topic_scores nor text")
         dates.append(_text(rec.get("published_at") or rec.get("date")))
         sources.append(_text(rec.get("source")))
+        ids.append(str(rec.get("id", rec.get("doc_id"))))
     if unscored:
         _score_into(unscored, classify(), rel, topics)
     matrix = np.array([[float(m.get(k) or 0.0) for k in keys] for m in topics]).reshape(len(rel), len(keys))
-    return ScoredDocs(np.array(rel, dtype=float), matrix, dates, sources)
+    return ScoredDocs(np.array(rel, dtype=float), matrix, dates, sources, ids)
 
 
 def _score_into(

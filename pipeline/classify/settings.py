@@ -39,7 +39,22 @@ CALIBRATION_MIN_PER_CLASS = 5
 #: tens of points with one item.
 CORPUS_RATES_MIN_PER_CLASS = 10
 
-#: Bootstrap replicates of a prevalence interval: 1000 puts the 2.5/97.5 % percentiles within
+#: Prevalence method without labels of the target corpus: on outlets the model has not seen the
+#: mean posterior errs least, and PACC, EMQ and distribution matching over-correct with rates that
+#: do not transfer (docs/bench/prevalence.md).
+PREVALENCE_METHOD = "pcc"
+
+#: Prevalence method with labels of a random sample of the target corpus: prediction-powered
+#: inference is unbiased whatever the classifier's errors and its intervals cover; PACC with the
+#: labelled rates divides their noise by a small tpr - fpr (docs/bench/prevalence.md).
+PREVALENCE_LABELLED_METHOD = "ppi"
+
+#: Pseudo pairs (one positive, one negative label at the mean posterior) added to the residuals
+#: when the variance of prediction-powered inference is estimated: one pair lifts the coverage of
+#: topics with 0-3 labelled positives towards 95 % and widens the other intervals by about a point.
+PPI_PSEUDO_PAIRS = 1
+
+#: Bootstrap replicates of a PACC prevalence interval: 1000 puts the 2.5/97.5 % percentiles within
 #: about half a point of their limit while a group still takes milliseconds.
 PREVALENCE_BOOTSTRAP = 1000
 

@@ -1,5 +1,5 @@
-"""``zhnews prevalence``: shares of relevant items and topics per group, corrected for the
-classifier's errors (PACC) with 95 % bootstrap intervals."""
+"""``zhnews prevalence``: shares of relevant items and topics per group, with 95 % intervals that
+carry the classifier's errors (methods: :mod:`pipeline.classify.prevalence`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from pipeline.query.filters import add_filter_arguments
 #: ``--by`` values: one group, calendar periods of ``published_at``, or the publisher.
 GROUPINGS = ("none", "month", "quarter", "year", "source")
 
+#: ``--method`` values (as :data:`pipeline.classify.prevalence.METHODS`, kept here for ``--help``).
+METHODS = ("pcc", "pacc", "ppi")
+
 NO_RATES = "model has no cross-validation rates; retrain with zhnews train"
 
 
@@ -23,9 +26,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "prevalence",
         help="corrected shares of relevant items and topics, per period or source",
         description="Print one object per group: {group, n, relevant: {estimate, low, high}, topics: "
-        "{topic: {estimate, low, high}}}, each value a share of the group's documents, corrected for "
-        "the classifier's cross-validated error rates (PACC) with a 95%% bootstrap interval. "
-        "INPUT is a zhnews run folder or JSONL (the output of 'zhnews classify', or records with text).",
+        "{topic: {estimate, low, high}}}, each value a share of the group's documents with a 95 % "
+        "interval. Without --labels: the mean posterior, its interval widened by how much the "
+        "classifier's bias moved between the outlets of its cross-validation. With --labels (a random "
+        "sample of this corpus): prediction-powered inference, the mean posterior plus the labelled "
+        "items' mean error. INPUT is a zhnews run folder or JSONL (the output of 'zhnews classify', or "
+        "records with text).",
         example="zhnews prevalence corpus/processed --by year --format csv -o shares.csv",
     )
     p.add_argument("input", metavar="FILE.jsonl|RUN_DIR")
@@ -36,11 +42,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--labels",
         metavar="LABELS.jsonl",
         help="labels of a random sample of this corpus (e.g. from 'zhnews label --strategy random'): "
-        "the error rates are measured on them instead of taken from the model",
+        "the classifier's error is measured on them instead of taken from the model",
+    )
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        help="pcc: mean posterior (default without --labels); ppi: prediction-powered, needs --labels "
+        "(default with it); pacc: adjusted classify-and-count with the model's rates, or with --labels "
+        "the labelled sample's",
     )
     add_output(p, "file to write (default: standard output)")
-    p.add_argument("--bootstrap", type=int, metavar="N", help="bootstrap replicates (default: 1000)")
-    p.add_argument("--seed", type=int, help="bootstrap seed (default: 0)")
+    p.add_argument("--bootstrap", type=int, metavar="N", help="bootstrap replicates of --method pacc (default: 1000)")
+    p.add_argument("--seed", type=int, help="bootstrap seed of --method pacc (default: 0)")
     add_filter_arguments(p)
     p.set_defaults(func=main)
 
@@ -56,7 +69,12 @@ def main(args: argparse.Namespace) -> int:
         read_jsonl_scores,
         read_run_scores,
     )
-    from pipeline.classify.settings import PREVALENCE_BOOTSTRAP, PREVALENCE_SEED
+    from pipeline.classify.settings import (
+        PREVALENCE_BOOTSTRAP,
+        PREVALENCE_LABELLED_METHOD,
+        PREVALENCE_METHOD,
+        PREVALENCE_SEED,
+    )
     from pipeline.cli.flags import output_stream
     from pipeline.errors import UsageError
     from pipeline.io.remote import readable_run_folder
@@ -69,6 +87,11 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("--bootstrap must be positive")
     if seed < 0:
         raise UsageError("--seed must be non-negative")
+    method = args.method or (PREVALENCE_LABELLED_METHOD if args.labels else PREVALENCE_METHOD)
+    if method == "ppi" and not args.labels:
+        raise UsageError("--method ppi needs --labels (a labelled random sample of this corpus)")
+    if method == "pcc" and args.labels:
+        raise UsageError("--method pcc does not use --labels; use ppi or pacc")
     path = readable_run_folder(args.input)  # a run in an object store: its snapshot, fetched
     if not path.exists():
         raise UsageError(f"no such file or folder: {path}")
@@ -81,47 +104,70 @@ def main(args: argparse.Namespace) -> int:
     state = meta.get(META_KEY)
     if not state:
         raise UsageError(NO_RATES)
-    estimator = Prevalence(n_bootstrap, seed=seed).fit(state)
+    estimator = Prevalence("pcc" if method == "ppi" else method, n_bootstrap, seed=seed).fit(state)
     keys = estimator.keys_
-    if args.labels:
-        _use_corpus_rates(estimator, args, n_bootstrap, seed)
     if path.is_dir():
-        docs = read_run_scores(path, keys, article_filter, with_sources=args.by == "source")
+        docs = read_run_scores(
+            path, keys, article_filter, with_sources=args.by == "source", with_ids=bool(args.labels)
+        )
     else:
         docs = read_jsonl_scores(path, keys, lambda: load_model(args.model).predict_records)
+    labels = group_labels(docs, args.by)
+    if args.labels:
+        group_of = dict(zip(docs.ids or [], labels))
+        estimator = _with_corpus_labels(estimator, method, args, n_bootstrap, seed, group_of)
     for event, reason in estimator.fallbacks().items():
         print(
             f"zhnews prevalence: warning: {event}: {reason}; its share is the unadjusted mean posterior",
             file=sys.stderr,
         )
     rows = [
-        estimator.estimate(docs.relevant_score[rows], docs.topic_scores[rows]).as_dict(group)
-        for group, rows in groups(group_labels(docs, args.by))
+        estimator.estimate(docs.relevant_score[rows], docs.topic_scores[rows], group).as_dict(group)
+        for group, rows in groups(labels)
     ]
     with output_stream(args.output) as out:
         _write(rows, keys, args.format, out)
     return 0
 
 
-def _use_corpus_rates(estimator: Any, args: argparse.Namespace, n_bootstrap: int, seed: int) -> None:
-    """Replace the model's rates by those of the labelled corpus sample where it has enough items."""
+def _with_corpus_labels(
+    model_estimator: Any, method: str, args: argparse.Namespace, n_bootstrap: int, seed: int, group_of: dict[str, str]
+) -> Any:
+    """The estimator that uses the labelled corpus sample: prediction-powered for every event (each
+    labelled item in its output group, ``group_of`` by id), or PACC with the sample's rates where it
+    has enough items of both classes."""
     from pipeline.classify.corpus_rates import corpus_rate_events, corpus_state, labelled_records
     from pipeline.classify.persist import load_model
     from pipeline.classify.prevalence import Prevalence
     from pipeline.classify.settings import CORPUS_RATES_MIN_PER_CLASS
     from pipeline.cli.flags import status
+    from pipeline.errors import UsageError
 
     records = labelled_records(args.labels, args.input)
-    state = corpus_state(records, estimator.keys_, load_model(args.model).predict_records)
+    if len(records) < 2:
+        raise UsageError(f"{args.labels}: {len(records)} labelled item; at least 2 are needed")
+    placed = [group_of.get(str(r["id"]), "") for r in records]
+    state = corpus_state(records, model_estimator.keys_, load_model(args.model).predict_records, placed)
+    if method == "ppi":
+        outside = sum(not g for g in placed)
+        status(
+            args,
+            f"prediction-powered shares with {len(records)} labelled items"
+            + (f" ({outside} outside the documents estimated: corpus-wide residual only)" if outside else ""),
+        )
+        return Prevalence("ppi", n_bootstrap, seed=seed).fit(state, model_estimator.keys_)
     events = corpus_rate_events(state)
-    estimator.use_rates_of(Prevalence(n_bootstrap, seed=seed).fit(state), events)
-    kept = [e for e in ("relevant", *estimator.keys_) if e not in events]
+    # PACC's rates are class-conditional means of the whole sample: its bootstrap draws items, not groups
+    items = {key: value for key, value in state.items() if key != "groups"}
+    model_estimator.use_rates_of(Prevalence("pacc", n_bootstrap, seed=seed).fit(items), events)
+    kept = [e for e in ("relevant", *model_estimator.keys_) if e not in events]
     limit = f" (fewer than {CORPUS_RATES_MIN_PER_CLASS} labelled positives or negatives)"
     status(
         args,
         f"rates from {len(records)} labelled items for {', '.join(events) or 'no event'}"
         + (f"; the model's rates for {', '.join(kept)}{limit}" if kept else ""),
     )
+    return model_estimator
 
 
 def _write(rows: list[dict[str, Any]], keys: list[str], fmt: str, out: TextIO) -> None:

@@ -118,6 +118,8 @@ def _utc(values: pa.ChunkedArray | pa.Array, naive_zone: dt.tzinfo) -> pa.Array:
 def _topic_scores(maps: pa.ChunkedArray) -> pa.ChunkedArray:
     chunks = []
     for chunk in maps.chunks:
+        if chunk.offset:  # a sliced batch: Arrow builds a list from offsets and a null mask only at offset 0
+            chunk = pa.concat_arrays([chunk])
         pairs = pa.StructArray.from_arrays([chunk.keys, chunk.items], names=["topic", "score"])
         chunks.append(pa.ListArray.from_arrays(chunk.offsets, pairs, mask=chunk.is_null()).cast(_TOPIC_SCORES))
     return pa.chunked_array(chunks, _TOPIC_SCORES)

@@ -156,7 +156,7 @@ def source_topic_shares(articles: pd.DataFrame, sources: Sequence[str]) -> pd.Da
 
 def corrected_source_topic_shares(articles: pd.DataFrame, rates: dict, sources: Sequence[str]) -> pd.DataFrame:
     """Sources x topics: each topic's share of the source's canonical articles corrected for the
-    classifier's errors (PACC, as :func:`corrected_topic_shares`); a column ``articles`` too."""
+    classifier's errors as :func:`corrected_topic_shares` estimates them; a column ``articles`` too."""
     from pipeline.classify.prevalence import Prevalence
 
     frame = _canonical(articles, True)
@@ -352,8 +352,9 @@ def quality_summary(articles: pd.DataFrame) -> dict[str, float | int]:
 
 def corrected_topic_shares(articles: pd.DataFrame, rates: dict, periods: pd.Index) -> pd.DataFrame:
     """Per period of ``periods`` and topic, the share of the period's canonical articles about
-    the topic, corrected for the classifier's errors (PACC with the model's cross-validated
-    ``rates``), with its 95 % interval: columns period, topic, estimate, low, high."""
+    the topic, as ``zhnews prevalence`` estimates it without labels from the model's
+    cross-validated ``rates`` (the mean posterior, its 95 % interval carrying the bias spread
+    between outlets): columns period, topic, estimate, low, high."""
     from pipeline.classify.prevalence import Prevalence
 
     columns = ["period", "topic", "estimate", "low", "high"]

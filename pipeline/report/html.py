@@ -129,12 +129,13 @@ def _facts(run: RunData) -> str:
 
 
 def corrected_section(run: RunData, articles: pd.DataFrame, periods: pd.Index, label: Callable[[str], str]) -> Section:
-    """Topic shares of the articles per period, corrected for the classifier's errors."""
+    """Topic shares of the articles per period as `zhnews prevalence` estimates them, with intervals."""
     rates = model_rates(run)
     table = agg.corrected_topic_shares(articles, rates, periods) if rates else pd.DataFrame()
-    note = ("Share of each period's canonical articles about each topic, corrected for the classifier's errors "
-            "(probabilistic adjusted classify-and-count with the model's cross-validated error rates; bands: 95 % "
-            "bootstrap intervals, `zhnews prevalence` gives the same figures as data).")
+    note = ("Share of each period's canonical articles about each topic: the mean of the model's calibrated "
+            "probabilities rather than a count of assigned labels; bands: 95 % intervals that carry how far the "
+            "model's bias moved between the outlets of its cross-validation. `zhnews prevalence` gives the same "
+            "figures as data, and with --labels a random labelled sample of this corpus corrects them.")
     if not rates:
         note = "No correction: the model that scored this run (with its cross-validated rates) is not at hand."
     return Section("corrected", "Topic shares, corrected 校正后的主题占比", plots.plot_corrected_shares(table, periods, label),
@@ -149,8 +150,8 @@ def source_sections(run: RunData, articles: pd.DataFrame, label: Callable[[str],
     if rates:
         shares = agg.corrected_source_topic_shares(articles, rates, sources)
         title = "来源 × 主题（校正后） Topic shares per source, corrected for classifier errors"
-        note = ("Share of each source's canonical articles about each topic, corrected for the classifier's errors "
-                "(as in the corrected section; `zhnews prevalence --by source` gives intervals).")
+        note = ("Share of each source's canonical articles about each topic, estimated as in the corrected section "
+                "(`zhnews prevalence --by source` gives intervals).")
     else:
         shares = agg.source_topic_shares(articles, sources)
         title = "来源 × 主题 Topic shares per source (as assigned)"
