@@ -138,6 +138,29 @@ def test_save_load_round_trip_identical_scores(toy_model_dir: Path, tmp_path: Pa
             np.testing.assert_array_equal(vec2.idf_ if vec2.idf_ is not None else [], vec.idf_ if vec.idf_ is not None else [])
 
 
+def test_state_file_keeps_terms_of_any_text_and_refuses_objects(tmp_path: Path) -> None:
+    from pipeline.classify.fitted import Features, Linear, TfidfBlock
+    from pipeline.classify.persist import read_state, write_state
+
+    terms = ["医生 工资", "a\x1fb", "末尾\x00", "", "😀表情", "w:護士"]
+    block = TfidfBlock(word_ngrams, terms, np.linspace(1, 2, len(terms)), True, "l2")
+    state = {
+        "kind": "multilabel",
+        "features": Features([("words", block)], {"words": 0.5}),
+        "relevance": Linear(np.ones((1, len(terms)), dtype=np.float32), np.array([-0.25])),
+        "topic_calibration": {"pay": (1.5, -0.2), "rest": None},
+    }
+    back = read_state(write_state(state, tmp_path / "m.npz"))
+    got = back["features"].transformer_list[0][1]
+    assert got.terms == terms and got.analyzer is word_ngrams and got.vocabulary_["末尾\x00"] == 2
+    np.testing.assert_array_equal(got.idf_, block.idf_)
+    assert back["features"].transformer_weights == {"words": 0.5}
+    assert back["relevance"].coef_.dtype == np.float32 and back["relevance"].intercept_.tolist() == [-0.25]
+    assert back["topic_calibration"] == {"pay": [1.5, -0.2], "rest": None}
+    with pytest.raises(TypeError, match="not part of a fitted state"):
+        write_state({"kind": "multilabel", "extra": object()}, tmp_path / "x.npz")
+
+
 def _rewrite_header(src: Path, dst: Path, change) -> Path:
     """A copy of model directory ``src`` whose ``model.npz`` header went through ``change``."""
     import shutil

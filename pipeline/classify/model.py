@@ -75,8 +75,6 @@ def _slim(features):
             continue
         if hasattr(vec, "stop_words_"):
             delattr(vec, "stop_words_")
-        # plain ints persist as one JSON map instead of one array file per term
-        vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
     return features
 
 
