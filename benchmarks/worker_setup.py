@@ -1,27 +1,42 @@
-"""What a fresh worker process spends before its first document, step by step.
+"""What a fresh worker process spends before its first document, and how fast it then classifies.
 
 Each measurement is a fresh ``python`` subprocess (nothing imported or cached from a previous
-one; jieba's own dictionary cache is warm, as on any run after the first), and the runs of the
-variants interleave:
+one; jieba's own dictionary cache is warm, as on any run after the first):
 
 * ``worker``: build the default steps and set every one up, as ``warm_up`` does in a worker
   (``distributed`` imported first, as a Dask worker has it), seconds per step;
-* ``model: inference copy``: load the default model as the classify step does
-  (``load_for_inference``: ``inference.npz``, no scikit-learn);
-* ``model: skops``: load it with ``load_model`` (skops, which imports scikit-learn).
+* ``model``: load the default model as the classify step does (seconds, and whether scikit-learn
+  got imported), score a first batch of 50 records (the lookup tables are built then), then
+  classify 2,000 pre-segmented 500-character records cut from the labelled texts (in memory
+  only), evidence included: docs/s, median of 3 passes;
+* ``zhnews classify``: wall time of the whole command on 3 labelled records (written to a
+  temporary file), start-up included.
 
-Medians of ``--runs`` rounds::
+``--baseline SRC`` measures the same in another source tree (the code before a change:
+``git archive COMMIT | tar -x -C SRC``), interleaved round by round.  A baseline that has
+``load_for_inference`` (the scikit-learn-free copy of a skops model) is measured with it and
+with ``load_model`` (the skops model: scikit-learn at inference).  Medians of ``--runs`` rounds::
 
-    python benchmarks/worker_setup.py --runs 5
+    python benchmarks/worker_setup.py --runs 5 --baseline /tmp/before
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _shared import shared_data_dir  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 
 WORKER = """
 import json, time
@@ -41,43 +56,72 @@ print(json.dumps(out))
 """
 
 MODEL = """
-import json, sys, time
+import json, statistics, sys, time
 t = time.perf_counter()
-from pipeline.classify.persist import {loader}
-model = {loader}()
-print(json.dumps({{"seconds": time.perf_counter() - t, "sklearn imported": "sklearn" in sys.modules,
-                  "features": type(model.state["features"]).__name__}}))
+from pipeline.classify import persist
+model = persist.{loader}()
+load = time.perf_counter() - t
+sklearn = "sklearn" in sys.modules
+from pipeline.classify.data import read_jsonl
+from pipeline.segment import tokenize
+text = "".join(r["text"] for r in read_jsonl({labels!r}))
+docs = [{{"id": str(i), "text": text[(i * 500) % (len(text) - 500):][:500]}} for i in range(2000)]
+seg = [dict(d, tokens=tokenize(d["text"])) for d in docs]
+t = time.perf_counter()
+model.predict_records(seg[:50], simplified=True)
+first = time.perf_counter() - t
+rates = []
+for _ in range(3):
+    t = time.perf_counter()
+    model.predict_records(seg, simplified=True)
+    rates.append(len(seg) / (time.perf_counter() - t))
+print(json.dumps({{"load": load, "first batch": first, "docs/s": statistics.median(rates), "sklearn imported": sklearn}}))
 """
 
 
-def _run(code: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+def _run(code: str, tree: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tree, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def _cli(records: Path, tree: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(tree))
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pipeline", "classify", str(records)], capture_output=True, check=True, cwd=tree, env=env)
+    return {"wall": time.perf_counter() - t}
+
+
+def _loaders(tree: Path) -> list[str]:
+    source = (tree / "pipeline" / "classify" / "persist.py").read_text(encoding="utf-8")
+    return ["load_for_inference", "load_model"] if "def load_for_inference" in source else ["load_model"]
+
+
+def _median(rows: list[dict]) -> dict:
+    return {k: round(statistics.median(r[k] for r in rows), 3) if not isinstance(rows[0][k], bool) else rows[0][k]
+            for k in rows[0]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", type=Path, help="another source tree measured in the same rounds")
     args = parser.parse_args()
-    worker: list[dict] = []
-    light: list[dict] = []
-    full: list[dict] = []
-    for _ in range(args.runs):
-        worker.append(_run(WORKER))
-        light.append(_run(MODEL.format(loader="load_for_inference")))
-        full.append(_run(MODEL.format(loader="load_model")))
-    med = {k: round(statistics.median(r[k] for r in worker), 3) for k in worker[0]}
-    light_s = statistics.median(r["seconds"] for r in light)
-    full_s = statistics.median(r["seconds"] for r in full)
-    print(json.dumps({
-        "runs": args.runs,
-        "worker_setup_seconds_median": med,
-        "model_load_seconds_median": {
-            "inference copy": round(light_s, 3), "skops": round(full_s, 3), "ratio skops / copy": round(full_s / light_s, 1),
-        },
-        "sklearn_imported": {"inference copy": light[0]["sklearn imported"], "skops": full[0]["sklearn imported"]},
-        "features": {"inference copy": light[0]["features"], "skops": full[0]["features"]},
-    }, indent=2))
+    labels = str(shared_data_dir() / "labels" / "dev.jsonl")
+    trees = {"this tree": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
+    rows: dict[str, list[dict]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        three = Path(tmp) / "three.jsonl"
+        with open(labels, encoding="utf-8") as src:
+            three.write_text("".join(src.readline() for _ in range(3)), encoding="utf-8")
+        for _ in range(args.runs):
+            for name, tree in trees.items():
+                rows.setdefault(f"{name}: worker set-up", []).append(_run(WORKER, tree))
+                for loader in _loaders(tree):
+                    rows.setdefault(f"{name}: model ({loader})", []).append(_run(MODEL.format(loader=loader, labels=labels), tree))
+                rows.setdefault(f"{name}: zhnews classify, 3 records", []).append(_cli(three, tree))
+    report = {"runs": args.runs, **{k: _median(v) for k, v in rows.items()}}
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

@@ -127,22 +127,74 @@ def test_save_load_round_trip_identical_scores(toy_model_dir: Path, tmp_path: Pa
     again = load_model(save_model(model, tmp_path / "copy"))
     recs = [{"id": r["id"], "text": r["text"]} for r in toy_records()]
     assert again.predict_records(recs) == model.predict_records(recs)
-    assert (toy_model_dir / "model.skops").stat().st_size < 5_000_000
-    # vocabularies travel as one string per block and come back as the same dicts
+    # one artefact: the fitted state, beside its metadata
+    assert sorted(p.name for p in toy_model_dir.iterdir()) == ["meta.json", "model.npz"]
+    assert (toy_model_dir / "model.npz").stat().st_size < 5_000_000
+    # vocabularies travel as one string per block and come back as the same terms
     for (name, vec), (_, vec2) in zip(model.state["features"].transformer_list, again.state["features"].transformer_list):
-        if hasattr(vec, "vocabulary_"):
-            assert vec2.vocabulary_ == vec.vocabulary_ and len(vec.vocabulary_) > 0, name
-    assert "packed_vocabularies" not in again.state
+        if hasattr(vec, "terms"):
+            assert vec2.terms == vec.terms and len(vec.terms) > 0, name
+            assert vec2.vocabulary_ == vec.vocabulary_
+            np.testing.assert_array_equal(vec2.idf_ if vec2.idf_ is not None else [], vec.idf_ if vec.idf_ is not None else [])
 
 
-def test_loader_refuses_types_outside_allow_list(tmp_path: Path) -> None:
-    from collections import Counter
+def test_state_file_keeps_terms_of_any_text_and_refuses_objects(tmp_path: Path) -> None:
+    from pipeline.classify.fitted import Features, Linear, TfidfBlock
+    from pipeline.classify.persist import read_state, write_state
 
-    import skops.io as sio
+    terms = ["医生 工资", "a\x1fb", "末尾\x00", "", "😀表情", "w:護士"]
+    block = TfidfBlock(word_ngrams, terms, np.linspace(1, 2, len(terms)), True, "l2")
+    state = {
+        "kind": "multilabel",
+        "features": Features([("words", block)], {"words": 0.5}),
+        "relevance": Linear(np.ones((1, len(terms)), dtype=np.float32), np.array([-0.25])),
+        "topic_calibration": {"pay": (1.5, -0.2), "rest": None},
+    }
+    back = read_state(write_state(state, tmp_path / "m.npz"))
+    got = back["features"].transformer_list[0][1]
+    assert got.terms == terms and got.analyzer is word_ngrams and got.vocabulary_["末尾\x00"] == 2
+    np.testing.assert_array_equal(got.idf_, block.idf_)
+    assert back["features"].transformer_weights == {"words": 0.5}
+    assert back["relevance"].coef_.dtype == np.float32 and back["relevance"].intercept_.tolist() == [-0.25]
+    assert back["topic_calibration"] == {"pay": [1.5, -0.2], "rest": None}
+    with pytest.raises(TypeError, match="not part of a fitted state"):
+        write_state({"kind": "multilabel", "extra": object()}, tmp_path / "x.npz")
 
-    sio.dump({"kind": "multiclass", "classifier": Counter(a=1)}, tmp_path / "model.skops")
-    with pytest.raises(UsageError, match="allow-list"):
-        load_model(tmp_path)
+
+def _rewrite_header(src: Path, dst: Path, change) -> Path:
+    """A copy of model directory ``src`` whose ``model.npz`` header went through ``change``."""
+    import shutil
+
+    shutil.copytree(src, dst)
+    with np.load(dst / "model.npz", allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    header = change(json.loads(arrays["header"].tobytes().decode("utf-8")))
+    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    np.savez(dst / "model.npz", **arrays)
+    return dst
+
+
+def test_loader_refuses_files_of_another_format(toy_model_dir: Path, tmp_path: Path) -> None:
+    other = _rewrite_header(toy_model_dir, tmp_path / "other", lambda h: h | {"format": "zhnews-fitted-state/99"})
+    with pytest.raises(UsageError, match="expected 'zhnews-fitted-state/2'; retrain"):
+        load_model(other)
+    (tmp_path / "zip").mkdir()
+    np.savez(tmp_path / "zip" / "model.npz", x=np.zeros(3))  # a numpy archive, but no model
+    with pytest.raises(UsageError, match="header"):
+        load_model(tmp_path / "zip")
+
+
+def test_model_of_an_earlier_version_asks_to_be_retrained(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A directory saved before the fitted-state format (model.skops + inference.npz) is not read."""
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "model.skops").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    (old / "meta.json").write_text('{"model_version": "multilabel-2026-01-01-old"}', encoding="utf-8")
+    with pytest.raises(UsageError, match=r"earlier zhnews .*retrain it with 'zhnews train'"):
+        load_model(old)
+    src = _write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": "医生"}])
+    assert cli_main(["classify", str(src), "--model", str(old)]) == 2
+    assert "retrain" in capsys.readouterr().err
 
 
 def test_missing_model_is_usage_error(tmp_path: Path) -> None:
@@ -224,16 +276,16 @@ def test_single_label_model_uses_char_unigrams_and_svm_scores(tmp_path: Path) ->
     union = model.state["features"]
     chars = dict(union.transformer_list)["chars"]
     assert any(len(t) == 1 for t in chars.vocabulary_) and any(len(t) == 3 for t in chars.vocabulary_)
-    assert type(model.state["classifier"]).__name__ == "LinearSVC"
+    assert model.state["classifier"].classes_ == ["other", "violence", "wages"]
     probe = [{"id": "p", "text": "護士工資待遇提高，補助按月發放。"}, {"id": "q", "text": "医生被殴打"}]
     items = [record_item(r, segmenter=model.segmenter) for r in probe]
-    np.testing.assert_allclose(transform_union(union, items).toarray(), union.transform(items).toarray(), atol=1e-6)
+    assert transform_union(union, items).shape == (2, model.state["classifier"].coef_.shape[1])
     _, scores = model.scores(items)
     assert scores.shape == (2, 3) and np.allclose(scores.sum(axis=1), 1.0)
     res = model.predict_records(probe)
     assert [r["topics"] for r in res] == [["wages"], ["violence"]]
     assert res[0]["topics"][0] == max(res[0]["topic_scores"], key=res[0]["topic_scores"].get)
-    assert not (tmp_path / "m" / "inference.npz").exists()  # an SVM has no scikit-learn-free copy
+    assert (tmp_path / "m" / "model.npz").is_file()
 
 
 def test_cli_train_and_evaluate_single_label(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -276,21 +328,29 @@ def test_held_out_real_labels(shared_data: Path) -> None:
 
 
 # -- batched feature transform ---------------------------------------------------------------
-def test_fast_transform_equals_vectorizers(toy_model_dir: Path) -> None:
-    """The numpy transform gives the fitted FeatureUnion's own matrix, block by block."""
-    from pipeline.classify.fastvec import transform_union
+@pytest.mark.parametrize("features", [TrainConfig().features, TrainConfig().multiclass_features], ids=["multilabel", "single-label"])
+def test_fast_transform_equals_vectorizers(features) -> None:
+    """The fitted state's batched transform gives the fitted FeatureUnion's own matrix."""
+    from dataclasses import replace
 
-    model = load_model(toy_model_dir)
+    from pipeline.classify.fastvec import transform_union
+    from pipeline.classify.features import build_features
+    from pipeline.classify.fitted import from_estimators
+    from pipeline.classify.training import cooc_terms, seed_terms
+    from pipeline.segment import resolve_backend
+
+    segmenter = resolve_backend("auto")
+    union = build_features(replace(features, min_df=1), seed_terms(TAXONOMY), **cooc_terms(TAXONOMY))
+    union.fit([record_item(r, segmenter=segmenter) for r in toy_records()])
     recs = toy_records() + [
         {"id": "x1", "title": "醫護人員加薪", "text": "護士工資待遇提高，補助\u200b按月發放。医生医生医生（重复）"},
         {"id": "x2", "title": "", "text": "A股收盘：沪指涨0.5%，医药板块走强；#话题#…展开全文"},
         {"id": "x3", "title": "空文", "text": ""},
         {"id": "x4", "title": "", "text": "，。！？ \n\t"},
     ]
-    items = [record_item(r, segmenter=model.segmenter) for r in recs]
-    union = model.state["features"]
+    items = [record_item(r, segmenter=segmenter) for r in recs]
     expected = union.transform(items).toarray()
-    got = transform_union(union, items).toarray()
+    got = transform_union(from_estimators({"features": union})["features"], items).toarray()
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, atol=1e-6)
     assert expected[:, :].any(axis=1)[:-2].all()  # not a vacuous comparison
@@ -415,59 +475,64 @@ def test_decide_caps_topics_by_ratio_to_threshold() -> None:
     assert TopicModel(state).decide(rel, scores)[1][0] == ["a", "b", "c"]
 
 
-# -- the scikit-learn-free copy workers score with ----------------------------------------------
-def test_inference_file_scores_as_the_skops_model(toy_model_dir: Path) -> None:
-    from pipeline.classify.inference import BlockUnion
-    from pipeline.classify.persist import load_for_inference
+# -- one fitted state: scored as scikit-learn scores, loaded without it -------------------------
+def test_fitted_state_scores_as_the_scikit_learn_estimators() -> None:
+    """The numbers kept from training give scikit-learn's own probabilities and margins."""
+    from scipy.special import softmax
 
-    assert (toy_model_dir / "inference.npz").is_file()
-    light, full = load_for_inference(toy_model_dir), load_model(toy_model_dir)
-    assert isinstance(light.state["features"], BlockUnion)
-    assert type(full.state["features"]).__name__ == "FeatureUnion"
-    recs = toy_records() + [{"id": "x", "title": "醫護人員加薪", "text": "護士工資待遇提高，補助按月發放。"}]
-    items = [record_item(r, segmenter=full.segmenter) for r in recs]
-    for got, expected in zip(light.scores(items), full.scores(items)):
-        np.testing.assert_array_equal(got, expected)
-    assert light.predict_records(recs) == full.predict_records(recs)
-    assert light.version == full.version and light.segmenter == full.segmenter
+    from pipeline.classify.data import labelled_set
+    from pipeline.classify.fitted import Features, Linear
+    from pipeline.classify.model import TopicModel, calibrate, fit_multiclass, fit_multilabel, worker_gate
+    from pipeline.classify.training import cooc_terms, seed_terms
+
+    data = labelled_set(toy_records(), TAXONOMY.keys)
+    items = [record_item(r, segmenter="jieba") for r in data.records]
+    probe = items + [record_item({"title": "醫護人員加薪", "text": "護士工資待遇提高，補助按月發放。"}, segmenter="jieba")]
+    state = fit_multilabel(items, data.relevant, data.topics, data.keys, FAST,
+                           seed_terms=seed_terms(TAXONOMY), **cooc_terms(TAXONOMY))
+    model = TopicModel(state)
+    assert isinstance(model.state["features"], Features) and isinstance(model.state["relevance"], Linear)
+    X = state["features"].transform(probe)
+    rel, topics = model.scores(probe)
+    raw = state["relevance"].predict_proba(X)[:, 1] * worker_gate(state["features"], probe)
+    np.testing.assert_allclose(rel, calibrate(raw, state["relevance_calibration"]), rtol=1e-6)
+    for j, key in enumerate(data.keys):
+        expected = calibrate(state["topics"][key].predict_proba(X)[:, 1], state["topic_calibration"][key])
+        np.testing.assert_allclose(topics[:, j], expected, rtol=1e-6)
+    assert rel.min() < 0.3 < 0.7 < rel.max()  # not a vacuous comparison
+
+    labels = [(r["topics"] or ["other"])[0] for r in data.records]
+    single = fit_multiclass(items, labels, FAST)
+    svm = single["classifier"]
+    expected = softmax(svm.decision_function(single["features"].transform(probe)), axis=1)
+    np.testing.assert_allclose(TopicModel(single).scores(probe)[1], expected, rtol=1e-6)
 
 
-def test_packaged_inference_file_is_current_and_scores_real_items_alike(shared_data: Path) -> None:
-    """The committed ``models/default/inference.npz`` was made from the committed model.skops
-    and gives the real labelled items exactly the skops model's scores and decisions."""
+def test_fitted_state_refuses_estimators_it_cannot_keep() -> None:
+    from sklearn.ensemble import RandomForestClassifier
+
+    from pipeline.classify.model import TopicModel
+
+    with pytest.raises(TypeError, match="classifier: a RandomForestClassifier has no fitted form"):
+        TopicModel({"kind": "multiclass", "classifier": RandomForestClassifier()})
+
+
+def test_packaged_model_scores_real_items(shared_data: Path) -> None:
+    """The shipped model directory is one fitted state; on the real labelled items (seen in
+    training) it finds every relevant one and separates the classes."""
     from pipeline.classify.data import read_jsonl
-    from pipeline.classify.inference import BlockUnion
-    from pipeline.classify.persist import default_model_dir, load_for_inference
+    from pipeline.classify.persist import default_model_dir
 
-    light, full = load_for_inference(default_model_dir()), load_model(default_model_dir())
-    assert isinstance(light.state["features"], BlockUnion), "stale inference.npz: re-run save_model"
+    folder = default_model_dir()
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "meta.json", "model.npz"]
+    model = load_model(folder)
     recs = read_jsonl(shared_data / "labels" / "dev.jsonl")
-    items = [record_item(r, segmenter=full.segmenter) for r in recs]
-    rel, topics = light.scores(items)
-    np.testing.assert_array_equal(rel, full.scores(items)[0])
-    np.testing.assert_array_equal(topics, full.scores(items)[1])
-    assert light.predict_records(recs) == full.predict_records(recs)
-    assert 0.1 < np.mean(rel >= light.state["relevance_threshold"]) < 0.9  # not a vacuous comparison
-
-
-def test_stale_or_foreign_inference_file_falls_back_to_skops(toy_model_dir: Path, tmp_path: Path) -> None:
-    import shutil
-
-    from pipeline.classify.persist import load_for_inference
-
-    copy = Path(shutil.copytree(toy_model_dir, tmp_path / "m"))
-    npz = copy / "inference.npz"
-    with np.load(npz) as f:
-        arrays = {k: f[k] for k in f.files}
-    header = json.loads(str(arrays["header"]))
-    stale = dict(arrays, header=np.array(json.dumps(header | {"source_sha256": "0" * 64})))
-    np.savez(npz, **stale)
-    assert type(load_for_inference(copy).state["features"]).__name__ == "FeatureUnion"
-    # an object array would need unpickling: never loaded, the audited skops model is used
-    np.savez(npz, **(arrays | {"relevance/coef": np.array([{"a": 1}], dtype=object)}))
-    assert type(load_for_inference(copy).state["features"]).__name__ == "FeatureUnion"
-    npz.write_bytes(b"not a zip file")
-    assert type(load_for_inference(copy).state["features"]).__name__ == "FeatureUnion"
+    res = model.predict_records(recs, evidence=False)
+    gold = np.array([bool(r["relevant"]) for r in recs])
+    pred = np.array([x["relevant"] for x in res])
+    assert pred[gold].mean() >= 0.95 and pred[~gold].mean() <= 0.8
+    scores = np.array([x["relevant_score"] for x in res])
+    assert scores[gold].mean() > scores[~gold].mean() + 0.2
 
 
 @pytest.mark.slow

@@ -1,5 +1,5 @@
 """Security: no untrusted unpickling, no private crawl targets, no entity resolution, no path
-escapes.  Everything runs for real (a local HTTP server, real skops files, real runs)."""
+escapes.  Everything runs for real (a local HTTP server, real model files, real runs)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline.extract import extract_html
@@ -24,71 +25,68 @@ def zhnews(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
-# -- models: skops with a trusted-types check ---------------------------------------------------
-class Payload:
-    """A type no model may contain: loading it would run this module's code."""
-
-    def __reduce__(self):  # what pickle would do with it
-        return (os.system, ("echo pwned",))
-
-
-def _persist_loader():
-    """The classify package's model loader (``pipeline.classify.persist.load_model``)."""
-    from pipeline.classify.persist import load_model
-
-    return load_model
-
-
-def test_skops_refuses_untrusted_types_by_default(tmp_path: Path) -> None:
-    """The library behaviour the project relies on: an unknown type is reported, not loaded."""
-    import skops.io as sio
-
-    path = tmp_path / "model.skops"
-    sio.dump({"vectorizer": None, "thing": Payload()}, path)
-    untrusted = sio.get_untrusted_types(file=path)
-    assert any("Payload" in name for name in untrusted)
-    with pytest.raises(Exception, match="[Uu]ntrusted"):
-        sio.load(path)
-
-
-def test_classify_loader_refuses_untrusted_skops(tmp_path: Path) -> None:
-    import skops.io as sio
-    from sklearn.linear_model import LogisticRegression
-
-    load_model = _persist_loader()
-    trusted = tmp_path / "trusted"
-    trusted.mkdir()
-    sio.dump({"kind": "multilabel", "relevance": LogisticRegression(C=2.0)}, trusted / "model.skops")
-    assert load_model(trusted).state["relevance"].C == 2.0  # the same loader accepts allowed types
-    folder = tmp_path / "model"
-    folder.mkdir()
-    sio.dump({"kind": "multilabel", "relevance": Payload()}, folder / "model.skops")
-    (folder / "meta.json").write_text(json.dumps({"version": "evil"}), encoding="utf-8")
-    with pytest.raises(Exception) as caught:
-        load_model(folder)
-    assert "Payload" in str(caught.value) or "untrusted" in str(caught.value).lower()
-
-
-def test_classify_loader_refuses_pickle_files(tmp_path: Path) -> None:
-    """A pickle renamed to .skops is not a zip archive: refused, never unpickled."""
-    import pickle
-
-    load_model = _persist_loader()
-    folder = tmp_path / "model"
-    folder.mkdir()
-    marker = tmp_path / "was-unpickled"
-    (folder / "model.skops").write_bytes(pickle.dumps(_Touch(str(marker))))
-    with pytest.raises(Exception):  # noqa: B017 - any refusal will do: the point is that nothing was unpickled
-        load_model(folder)
-    assert not marker.exists()
-
-
+# -- models: plain arrays, read without unpickling ------------------------------------------------
 class _Touch:
+    """Creates a file when unpickled: proof that a loader ran code from the file."""
+
     def __init__(self, path: str) -> None:
         self.path = path
 
     def __reduce__(self):
         return (Path.touch, (Path(self.path),))
+
+
+def _model_dir(tmp_path: Path, header: dict, **arrays: np.ndarray) -> Path:
+    """A model directory whose ``model.npz`` holds ``header`` (as the loader expects it) and ``arrays``."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    head = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    np.savez(folder / "model.npz", header=head, **arrays)  # type: ignore[arg-type]
+    return folder
+
+
+def test_model_loader_refuses_pickles(tmp_path: Path) -> None:
+    """A pickle named model.npz is not a zip archive: refused, never unpickled."""
+    import pickle
+
+    from pipeline.classify.persist import load_model
+    from pipeline.errors import UsageError
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    marker = tmp_path / "was-unpickled"
+    (folder / "model.npz").write_bytes(pickle.dumps(_Touch(str(marker))))
+    with pytest.raises(UsageError, match="not a model file"):
+        load_model(folder)
+    assert not marker.exists()
+
+
+def test_model_loader_refuses_object_arrays(tmp_path: Path) -> None:
+    """An array of Python objects inside the archive would need pickle: refused, never unpickled."""
+    from pipeline.classify.persist import FORMAT, load_model
+    from pipeline.errors import UsageError
+
+    marker = tmp_path / "was-unpickled"
+    payload = np.array([_Touch(str(marker))], dtype=object)
+    state = {"kind": "multilabel", "relevance": {"$linear": {"coef": {"$array": "a0"}, "intercept": {"$array": "a0"}, "classes": None}}}
+    folder = _model_dir(tmp_path, {"format": FORMAT, "state": state}, a0=payload)
+    with pytest.raises(UsageError, match="pickle"):
+        load_model(folder)
+    assert not marker.exists()
+
+
+def test_model_loader_refuses_code_named_by_the_file(tmp_path: Path) -> None:
+    """The only code a model file may name is one of the project's analyzers."""
+    from pipeline.classify.persist import FORMAT, load_model
+    from pipeline.errors import UsageError
+
+    block = {"$tfidf": {"analyzer": "system", "terms": {"text": {"$array": "a0"}, "lengths": {"$array": "a1"}},
+                        "idf": None, "sublinear_tf": True, "norm": "l2"}}
+    state = {"kind": "multilabel", "features": {"$features": {"blocks": [["chars", block]], "weights": {}}}}
+    folder = _model_dir(tmp_path, {"format": FORMAT, "state": state},
+                        a0=np.frombuffer("医生".encode(), dtype=np.uint8), a1=np.array([2]))
+    with pytest.raises(UsageError, match="analyzer 'system' is not one of"):
+        load_model(folder)
 
 
 # -- crawler: no file://, private or loopback targets unless --allow-private ----------------------

@@ -1,12 +1,11 @@
-"""Batch (numpy) transforms equivalent to the fitted TF-IDF blocks of :mod:`~pipeline.classify.features`.
+"""The feature matrix of a fitted state's blocks (:class:`~pipeline.classify.fitted.Features`), batched.
 
-Fitting keeps scikit-learn's ``TfidfVectorizer`` (its ``vocabulary_`` and ``idf_`` are what is
-saved); only *inference* is vectorized here: every text of a batch becomes one array of code
-points, character n-grams become integer keys (exact packing for n <= 3, a 64-bit polynomial
-hash for longer seed terms) looked up with ``searchsorted``, and word n-grams become pairs of
-word ids.  The result equals ``vectorizer.transform`` (tested); blocks with an analyzer this
-module does not batch have their terms counted item by item; other blocks (the co-occurrence
-features) use their own ``transform``.
+Fitting uses scikit-learn's ``TfidfVectorizer``; its fitted numbers (terms, idf) are applied
+here: every text of a batch becomes one array of code points, character n-grams become integer
+keys (exact packing for n <= 3, a 64-bit polynomial hash for longer seed terms) looked up in a
+hash table, and word n-grams become pairs of word ids.  The result equals the fitted
+vectorizer's ``transform`` (tested); blocks with an analyzer this module does not batch have
+their terms counted item by item; the co-occurrence block uses its own ``transform``.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from pipeline.classify.features import (
     seed_grams,
     word_ngrams,
 )
+from pipeline.classify.fitted import Features, TfidfBlock
 from pipeline.classify.text import Item
 
 _BITS = 21  # every code point fits in 21 bits
@@ -174,22 +174,18 @@ def _counts(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.
     return sp.csr_matrix((counts, (uniq % n_cols).astype(np.int32), indptr), shape=(n_rows, n_cols))
 
 
-def _tfidf(m: sp.csr_matrix, vec: Any) -> sp.csr_matrix:
-    """Apply a fitted ``TfidfVectorizer``'s sublinear tf, idf and norm to raw counts."""
+def _tfidf(m: sp.csr_matrix, vec: TfidfBlock) -> sp.csr_matrix:
+    """Apply a fitted block's sublinear tf, idf and norm (l2 or none) to raw counts."""
     m = m.astype(np.float32)
     if vec.sublinear_tf:
         np.log(m.data, m.data)
         m.data += 1
-    if vec.use_idf:
+    if vec.idf_ is not None:
         m.data *= vec.idf_.astype(np.float32)[m.indices]
     if vec.norm == "l2":
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
         norms[norms == 0] = 1
         m.data /= np.repeat(norms, np.diff(m.indptr)).astype(np.float32)
-    elif vec.norm is not None:
-        from sklearn.preprocessing import normalize
-
-        m = normalize(m, norm=vec.norm, copy=False)
     return m
 
 
@@ -197,7 +193,7 @@ def _tfidf(m: sp.csr_matrix, vec: Any) -> sp.csr_matrix:
 _TABLES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
-def _gram_table(vec: Any) -> GramTable:
+def _gram_table(vec: TfidfBlock) -> GramTable:
     table = _TABLES.get(vec)
     if table is None:
         terms = list(vec.vocabulary_)
@@ -205,7 +201,7 @@ def _gram_table(vec: Any) -> GramTable:
     return table
 
 
-def _char_block(vec: Any, texts: Sequence[str]) -> sp.csr_matrix:
+def _char_block(vec: TfidfBlock, texts: Sequence[str]) -> sp.csr_matrix:
     c = encode(texts)
     docs, _, cols = _gram_table(vec).matches(c)
     return _tfidf(_counts(docs, cols, len(texts), len(vec.vocabulary_)), vec)
@@ -237,7 +233,7 @@ class _WordIndex:
         self.pairs = KeyTable(arr[:, 0], arr[:, 1])
 
 
-def _word_block(vec: Any, items: Sequence[Item]) -> sp.csr_matrix:
+def _word_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
     index = _TABLES.get(vec)
     if index is None:
         index = _TABLES[vec] = _WordIndex(vec.vocabulary_)
@@ -270,7 +266,7 @@ def _word_block(vec: Any, items: Sequence[Item]) -> sp.csr_matrix:
     return _tfidf(_counts(np.concatenate(rows), np.concatenate(cols), len(items), len(vec.vocabulary_)), vec)
 
 
-_BLOCKS: dict[Callable, Callable[[Any, Sequence[Item]], sp.csr_matrix]] = {
+_BLOCKS: dict[Callable, Callable[[TfidfBlock, Sequence[Item]], sp.csr_matrix]] = {
     body_char_ngrams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
     body_char_1_3grams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
     seed_grams: lambda vec, items: _char_block(vec, [f"{it[0]}\x00{it[1]}" for it in items]),
@@ -278,7 +274,7 @@ _BLOCKS: dict[Callable, Callable[[Any, Sequence[Item]], sp.csr_matrix]] = {
 }
 
 
-def _analyzer_block(vec: Any, items: Sequence[Item]) -> sp.csr_matrix:
+def _analyzer_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
     """Any other callable analyzer: its terms of each item counted against the vocabulary."""
     vocab = vec.vocabulary_
     rows: list[int] = []
@@ -293,25 +289,15 @@ def _analyzer_block(vec: Any, items: Sequence[Item]) -> sp.csr_matrix:
     return _tfidf(counts, vec)
 
 
-def _block_transform(vec: Any) -> Callable[[Any, Sequence[Item]], sp.csr_matrix] | None:
-    """The batched transform of a fitted TF-IDF block (None: use its own ``transform``)."""
-    analyzer = getattr(vec, "analyzer", None)
-    fast = _BLOCKS.get(analyzer) if callable(analyzer) else None
-    if fast is not None:
-        return fast
-    if callable(analyzer) and isinstance(getattr(vec, "vocabulary_", None), dict) and vec.norm in ("l2", None):
-        return _analyzer_block
-    return None
-
-
-def transform_union(union: Any, items: Sequence[Item]) -> sp.csr_matrix:
-    """``union.transform(items)`` for a fitted FeatureUnion of TF-IDF blocks, batched (also for
-    the scikit-learn-free :class:`~pipeline.classify.inference.BlockUnion`)."""
+def transform_union(union: Features, items: Sequence[Item]) -> sp.csr_matrix:
+    """The weighted blocks of ``union`` side by side: what the fitted ``FeatureUnion`` gives."""
     weights = union.transformer_weights or {}
     mats = []
-    for name, vec in union.transformer_list:
-        fast = _block_transform(vec)
-        m = fast(vec, items) if fast is not None else sp.csr_matrix(vec.transform(list(items)))
+    for name, block in union.transformer_list:
+        if isinstance(block, TfidfBlock):
+            m = _BLOCKS.get(block.analyzer, _analyzer_block)(block, items)
+        else:
+            m = sp.csr_matrix(block.transform(list(items)))
         w = weights.get(name, 1.0)
         mats.append(m * np.float32(w) if w != 1.0 else m)
     return sp.hstack(mats, format="csr", dtype=np.float32)

@@ -1,8 +1,8 @@
 """TF-IDF features: jieba word 1-2-grams, body character n-grams and a weighted title block.
 
 A model input is an :data:`Item`: ``(title, body, body_tokens, title_tokens)``, all Simplified.
-The analyzers are module-level functions so that the fitted vectorizers persist with skops
-(they are in the loader's allow-list).
+The analyzers are module-level functions so that a saved model can name them (the loader looks
+the names up in :data:`pipeline.classify.fitted.ANALYZERS`).
 """
 
 from __future__ import annotations

@@ -1,13 +1,12 @@
 """Relevance + one-vs-rest topic classifiers (or a single-label classifier) over TF-IDF features.
 
-The fitted state is a plain dict of scikit-learn objects and numbers, saved with skops and
-loaded with an explicit allow-list of types (see :mod:`pipeline.classify.persist`); pipeline
-workers score with the same numbers read without scikit-learn (:mod:`pipeline.classify.inference`).
+Training fits scikit-learn estimators; a :class:`TopicModel` keeps only their fitted numbers
+(:mod:`pipeline.classify.fitted`), which is what it scores with, is explained by and is saved as
+(:mod:`pipeline.classify.persist`).  Scoring never imports scikit-learn.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -17,7 +16,7 @@ import scipy.sparse as sp
 
 from pipeline.classify.fastvec import transform_union
 from pipeline.classify.features import FeatureConfig, build_features, make_item
-from pipeline.classify.inference import LogisticScorer
+from pipeline.classify.fitted import Linear, from_estimators
 from pipeline.classify.text import Item, prepare
 from pipeline.classify.thresholds import best_f1_threshold
 from pipeline.segment.backends import rjieba_available
@@ -76,8 +75,6 @@ def _slim(features):
             continue
         if hasattr(vec, "stop_words_"):
             delattr(vec, "stop_words_")
-        # plain ints persist as one JSON map instead of one array file per term
-        vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
     return features
 
 
@@ -304,10 +301,15 @@ def _config_dict(cfg: TrainConfig) -> dict[str, Any]:
 
 
 class TopicModel:
-    """A fitted model: turns titles and texts into relevance/topic decisions and scores."""
+    """A fitted model: turns titles and texts into relevance/topic decisions and scores.
+
+    ``state`` is what ``fit_multilabel``/``fit_multiclass`` return, or a fitted state read from
+    a file; scikit-learn estimators in it are replaced by their fitted numbers
+    (:func:`~pipeline.classify.fitted.from_estimators`), so there is one way of scoring.
+    """
 
     def __init__(self, state: Mapping[str, Any], meta: Mapping[str, Any] | None = None) -> None:
-        self.state = dict(state)
+        self.state = from_estimators(state)
         self.meta = dict(meta or {})
 
     @property
@@ -499,10 +501,8 @@ class TopicModel:
         return results
 
 
-def _class_scores(clf: Any, X: Any) -> np.ndarray:
-    """Per-class scores ``(n, classes)``: probabilities, or the softmax of an SVM's margins."""
-    if hasattr(clf, "predict_proba"):
-        return clf.predict_proba(X)
+def _class_scores(clf: Linear, X: Any) -> np.ndarray:
+    """Per-class scores ``(n, classes)`` of a single-label classifier: the softmax of its margins."""
     from scipy.special import softmax
 
     margins = np.asarray(clf.decision_function(X), dtype=np.float64)
@@ -511,27 +511,13 @@ def _class_scores(clf: Any, X: Any) -> np.ndarray:
     return softmax(margins, axis=1)
 
 
-def _positive_proba(clf: Any, X: Any) -> np.ndarray:
-    """P(positive) of a binary classifier.
-
-    For a binary logistic regression this is ``expit(X @ w + b)``, exactly what its
-    ``predict_proba`` computes, without scikit-learn's per-call input validation, which costs
-    more than the product itself when documents arrive one at a time in a pipeline run.
-    """
+def _positive_proba(clf: Linear, X: Any) -> np.ndarray:
+    """P(positive) of a binary logistic regression: ``expit(X @ w + b)``."""
     from scipy.special import expit
 
-    if _binary_logistic(clf):
-        return expit(np.asarray(X @ clf.coef_[0]).ravel() + clf.intercept_[0])
-    return clf.predict_proba(X)[:, 1]
-
-
-def _binary_logistic(clf: Any) -> bool:
-    """``clf`` is a binary logistic regression (scikit-learn's, or the coefficients of one read
-    from an inference file; scikit-learn is imported already if ``clf`` is one of its models)."""
-    if isinstance(clf, LogisticScorer):
-        return True
-    linear_model = sys.modules.get("sklearn.linear_model")
-    return linear_model is not None and isinstance(clf, linear_model.LogisticRegression) and clf.coef_.shape[0] == 1
+    if clf.coef_.shape[0] != 1:
+        raise ValueError(f"a binary classifier has one row of coefficients, not {clf.coef_.shape[0]}")
+    return expit(np.asarray(X @ clf.coef_[0]).ravel() + clf.intercept_[0])
 
 
 def record_item(record: Mapping[str, Any], simplified: bool = False, segmenter: str = "jieba") -> Item:

@@ -14,11 +14,11 @@ _MODELS: dict[str, TopicModel] = {}
 
 
 def _cached_model(model_dir: str | None) -> TopicModel:
-    from pipeline.classify.persist import default_model_dir, load_for_inference
+    from pipeline.classify.persist import default_model_dir, load_model
 
     key = str(model_dir or default_model_dir())
     if key not in _MODELS:
-        _MODELS[key] = load_for_inference(key)
+        _MODELS[key] = load_model(key)
     return _MODELS[key]
 
 

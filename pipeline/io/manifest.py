@@ -24,7 +24,6 @@ TRACKED_DISTRIBUTIONS = (
     "pyarrow",
     "datasketch",
     "warcio",
-    "skops",
     "dask",
     "distributed",
 )
