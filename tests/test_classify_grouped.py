@@ -119,3 +119,20 @@ def test_evidence_and_grouped_cv_on_real_items(shared_data: Path, tmp_path: Path
     assert sum(f["n"] for f in report["folds"]) == len(small)
     assert report["relevance"]["support"] == sum(bool(r["relevant"]) for r in small)
     json.dumps(report)  # the report is plain JSON for the model card
+
+
+def test_topic_inner_folds_follow_their_own_plan() -> None:
+    from pipeline.classify.model import TrainConfig
+    from pipeline.classify.training import inner_groups, topic_inner_groups
+
+    records = [
+        {"id": i, "source": src, "date": f"20{10 + i % 8}-01-0{1 + i % 9}"}
+        for i, src in enumerate(["cctv"] * 40 + ["ncov_weibo"] * 40)
+    ]
+    by_source = inner_groups(records, TrainConfig())
+    by_time = topic_inner_groups(records, TrainConfig())
+    assert set(by_source) == {"cctv", "weibo"}
+    assert len(set(by_time)) == 4 and all(".." in g for g in by_time)
+    # "" follows the relevance plan; "none" is one group, i.e. stratified random folds
+    assert list(topic_inner_groups(records, TrainConfig(topic_inner_groups=""))) == list(by_source)
+    assert set(topic_inner_groups(records, TrainConfig(topic_inner_groups="none"))) == {"all"}

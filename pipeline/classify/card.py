@@ -22,8 +22,11 @@ def render_card(meta: dict[str, Any], command: str, cv: dict[str, Any] | None = 
         ]
     else:
         cfg = meta.get("config") or {}
-        inner = {"source": "leave-one-source-family-out", "time": "leave-one-time-block-out"}.get(
-            cfg.get("inner_groups", ""), f"{cfg.get('inner_folds', 5)}-fold")
+        plans = {"source": "leave-one-source-family-out", "time": "leave-one-time-block-out"}
+        inner = plans.get(cfg.get("inner_groups", ""), f"{cfg.get('inner_folds', 5)}-fold")
+        if cfg.get("topic_inner_groups"):
+            topic_plan = plans.get(cfg["topic_inner_groups"], f"{cfg.get('inner_folds', 5)}-fold")
+            inner = f"{inner} (topics: {topic_plan})"
         about = [
             "TF-IDF (word 1-2-grams, body character 2-3-grams, weighted title n-grams, taxonomy",
             "seed-term counts) plus sentence-level co-occurrence features (sentences naming medical",

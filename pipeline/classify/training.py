@@ -38,13 +38,24 @@ def cooc_terms(taxonomy: Taxonomy | None) -> dict[str, Any]:
     }
 
 
-def inner_groups(records: Sequence[dict[str, Any]], cfg: TrainConfig) -> np.ndarray | None:
-    """The groups of the inner folds that calibrate and choose thresholds (``cfg.inner_groups``)."""
-    if cfg.inner_groups == "source":
+def inner_groups(records: Sequence[dict[str, Any]], cfg: TrainConfig, scheme: str | None = None) -> np.ndarray | None:
+    """The groups of the inner folds that calibrate and choose thresholds: ``scheme`` ("source",
+    "time" or "none"), by default ``cfg.inner_groups``."""
+    scheme = cfg.inner_groups if scheme is None else scheme
+    if scheme == "source":
         return source_groups(records)
-    if cfg.inner_groups == "time":
+    if scheme == "time":
         return time_groups(records)
     return None
+
+
+def topic_inner_groups(records: Sequence[dict[str, Any]], cfg: TrainConfig) -> np.ndarray | None:
+    """The groups of the topic classifiers' inner folds (``cfg.topic_inner_groups``, else as
+    relevance); "none" gives one group, that is stratified random folds."""
+    if not cfg.topic_inner_groups:
+        return inner_groups(records, cfg)
+    groups = inner_groups(records, cfg, cfg.topic_inner_groups)
+    return np.full(len(records), "all", dtype=object) if groups is None else groups
 
 
 def fit_labelled(
@@ -65,6 +76,7 @@ def fit_labelled(
     gold_ids = {r.get("id") for r in data.records}
     neg_items = [record_item(r, segmenter=cfg.segmenter) for r in negatives if r.get("id") not in gold_ids]
     groups = inner_groups(data.records, cfg)
+    topic_groups = topic_inner_groups(data.records, cfg)
     assert data.relevant is not None and data.topics is not None  # multi-label sets have both
     k = len(data.keys)
     rows = items + neg_items
@@ -73,7 +85,7 @@ def fit_labelled(
     weight = np.concatenate([np.ones(len(items)), np.full(len(neg_items), NEGATIVE_WEIGHT)])
     state = fit_multilabel(
         rows, relevant, topics, data.keys, cfg, sample_weight=weight, n_gold=len(items),
-        seed_terms=terms, groups=groups, **cooc,
+        seed_terms=terms, groups=groups, topic_groups=topic_groups, **cooc,
     )
     if pool and taxonomy is not None:
         from pipeline.classify.weak import pseudo_label
@@ -90,6 +102,7 @@ def fit_labelled(
             n_gold=len(items),
             seed_terms=terms,
             groups=groups,
+            topic_groups=topic_groups,
             **cooc,
         )
     return TopicModel(state)
