@@ -208,9 +208,26 @@ def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[s
     if proc.returncode not in (0, 3):
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    kinds = task_seconds_by_kind(out)
     shutil.rmtree(out, ignore_errors=True)
     return {"wall": wall, "cpu": cpu, "rss": peak, "stages": manifest.get("stage_seconds", {}),
-            "rows": manifest["counts"]["rows"], "documents": manifest["counts"]["documents"]}
+            "rows": manifest["counts"]["rows"], "documents": manifest["counts"]["documents"], "kinds": kinds}
+
+
+def task_seconds_by_kind(out: Path) -> dict[str, list[float]]:
+    """Task seconds and input MB of a run's single-kind tasks, by kind (from the completion
+    markers): what a byte of each kind costs a worker, for the scheduling weights."""
+    kinds: dict[str, list[float]] = {}
+    for marker in (out / "_run").rglob("*.json"):
+        record = json.loads(marker.read_text(encoding="utf-8"))
+        files = record.get("files") if isinstance(record, dict) else None
+        if not files or len({f["kind"] for f in files}) != 1:
+            continue
+        span = sum((f["end"] - f["start"]) if f.get("end") else f["size"] for f in files)
+        totals = kinds.setdefault(files[0]["kind"], [0.0, 0.0])
+        totals[0] += record["seconds"]
+        totals[1] += span / 1e6
+    return kinds
 
 
 def _cuts(tokens: list[str]) -> set[int]:
@@ -298,6 +315,7 @@ def main() -> None:
         cpus: dict[str, list[float]] = {"floor": []}
         rss: dict[str, list[int]] = {}
         stages: dict[str, list[dict[str, float]]] = {}
+        kinds: dict[str, list[float]] = {}
         for round_ in range(args.runs):
             wall, cpu = floor_seconds(texts, info["copies"])
             walls["floor"].append(wall)
@@ -311,6 +329,10 @@ def main() -> None:
                 cpus.setdefault(name, []).append(result["cpu"])
                 rss.setdefault(name, []).append(result["rss"])
                 stages.setdefault(name, []).append(result["stages"])
+                for kind, (seconds, mb) in result["kinds"].items():
+                    kinds.setdefault(kind, [0.0, 0.0])
+                    kinds[kind][0] += seconds
+                    kinds[kind][1] += mb
                 print(json.dumps({"round": round_, name: round(result["wall"], 1), "cpu": round(result["cpu"], 1), "rss_mb": round(result["rss"] / 1e6),
                                   "rows": result["rows"]}), flush=True)
         med = {k: statistics.median(v) for k, v in walls.items()}
@@ -352,6 +374,11 @@ def main() -> None:
         report["task_stage_seconds_median"] = {
             k: round(statistics.median(sum(v for s, v in run.items() if s not in _AFTER_TASKS) for run in runs), 1)
             for k, runs in stages.items() if runs and runs[0]}
+        # a task's seconds per MB of each kind of input, relative to JSONL: what the scheduling
+        # weights (pipeline/ingest/settings.py COST_PER_BYTE) should be
+        if "jsonl" in kinds:
+            per_mb = {k: s / mb for k, (s, mb) in kinds.items() if mb}
+            report["task_seconds_per_mb_relative_to_jsonl"] = {k: round(v / per_mb["jsonl"], 3) for k, v in per_mb.items()}
         report["peak_rss_mb"] = {k: round(statistics.median(v) / 1e6) for k, v in rss.items()}
         first = stages.get("local:1") or next(iter(stages.values()))
         totals = {s: statistics.median(run.get(s, 0.0) for run in first) for s in first[0]}
