@@ -11,8 +11,9 @@ steps as usual (:func:`~pipeline.engine.task.warm_up`); what the default configu
 loaded it finds in memory, anything else it loads itself, so a run of any configuration gives
 the same rows.
 
-The fork server is a single-threaded process started from this one, which forks each worker
-from its main thread: no lock or thread of the driver is inherited.  It dies with the driver
+The fork server is a fresh interpreter started by the driver, which forks each worker from its
+main thread: no lock or thread of the driver is inherited (the libraries' own native threads,
+OpenBLAS's and Arrow's jemalloc's, have fork handlers).  It dies with the driver
 (:func:`~pipeline.engine.lifeline.set_parent_death_signal`), and its workers with it.
 """
 
