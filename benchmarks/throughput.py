@@ -28,6 +28,7 @@ import argparse
 import csv
 import json
 import math
+import os
 import resource
 import shutil
 import statistics
@@ -122,10 +123,13 @@ def build_corpus(dest: Path, target_mb: float = 0.0, text_mb: float = 0.0, max_m
 
 # -- measurements --------------------------------------------------------------------------
 class PeakRss:
-    """Samples the summed RSS of a process and all its descendants every 0.5 s."""
+    """Samples the summed RSS of a process and all its descendants every 0.5 s, and their summed
+    PSS (proportional set size: a page shared by n processes counts 1/n in each, so forked
+    workers sharing their parent's pages are not counted twice)."""
 
     def __init__(self, pid: int) -> None:
         self.peak = 0
+        self.peak_pss = 0
         self._proc = psutil.Process(pid)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -133,16 +137,19 @@ class PeakRss:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            total = 0
+            total = pss = 0
             try:
                 for proc in [self._proc, *self._proc.children(recursive=True)]:
                     try:
-                        total += proc.memory_info().rss
+                        info = proc.memory_full_info()
+                        total += info.rss
+                        pss += getattr(info, "pss", info.rss)
                     except psutil.Error:
                         pass
             except psutil.Error:
                 break
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, pss)
             self._stop.wait(0.5)
 
     def stop(self) -> int:
@@ -174,6 +181,25 @@ SEGMENT_VARIANTS: dict[str, dict[str, Any]] = {
 }
 
 
+def adopt_orphans() -> None:
+    """Become the parent of the processes a run leaves behind when it exits (Linux: a child
+    subreaper), so that their CPU time, and their children's, is counted: a fork server the
+    run started outlives it by a moment, and the run does not wait for it."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def reap_orphans() -> None:
+    """Wait for every remaining child process (adopted orphans included)."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
 def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[str],
                baseline: Path | None = None, variant: str = "default") -> dict[str, Any]:
     """One ``zhnews run`` subprocess from scratch; wall time, peak RSS and the manifest.
@@ -203,14 +229,33 @@ def zhnews_run(corpus: Path, out: Path, engine: str, workers: int, extra: list[s
     _, err = proc.communicate()
     wall = time.perf_counter() - started
     peak = rss.stop()
+    peak_pss = rss.peak_pss
+    reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in (0, 3):
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    kinds = task_seconds_by_kind(out)
     shutil.rmtree(out, ignore_errors=True)
-    return {"wall": wall, "cpu": cpu, "rss": peak, "stages": manifest.get("stage_seconds", {}),
-            "rows": manifest["counts"]["rows"], "documents": manifest["counts"]["documents"]}
+    return {"wall": wall, "cpu": cpu, "rss": peak, "pss": peak_pss, "stages": manifest.get("stage_seconds", {}),
+            "rows": manifest["counts"]["rows"], "documents": manifest["counts"]["documents"], "kinds": kinds}
+
+
+def task_seconds_by_kind(out: Path) -> dict[str, list[float]]:
+    """Task seconds and input MB of a run's single-kind tasks, by kind (from the completion
+    markers): what a byte of each kind costs a worker, for the scheduling weights."""
+    kinds: dict[str, list[float]] = {}
+    for marker in (out / "_run").rglob("*.json"):
+        record = json.loads(marker.read_text(encoding="utf-8"))
+        files = record.get("files") if isinstance(record, dict) else None
+        if not files or len({f["kind"] for f in files}) != 1:
+            continue
+        span = sum((f["end"] - f["start"]) if f.get("end") else f["size"] for f in files)
+        totals = kinds.setdefault(files[0]["kind"], [0.0, 0.0])
+        totals[0] += record["seconds"]
+        totals[1] += span / 1e6
+    return kinds
 
 
 def _cuts(tokens: list[str]) -> set[int]:
@@ -278,6 +323,7 @@ def main() -> None:
                         help="a folder holding an earlier `pipeline` package: config baseline:W runs it (local engine)")
     args = parser.parse_args()
 
+    adopt_orphans()
     with tempfile.TemporaryDirectory(prefix="zhnews-bench-", dir=args.tmp) as tmp:
         root = Path(tmp)
         info = build_corpus(root / "corpus", args.mb, args.text_mb, args.max_mb)
@@ -291,13 +337,16 @@ def main() -> None:
         if args.rss_only:
             result = zhnews_run(root / "corpus", root / "out", "local", 2, extra)
             print(json.dumps({"local:2": {"wall": round(result["wall"], 1), "mb_s": round(info["text_mb"] / result["wall"], 3),
-                                          "peak_rss_mb": round(result["rss"] / 1e6), "rows": result["rows"]}}))
+                                          "peak_rss_mb": round(result["rss"] / 1e6),
+                                          "peak_pss_mb": round(result["pss"] / 1e6), "rows": result["rows"]}}))
             return
         configs = [(*c.split(":")[:2], (c.split(":") + ["default"])[2]) for c in args.configs.split(",")]
         walls: dict[str, list[float]] = {"floor": []}
         cpus: dict[str, list[float]] = {"floor": []}
         rss: dict[str, list[int]] = {}
+        pss: dict[str, list[int]] = {}
         stages: dict[str, list[dict[str, float]]] = {}
+        kinds: dict[str, list[float]] = {}
         for round_ in range(args.runs):
             wall, cpu = floor_seconds(texts, info["copies"])
             walls["floor"].append(wall)
@@ -310,8 +359,14 @@ def main() -> None:
                 walls.setdefault(name, []).append(result["wall"])
                 cpus.setdefault(name, []).append(result["cpu"])
                 rss.setdefault(name, []).append(result["rss"])
+                pss.setdefault(name, []).append(result["pss"])
                 stages.setdefault(name, []).append(result["stages"])
+                for kind, (seconds, mb) in result["kinds"].items():
+                    kinds.setdefault(kind, [0.0, 0.0])
+                    kinds[kind][0] += seconds
+                    kinds[kind][1] += mb
                 print(json.dumps({"round": round_, name: round(result["wall"], 1), "cpu": round(result["cpu"], 1), "rss_mb": round(result["rss"] / 1e6),
+                                  "pss_mb": round(result["pss"] / 1e6),
                                   "rows": result["rows"]}), flush=True)
         med = {k: statistics.median(v) for k, v in walls.items()}
         report: dict[str, Any] = {"corpus": info, "median_seconds": {k: round(v, 2) for k, v in med.items()},
@@ -352,7 +407,13 @@ def main() -> None:
         report["task_stage_seconds_median"] = {
             k: round(statistics.median(sum(v for s, v in run.items() if s not in _AFTER_TASKS) for run in runs), 1)
             for k, runs in stages.items() if runs and runs[0]}
+        # a task's seconds per MB of each kind of input, relative to JSONL: what the scheduling
+        # weights (pipeline/ingest/settings.py COST_PER_BYTE) should be
+        if "jsonl" in kinds:
+            per_mb = {k: s / mb for k, (s, mb) in kinds.items() if mb}
+            report["task_seconds_per_mb_relative_to_jsonl"] = {k: round(v / per_mb["jsonl"], 3) for k, v in per_mb.items()}
         report["peak_rss_mb"] = {k: round(statistics.median(v) / 1e6) for k, v in rss.items()}
+        report["peak_pss_mb"] = {k: round(statistics.median(v) / 1e6) for k, v in pss.items()}
         first = stages.get("local:1") or next(iter(stages.values()))
         totals = {s: statistics.median(run.get(s, 0.0) for run in first) for s in first[0]}
         whole = sum(totals.values()) or 1.0

@@ -11,6 +11,10 @@ one; jieba's own dictionary cache is warm, as on any run after the first):
   only), evidence included: docs/s, median of 3 passes;
 * ``zhnews classify``: wall time of the whole command on 3 labelled records (written to a
   temporary file), start-up included.
+* ``cold`` and ``forked``: the CPU seconds a local pool's worker spends before it can take a
+  task, from a fresh interpreter (imports and every step's set-up) and forked by the warm fork
+  server (:mod:`pipeline.engine.warm_parent`; unpickling the steps and setting up what the
+  server has not), both setting up the default steps.
 
 ``--baseline SRC`` measures the same in another source tree (the code before a change:
 ``git archive COMMIT | tar -x -C SRC``), interleaved round by round.  A baseline that has
@@ -53,6 +57,24 @@ for step in steps:
     out[step.name] = time.perf_counter() - t
 out["total after distributed"] = time.perf_counter() - t1
 print(json.dumps(out))
+"""
+
+WARM = """
+import json, time
+from concurrent.futures import ProcessPoolExecutor
+from pipeline.config import RunConfig
+from pipeline.steps import build_steps
+from pipeline.engine.local import worker_context
+from pipeline.engine.task import pipeline_key, warm_up
+import multiprocessing
+steps = build_steps(RunConfig())
+key = pipeline_key(steps, None)
+context = worker_context() if {forked} else multiprocessing.get_context("spawn")
+with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    pool.submit(int).result()  # the worker is up (forked: the server has set up)
+    pool.submit(warm_up, steps, None, key).result()
+    cpu = pool.submit(time.process_time).result()  # the worker's CPU since it started
+print(json.dumps({{"cpu": cpu}}))
 """
 
 MODEL = """
@@ -120,6 +142,9 @@ def main() -> None:
                 for loader in _loaders(tree):
                     rows.setdefault(f"{name}: model ({loader})", []).append(_run(MODEL.format(loader=loader, labels=labels), tree))
                 rows.setdefault(f"{name}: zhnews classify, 3 records", []).append(_cli(three, tree))
+            for forked in (False, True):
+                kind = "forked from the warm server" if forked else "cold (spawned)"
+                rows.setdefault(f"worker CPU before its first task, {kind}", []).append(_run(WARM.format(forked=forked), ROOT))
     report = {"runs": args.runs, **{k: _median(v) for k, v in rows.items()}}
     print(json.dumps(report, indent=2))
 

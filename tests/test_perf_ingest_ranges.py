@@ -127,7 +127,7 @@ def test_scheduling_weighs_pages_below_text(tmp_path: Path) -> None:
     from pipeline.engine.task import estimated_cost, largest_first
 
     _feed(tmp_path / "feed.jsonl", 60)
-    page = "<html><head><title>通知</title></head><body><div class='nav'>首页</div>" + "<p>医务人员补助。</p>" * 2000
+    page = "<html><head><title>通知</title></head><body><div class='nav'>首页</div>" + "<p>医务人员补助。</p>" * 1000
     for i in range(3):
         (tmp_path / f"page{i}.html").write_text(page + "</body></html>", encoding="utf-8")
     files = discover_inputs([str(tmp_path)])

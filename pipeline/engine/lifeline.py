@@ -6,7 +6,9 @@ folder a new run is using.  Two guards, set as a worker starts (:func:`bind_to_p
 
 * on Linux, ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: the kernel kills the worker when its parent
   dies (the parent's thread that started it, in fact: our pools start workers from threads that
-  live as long as the pool);
+  live as long as the pool).  The local pool's workers are forked by a fork server the driver
+  started (:mod:`pipeline.engine.warm_parent`), which is itself killed when the driver dies: a
+  worker binds to that server, its parent;
 * everywhere, a daemon thread that polls the parent pid and kills its own process when the
   parent is gone (the worker is re-parented), within :data:`PARENT_POLL_SECONDS`.
 
@@ -34,7 +36,7 @@ def _die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _set_parent_death_signal() -> bool:
+def set_parent_death_signal() -> bool:
     """Ask Linux to SIGKILL this process when its parent dies; False elsewhere or on failure."""
     if not sys.platform.startswith("linux"):
         return False
@@ -52,13 +54,27 @@ def _watch(parent: int, interval: float) -> None:
             _die()
 
 
+def _parent_of(pid: int) -> int | None:
+    """The parent of process ``pid`` (Linux: from ``/proc``), None when unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return None
+    return int(text[text.rindex(")") + 2:].split()[1])
+
+
 def bind_to_parent(parent: int | None = None, interval: float = PARENT_POLL_SECONDS) -> None:
-    """Make this process die with ``parent`` (by default its parent now)."""
+    """Make this process die with ``parent`` (by default its parent now), directly or through
+    its parent, a fork server of ``parent``'s that dies with it."""
     parent = os.getppid() if parent is None else parent
-    _set_parent_death_signal()
-    if os.getppid() != parent:  # the parent died before the signal was asked for
+    direct = os.getppid()
+    if direct != parent and _parent_of(direct) != parent:  # the parent died before we got here
         _die()
-    threading.Thread(target=_watch, args=(parent, interval), name="zhnews-parent-watch", daemon=True).start()
+    set_parent_death_signal()
+    if os.getppid() != direct:  # the parent died before the signal was asked for
+        _die()
+    threading.Thread(target=_watch, args=(direct, interval), name="zhnews-parent-watch", daemon=True).start()
 
 
 def init_worker(parent: int, initializer: Callable[..., Any] | None = None, *args: Any) -> None:

@@ -1,16 +1,22 @@
 """Local executor: the calling process (one worker) or a pool of worker processes.
 
-Workers are started with ``spawn`` (no inherited threads or locks) and keep their set-up
-pipeline between tasks, so jieba, OpenCC and the model load once per worker process.  They die
-with the driver (:mod:`pipeline.engine.lifeline`).
+Task workers are forked by a fork server that set the steps up once
+(:mod:`pipeline.engine.warm_parent`; elsewhere than Linux, spawned fresh), so none inherits the
+driver's threads or locks and each starts with jieba, OpenCC and the model already loaded; they
+keep their set-up pipeline between tasks.  They die with the driver
+(:mod:`pipeline.engine.lifeline`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing.context import BaseContext
 from typing import TypeVar
 
 from pipeline.engine.lifeline import init_worker
@@ -23,6 +29,36 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+#: The module the fork server imports as it starts: it sets the default steps up once.
+WARM_PARENT = "pipeline.engine.warm_parent"
+
+
+def worker_context() -> BaseContext:
+    """How task workers start: forked by the warm fork server where the kernel ties it to the
+    driver's life (Linux), a fresh interpreter each elsewhere."""
+    if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([WARM_PARENT])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _start_processes(pool: ProcessPoolExecutor, count: int) -> None:
+    """Have ``pool`` start ``count`` worker processes (one per submission while none is idle)."""
+    for _ in range(count):
+        pool.submit(int)
+
+
+def start_worker(environ: dict[str, str], steps: Sequence[BaseStep], time_limit: float | None, key: str) -> None:
+    """A task worker's initializer: take the driver's environment as it is now (a forked worker
+    has the fork server's, from when the server started, and steps read settings such as
+    ``ZHNEWS_MODEL_DIR`` from it), then set up the run's steps."""
+    if os.environ != environ:
+        os.environ.clear()
+        os.environ.update(environ)
+    warm_up(steps, time_limit, key)
+
+
 class LocalExecutor:
     """Runs tasks in this process (``workers=1``) or in a process pool."""
 
@@ -33,23 +69,38 @@ class LocalExecutor:
         self.workers = max(1, int(workers))
         self._pool: ProcessPoolExecutor | None = None  # the task workers, with their step state
         self._call_pool: ProcessPoolExecutor | None = None  # light processes for map_calls
+        self._starting: threading.Thread | None = None  # asking the pool for its workers
 
     def start(self, steps: Sequence[BaseStep], time_limit: float | None) -> None:
-        """Start every worker process now; each builds its step state as it starts (with one
-        worker, this process builds it now)."""
+        """Start the workers' set-up now (with one worker, this process sets up now).
+
+        The fork server starts setting the default steps up at once, and the workers are forked
+        from it as soon as it is ready, while this process goes on; each then sets up only what
+        the run's configuration adds.
+        """
         if self.workers == 1:
             warm_up(steps, time_limit, pipeline_key(steps, time_limit))
             return
         if self._pool is not None:
             return
+        context = worker_context()
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             initializer=init_worker,
-            initargs=(os.getpid(), warm_up, list(steps), time_limit, pipeline_key(steps, time_limit)),
+            initargs=(os.getpid(), start_worker, dict(os.environ), list(steps), time_limit,
+                      pipeline_key(steps, time_limit)),
         )
-        for _ in range(self.workers):  # the pool starts a process per submission while none is idle
-            self._pool.submit(int)
+        if context.get_start_method() != "forkserver":
+            _start_processes(self._pool, self.workers)
+            return
+        # The server from this thread, which lives as long as the process (a parent-death signal
+        # fires when the thread that started the process ends); a forked worker waits for the
+        # server's set-up, so another thread asks for them while this one goes on.
+        multiprocessing.forkserver.ensure_running()
+        self._starting = threading.Thread(target=_start_processes, args=(self._pool, self.workers),
+                                          name="zhnews-start-workers", daemon=True)
+        self._starting.start()
 
     def map_tasks(self, spec: TaskSpec, tasks: Sequence[Task]) -> Iterator[TaskResult]:
         if self.workers == 1:
@@ -58,6 +109,7 @@ class LocalExecutor:
             return
         if self._pool is None and tasks:
             self.start(spec.steps, spec.doc_time_limit)
+        self._started()
         # Bounded submission: a few tasks per worker in flight, so memory stays flat.
         pending: set[Future[TaskResult]] = set()
         pool = self._pool
@@ -75,6 +127,12 @@ class LocalExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=False)
             self._pool = None
+
+    def _started(self) -> None:
+        """Wait until the pool has been asked for its workers (they may still be setting up)."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
 
     def prepare_calls(self, initializer: Callable[[], None]) -> None:
         """Start the light processes of :meth:`map_calls` now (they run ``initializer`` while
@@ -100,6 +158,7 @@ class LocalExecutor:
         return list(self._start_call_pool().map(fn, items))
 
     def close(self) -> None:
+        self._started()
         for pool in (self._pool, self._call_pool):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)

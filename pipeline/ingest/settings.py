@@ -15,8 +15,9 @@ TASK_MAX_FILES = 1024
 #: gives each worker several tasks and the last to finish are short.
 TASK_MAX_BYTES = 2 << 20
 #: Work of an input byte relative to a JSONL/text byte, for sizing and ordering tasks: a saved
-#: page is mostly markup, about a tenth of its bytes is text.
-COST_PER_BYTE = {"html": 0.1, "warc": 0.1}
+#: page is mostly markup (about a tenth of its bytes is text), but parsing and scoring that
+#: markup to extract the body makes a page byte cost about a third of a text byte.
+COST_PER_BYTE = {"html": 0.35, "warc": 0.35}
 #: Invalid byte sequences a page may have and still be decoded (each read as U+FFFD, counted in
 #: ``encoding_errors``): a stray or corrupted byte costs a character, not the page.  Twenty
 #: cover a handful of damaged characters (a bad GB byte can take its neighbour with it).

@@ -1,0 +1,47 @@
+"""The warm parent of the local pool's workers: steps set up once, then forked per worker.
+
+A worker spawned from scratch spends about two CPU-seconds importing the steps' libraries and
+loading jieba's dictionary, OpenCC's tables and the model before its first document, and every
+worker of a pool pays it again.  On Linux the pool starts its workers through Python's fork
+server instead (:func:`~pipeline.engine.local.worker_context`), which imports this module
+once, and only it: it sets up the steps of
+the default configuration, and each worker forked from it starts with their process-wide state
+(the tokenizer, the converters, the model) already loaded.  A worker then sets up the run's own
+steps as usual (:func:`~pipeline.engine.task.warm_up`); what the default configuration already
+loaded it finds in memory, anything else it loads itself, so a run of any configuration gives
+the same rows.
+
+The fork server is a fresh interpreter started by the driver, which forks each worker from its
+main thread: no lock or thread of the driver is inherited (the libraries' own native threads,
+OpenBLAS's and Arrow's jemalloc's, have fork handlers).  It dies with the driver
+(:func:`~pipeline.engine.lifeline.set_parent_death_signal`), and its workers with it.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+
+from pipeline.engine.lifeline import set_parent_death_signal
+
+log = logging.getLogger(__name__)
+
+
+def set_up_default_steps() -> None:
+    """Build the default configuration's steps and set every one up, in this process (the fork
+    server, as it starts); then freeze what they loaded, so workers share it with the server
+    rather than copy it (the garbage collector would otherwise touch every object)."""
+    from pipeline.config import RunConfig
+    from pipeline.steps import build_steps
+
+    try:
+        for step in build_steps(RunConfig()):
+            step._ensure_ready()
+    except Exception:  # noqa: BLE001 - a worker sets up its own steps and reports what fails
+        log.debug("warm parent: default steps not set up", exc_info=True)
+    gc.freeze()
+
+
+# Only the fork server imports this module (the local pool names it as its preload).
+set_parent_death_signal()
+set_up_default_steps()

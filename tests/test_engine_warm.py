@@ -1,0 +1,86 @@
+"""Task workers start warm: forked by a fork server that set the default steps up once.
+
+Real processes throughout: the fork server the local pool uses, workers forked from it, a
+driver killed with its workers running.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.forkserver
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from pipeline.engine.local import LocalExecutor, worker_context
+from pipeline.engine.task import TaskSpec
+from pipeline.ingest import discover_inputs, plan_tasks
+from pipeline.ingest.step import ReadStep
+from pipeline.io.staging import StageStep
+from pipeline.record import Doc
+from pipeline.steps import Result, Step
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is used on Linux")
+
+
+def _what_a_fresh_worker_holds() -> dict[str, object]:
+    """Run in a worker before any set-up of its own: what it inherited from its parent."""
+    from pipeline.classify import step as classify_step
+    from pipeline.segment import tokenizer
+
+    return {"parent": os.getppid(), "tokenizers": sorted(tokenizer._TOKENIZERS),
+            "models": len(classify_step._MODELS), "jieba": "jieba" in sys.modules}
+
+
+def test_workers_are_forked_with_the_default_steps_already_set_up() -> None:
+    context = worker_context()
+    assert context.get_start_method() == "forkserver"
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        held = pool.submit(_what_a_fresh_worker_holds).result(timeout=120)
+    # jieba's dictionary with the domain words, and the default model: loaded by the server
+    assert held["tokenizers"] == [True] and held["models"] == 1 and held["jieba"]
+    assert held["parent"] != os.getpid()  # forked by the server, not by this process
+
+
+class EnvStep(Step):
+    """Records, as it sets up and for every document, the environment variable ``variable``."""
+
+    name = "env"
+
+    def __init__(self, variable: str = "", log: str = "") -> None:
+        super().__init__()
+        self.variable = variable
+        self.log = log
+
+    def setup(self) -> None:
+        with open(self.log, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {os.environ.get(self.variable, '-')}\n")
+
+    def process(self, doc: Doc) -> Result:
+        doc.text = doc.raw.decode("utf-8") if isinstance(doc.raw, bytes) else str(doc.raw or "")
+        doc.paragraphs = [doc.text]
+        return doc
+
+
+def test_forked_workers_see_the_drivers_environment_of_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server keeps the environment it started with; a worker takes the driver's current one
+    (steps read settings such as ``ZHNEWS_MODEL_DIR`` from it), as a spawned worker would."""
+    worker_context()
+    multiprocessing.forkserver.ensure_running()  # started before the variable is set
+    monkeypatch.setenv("ZHNEWS_TEST_MARK", "set-after-the-server")
+    for i in range(4):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"{i}.txt").write_text(f"第{i}篇：医务人员补助发放", encoding="utf-8")
+    log = tmp_path / "setups.log"
+    spec = TaskSpec(steps=[ReadStep(), EnvStep("ZHNEWS_TEST_MARK", str(log)), StageStep()],
+                    output_dir=str(tmp_path / "out"), provenance={})
+    executor = LocalExecutor(2)
+    try:
+        results = list(executor.map_tasks(spec, plan_tasks(discover_inputs([str(tmp_path / "in")]), max_files=1)))
+    finally:
+        executor.close()
+    assert sum(r.rows for r in results) == 4
+    setups = log.read_text(encoding="utf-8").splitlines()
+    assert len(setups) == 2 and {line.split()[1] for line in setups} == {"set-after-the-server"}
