@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-  python benchmarks/active_learning.py curves --holdout hkcnews --seeds 0 1 2 3 4 --budgets 100 200 300 --random-budgets 100 300 600 --jobs 6
+  python benchmarks/active_learning.py curves --holdout hkcnews --seeds 0 1 2 3 4 --budgets 50 100 150 200 300 --random-budgets 50 100 150 200 300 400 600 --jobs 3 --json points.jsonl
   python benchmarks/active_learning.py latency --pool-size 50000 --labels 100
   python benchmarks/active_learning.py warmup --labels 20 40
 
