@@ -2,8 +2,9 @@
 
 Run from the repository root:
 
-  python benchmarks/active_learning.py curves --holdout hkcnews --seeds 0 1 2 3 4 --budgets 100 200 300 --random-budgets 100 300 600 --jobs 6
+  python benchmarks/active_learning.py curves --holdout hkcnews --seeds 0 1 2 3 4 --budgets 50 100 150 200 300 --random-budgets 50 100 150 200 300 400 600 --jobs 3 --json points.jsonl
   python benchmarks/active_learning.py latency --pool-size 50000 --labels 100
+  python benchmarks/active_learning.py warmup --labels 20 40
 
 ``curves``: the labelled items of ``../shared/data/labels/train.jsonl`` outside the held-out
 source group are the pool and their labels the oracle.  A labelling session (the app's own
@@ -37,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _shared import shared_data_dir
 
 from pipeline.label import model as clf
+from pipeline.label import settings
 from pipeline.label.pool import Pool
 from pipeline.label.session import LabelSession
 from pipeline.label.store import LabelStore
@@ -69,7 +71,8 @@ def simulate(seed: int, strategy: str, holdout: str, budgets: list[int], log_pat
     fit_seconds: list[tuple[int, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         store = LabelStore(Path(tmp) / "labels.jsonl")
-        retrain = 0 if strategy == "random" else 20  # random sampling needs no model between budgets
+        # the app's cadence; random sampling needs no model between budgets
+        retrain = 0 if strategy == "random" else settings.RETRAIN_EVERY
         session = LabelSession(pool, store, taxonomy, strategy, retrain_every=retrain, seed=seed, cv_min_records=10**9)
 
         def submit(job: dict[str, Any]) -> None:  # the retrainer's job, run inline
@@ -103,6 +106,8 @@ def simulate(seed: int, strategy: str, holdout: str, budgets: list[int], log_pat
                 "budget": budget,
                 "relevance_f1": rep["relevance"]["f1"],
                 "topic_micro_f1": rep["topic_micro_f1"],
+                "topic_precision": _micro(rep, "precision"),
+                "topic_recall": _micro(rep, "recall"),
                 "rare_recall": {k: rep["topics"][k]["recall"] for k in RARE if rep["topics"][k]["support"]},
                 "rare_found": found,
                 "relevant_found": sum(r["relevant"] for r in train),
@@ -115,6 +120,16 @@ def simulate(seed: int, strategy: str, holdout: str, budgets: list[int], log_pat
         store.close()
     return {"seed": seed, "strategy": strategy, "points": points, "fit_seconds": fit_seconds,
             "pool": len(pool), "held_out": len(held)}
+
+
+def _micro(rep: dict[str, Any], what: str) -> float:
+    """Micro-averaged topic precision or recall from a report's per-topic counts."""
+    per = rep["topics"].values()
+    tp = sum(t["recall"] * t["support"] for t in per)
+    if what == "recall":
+        return tp / max(sum(t["support"] for t in per), 1)
+    predicted = sum(t["recall"] * t["support"] / t["precision"] for t in per if t["precision"] > 0)
+    return tp / predicted if predicted else 0.0
 
 
 def _median(values: list[float]) -> float:
@@ -188,6 +203,41 @@ def summarize(runs: list[dict[str, Any]], holdout: str) -> None:
         sec = [s for n, s in fits if lo <= n < hi]
         if sec:
             print(f"- retrain (fit) with {lo}–{hi - 1} labels: median {statistics.median(sec):.1f} s over {len(sec)} fits")
+
+
+# -- warm-up ----------------------------------------------------------------------------------
+def warmup(args: argparse.Namespace) -> None:
+    """What the first labels of each cold-start pick hold: relevant items and text length."""
+    from pipeline.label.diversity import SimilarityIndex, lead_text
+    from pipeline.label.sampler import Sampler
+
+    records = clf.read_jsonl(shared_data_dir() / "labels" / "train.jsonl")
+    pool = [r for r in records if r["source"] not in GROUPS[args.holdout]]
+    share = sum(r["relevant"] for r in pool) / len(pool)
+    print(f"## First labels without a model: pool {len(pool)} ({share:.0%} relevant, median "
+          f"{statistics.median(len(r['text']) for r in pool):.0f} characters), seeds {args.seeds}\n")
+    print("| pick | " + " | ".join(f"relevant in first {n}" for n in args.labels) + " | median characters |")
+    print("|---|" + "---|" * (len(args.labels) + 1))
+    for pick in ("diverse", "representative", "random"):
+        relevant: dict[int, list[int]] = {n: [] for n in args.labels}
+        lengths: list[int] = []
+        for seed in args.seeds:
+            order = pool[:]
+            random.Random(seed).shuffle(order)
+            index = SimilarityIndex([lead_text(r.get("title") or "", r["text"]) for r in order])
+            # "uncertainty" without a model serves its warm-up pick
+            sampler = Sampler("uncertainty" if pick == "representative" else pick, index, seed)
+            chosen = []
+            for _ in range(max(args.labels)):
+                choice = sampler.choose()
+                assert choice is not None
+                sampler.labelled(choice[0])
+                chosen.append(order[choice[0]])
+            for n in args.labels:
+                relevant[n].append(sum(r["relevant"] for r in chosen[:n]))
+            lengths += [len(r["text"]) for r in chosen]
+        cells = " | ".join(f"{_median(relevant[n]):.0f} ({min(relevant[n])}–{max(relevant[n])})" for n in args.labels)
+        print(f"| {pick} | {cells} | {statistics.median(lengths):.0f} |")
 
 
 # -- latency ----------------------------------------------------------------------------------
@@ -283,6 +333,11 @@ def main() -> None:
     t.add_argument("--json", required=True)
     t.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
     t.set_defaults(func=table)
+    w = sub.add_parser("warmup", help="relevant items among the first labels of each cold-start pick")
+    w.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
+    w.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    w.add_argument("--labels", type=int, nargs="+", default=[20, 40])
+    w.set_defaults(func=warmup)
     lat = sub.add_parser("latency")
     lat.add_argument("--pool-size", type=int, default=50_000)
     lat.add_argument("--labels", type=int, default=100)

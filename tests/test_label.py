@@ -145,14 +145,52 @@ def test_diverse_strategy_moves_away_from_the_labelled_story() -> None:
     assert sampler.choose() == (2, "diverse")
 
 
-def test_uncertainty_falls_back_to_diverse_without_a_model_and_random_follows_the_seed() -> None:
+def test_uncertainty_warms_up_on_representative_items_not_outliers() -> None:
+    story = "一线医务人员临时性工作补助按月发放，卫健委要求各地落实医护人员补助和轮休"
+    leads = [lead_text(f"医护补助第{i}报", story[i:] + story[:i]) for i in range(5)]
+    leads.append(lead_text("", "转发微博 #今日份快乐# 哈哈哈"))  # an outlier: short, like nothing else
+    index = SimilarityIndex(leads)
+    assert index.density[5] < index.density[:5].min()
+    farthest = Sampler("diverse", SimilarityIndex(leads))
+    farthest.labelled(0)
+    assert farthest.choose() == (5, "diverse")  # farthest-first serves the outlier
+    sampler = Sampler("uncertainty", index, warmup=2)
+    first = sampler.choose()
+    assert first is not None and first[0] != 5 and first[1] == "representative"
+    doubt = np.zeros(6, dtype=np.float32)
+    sampler.set_uncertainty(doubt)  # a model, but fewer labels than the warm-up
+    sampler.labelled(first[0])
+    second = sampler.choose()
+    assert second == (5, "representative")  # the story is covered: unlike anything labelled now
+    sampler.labelled(5)
+    target = next(i for i in range(5) if sampler.open[i])
+    doubt[target] = 1.0
+    assert sampler.choose() == (target, "uncertainty")  # warm-up over: the model's doubt decides
+    # labels outside the pool (base labels) count towards the warm-up
+    based = Sampler("uncertainty", SimilarityIndex(leads), prior_labels=2, warmup=2)
+    based.set_uncertainty(doubt)
+    assert based.choose() == (target, "uncertainty")
+
+
+def test_uncertainty_follows_the_model_and_random_follows_the_seed() -> None:
     index = SimilarityIndex([lead_text("", f"第{i}条新闻，内容各不相同{i * 7}") for i in range(10)])
-    sampler = Sampler("uncertainty", index)
-    assert sampler.choose()[1] == "diverse"
+    sampler = Sampler("uncertainty", index, warmup=0, explore_every=0)
+    assert sampler.choose()[1] == "representative"  # no model yet
     sampler.set_uncertainty(np.linspace(0, 1, 10, dtype=np.float32))
     assert sampler.choose() == (9, "uncertainty")
     sampler.close(9)
     assert sampler.choose() == (8, "uncertainty")
+    # every third label comes from the seed's random order, whatever the model's doubt
+    mixed = Sampler("uncertainty", index, seed=5, warmup=0, explore_every=3)
+    mixed.set_uncertainty(np.linspace(0, 1, 10, dtype=np.float32))
+    served = []
+    for _ in range(6):
+        i, how = mixed.choose()
+        served.append((i, how))
+        mixed.labelled(i)
+    assert [how for _, how in served] == ["random", "uncertainty", "uncertainty"] * 2
+    assert served[0] == Sampler("random", index, seed=5).choose()
+    assert served[1:3] == [(9, "uncertainty"), (8, "uncertainty")]
     first = [Sampler("random", index, seed=5).choose() for _ in range(2)]
     assert first[0] == first[1] and first[0][1] == "random"
     with pytest.raises(ValueError):
@@ -206,7 +244,7 @@ def test_session_serves_labels_skips_and_undoes(tmp_path: Path) -> None:
     s = session(tmp_path, seed=1)
     first = s.next_item()
     assert set(first) == {"id", "title", "text", "scores", "evidence", "strategy"}
-    assert first["scores"] is None and first["evidence"] == {} and first["strategy"] == "diverse"
+    assert first["scores"] is None and first["evidence"] == {} and first["strategy"] == "representative"
     assert s.next_item()["id"] == first["id"]  # the item on screen until it is answered
     s.add_label({"id": first["id"], **gold()[first["id"]]})
     second = s.next_item()
@@ -224,7 +262,7 @@ def test_session_serves_labels_skips_and_undoes(tmp_path: Path) -> None:
     assert (p["labelled"], p["session"], p["skipped"], p["remaining"]) == (1, 2, 1, 23)
     lines = (tmp_path / "labels.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and json.loads(lines[1])["relevant"] is False
-    assert json.loads(lines[0])["strategy"] == "diverse" and json.loads(lines[0])["text"]
+    assert json.loads(lines[0])["strategy"] == "representative" and json.loads(lines[0])["text"]
 
 
 def test_restarted_session_never_serves_labelled_or_base_items(tmp_path: Path) -> None:

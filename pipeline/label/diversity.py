@@ -37,6 +37,10 @@ class SimilarityIndex:
 
             self.matrix = sp.csr_matrix((len(leads), 1), dtype=np.float32)
         self.max_sim = np.zeros(len(leads), dtype=np.float32)
+        # each item's mean cosine similarity to the pool (rows are unit vectors): high for items
+        # like many others, low for outliers; one sparse product with the pool's mean row
+        centroid = np.asarray(self.matrix.mean(axis=0), dtype=np.float32).ravel()
+        self.density = np.asarray(self.matrix @ centroid, dtype=np.float32).ravel()
 
     def add(self, i: int) -> None:
         """Mark item ``i`` labelled."""

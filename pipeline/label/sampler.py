@@ -1,15 +1,19 @@
 """Which item to label next: the strategies ``uncertainty`` (default), ``diverse`` and ``random``.
 
-- ``uncertainty``: the item whose label would teach the model most, less a diversity term (its
-  highest similarity to an item labelled already), so that a batch between two retrains is not
-  ten copies of one story.  What a label teaches is the larger of two questions:
-  *relevance* (the relevance probability's closeness to 0.5) and *topics* (how unsure the
-  topic classifiers are about the item, rare and unlearned topics weighted up, times the
-  probability that the item is relevant, since only relevant items carry topic labels).
-  Once both relevance classes have enough labels, relevance questions count less, so the
-  labels go to relevant items whose topics are in doubt.
-- ``diverse``: the item least like anything labelled (farthest-first); also what
-  ``uncertainty`` does while no model has scored the pool.
+- ``uncertainty``: a warm-up of representative items, then the item whose label would teach the
+  model most, less a diversity term (its highest similarity to an item labelled already), so
+  that a batch between two retrains is not ten copies of one story.  What a label teaches is
+  the larger of two questions: *relevance* (the relevance probability's closeness to 0.5) and
+  *topics* (how unsure the topic classifiers are about the item, rare and unlearned topics
+  weighted up, times the probability that the item is relevant, since only relevant items
+  carry topic labels).  Once both relevance classes have enough labels, relevance questions
+  count less, so the labels go to relevant items whose topics are in doubt.
+- ``representative``: the warm-up of ``uncertainty`` (until
+  :data:`~settings.WARMUP_LABELS` labels, and while no model has scored the pool): items like
+  many others in the pool and unlike anything labelled.  A model of a few dozen labels has
+  no trustworthy doubt yet, and farthest-first alone would serve the pool's outliers (short
+  posts, odd formats), few of them relevant.
+- ``diverse``: the item least like anything labelled (farthest-first).
 - ``random``: a fixed random order (the baseline of the benchmark).
 """
 
@@ -75,19 +79,33 @@ def uncertainty(
 
 
 class Sampler:
-    """Chooses among the items still open (not labelled, not skipped, not being labelled)."""
+    """Chooses among the items still open (not labelled, not skipped, not being labelled).
 
-    def __init__(self, strategy: str, similarity: SimilarityIndex, seed: int = 0) -> None:
+    ``prior_labels`` counts labels of items outside the pool (base labels), which count
+    towards the warm-up; ``warmup`` is the number of labels served ``representative``ly first;
+    after it ``uncertainty`` serves every ``explore_every``-th item from the random order (0: never).
+    """
+
+    def __init__(
+        self, strategy: str, similarity: SimilarityIndex, seed: int = 0,
+        prior_labels: int = 0, warmup: int = settings.WARMUP_LABELS, explore_every: int = settings.EXPLORE_EVERY,
+    ) -> None:
         if strategy not in STRATEGIES:
             raise ValueError(f"unknown strategy {strategy!r}; choose from {STRATEGIES}")
         self.strategy = strategy
         self.similarity = similarity
+        self.prior_labels = prior_labels
+        self.warmup = warmup
+        self.explore_every = explore_every
         n = len(similarity.max_sim)
         self.open = np.ones(n, dtype=bool)
+        self.done = np.zeros(n, dtype=bool)
         self.order = np.random.default_rng(seed).permutation(n)
         # below any real difference of scores: breaks ties in the fixed random order
         self._tiebreak = np.empty(n, dtype=np.float32)
         self._tiebreak[self.order] = np.linspace(0.0, 1e-6, n, dtype=np.float32)
+        top = float(similarity.density.max()) if n else 0.0
+        self._density = similarity.density / top if top > 0 else np.ones(n, dtype=np.float32)
         self.uncertainty: np.ndarray | None = None
 
     def set_uncertainty(self, values: np.ndarray | None) -> None:
@@ -97,6 +115,7 @@ class Sampler:
     def labelled(self, i: int) -> None:
         """Item ``i`` has a label: closed, and the diversity term learns it."""
         self.open[i] = False
+        self.done[i] = True
         self.similarity.add(i)
 
     def close(self, i: int) -> None:
@@ -106,17 +125,26 @@ class Sampler:
     def reopen(self, i: int) -> None:
         self.open[i] = True
 
+    def warming_up(self) -> bool:
+        """``uncertainty`` still serves representative items (no model, or too few labels)."""
+        return self.uncertainty is None or self.prior_labels + int(self.done.sum()) < self.warmup
+
     def choose(self) -> tuple[int, str] | None:
         """``(index, strategy used)`` of the next item, or None when every item is closed."""
         if not self.open.any():
             return None
         strategy = self.strategy
-        if strategy == "uncertainty" and self.uncertainty is None:
-            strategy = "diverse"
+        if strategy == "uncertainty":
+            if self.warming_up():
+                strategy = "representative"
+            elif self.explore_every and (self.prior_labels + int(self.done.sum())) % self.explore_every == 0:
+                strategy = "random"
         if strategy == "random":
             return int(self.order[self.open[self.order]][0]), strategy
         if strategy == "diverse":
             value = -self.similarity.max_sim
+        elif strategy == "representative":
+            value = self._density * (1.0 - self.similarity.max_sim)
         else:
             assert self.uncertainty is not None
             value = self.uncertainty - settings.DIVERSITY_WEIGHT * self.similarity.max_sim

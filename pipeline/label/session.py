@@ -111,7 +111,8 @@ class LabelSession:
         self.cv_min_records = cv_min_records
         self.base = _check_base(base_labels, self.keys)
         leads = [lead_text(r["title"], r["text"]) for r in pool.records]
-        self.sampler = Sampler(strategy, SimilarityIndex(leads), seed)
+        outside = sum(1 for doc_id in self.base if doc_id not in pool.index)
+        self.sampler = Sampler(strategy, SimilarityIndex(leads), seed, prior_labels=outside)
         self.model = ModelState()
         self.skipped: set[str] = set()
         self.history: list[str] = []  # ids labelled in this session, for undo

@@ -25,6 +25,13 @@ SETTLED_RELEVANCE_SHARE = 0.4
 #: a topic with fewer labelled positives than this is served its likely positives first: its
 #: classifier cannot learn from negatives alone, and its probabilities are not yet calibrated
 FEW_POSITIVES = 10
+#: labels (base labels included) served as representative items before uncertainty takes
+#: over: a model of fewer has no trustworthy doubt, and its inner folds too few items to set
+#: thresholds on; two retrains' worth at the default cadence
+WARMUP_LABELS = 40
+#: after the warm-up, every n-th item is drawn at random: the model calibrates and sets its
+#: thresholds on its own training labels, which uncertainty alone would fill with boundary cases
+EXPLORE_EVERY = 3
 #: leading characters of each item (Simplified title + text) in the diversity space: the lead
 #: names the story, and a bounded length keeps a 50,000-item space small (~50 MB)
 DIVERSITY_CHARS = 300
