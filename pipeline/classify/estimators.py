@@ -43,6 +43,17 @@ def _normal_share(estimate: float, variance: float, confidence: float, method: s
     return Share(point, max(0.0, min(point, estimate - half)), min(1.0, max(point, estimate + half)), method, note)
 
 
+def scores_and_labels(
+    scores: Sequence[float] | np.ndarray, labels: Sequence[int] | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Posteriors clipped to [0, 1] and labels as floats; ValueError when their shapes differ."""
+    s = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)
+    y = np.asarray(labels, dtype=float)
+    if s.shape != y.shape:
+        raise ValueError(f"{s.shape} scores but {y.shape} labels")
+    return s, y
+
+
 def group_biases(
     scores: np.ndarray, labels: np.ndarray, groups: Sequence[str] | np.ndarray | None, min_items: int = MIN_GROUP_ITEMS
 ) -> np.ndarray:
@@ -82,10 +93,7 @@ class MeanPosterior:
         groups: Sequence[str] | np.ndarray | None = None,
     ) -> MeanPosterior:
         """The between-outlet variance ``outlet_variance_`` of the classifier's bias."""
-        s = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)
-        y = np.asarray(labels, dtype=float)
-        if s.shape != y.shape:
-            raise ValueError(f"{s.shape} scores but {y.shape} labels")
+        s, y = scores_and_labels(scores, labels)
         self.biases_ = group_biases(s, y, groups, self.min_group_items)
         self.outlet_variance_ = float(np.mean(self.biases_**2))
         self.note_ = ""
@@ -133,10 +141,7 @@ class PredictionPowered:
     ) -> PredictionPowered:
         """The corpus-wide ``residual_`` and ``residual_variance_``, the between-group variance
         ``tau2_`` and each group's shrunk residual and variance (``group_residuals_``)."""
-        s = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)
-        y = np.asarray(labels, dtype=float)
-        if s.shape != y.shape:
-            raise ValueError(f"{s.shape} scores but {y.shape} labels")
+        s, y = scores_and_labels(scores, labels)
         if len(s) < 2:
             raise ValueError("prediction-powered inference needs at least 2 labelled items")
         names = np.asarray(groups if groups is not None else [""] * len(s), dtype=str)

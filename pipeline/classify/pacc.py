@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pipeline.classify.estimators import Share
+from pipeline.classify.estimators import Share, scores_and_labels
 from pipeline.classify.settings import (
     EXACT_RESAMPLE_MAX,
     PACC_MIN_SEPARATION,
@@ -110,10 +110,8 @@ class PACC:
             raise ValueError("n_bootstrap must be positive")
         if not 0 < self.confidence < 1:
             raise ValueError("confidence must lie in (0, 1)")
-        s = np.clip(np.asarray(scores, dtype=float), 0.0, 1.0)
-        y = np.asarray(labels).astype(bool)
-        if s.shape != y.shape:
-            raise ValueError(f"{s.shape} scores but {y.shape} labels")
+        s, labels_float = scores_and_labels(scores, labels)
+        y = labels_float.astype(bool)
         pos, neg = s[y], s[~y]
         self.n_positive_, self.n_negative_ = len(pos), len(neg)
         self.tpr_ = float(pos.mean()) if len(pos) else float("nan")
