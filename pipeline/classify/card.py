@@ -22,10 +22,11 @@ def render_card(meta: dict[str, Any], command: str, cv: dict[str, Any] | None = 
         ]
     else:
         cfg = meta.get("config") or {}
-        plans = {"source": "leave-one-source-family-out", "time": "leave-one-time-block-out"}
-        inner = plans.get(cfg.get("inner_groups", ""), f"{cfg.get('inner_folds', 5)}-fold")
+        from pipeline.classify.groups import PLAN_NAMES
+
+        inner = PLAN_NAMES.get(cfg.get("inner_groups", ""), f"{cfg.get('inner_folds', 5)}-fold")
         if cfg.get("topic_inner_groups"):
-            topic_plan = plans.get(cfg["topic_inner_groups"], f"{cfg.get('inner_folds', 5)}-fold")
+            topic_plan = PLAN_NAMES.get(cfg["topic_inner_groups"], f"{cfg.get('inner_folds', 5)}-fold")
             inner = f"{inner} (topics: {topic_plan})"
         about = [
             "TF-IDF (word 1-2-grams, body character 2-3-grams, weighted title n-grams, taxonomy",

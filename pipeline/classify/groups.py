@@ -18,6 +18,8 @@ from pipeline.classify.settings import MIN_GROUP_ITEMS, PLATFORM_FAMILIES, TIME_
 #: Fold of sources with too few labelled items to be a fold of their own.
 SMALL_SOURCES = "other sources"
 UNDATED = "undated"
+#: How a fold plan ("source", "time") is named in model cards and prevalence metadata.
+PLAN_NAMES = {"source": "leave-one-source-family-out", "time": "leave-one-time-block-out"}
 
 _LEADING_NAME = re.compile(r"[^\W\d_]+")
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.classify.data import LabelledSet, labelled_set
-from pipeline.classify.groups import source_groups, time_groups
+from pipeline.classify.groups import PLAN_NAMES, source_groups, time_groups
 from pipeline.classify.model import TopicModel, TrainConfig, fit_multiclass, fit_multilabel, record_item
 from pipeline.classify.settings import NEGATIVE_WEIGHT
 from pipeline.classify.taxonomy import Taxonomy
@@ -158,9 +158,7 @@ def train(
 
     data = labelled_set(records, taxonomy.keys if taxonomy else None)
     model = fit_labelled(data, taxonomy, cfg, pool, negatives)
-    protocol = {"source": "leave-one-source-family-out", "time": "leave-one-time-block-out"}.get(
-        cfg.inner_groups, "stratified random folds"
-    )
+    protocol = PLAN_NAMES.get(cfg.inner_groups, "stratified random folds")
     quantification = rates_for_prevalence(model, data, inner_groups(records, cfg), protocol)
     digest = hashlib.sha1("\n".join(sorted(str(r.get("id")) for r in records)).encode()).hexdigest()[:8]
     today = dt.date.today().isoformat()
