@@ -128,8 +128,8 @@ def test_save_load_round_trip_identical_scores(toy_model_dir: Path, tmp_path: Pa
     recs = [{"id": r["id"], "text": r["text"]} for r in toy_records()]
     assert again.predict_records(recs) == model.predict_records(recs)
     # one artefact: the fitted state, beside its metadata
-    assert sorted(p.name for p in toy_model_dir.iterdir()) == ["meta.json", "model.npz"]
-    assert (toy_model_dir / "model.npz").stat().st_size < 5_000_000
+    assert sorted(p.name for p in toy_model_dir.iterdir()) == ["meta.json", "model.skops"]
+    assert (toy_model_dir / "model.skops").stat().st_size < 5_000_000
     # vocabularies travel as one string per block and come back as the same terms
     for (name, vec), (_, vec2) in zip(model.state["features"].transformer_list, again.state["features"].transformer_list):
         if hasattr(vec, "terms"):
@@ -150,7 +150,7 @@ def test_state_file_keeps_terms_of_any_text_and_refuses_objects(tmp_path: Path) 
         "relevance": Linear(np.ones((1, len(terms)), dtype=np.float32), np.array([-0.25])),
         "topic_calibration": {"pay": (1.5, -0.2), "rest": None},
     }
-    back = read_state(write_state(state, tmp_path / "m.npz"))
+    back = read_state(write_state(state, tmp_path / "m.skops"))
     got = back["features"].transformer_list[0][1]
     assert got.terms == terms and got.analyzer is word_ngrams and got.vocabulary_["末尾\x00"] == 2
     np.testing.assert_array_equal(got.idf_, block.idf_)
@@ -158,43 +158,87 @@ def test_state_file_keeps_terms_of_any_text_and_refuses_objects(tmp_path: Path) 
     assert back["relevance"].coef_.dtype == np.float32 and back["relevance"].intercept_.tolist() == [-0.25]
     assert back["topic_calibration"] == {"pay": [1.5, -0.2], "rest": None}
     with pytest.raises(TypeError, match="not part of a fitted state"):
-        write_state({"kind": "multilabel", "extra": object()}, tmp_path / "x.npz")
+        write_state({"kind": "multilabel", "extra": object()}, tmp_path / "x.skops")
+    with pytest.raises(TypeError, match="object arrays cannot be saved"):
+        write_state({"kind": "multilabel", "extra": np.array(["a", None], dtype=object)}, tmp_path / "x.skops")
 
 
 def _rewrite_header(src: Path, dst: Path, change) -> Path:
-    """A copy of model directory ``src`` whose ``model.npz`` header went through ``change``."""
+    """A copy of model directory ``src`` whose ``model.skops`` header went through ``change``."""
     import shutil
 
+    import skops.io as sio
+
     shutil.copytree(src, dst)
-    with np.load(dst / "model.npz", allow_pickle=False) as npz:
-        arrays = {k: npz[k] for k in npz.files}
-    header = change(json.loads(arrays["header"].tobytes().decode("utf-8")))
-    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
-    np.savez(dst / "model.npz", **arrays)
+    content = sio.load(dst / "model.skops")
+    content["header"] = json.dumps(change(json.loads(content["header"])))
+    sio.dump(content, dst / "model.skops")
     return dst
 
 
 def test_loader_refuses_files_of_another_format(toy_model_dir: Path, tmp_path: Path) -> None:
+    import skops.io as sio
+
     other = _rewrite_header(toy_model_dir, tmp_path / "other", lambda h: h | {"format": "zhnews-fitted-state/99"})
-    with pytest.raises(UsageError, match="expected 'zhnews-fitted-state/2'; retrain"):
+    with pytest.raises(UsageError, match="expected 'zhnews-fitted-state/3'; retrain"):
         load_model(other)
-    (tmp_path / "zip").mkdir()
-    np.savez(tmp_path / "zip" / "model.npz", x=np.zeros(3))  # a numpy archive, but no model
+    (tmp_path / "arrays").mkdir()
+    sio.dump({"x": np.zeros(3)}, tmp_path / "arrays" / "model.skops")  # a skops file, but no model
     with pytest.raises(UsageError, match="header"):
+        load_model(tmp_path / "arrays")
+    (tmp_path / "zip").mkdir()
+    with open(tmp_path / "zip" / "model.skops", "wb") as out:
+        np.savez(out, header=np.zeros(3))  # a zip archive, but not skops
+    with pytest.raises(UsageError, match="not a skops file"):
         load_model(tmp_path / "zip")
 
 
-def test_model_of_an_earlier_version_asks_to_be_retrained(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    """A directory saved before the fitted-state format (model.skops + inference.npz) is not read."""
-    old = tmp_path / "old"
-    old.mkdir()
-    (old / "model.skops").write_bytes(b"PK\x05\x06" + b"\0" * 18)
-    (old / "meta.json").write_text('{"model_version": "multilabel-2026-01-01-old"}', encoding="utf-8")
-    with pytest.raises(UsageError, match=r"earlier zhnews .*retrain it with 'zhnews train'"):
+def _earlier_skops_model(folder: Path) -> Path:
+    """A model directory as an earlier zhnews saved it: scikit-learn objects (an analyzer of the
+    project inside) in model.skops, beside its meta.json."""
+    import skops.io as sio
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import FeatureUnion
+
+    from pipeline.classify.features import body_char_ngrams
+
+    folder.mkdir()
+    features = FeatureUnion([("chars", TfidfVectorizer(analyzer=body_char_ngrams))])
+    sio.dump({"kind": "multilabel", "features": features}, folder / "model.skops")
+    (folder / "meta.json").write_text('{"model_version": "multilabel-2026-01-01-old"}', encoding="utf-8")
+    return folder
+
+
+def test_models_of_earlier_versions_ask_to_be_retrained(toy_model_dir: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture) -> None:
+    """Earlier formats are not read: model.npz (the fitted state as a numpy archive), model.skops
+    beside its inference.npz, and a model.skops of scikit-learn objects (refused unloaded)."""
+    import shutil
+
+    old = _earlier_skops_model(tmp_path / "old")
+    with pytest.raises(UsageError, match=r"names types that skops does not trust by default "
+                                         r"\(pipeline\.classify\.features\.body_char_ngrams\), so it was not loaded; .*earlier zhnews.*"
+                                         r"retrain it with 'zhnews train'"):
         load_model(old)
     src = _write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": "医生"}])
     assert cli_main(["classify", str(src), "--model", str(old)]) == 2
     assert "retrain" in capsys.readouterr().err
+
+    (old / "inference.npz").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    with pytest.raises(UsageError, match=r"was saved by an earlier zhnews \(inference\.npz\), which this version does not read; retrain"):
+        load_model(old)
+
+    npz = tmp_path / "npz"
+    npz.mkdir()
+    header = json.dumps({"format": "zhnews-fitted-state/2", "state": {}}).encode("utf-8")
+    np.savez(npz / "model.npz", header=np.frombuffer(header, dtype=np.uint8))
+    shutil.copy(toy_model_dir / "meta.json", npz)
+    for given in (npz, npz / "model.npz"):
+        with pytest.raises(UsageError, match=r"was saved by an earlier zhnews \(model\.npz\), which this version does not read; retrain"):
+            load_model(given)
+    # saving over an earlier model replaces it
+    load_model(save_model(load_model(toy_model_dir), npz))
+    assert sorted(p.name for p in npz.iterdir()) == ["meta.json", "model.skops"]
 
 
 def test_missing_model_is_usage_error(tmp_path: Path) -> None:
@@ -285,7 +329,7 @@ def test_single_label_model_uses_char_unigrams_and_svm_scores(tmp_path: Path) ->
     res = model.predict_records(probe)
     assert [r["topics"] for r in res] == [["wages"], ["violence"]]
     assert res[0]["topics"][0] == max(res[0]["topic_scores"], key=res[0]["topic_scores"].get)
-    assert (tmp_path / "m" / "model.npz").is_file()
+    assert (tmp_path / "m" / "model.skops").is_file()
 
 
 def test_cli_train_and_evaluate_single_label(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -475,7 +519,7 @@ def test_decide_caps_topics_by_ratio_to_threshold() -> None:
     assert TopicModel(state).decide(rel, scores)[1][0] == ["a", "b", "c"]
 
 
-# -- one fitted state: scored as scikit-learn scores, loaded without it -------------------------
+# -- one fitted state: scored as scikit-learn scores -------------------------------------------
 def test_fitted_state_scores_as_the_scikit_learn_estimators() -> None:
     """The numbers kept from training give scikit-learn's own probabilities and margins."""
     from scipy.special import softmax
@@ -524,7 +568,7 @@ def test_packaged_model_scores_real_items(shared_data: Path) -> None:
     from pipeline.classify.persist import default_model_dir
 
     folder = default_model_dir()
-    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "meta.json", "model.npz"]
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "meta.json", "model.skops"]
     model = load_model(folder)
     recs = read_jsonl(shared_data / "labels" / "dev.jsonl")
     res = model.predict_records(recs, evidence=False)
@@ -536,16 +580,44 @@ def test_packaged_model_scores_real_items(shared_data: Path) -> None:
 
 
 @pytest.mark.slow
-def test_scoring_in_a_worker_imports_neither_scikit_learn_nor_skops() -> None:
+def test_forked_workers_score_with_the_model_the_warm_server_loaded(tmp_path: Path) -> None:
+    """The warm fork server loads the default model once (load_model: skops' audit first); a
+    worker forked from it scores with that model and reads no model file: here the file is gone
+    before the worker's first task, and a spawned worker, which must load it, fails."""
+    import os
+    import shutil
     import subprocess
     import sys
 
+    from pipeline.classify.persist import default_model_dir
+
+    model = tmp_path / "model"
+    shutil.copytree(default_model_dir(), model)
     code = (
-        "import sys\n"
-        "from pipeline.classify.step import ClassifyStep\n"
+        "import json, multiprocessing, sys\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from pathlib import Path\n"
+        "from pipeline.classify import ClassifyStep\n"
+        "from pipeline.engine.local import worker_context\n"
+        "from pipeline.errors import UsageError\n"
         "from pipeline.record import Doc\n"
-        "doc = ClassifyStep()(Doc(doc_id='a', source_path='x', input_kind='text', text='医务人员工资待遇提高。'))\n"
-        "print(doc.relevant_score is not None, sorted(m for m in ('sklearn', 'skops') if m in sys.modules))\n"
+        "doc = Doc(doc_id='a', source_path='x', input_kind='text', text='医务人员工资待遇提高，护士补助按月发放。')\n"
+        "here = ClassifyStep()(doc).relevant_score\n"
+        "with ProcessPoolExecutor(max_workers=1, mp_context=worker_context()) as pool:\n"
+        "    pool.submit(int).result()  # the server has set the default steps up and forked the worker\n"
+        "    Path(sys.argv[1], 'model.skops').unlink()\n"
+        "    forked = pool.submit(ClassifyStep(), doc).result().relevant_score\n"
+        "with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context('spawn')) as pool:\n"
+        "    try:\n"
+        "        spawned = pool.submit(ClassifyStep(), doc).result().relevant_score\n"
+        "    except UsageError as exc:\n"
+        "        spawned = str(exc)\n"
+        "print(json.dumps({'here': here, 'forked': forked, 'spawned': spawned}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["True", "[]"]
+    env = dict(os.environ, ZHNEWS_MODEL_DIR=str(model))
+    done = subprocess.run([sys.executable, "-c", code, str(model)], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.splitlines()[-1])
+    assert not (model / "model.skops").exists()
+    assert isinstance(out["here"], float) and out["forked"] == out["here"]
+    assert out["spawned"].startswith(f"no model at {model}")

@@ -25,7 +25,7 @@ def zhnews(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
-# -- models: plain arrays, read without unpickling ------------------------------------------------
+# -- models: skops files of plain arrays, audited before loading ---------------------------------
 class _Touch:
     """Creates a file when unpickled: proof that a loader ran code from the file."""
 
@@ -36,17 +36,29 @@ class _Touch:
         return (Path.touch, (Path(self.path),))
 
 
-def _model_dir(tmp_path: Path, header: dict, **arrays: np.ndarray) -> Path:
-    """A model directory whose ``model.npz`` holds ``header`` (as the loader expects it) and ``arrays``."""
+class _Marker:
+    """Creates a file when skops builds it from a file (``__setstate__``): proof that it was loaded."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __setstate__(self, state: dict) -> None:
+        Path(state["path"]).touch()
+        self.__dict__.update(state)
+
+
+def _model_dir(tmp_path: Path, content: object) -> Path:
+    """A model directory whose ``model.skops`` is ``content`` written by skops itself."""
+    import skops.io as sio
+
     folder = tmp_path / "model"
     folder.mkdir()
-    head = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
-    np.savez(folder / "model.npz", header=head, **arrays)  # type: ignore[arg-type]
+    sio.dump(content, folder / "model.skops")
     return folder
 
 
 def test_model_loader_refuses_pickles(tmp_path: Path) -> None:
-    """A pickle named model.npz is not a zip archive: refused, never unpickled."""
+    """A pickle named model.skops is not a zip archive: refused, never unpickled."""
     import pickle
 
     from pipeline.classify.persist import load_model
@@ -55,27 +67,54 @@ def test_model_loader_refuses_pickles(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     folder.mkdir()
     marker = tmp_path / "was-unpickled"
-    (folder / "model.npz").write_bytes(pickle.dumps(_Touch(str(marker))))
+    (folder / "model.skops").write_bytes(pickle.dumps(_Touch(str(marker))))
     with pytest.raises(UsageError, match="not a model file"):
         load_model(folder)
     assert not marker.exists()
 
 
-def test_model_loader_refuses_object_arrays(tmp_path: Path) -> None:
-    """An array of Python objects inside the archive would need pickle: refused, never unpickled."""
+@pytest.mark.parametrize("where", ["value", "object array"])
+def test_model_loader_refuses_untrusted_types_unloaded(tmp_path: Path, where: str) -> None:
+    """A skops file naming a type skops does not trust by default (here a class of this module,
+    alone or inside an array of objects) is refused before anything in it is built."""
+    import skops.io as sio
+
     from pipeline.classify.persist import FORMAT, load_model
     from pipeline.errors import UsageError
 
-    marker = tmp_path / "was-unpickled"
-    payload = np.array([_Touch(str(marker))], dtype=object)
-    state = {"kind": "multilabel", "relevance": {"$linear": {"coef": {"$array": "a0"}, "intercept": {"$array": "a0"}, "classes": None}}}
-    folder = _model_dir(tmp_path, {"format": FORMAT, "state": state}, a0=payload)
-    with pytest.raises(UsageError, match="pickle"):
+    marker = tmp_path / "was-loaded"
+    payload = _Marker(str(marker))
+    value = payload if where == "value" else np.array([payload], dtype=object)
+    folder = _model_dir(tmp_path, {"header": json.dumps({"format": FORMAT, "state": {}}), "a0": value})
+    with pytest.raises(sio.exceptions.UntrustedTypesFoundException):  # the file is what the test says
+        sio.load(folder / "model.skops")
+    with pytest.raises(UsageError, match=r"names types that skops does not trust by default \(\S*_Marker\), so it was not loaded"):
         load_model(folder)
     assert not marker.exists()
 
 
-def test_model_loader_refuses_code_named_by_the_file(tmp_path: Path) -> None:
+def test_model_loader_refuses_functions_named_by_the_file(tmp_path: Path) -> None:
+    """A skops file that names a function (os.system) is refused unloaded."""
+    from pipeline.classify.persist import FORMAT, load_model
+    from pipeline.errors import UsageError
+
+    folder = _model_dir(tmp_path, {"header": json.dumps({"format": FORMAT, "state": {}}), "a0": os.system})
+    with pytest.raises(UsageError, match=r"\(\w+\.system\), so it was not loaded.*retrain"):
+        load_model(folder)
+
+
+def test_model_loader_refuses_trusted_objects_that_are_not_a_model(tmp_path: Path) -> None:
+    """skops trusts scikit-learn estimators by default; a file of one is still not a model."""
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.classify.persist import load_model
+    from pipeline.errors import UsageError
+
+    with pytest.raises(UsageError, match="not a model file"):
+        load_model(_model_dir(tmp_path, LogisticRegression()))
+
+
+def test_model_loader_refuses_code_named_by_the_header(tmp_path: Path) -> None:
     """The only code a model file may name is one of the project's analyzers."""
     from pipeline.classify.persist import FORMAT, load_model
     from pipeline.errors import UsageError
@@ -83,8 +122,8 @@ def test_model_loader_refuses_code_named_by_the_file(tmp_path: Path) -> None:
     block = {"$tfidf": {"analyzer": "system", "terms": {"text": {"$array": "a0"}, "lengths": {"$array": "a1"}},
                         "idf": None, "sublinear_tf": True, "norm": "l2"}}
     state = {"kind": "multilabel", "features": {"$features": {"blocks": [["chars", block]], "weights": {}}}}
-    folder = _model_dir(tmp_path, {"format": FORMAT, "state": state},
-                        a0=np.frombuffer("医生".encode(), dtype=np.uint8), a1=np.array([2]))
+    folder = _model_dir(tmp_path, {"header": json.dumps({"format": FORMAT, "state": state}),
+                                   "a0": np.frombuffer("医生".encode(), dtype=np.uint8), "a1": np.array([2])})
     with pytest.raises(UsageError, match="analyzer 'system' is not one of"):
         load_model(folder)
 

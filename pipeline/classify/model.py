@@ -2,7 +2,7 @@
 
 Training fits scikit-learn estimators; a :class:`TopicModel` keeps only their fitted numbers
 (:mod:`pipeline.classify.fitted`), which is what it scores with, is explained by and is saved as
-(:mod:`pipeline.classify.persist`).  Scoring never imports scikit-learn.
+(:mod:`pipeline.classify.persist`).  Scoring runs no scikit-learn code.
 """
 
 from __future__ import annotations

@@ -1,13 +1,12 @@
-"""Saving and loading a model directory: ``model.npz`` (the fitted state), ``meta.json`` (version,
+"""Saving and loading a model directory: ``model.skops`` (the fitted state), ``meta.json`` (version,
 data, metrics, library versions, the quantification rates) and ``README.md`` (the model card).
 
-``model.npz`` holds the fitted state of :mod:`pipeline.classify.fitted` as numpy arrays plus
-one JSON header describing how they fit together, and is read with
-``np.load(allow_pickle=False)``: no object is ever unpickled, and the only code a file can name
-is one of the analyzers in :data:`~pipeline.classify.fitted.ANALYZERS`.  The state holds arrays,
-strings and numbers only, so this gives what skops' audited loading gives, without
-skops' import of scikit-learn (2-4 s in every fresh process, while this loads in a fraction of
-a second): scikit-learn is used for training alone.
+``model.skops`` is a skops file of one dict: a JSON header (the fitted state of
+:mod:`pipeline.classify.fitted` as a tree) and the numpy arrays it names.  Before loading, the
+file's types are listed with ``skops.io.get_untrusted_types``; a file naming any type beyond
+skops' default-trusted ones (dict, str, numpy arrays...) is refused unloaded, and
+``skops.io.load`` then runs with no extra trusted types.  No object is ever unpickled, and the
+only code a file can name is one of the analyzers in :data:`~pipeline.classify.fitted.ANALYZERS`.
 """
 
 from __future__ import annotations
@@ -23,15 +22,18 @@ import numpy as np
 from pipeline.classify.cooc import CoocFeatures
 from pipeline.classify.fitted import ANALYZERS, Features, Linear, TfidfBlock
 from pipeline.classify.model import TopicModel
+from pipeline.errors import UsageError
 
-MODEL_FILE = "model.npz"
+MODEL_FILE = "model.skops"
 META_FILE = "meta.json"
 #: Environment variable naming the default model directory.
 MODEL_ENV = "ZHNEWS_MODEL_DIR"
 #: What ``header["format"]`` must say; another value is a model this version cannot read.
-FORMAT = "zhnews-fitted-state/2"
-#: Files of models saved by zhnews before the fitted-state format (never read).
-LEGACY_FILES = ("model.skops", "inference.npz")
+FORMAT = "zhnews-fitted-state/3"
+#: Files of models saved by earlier zhnews versions (never read): the fitted state as a numpy
+#: archive, and the copy that stood beside a ``model.skops`` of scikit-learn objects.
+LEGACY_FILES = ("model.npz", "inference.npz")
+_RETRAIN = f"retrain it with 'zhnews train' (its README.md records the command) to write {MODEL_FILE}"
 _HEADER = "header"
 
 
@@ -133,29 +135,48 @@ def _read_tree(node: Any, arrays: dict[str, np.ndarray]) -> Any:
     return {k: _read_tree(v, arrays) for k, v in node.items()}
 
 
+class UntrustedTypes(ValueError):
+    """A skops file naming types beyond skops' default-trusted ones (it is not loaded)."""
+
+    def __init__(self, types: list[str]) -> None:
+        self.types = types
+        self.shown = ", ".join(types[:5]) + (f" and {len(types) - 5} more" if len(types) > 5 else "")
+        super().__init__(f"the file names types that skops does not trust by default ({self.shown}); it was not loaded")
+
+
 def write_state(state: dict[str, Any], path: Path) -> Path:
     """Write a fitted state to ``path`` (atomically; ``TypeError`` for anything not part of one)."""
+    import skops.io as sio
+
     from pipeline.io.atomic import atomic_write
 
     writer = _Writer()
     header = {"format": FORMAT, "state": writer.tree(state)}
-    arrays = {_HEADER: _text_array(json.dumps(header, ensure_ascii=False)), **writer.arrays}
-
-    def write(tmp: str) -> None:
-        with open(tmp, "wb") as out:
-            np.savez_compressed(out, **arrays)  # type: ignore[arg-type]
-
-    atomic_write(path, write)
+    content = {_HEADER: json.dumps(header, ensure_ascii=False), **writer.arrays}
+    atomic_write(path, lambda tmp: sio.dump(content, tmp, compression=zipfile.ZIP_DEFLATED))
     return path
 
 
 def read_state(path: Path) -> dict[str, Any]:
-    """The fitted state stored in ``path``; ``ValueError`` for a file that is not one."""
+    """The fitted state stored in ``path``; :class:`UntrustedTypes` for a file naming types skops does
+    not trust by default (never loaded), ``ValueError`` for another file that is not a model."""
+    import skops.io as sio
+
     if not zipfile.is_zipfile(path):
-        raise ValueError("not a model file (expected a zip archive of numpy arrays)")
-    with np.load(path, allow_pickle=False) as npz:
-        arrays = {name: npz[name] for name in npz.files}
-    header = json.loads(_array_text(arrays.pop(_HEADER)))
+        raise ValueError("not a model file (expected a skops archive)")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except KeyError as exc:  # no schema.json, or a schema skops cannot read
+        raise ValueError(f"not a skops file ({exc})") from exc
+    if untrusted:
+        raise UntrustedTypes(untrusted)
+    content = sio.load(path)  # no extra trusted types: skops audits the file again
+    if not isinstance(content, dict) or not isinstance(content.get(_HEADER), str):
+        raise ValueError(f"not a model file (expected a dict with a {_HEADER!r} string)")
+    arrays = {name: value for name, value in content.items() if name != _HEADER}
+    if not all(isinstance(value, np.ndarray) for value in arrays.values()):
+        raise ValueError("not a model file (expected numpy arrays beside the header)")
+    header = json.loads(content[_HEADER])
     if header.get("format") != FORMAT:
         raise ValueError(f"format {header.get('format')!r}, expected {FORMAT!r}; retrain it with this version")
     state: dict[str, Any] = _read_tree(header["state"], arrays)
@@ -164,7 +185,7 @@ def read_state(path: Path) -> dict[str, Any]:
 
 # -- the directory -------------------------------------------------------------------------------
 def save_model(model: TopicModel, out_dir: str | Path) -> Path:
-    """Write ``model.npz`` and ``meta.json`` into ``out_dir`` (created if needed)."""
+    """Write ``model.skops`` and ``meta.json`` into ``out_dir`` (created if needed)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     # out-of-fold scores belong in the metadata (prevalence), not in the fitted state
@@ -176,20 +197,17 @@ def save_model(model: TopicModel, out_dir: str | Path) -> Path:
 
 
 def model_file(path: str | Path | None = None) -> Path:
-    """The ``model.npz`` of a model directory (or the file given); UsageError if absent."""
-    from pipeline.errors import UsageError
-
+    """The ``model.skops`` of a model directory (or the file given); UsageError if absent or beside
+    the files of an earlier format."""
     path = Path(path) if path is not None else default_model_dir()
     file = path / MODEL_FILE if path.is_dir() else path
-    if file.is_file() and file.name not in LEGACY_FILES:
+    folder = file.parent
+    legacy = [name for name in LEGACY_FILES if (folder / name).is_file()]
+    if legacy:
+        raise UsageError(f"the model at {folder} was saved by an earlier zhnews ({', '.join(legacy)}), "
+                         f"which this version does not read; {_RETRAIN}")
+    if file.is_file():
         return file
-    folder = path if path.is_dir() else path.parent
-    if any((folder / name).is_file() for name in LEGACY_FILES):
-        raise UsageError(
-            f"the model at {folder} was saved by an earlier zhnews ({' + '.join(LEGACY_FILES)}), which this "
-            f"version does not read; retrain it with 'zhnews train' (its README.md records the command) "
-            f"to write {MODEL_FILE}"
-        )
     raise UsageError(f"no model at {path} (expected {MODEL_FILE}); train one with 'zhnews train'")
 
 
@@ -203,12 +221,14 @@ def read_meta(file: Path) -> dict[str, Any]:
 
 
 def load_model(path: str | Path | None = None) -> TopicModel:
-    """Load a model directory (or its ``model.npz``); UsageError for a file that is not a model."""
-    from pipeline.errors import UsageError
-
+    """Load a model directory (or its ``model.skops``); UsageError for a file that is not a model."""
     file = model_file(path)
     try:
         state = read_state(file)
+    except UntrustedTypes as exc:
+        raise UsageError(f"the model at {file.parent} names types that skops does not trust by default "
+                         f"({exc.shown}), so it was not loaded; if an earlier zhnews saved it (scikit-learn "
+                         f"objects), which this version does not read, {_RETRAIN}") from exc
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
         raise UsageError(f"cannot load model {file}: {exc}") from exc
     return TopicModel(state, read_meta(file))
