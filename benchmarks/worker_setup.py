@@ -17,9 +17,8 @@ one; jieba's own dictionary cache is warm, as on any run after the first):
   server has not), both setting up the default steps.
 
 ``--baseline SRC`` measures the same in another source tree (the code before a change:
-``git archive COMMIT | tar -x -C SRC``), interleaved round by round.  A baseline that has
-``load_for_inference`` (the scikit-learn-free copy of a skops model) is measured with it and
-with ``load_model`` (the skops model: scikit-learn at inference).  Medians of ``--runs`` rounds::
+``git archive COMMIT | tar -x -C SRC``), interleaved round by round.  Medians of ``--runs``
+rounds::
 
     python benchmarks/worker_setup.py --runs 5 --baseline /tmp/before
 """
@@ -81,7 +80,7 @@ MODEL = """
 import json, statistics, sys, time
 t = time.perf_counter()
 from pipeline.classify import persist
-model = persist.{loader}()
+model = persist.load_model()
 load = time.perf_counter() - t
 sklearn = "sklearn" in sys.modules
 from pipeline.classify.data import read_jsonl
@@ -114,11 +113,6 @@ def _cli(records: Path, tree: Path) -> dict:
     return {"wall": time.perf_counter() - t}
 
 
-def _loaders(tree: Path) -> list[str]:
-    source = (tree / "pipeline" / "classify" / "persist.py").read_text(encoding="utf-8")
-    return ["load_for_inference", "load_model"] if "def load_for_inference" in source else ["load_model"]
-
-
 def _median(rows: list[dict]) -> dict:
     return {k: round(statistics.median(r[k] for r in rows), 3) if not isinstance(rows[0][k], bool) else rows[0][k]
             for k in rows[0]}
@@ -139,8 +133,7 @@ def main() -> None:
         for _ in range(args.runs):
             for name, tree in trees.items():
                 rows.setdefault(f"{name}: worker set-up", []).append(_run(WORKER, tree))
-                for loader in _loaders(tree):
-                    rows.setdefault(f"{name}: model ({loader})", []).append(_run(MODEL.format(loader=loader, labels=labels), tree))
+                rows.setdefault(f"{name}: model", []).append(_run(MODEL.format(labels=labels), tree))
                 rows.setdefault(f"{name}: zhnews classify, 3 records", []).append(_cli(three, tree))
             for forked in (False, True):
                 kind = "forked from the warm server" if forked else "cold (spawned)"
