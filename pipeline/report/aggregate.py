@@ -237,7 +237,7 @@ def top_terms_by_topic(articles: pd.DataFrame, n: int = 10, min_df: int = 3) -> 
         mean_in = np.asarray(matrix[inside].mean(axis=0)).ravel()
         mean_out = np.asarray(matrix[~inside].mean(axis=0)).ravel() if (~inside).any() else 0.0
         score = mean_in - mean_out
-        best = np.argsort(-score)[:n]
+        best = np.argsort(-score, kind="stable")[:n]
         result[topic] = [(str(vocab[i]), float(score[i])) for i in best if score[i] > 0]
     return result
 
