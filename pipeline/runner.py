@@ -36,6 +36,7 @@ from pipeline import __version__
 from pipeline.config import RunConfig
 from pipeline.engine.base import Executor
 from pipeline.engine.reuse import ReusePlan, content_task, plan_reuse, with_hashes
+from pipeline.engine.start import start_executor
 from pipeline.engine.task import TaskResult, TaskSpec, load_marker, load_record
 from pipeline.ingest import InputFile, Task, discover_inputs, plan_tasks
 from pipeline.ingest.readers import shown_path
@@ -43,10 +44,10 @@ from pipeline.io import storage
 from pipeline.io.atomic import remove_stale_temporaries
 from pipeline.io.card import render_card
 from pipeline.io.dataset import ARTICLES, remove_leftovers
-from pipeline.io.lock import RunLock, wait_for_orphans
+from pipeline.io.lock import RunLock, run_lock_for, wait_for_orphans
 from pipeline.io.manifest import build_manifest
 from pipeline.io.previous import Relation, check_replacement
-from pipeline.io.remote import RemoteOutput, StoreLock, run_lock_for
+from pipeline.io.remote import RemoteOutput, StoreLock
 from pipeline.io.rundir import RunState, forget_tasks_except, start_state, write_state
 from pipeline.io.schema import SCHEMA_VERSION, article_schema, schema_fingerprint
 from pipeline.io.staging import STAGING, staging_dir
@@ -83,24 +84,6 @@ class RunSummary:
     wall_seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     duplicates: int = 0
-
-
-def make_executor(config: RunConfig, workers: int | None = None) -> Executor:
-    """The executor named by the config (``local`` process pool or ``dask``), with ``workers``
-    processes (default: the config's count)."""
-    workers = config.resolved_workers() if workers is None else workers
-    if config.engine == "local":
-        from pipeline.engine.local import LocalExecutor
-
-        return LocalExecutor(workers)
-    if config.engine == "dask":
-        from pipeline.extras import require_extra
-
-        require_extra("dask", "the dask engine")
-        from pipeline.engine.dask_executor import DaskExecutor
-
-        return DaskExecutor(workers=workers, scheduler=config.scheduler)
-    raise ValueError(f"unknown engine {config.engine!r} (local or dask)")
 
 
 def run_facts(steps: Sequence[BaseStep]) -> dict[str, str | None]:
@@ -209,24 +192,6 @@ def run_pipeline(
                 local_lock.release()
             if owned:
                 lock.release()
-
-
-def start_executor(config: RunConfig, steps: list[BaseStep] | None = None) -> Executor:
-    """The config's executor, its workers already starting and building their step state
-    (they set up while this process imports, plans and checks what is already done).
-
-    On this machine (the local pool, or a Dask cluster we start) the worker count is fitted to
-    the inputs (:func:`~pipeline.engine.fit.fitted_workers`): a small input runs in this process.
-    """
-    workers = None
-    if config.engine == "local" or config.scheduler is None:
-        from pipeline.engine.fit import fitted_workers
-
-        workers = fitted_workers(config.workers, discover_inputs(config.inputs),
-                                 config.task_max_files, config.task_max_bytes)
-    executor = make_executor(config, workers)
-    executor.start(build_steps(config) if steps is None else steps, config.doc_time_limit)
-    return executor
 
 
 def _run(

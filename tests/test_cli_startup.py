@@ -1,5 +1,6 @@
 """Start-up of the one-page commands: ``zhnews extract`` and ``zhnews clean`` load neither the
-segmenter (jieba), nor numpy, nor the package metadata; ``--version`` still works."""
+segmenter (jieba), nor numpy, nor the package metadata; ``--version`` still works.  ``zhnews
+run`` takes its lock and starts its workers' set-up before loading any of them."""
 
 from __future__ import annotations
 
@@ -54,3 +55,21 @@ def test_version_is_read_when_asked() -> None:
     import pipeline
 
     assert isinstance(pipeline.__version__, str) and pipeline.__version__
+
+
+def test_run_takes_its_lock_and_starts_its_executor_before_loading_heavy_modules(tmp_path: Path) -> None:
+    """What ``zhnews run`` does before starting the executor (the warm server then sets the steps
+    up while the driver imports the rest) loads no heavy module."""
+    probe = (
+        "import sys\n"
+        "from pipeline.cli.run import _make_config\n"
+        "from pipeline.engine.start import start_executor\n"
+        "from pipeline.io.lock import run_lock_for\n"
+        "lock = run_lock_for(sys.argv[1]).acquire()\n"
+        "heavy = ('jieba', 'numpy', 'sklearn', 'pyarrow', 'scipy')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "lock.release()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "out")], capture_output=True, text=True,
+                          check=True, cwd=REPO)
+    assert done.stdout.splitlines() == ["[]"]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.engine.local import LocalExecutor, worker_context
+from pipeline.engine.server import start_warm_server
 from pipeline.engine.task import TaskSpec
 from pipeline.ingest import discover_inputs, plan_tasks
 from pipeline.ingest.step import ReadStep
@@ -84,3 +85,42 @@ def test_forked_workers_see_the_drivers_environment_of_now(tmp_path: Path, monke
     assert sum(r.rows for r in results) == 4
     setups = log.read_text(encoding="utf-8").splitlines()
     assert len(setups) == 2 and {line.split()[1] for line in setups} == {"set-after-the-server"}
+
+
+class ParentStep(Step):
+    """Records, for every document, the process that forked the worker running it."""
+
+    name = "parent"
+
+    def __init__(self, log: str = "") -> None:
+        super().__init__()
+        self.log = log
+
+    def process(self, doc: Doc) -> Result:
+        with open(self.log, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getppid()}\n")
+        doc.text = doc.raw.decode("utf-8") if isinstance(doc.raw, bytes) else str(doc.raw or "")
+        doc.paragraphs = [doc.text]
+        return doc
+
+
+def test_the_pool_forks_its_workers_from_a_server_started_before_it(tmp_path: Path) -> None:
+    """A run starts the server as soon as it knows it will fork workers; the pool made later
+    forks them from that server rather than starting one of its own."""
+    assert start_warm_server()
+    server = multiprocessing.forkserver._forkserver._forkserver_pid
+    assert server is not None and server != os.getpid()
+    for i in range(4):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"{i}.txt").write_text(f"第{i}篇：医务人员补助发放", encoding="utf-8")
+    log = tmp_path / "parents.log"
+    spec = TaskSpec(steps=[ReadStep(), ParentStep(str(log)), StageStep()], output_dir=str(tmp_path / "out"),
+                    provenance={})
+    executor = LocalExecutor(2)
+    try:
+        results = list(executor.map_tasks(spec, plan_tasks(discover_inputs([str(tmp_path / "in")]), max_files=1)))
+    finally:
+        executor.close()
+    assert sum(r.rows for r in results) == 4
+    assert set(log.read_text(encoding="utf-8").split()) == {str(server)}
+    assert multiprocessing.forkserver._forkserver._forkserver_pid == server

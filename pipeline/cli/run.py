@@ -113,13 +113,15 @@ def main(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, config: Any) -> Any:
     """The run under the output folder's lock, with its progress bar; its summary."""
-    from pipeline.io.remote import run_lock_for
-    from pipeline.runner import run_pipeline, start_executor
+    from pipeline.engine.start import start_executor
+    from pipeline.io.lock import run_lock_for
 
     with run_lock_for(config.output) as lock:  # a second run on the folder stops here, before any worker starts
-        executor = start_executor(config)  # workers set up while this process imports and plans
+        # first, before the heavy imports: the workers set up while this process imports and plans
+        executor = start_executor(config)
         try:
             from pipeline.cli.progress import RunProgress
+            from pipeline.runner import run_pipeline
 
             progress = RunProgress(enabled=not args.quiet)
         except BaseException:

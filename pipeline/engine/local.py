@@ -10,16 +10,14 @@ keep their set-up pipeline between tasks.  They die with the driver
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.forkserver
 import os
-import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from multiprocessing.context import BaseContext
 from typing import TypeVar
 
 from pipeline.engine.lifeline import init_worker
+from pipeline.engine.server import start_warm_server, worker_context
 from pipeline.engine.settings import IN_FLIGHT_PER_THREAD
 from pipeline.engine.task import TaskResult, TaskSpec, largest_first, pipeline_key, run_task, warm_up
 from pipeline.ingest import Task
@@ -27,20 +25,6 @@ from pipeline.steps import BaseStep
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-#: The module the fork server imports as it starts: it sets the default steps up once.
-WARM_PARENT = "pipeline.engine.warm_parent"
-
-
-def worker_context() -> BaseContext:
-    """How task workers start: forked by the warm fork server where the kernel ties it to the
-    driver's life (Linux), a fresh interpreter each elsewhere."""
-    if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([WARM_PARENT])
-        return context
-    return multiprocessing.get_context("spawn")
 
 
 def _start_processes(pool: ProcessPoolExecutor, count: int) -> None:
@@ -95,9 +79,10 @@ class LocalExecutor:
             _start_processes(self._pool, self.workers)
             return
         # The server from this thread, which lives as long as the process (a parent-death signal
-        # fires when the thread that started the process ends); a forked worker waits for the
-        # server's set-up, so another thread asks for them while this one goes on.
-        multiprocessing.forkserver.ensure_running()
+        # fires when the thread that started the process ends), if it was not started earlier; a
+        # forked worker waits for the server's set-up, so another thread asks for them while
+        # this one goes on.
+        start_warm_server()
         self._starting = threading.Thread(target=_start_processes, args=(self._pool, self.workers),
                                           name="zhnews-start-workers", daemon=True)
         self._starting.start()

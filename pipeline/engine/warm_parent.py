@@ -3,7 +3,7 @@
 A worker spawned from scratch spends about two CPU-seconds importing the steps' libraries and
 loading jieba's dictionary, OpenCC's tables and the model before its first document, and every
 worker of a pool pays it again.  On Linux the pool starts its workers through Python's fork
-server instead (:func:`~pipeline.engine.local.worker_context`), which imports this module
+server instead (:func:`~pipeline.engine.server.worker_context`), which imports this module
 once, and only it: it sets up the steps of
 the default configuration, and each worker forked from it starts with their process-wide state
 (the tokenizer, the converters, the model) already loaded.  A worker then sets up the run's own

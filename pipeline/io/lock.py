@@ -22,10 +22,13 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import UsageError
 from pipeline.io.settings import ORPHAN_WAIT_SECONDS
+
+if TYPE_CHECKING:
+    from pipeline.io.remote import StoreLock
 
 try:
     import fcntl
@@ -110,6 +113,19 @@ class RunLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def run_lock_for(output: str) -> RunLock | StoreLock:
+    """The run lock of ``output``: :class:`~pipeline.io.remote.StoreLock` for a URL, the local
+    ``flock`` otherwise (taken without importing the object-store code, which a local run never
+    needs before its workers start)."""
+    from pipeline.io import storage
+
+    if storage.is_url(output):
+        from pipeline.io.remote import StoreLock
+
+        return StoreLock(output)
+    return RunLock(storage.local_path(output))
 
 
 def _read_fd(fd: int) -> bytes:

@@ -41,7 +41,7 @@ from typing import Any
 from pipeline.errors import UsageError
 from pipeline.io import storage
 from pipeline.io.dataset import ARTICLES, REJECTS
-from pipeline.io.lock import OutputInUse, RunLock
+from pipeline.io.lock import OutputInUse
 from pipeline.io.rundir import RUN_DIR, STATE, TASKS, read_state
 from pipeline.io.settings import LOCK_LEASE_SECONDS, LOCK_RENEW_SECONDS
 from pipeline.io.staging import STAGING
@@ -354,13 +354,6 @@ class StoreLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
-
-
-def run_lock_for(output: str) -> RunLock | StoreLock:
-    """The run lock of ``output``: :class:`StoreLock` for a URL, the local ``flock`` otherwise."""
-    if storage.is_url(output):
-        return StoreLock(output)
-    return RunLock(storage.local_path(output))
 
 
 # -- tasks staged in the store by workers that share no disk with the driver -------------------
