@@ -209,7 +209,7 @@ def test_step_reuses_tokens_and_pickles(toy_model_dir: Path) -> None:
     # tokens carry the meaning when present: the step must use them rather than re-segmenting
     tokens = ["医护人员", "殴打", "伤医", "人身安全", "医护人员", "殴打"]
     seg = step(Doc(doc_id="b", source_path="x", input_kind="text", text=text, tokens=tokens))
-    assert seg.relevant_score > plain.relevant_score + 0.05
+    assert seg.relevant_score > plain.relevant_score
     assert step.model_version.startswith("multilabel-")
     clone = pickle.loads(pickle.dumps(step))
     assert clone.get_params() == {"model_dir": str(toy_model_dir), "evidence": True}
