@@ -130,6 +130,8 @@ def test_save_load_round_trip_identical_scores(toy_model_dir: Path, tmp_path: Pa
     # one artefact: the fitted state, beside its metadata
     assert sorted(p.name for p in toy_model_dir.iterdir()) == ["meta.json", "model.skops"]
     assert (toy_model_dir / "model.skops").stat().st_size < 5_000_000
+    # the libraries that wrote it are on record, the file format's among them
+    assert {"scikit-learn", "skops", "jieba"} <= set(again.meta["versions"])
     # vocabularies travel as one string per block and come back as the same terms
     for (name, vec), (_, vec2) in zip(model.state["features"].transformer_list, again.state["features"].transformer_list):
         if hasattr(vec, "terms"):

@@ -151,6 +151,8 @@ def train(
     negatives: Sequence[dict[str, Any]] = (),
 ) -> TopicModel:
     """Fit a model on labelled ``records`` and attach its metadata (version, data, sizes)."""
+    from importlib.metadata import version
+
     import jieba
     import sklearn
 
@@ -182,7 +184,8 @@ def train(
             "topics": {k: _round(v) for k, v in (model.state.get("topic_thresholds") or {}).items()},
         },
         "config": model.state.get("config"),
-        "versions": {"zhnews": __version__, "scikit-learn": sklearn.__version__, "jieba": jieba.__version__, **_rjieba_version()},
+        "versions": {"zhnews": __version__, "scikit-learn": sklearn.__version__, "skops": version("skops"),
+                     "jieba": jieba.__version__, **_rjieba_version()},
         "date": today,
     }
     return model

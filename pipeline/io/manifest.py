@@ -19,6 +19,7 @@ TRACKED_DISTRIBUTIONS = (
     "lxml",
     "charset-normalizer",
     "scikit-learn",
+    "skops",
     "numpy",
     "scipy",
     "pyarrow",
