@@ -65,24 +65,28 @@ class EnvStep(Step):
         return doc
 
 
+def _map_four_inputs(tmp_path: Path, step: Step) -> int:
+    """Rows staged by a 2-worker pool running ``step`` over four one-line inputs (one task each)."""
+    for i in range(4):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        (tmp_path / "in" / f"{i}.txt").write_text(f"第{i}篇：医务人员补助发放", encoding="utf-8")
+    spec = TaskSpec(steps=[ReadStep(), step, StageStep()], output_dir=str(tmp_path / "out"), provenance={})
+    executor = LocalExecutor(2)
+    try:
+        results = list(executor.map_tasks(spec, plan_tasks(discover_inputs([str(tmp_path / "in")]), max_files=1)))
+    finally:
+        executor.close()
+    return sum(r.rows for r in results)
+
+
 def test_forked_workers_see_the_drivers_environment_of_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server keeps the environment it started with; a worker takes the driver's current one
     (steps read settings such as ``ZHNEWS_MODEL_DIR`` from it), as a spawned worker would."""
     worker_context()
     multiprocessing.forkserver.ensure_running()  # started before the variable is set
     monkeypatch.setenv("ZHNEWS_TEST_MARK", "set-after-the-server")
-    for i in range(4):
-        (tmp_path / "in").mkdir(exist_ok=True)
-        (tmp_path / "in" / f"{i}.txt").write_text(f"第{i}篇：医务人员补助发放", encoding="utf-8")
     log = tmp_path / "setups.log"
-    spec = TaskSpec(steps=[ReadStep(), EnvStep("ZHNEWS_TEST_MARK", str(log)), StageStep()],
-                    output_dir=str(tmp_path / "out"), provenance={})
-    executor = LocalExecutor(2)
-    try:
-        results = list(executor.map_tasks(spec, plan_tasks(discover_inputs([str(tmp_path / "in")]), max_files=1)))
-    finally:
-        executor.close()
-    assert sum(r.rows for r in results) == 4
+    assert _map_four_inputs(tmp_path, EnvStep("ZHNEWS_TEST_MARK", str(log))) == 4
     setups = log.read_text(encoding="utf-8").splitlines()
     assert len(setups) == 2 and {line.split()[1] for line in setups} == {"set-after-the-server"}
 
@@ -110,17 +114,7 @@ def test_the_pool_forks_its_workers_from_a_server_started_before_it(tmp_path: Pa
     assert start_warm_server()
     server = multiprocessing.forkserver._forkserver._forkserver_pid
     assert server is not None and server != os.getpid()
-    for i in range(4):
-        (tmp_path / "in").mkdir(exist_ok=True)
-        (tmp_path / "in" / f"{i}.txt").write_text(f"第{i}篇：医务人员补助发放", encoding="utf-8")
     log = tmp_path / "parents.log"
-    spec = TaskSpec(steps=[ReadStep(), ParentStep(str(log)), StageStep()], output_dir=str(tmp_path / "out"),
-                    provenance={})
-    executor = LocalExecutor(2)
-    try:
-        results = list(executor.map_tasks(spec, plan_tasks(discover_inputs([str(tmp_path / "in")]), max_files=1)))
-    finally:
-        executor.close()
-    assert sum(r.rows for r in results) == 4
+    assert _map_four_inputs(tmp_path, ParentStep(str(log))) == 4
     assert set(log.read_text(encoding="utf-8").split()) == {str(server)}
     assert multiprocessing.forkserver._forkserver._forkserver_pid == server
