@@ -379,17 +379,21 @@ class TopicModel:
         """Feature matrix of ``items`` (batched numpy transform, equal to the FeatureUnion's)."""
         return transform_union(self.state["features"], items)
 
+    def _topic_scores(self, X: Any) -> np.ndarray:
+        """Calibrated topic probabilities ``(n, k)`` of a multi-label model's feature rows."""
+        cols = []
+        topic_cal = self.state.get("topic_calibration") or {}
+        for key in self.topic_keys:
+            clf = self.state["topics"][key]
+            cols.append(np.zeros(X.shape[0]) if clf is None else calibrate(_positive_proba(clf, X), topic_cal.get(key)))
+        return np.column_stack(cols) if cols else np.zeros((X.shape[0], 0))
+
     def scores(self, items: Sequence[Item]) -> tuple[np.ndarray, np.ndarray]:
         """``(relevance scores (n,), topic scores (n, k))`` as probabilities."""
         X = self.transform(items)
         if self.kind == MULTICLASS:
             return np.ones(len(items)), _class_scores(self.state["classifier"], X)
-        cols = []
-        topic_cal = self.state.get("topic_calibration") or {}
-        for key in self.topic_keys:
-            clf = self.state["topics"][key]
-            cols.append(np.zeros(len(items)) if clf is None else calibrate(_positive_proba(clf, X), topic_cal.get(key)))
-        ts = np.column_stack(cols) if cols else np.zeros((len(items), 0))
+        ts = self._topic_scores(X)
         welfare = welfare_score(self.state, X)
         stack = float(self.state.get("stack_weight", 0.0))
         if stack > 0:
@@ -457,7 +461,8 @@ class TopicModel:
 
         seg = self.segmenter
         items = [make_item("", strip_boilerplate(s), None, seg) for s in sentences]
-        return self.scores(items)[1]
+        # topics only: a sentence's relevance (welfare score, worker gate) is never used
+        return self._topic_scores(self.transform(items))
 
     def evidence(
         self, originals: Sequence[tuple[str | None, str | None]], chosen: Sequence[Sequence[str]]
