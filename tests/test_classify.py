@@ -525,6 +525,16 @@ def test_welfare_score_is_the_chance_of_any_topic(tmp_path: Path) -> None:
 
     assert "at least one topic" in render_card(model.meta, "zhnews train")
     assert "at least one topic" not in render_card(plain.meta, "zhnews train")
+    # the relevance terms `zhnews evaluate` shows are those of what decides relevance: with the
+    # welfare score, the wages classifier's heaviest feature; without it, the relevance classifier's
+    from pipeline.classify.explain import _feature_names, top_terms
+
+    names = _feature_names(model)
+    wages_top = str(names[int(np.argmax(model.state["welfare"]["wages"].coef_[0][: len(names)]))])
+    assert top_terms(model)["relevance"][0] == wages_top
+    plain_names = _feature_names(plain)
+    plain_top = str(plain_names[int(np.argmax(plain.state["relevance"].coef_[0][: len(plain_names)]))])
+    assert top_terms(plain)["relevance"][0] == plain_top
 
 
 def test_decide_caps_topics_by_ratio_to_threshold() -> None:

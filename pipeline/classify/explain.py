@@ -52,6 +52,18 @@ def _top(names: np.ndarray, coef: np.ndarray, n: int) -> list[str]:
     return out
 
 
+def relevance_weights(model: TopicModel, n_features: int) -> np.ndarray:
+    """What each feature adds to a multi-label model's relevance score: the relevance classifier's
+    weight, blended at ``welfare_weight`` with the feature's largest weight in any welfare
+    classifier (the noisy-or of the welfare score rises with every topic's probability)."""
+    weights = np.asarray(model.state["relevance"].coef_[0][:n_features], dtype=float)
+    share = float(model.state.get("welfare_weight") or 0.0)
+    welfare = [c.coef_[0][:n_features] for c in (model.state.get("welfare") or {}).values() if c is not None]
+    if share <= 0 or not welfare:
+        return weights
+    return (1 - share) * weights + share * np.max(np.vstack(welfare), axis=0)
+
+
 def top_terms(model: TopicModel, n: int = 10) -> dict[str, list[str]]:
     """``{topic: [term, ...]}`` by coefficient; ``relevance`` too for multi-label models."""
     names = _feature_names(model)
@@ -59,7 +71,7 @@ def top_terms(model: TopicModel, n: int = 10) -> dict[str, list[str]]:
         clf = model.state["classifier"]
         coefs = clf.coef_ if len(clf.classes_) > 2 else np.vstack([-clf.coef_[0], clf.coef_[0]])
         return {str(c): _top(names, row, n) for c, row in zip(clf.classes_, coefs)}
-    out = {"relevance": _top(names, model.state["relevance"].coef_[0], n)}
+    out = {"relevance": _top(names, relevance_weights(model, len(names)), n)}
     for key, clf in model.state["topics"].items():
         out[key] = [] if clf is None else _top(names, clf.coef_[0], n)
     return out
