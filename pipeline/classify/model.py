@@ -7,7 +7,7 @@ Training fits scikit-learn estimators; a :class:`TopicModel` keeps only their fi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -181,9 +181,8 @@ def fit_multilabel(
         stacked = _topic_oof(X, topics, relevant, topic_rows, topic_clfs, keys, cfg, n_gold, w)
         X = sp.hstack([X, sp.csr_matrix(cfg.stack_weight * stacked)], format="csr")
     rel_clf = fitted(relevant, cfg.relevance_c, every)
-    raw_rel = oof(relevant, cfg.relevance_c, every)
-    if welfare_clfs:
-        raw_rel = (1 - cfg.welfare_weight) * raw_rel + cfg.welfare_weight * (1 - none)
+    raw_rel = blend_relevance(lambda: oof(relevant, cfg.relevance_c, every), 1 - none if welfare_clfs else None,
+                              cfg.welfare_weight)
     if cfg.require_worker_mention:
         raw_rel = raw_rel * worker_gate(features, items[:n_gold])
     rel_cal = fit_platt(raw_rel, relevant[:n_gold])
@@ -205,6 +204,16 @@ def fit_multilabel(
         "config": _config_dict(cfg),
         "oof": {"relevance": oof_rel, "topics": oof_topics},
     }
+
+
+def blend_relevance(classifier: Callable[[], np.ndarray], welfare: np.ndarray | None, share: float) -> np.ndarray:
+    """The raw relevance score: the welfare score at weight ``share``, the relevance classifier's
+    probability (``classifier()``, computed only when it has weight) for the rest."""
+    if welfare is None:
+        return classifier()
+    if share >= 1:
+        return welfare
+    return (1 - share) * classifier() + share * welfare
 
 
 def welfare_score(state: Mapping[str, Any], X: Any) -> np.ndarray | None:
@@ -398,10 +407,8 @@ class TopicModel:
         stack = float(self.state.get("stack_weight", 0.0))
         if stack > 0:
             X = sp.hstack([X, sp.csr_matrix(stack * ts)], format="csr")
-        raw = _positive_proba(self.state["relevance"], X)
-        if welfare is not None:
-            share = float(self.state["welfare_weight"])
-            raw = (1 - share) * raw + share * welfare
+        rel_clf = self.state["relevance"]
+        raw = blend_relevance(lambda: _positive_proba(rel_clf, X), welfare, float(self.state.get("welfare_weight") or 0.0))
         if self.state.get("config", {}).get("require_worker_mention"):
             raw = raw * worker_gate(self.state["features"], items)
         rel = calibrate(raw, self.state.get("relevance_calibration"))
