@@ -71,6 +71,23 @@ def test_exact_intersections_match_python_sets(chunk_limit: None, threads: int, 
     assert frozen.intersections(pairs, threads=threads).tolist() == expected
 
 
+def test_exact_copies_intersect_in_their_whole_shared_set() -> None:
+    # rows 3 and 4 were added without shingles and share those of rows 0 and 1 (exact copies):
+    # a pair of a copy and its original, or of two copies of one row, intersects in the whole set
+    rng = np.random.default_rng(5)
+    sets = [np.unique(rng.integers(0, 500, size=int(rng.integers(20, 90)), dtype=np.uint32)) for _ in range(3)]
+    store = ShingleStore()
+    sizes, stored, flat = verify.distinct_sets(sets)
+    store.add_sets(np.concatenate((sizes, [0, 0])), np.concatenate((stored, [False, False])), flat)
+    store.alias(np.array([3, 4]), np.array([0, 1]))
+    frozen = store.freeze()
+    full = [*sets, sets[0], sets[1]]
+    pairs = np.array([(0, 3), (3, 0), (1, 4), (3, 4), (0, 0), (2, 3), (4, 2), (0, 1)])
+    expected = [len(set(full[a].tolist()) & set(full[b].tolist())) for a, b in pairs.tolist()]
+    assert frozen.intersections(pairs).tolist() == expected
+    assert frozen.intersections(pairs[:4], threads=2).tolist() == expected[:4]
+
+
 def _reference_linkage(n: int, edges: list[tuple[int, int]], order: list[int]) -> list[int]:
     """The docstring's rule, written plainly: visit rows in order, join the densest qualifying cluster."""
     links = {i: set() for i in range(n)}

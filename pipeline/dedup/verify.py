@@ -149,12 +149,27 @@ class FrozenShingles:
         Each pair's shingles become ``pair << 32 | shingle`` keys: those of the second rows,
         concatenated in pair order, are then sorted already (rows' sets are sorted), and the
         first rows' keys are looked up in them.  The pairs go in chunks, up to ``threads`` at
-        a time (one chunk per thread at least, when they are few).
+        a time (one chunk per thread at least, when they are few).  Two rows sharing one stored
+        set (an exact copy and its original) intersect in the whole set, which is not read.
         """
         out = np.zeros(len(pairs), dtype=np.int64)
         if len(pairs) == 0:
             return out
         slots = self.slot[np.asarray(pairs, dtype=np.int64)]
+        same = (slots[:, 0] == slots[:, 1]) & (slots[:, 0] >= 0)
+        if not same.any():
+            return self._counted(slots, threads)
+        shared = slots[same, 0]
+        out[same] = self.offsets[shared + 1] - self.offsets[shared]
+        rest = np.flatnonzero(~same)
+        out[rest] = self._counted(slots[rest], threads)
+        return out
+
+    def _counted(self, slots: np.ndarray, threads: int) -> np.ndarray:
+        """``|A & B|`` of the stored sets of each row of ``slots`` (pairs of slots)."""
+        out = np.zeros(len(slots), dtype=np.int64)
+        if len(slots) == 0:
+            return out
         begin, end = self.offsets[slots], self.offsets[slots + 1]
         sizes = (end[:, 0] - begin[:, 0]) + (end[:, 1] - begin[:, 1])
         per_thread = -(-int(sizes.sum()) // max(1, threads))  # ceiling division
