@@ -125,8 +125,14 @@ def staging_parts(output_dir: Path, task_ids: Sequence[str], kind: str) -> Itera
 
 
 def read_part(path: Path, schema: pa.Schema | None = None) -> pa.Table:
-    """One staging part, whole, in ``schema`` when given."""
-    with pa.OSFile(str(path)) as source:
+    """One staging part, whole, in ``schema`` when given.
+
+    The file is memory-mapped: its uncompressed buffers are the page cache's pages, not copies
+    into freshly allocated memory (whose first touch is most of a copy's cost), and they stay
+    valid after the file is removed.  Staged files are only ever replaced by a rename, never
+    rewritten in place.
+    """
+    with pa.memory_map(str(path)) as source:
         table = ipc.open_file(source).read_all()
     return table if schema is None else _conformed(table, schema)
 
