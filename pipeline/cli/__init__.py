@@ -75,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``zhnews`` console script."""
     import logging
 
+    from pipeline.memory import use_arrow_allocator
+
+    use_arrow_allocator()  # before anything allocates Arrow memory
     parser = build_parser()
     args = parser.parse_args(argv)
     level = logging.WARNING - 10 * min(args.verbose, 2)

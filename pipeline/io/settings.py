@@ -5,6 +5,12 @@
 STAGING_BATCH_DOCS = 2000
 #: zstd level of the published Parquet files: most of the size gain of higher levels at a fraction of the time.
 PARQUET_ZSTD_LEVEL = 3
+#: Arrow's allocator in zhnews processes (``ARROW_DEFAULT_MEMORY_POOL``; one the user sets wins):
+#: the C library's malloc.  Arrow's default, mimalloc, hands freed memory back to the kernel
+#: within milliseconds and takes it back as huge pages the kernel must zero, 2 MB at a time, so
+#: publishing, which allocates and frees a buffer per table and per column chunk, spent about a
+#: third of its CPU in the kernel zeroing pages.
+ARROW_MEMORY_POOL = "system"
 #: Threads writing a build folder's files: encoding and fsync overlap; more only contend for the cores.
 WRITER_THREADS = 4
 #: Characters Excel keeps in one cell; longer texts are cut and marked.
