@@ -14,8 +14,11 @@ and for each phase its wall seconds, its CPU seconds (all processes) and the cor
 phase, and how they split over the processes, are what carries over. ``--bins`` prints the
 cores busy per role in bins of that many seconds.
 
-    python benchmarks/throughput.py --mb 60 --text-mb 0 --runs 0       # prints the corpus size
-    python benchmarks/timeline.py CORPUS --workers 2 --runs 3 --trees now=.,before=DIR
+    python benchmarks/timeline.py --mb 60 --workers 2 --runs 3 --trees now=.,before=DIR
+    python benchmarks/timeline.py --corpus DIR2 --workers 2 --runs 1 --bins 0.5
+
+``--mb`` builds the corpus of ``benchmarks/throughput.py --mb N --text-mb 0`` in a temporary folder;
+``--corpus`` runs on a folder of inputs as it is.
 
 ``DIR`` holds another ``pipeline`` package (``git archive <commit> pipeline models | tar -x -C DIR``).
 """
@@ -37,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import REPO_ROOT  # noqa: E402
-from throughput import adopt_orphans, reap_orphans  # noqa: E402
+from throughput import adopt_orphans, build_corpus, reap_orphans  # noqa: E402
 
 #: Seconds between samples.
 PERIOD = 0.05
@@ -228,7 +231,8 @@ def one_run(tree: Path, corpus: Path, out: Path, workers: int, bins: float) -> d
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--corpus", type=Path, default=None, help="a folder of inputs (default: build one, --mb)")
+    parser.add_argument("--mb", type=float, default=60, help="MB of input files of the corpus built when no --corpus is given")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=3, help="rounds (each runs every tree once, order alternated)")
     parser.add_argument("--trees", default="now=.", help="name=DIR list of folders holding a `pipeline` package")
@@ -240,10 +244,15 @@ def main() -> None:
     adopt_orphans()
     results: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="zhnews-timeline-", dir=args.tmp) as tmp:
+        corpus = args.corpus.resolve() if args.corpus else Path(tmp) / "corpus"
+        if args.corpus is None:
+            info = build_corpus(corpus, args.mb)
+            info.pop("texts")
+            print(json.dumps(info), flush=True)
         for round_ in range(args.runs):
             order = trees if round_ % 2 == 0 else trees[::-1]
             for name, tree in order:
-                report = one_run(tree, args.corpus.resolve(), Path(tmp) / "out", args.workers, args.bins)
+                report = one_run(tree, corpus, Path(tmp) / "out", args.workers, args.bins)
                 results.setdefault(name, []).append(report)
                 print(json.dumps({"round": round_, "tree": name, **report}), flush=True)
     summary = {}
