@@ -31,6 +31,19 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+def spans_matching(pattern: re.Pattern[str] | None, joined: str, starts: np.ndarray) -> np.ndarray:
+    """Per span of ``joined`` (spans begin at the sorted offsets ``starts``), whether ``pattern``
+    matches in it: one scan of the whole text.  Exact for the term alternations here, whose
+    matches never hold the character that separates the spans."""
+    flags = np.zeros(len(starts), dtype=bool)
+    if pattern is None:
+        return flags
+    pos = [m.start() for m in pattern.finditer(joined)]
+    if pos:
+        flags[np.searchsorted(starts, np.asarray(pos, dtype=np.int64), side="right") - 1] = True
+    return flags
+
+
 def _longest_runs(flags: np.ndarray, doc: np.ndarray, n_docs: int) -> np.ndarray:
     """Per document, the longest run of consecutive ``True`` sentences (``doc``: sentence -> document)."""
     out = np.zeros(n_docs)
@@ -110,11 +123,7 @@ class CoocFeatures:
         same_next = np.append(doc[1:] == doc[:-1], False)  # sentence i+1 is in the same document
 
         def hits(pat: re.Pattern[str]) -> np.ndarray:
-            flags = np.zeros(len(starts), dtype=bool)
-            pos = [m.start() for m in pat.finditer(joined)]
-            if pos:
-                flags[np.searchsorted(starts, np.asarray(pos, dtype=np.int64), side="right") - 1] = True
-            return flags
+            return spans_matching(pat, joined, starts)
 
         w = hits(workers)
         if not w.any():

@@ -465,9 +465,11 @@ class TopicModel:
     def sentence_topic_scores(self, sentences: Sequence[str]) -> np.ndarray:
         """Topic probabilities ``(n, k)`` of Simplified sentences scored on their own."""
         from pipeline.classify.text import strip_boilerplate
+        from pipeline.segment.backends import tokenize_many
 
-        seg = self.segmenter
-        items = [make_item("", strip_boilerplate(s), None, seg) for s in sentences]
+        bodies = [strip_boilerplate(s) for s in sentences]
+        # an untitled item (what make_item builds) of each sentence, segmented in one call
+        items: list[Item] = [("", b, t, []) for b, t in zip(bodies, tokenize_many(bodies, self.segmenter))]
         # topics only: a sentence's relevance (welfare score, worker gate) is never used
         return self._topic_scores(self.transform(items))
 
@@ -524,18 +526,20 @@ class TopicModel:
     def _on_topic_sentences(self, sentences: Sequence[str]) -> np.ndarray:
         """``(n, k)`` 0/1: the (Simplified) sentence names medical workers or one of the topic's
         seed terms."""
+        from pipeline.classify.cooc import spans_matching
+
         cooc = dict(self.state["features"].transformer_list).get("cooc")
         flags = np.zeros((len(sentences), len(self.topic_keys)))
-        if cooc is None:
+        if cooc is None or not len(sentences):
             return flags
         workers, topic_patterns = cooc.patterns()
         terms = dict(zip(cooc.topic_terms, topic_patterns))
-        for i, text in enumerate(sentences):
-            names_workers = workers is not None and workers.search(text) is not None
-            for j, key in enumerate(self.topic_keys):
-                pattern = terms.get(key)
-                if names_workers or (pattern is not None and pattern.search(text)):
-                    flags[i, j] = 1.0
+        # one scan per pattern over the sentences joined by a character no term holds
+        joined = "\x00".join(sentences)
+        starts = np.cumsum([0] + [len(s) + 1 for s in sentences[:-1]])
+        names_workers = spans_matching(workers, joined, starts)
+        for j, key in enumerate(self.topic_keys):
+            flags[:, j] = names_workers | spans_matching(terms.get(key), joined, starts)
         return flags
 
     def predict_records(
