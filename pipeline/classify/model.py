@@ -497,38 +497,40 @@ class TopicModel:
         simplified = to_simplified("\n".join(flat)).split("\n")
         if len(simplified) != len(flat):  # a conversion that changed line breaks: one by one
             simplified = [to_simplified(x) for x in flat]
-        on_topic = self._on_topic_sentences(simplified)
+        lengths = [len(sents) for sents in per_item]
+        owner = np.repeat(np.arange(len(per_item)), lengths)  # item of each sentence
+        assigned = np.zeros((len(per_item), len(self.topic_keys)), dtype=bool)
         column = {k: j for j, k in enumerate(self.topic_keys)}
+        for i, topics in enumerate(chosen):
+            assigned[i, [column[t] for t in topics]] = True
+        # flags of the item's own topics only (the others are never read)
+        on_topic = self._on_topic_sentences(simplified, assigned[owner])
         # a sentence naming the workers or the topic's own terms ranks before any that does not
         # (a model also learns an outlet's furniture, such as subscription footers, which must
         # not be shown as the reason for a topic); so only an item without such sentences
         # needs its other sentences scored
-        needed = np.zeros(len(flat), dtype=bool)
-        start = 0
-        for sents, topics in zip(per_item, chosen):
-            span = slice(start, start + len(sents))
-            cols = [column[t] for t in topics]
-            flagged = on_topic[span][:, cols].any(axis=1) if cols else np.zeros(len(sents), dtype=bool)
-            needed[span] = flagged if flagged.any() else True
-            start += len(sents)
+        flagged = on_topic.any(axis=1)
+        needed = flagged | (np.bincount(owner, weights=flagged, minlength=len(per_item)) == 0)[owner]
         scores = np.zeros((len(flat), len(self.topic_keys)))
         rows = np.flatnonzero(needed)
         if len(rows):
             scores[rows] = self.sentence_topic_scores([simplified[i] for i in rows])
         scores[~needed] = -1.0  # never chosen before a scored sentence
-        out = []
+        ranked = scores + on_topic
+        out: list[dict[str, list[str]]] = []
         start = 0
         for sents, topics in zip(per_item, chosen):
-            block = scores[start : start + len(sents)]
-            flags = on_topic[start : start + len(sents)]
+            if not sents:
+                out.append({t: [] for t in topics})
+                continue
+            block = ranked[start : start + len(sents)]
             start += len(sents)
-            ranked = block + flags
-            out.append(choose_evidence(sents, topics, lambda t, r=ranked: r[:, column[t]]))  # type: ignore[misc]
+            out.append(choose_evidence(sents, topics, lambda t, r=block: r[:, column[t]]))  # type: ignore[misc]
         return out
 
-    def _on_topic_sentences(self, sentences: Sequence[str]) -> np.ndarray:
+    def _on_topic_sentences(self, sentences: Sequence[str], wanted: np.ndarray | None = None) -> np.ndarray:
         """``(n, k)`` 0/1: the (Simplified) sentence names medical workers or one of the topic's
-        seed terms."""
+        seed terms; with ``wanted`` (``(n, k)`` bool), only those cells are looked at (others 0)."""
         from pipeline.classify.cooc import spans_matching
 
         cooc = dict(self.state["features"].transformer_list).get("cooc")
@@ -537,12 +539,16 @@ class TopicModel:
             return flags
         workers, topic_patterns = cooc.patterns()
         terms = dict(zip(cooc.topic_terms, topic_patterns))
-        # one scan per pattern over the sentences joined by a character no term holds
-        joined = "\x00".join(sentences)
-        starts = np.cumsum([0] + [len(s) + 1 for s in sentences[:-1]])
+        joined, starts = _joined(sentences)
         names_workers = spans_matching(workers, joined, starts)
         for j, key in enumerate(self.topic_keys):
-            flags[:, j] = names_workers | spans_matching(terms.get(key), joined, starts)
+            if wanted is None:
+                flags[:, j] = names_workers | spans_matching(terms.get(key), joined, starts)
+                continue
+            rows = np.flatnonzero(wanted[:, j])
+            if len(rows):  # one scan over the sentences that need this topic
+                sub, sub_starts = _joined([sentences[i] for i in rows.tolist()])
+                flags[rows, j] = names_workers[rows] | spans_matching(terms.get(key), sub, sub_starts)
         return flags
 
     def predict_records(
@@ -563,6 +569,11 @@ class TopicModel:
             res.clear()
             res.update(res_id)
         return results
+
+
+def _joined(texts: Sequence[str]) -> tuple[str, np.ndarray]:
+    """``texts`` joined by a character no seed term holds, and the offset where each begins."""
+    return "\x00".join(texts), np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
 
 
 @contextmanager
