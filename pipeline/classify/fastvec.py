@@ -20,10 +20,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from pipeline.classify.features import (
+    NO_TITLE,
     body_char_1_3grams,
     body_char_ngrams,
     is_content_word,
     seed_grams,
+    title_ngrams,
     word_ngrams,
 )
 from pipeline.classify.fitted import Features, TfidfBlock
@@ -303,16 +305,8 @@ def _word_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
     return _tfidf(_counts(np.concatenate(rows), np.concatenate(cols), len(items), len(vec.vocabulary_)), vec)
 
 
-_BLOCKS: dict[Callable, Callable[[TfidfBlock, Sequence[Item]], sp.csr_matrix]] = {
-    body_char_ngrams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
-    body_char_1_3grams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
-    seed_grams: lambda vec, items: _char_block(vec, [f"{it[0]}\x00{it[1]}" for it in items]),
-    word_ngrams: _word_block,
-}
-
-
-def _analyzer_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
-    """Any other callable analyzer: its terms of each item counted against the vocabulary."""
+def _analyzer_terms(vec: TfidfBlock, items: Sequence[Item]) -> tuple[np.ndarray, np.ndarray]:
+    """``(item, column)`` of every term of the block's analyzer found in its vocabulary."""
     vocab = vec.vocabulary_
     rows: list[int] = []
     cols: list[int] = []
@@ -322,8 +316,35 @@ def _analyzer_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
             if col is not None:
                 rows.append(i)
                 cols.append(col)
-    counts = _counts(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), len(items), len(vocab))
-    return _tfidf(counts, vec)
+    return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+
+
+def _analyzer_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
+    """Any other callable analyzer: its terms of each item counted against the vocabulary."""
+    rows, cols = _analyzer_terms(vec, items)
+    return _tfidf(_counts(rows, cols, len(items), len(vec.vocabulary_)), vec)
+
+
+def _title_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
+    """Title terms; an untitled item (every sentence of evidence) holds the no-title term alone."""
+    titled = np.asarray([i for i, item in enumerate(items) if item[0]], dtype=np.int64)
+    rows, cols = _analyzer_terms(vec, [items[i] for i in titled.tolist()])
+    rows = titled[rows]
+    col = vec.vocabulary_.get(NO_TITLE)
+    if col is not None and len(titled) < len(items):
+        untitled = np.setdiff1d(np.arange(len(items), dtype=np.int64), titled)
+        rows = np.concatenate([rows, untitled])
+        cols = np.concatenate([cols, np.full(len(untitled), col, dtype=np.int64)])
+    return _tfidf(_counts(rows, cols, len(items), len(vec.vocabulary_)), vec)
+
+
+_BLOCKS: dict[Callable, Callable[[TfidfBlock, Sequence[Item]], sp.csr_matrix]] = {
+    body_char_ngrams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
+    body_char_1_3grams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
+    title_ngrams: _title_block,
+    seed_grams: lambda vec, items: _char_block(vec, [f"{it[0]}\x00{it[1]}" for it in items]),
+    word_ngrams: _word_block,
+}
 
 
 def transform_union(union: Features, items: Sequence[Item]) -> sp.csr_matrix:
