@@ -29,7 +29,7 @@ from pipeline.classify.features import (
     word_ngrams,
 )
 from pipeline.classify.fitted import Features, TfidfBlock
-from pipeline.classify.settings import FIRST_CHAR_FILTER_MAX
+from pipeline.classify.settings import FIRST_CHAR_FILTER_MAX, GATHER_MAX_SHARE
 from pipeline.classify.text import Item
 
 _BITS = 21  # every code point fits in 21 bits
@@ -77,10 +77,9 @@ def gram_keys(c: Codes, n: int, first: np.ndarray | None = None) -> tuple[np.nda
     if first is not None:
         whole &= first[c.codes[:m]]
     ok = np.flatnonzero(whole)
-    if first is not None and 4 * len(ok) < m:  # few starts: gather their characters
-        chars = [c.codes[ok + k] for k in range(n)]
-    else:
-        chars = [c.codes[k : k + m] for k in range(n)]
+    # few starts: key only those (gathering their characters), else key every position
+    gather = first is not None and len(ok) < GATHER_MAX_SHARE * m
+    chars = [c.codes[ok + k] for k in range(n)] if gather else [c.codes[k : k + m] for k in range(n)]
     if n <= 3:
         key = np.zeros(len(chars[0]), dtype=np.int64)
         for part in chars:
@@ -91,7 +90,7 @@ def gram_keys(c: Codes, n: int, first: np.ndarray | None = None) -> tuple[np.nda
             for part in chars:
                 h = h * _P + part.astype(np.uint64) + np.uint64(1)
         key = h.view(np.int64)
-    return ok, key if len(key) == len(ok) else key[ok]
+    return ok, key if gather else key[ok]
 
 
 def term_key(term: str) -> int:

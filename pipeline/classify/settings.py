@@ -90,3 +90,8 @@ RESAMPLE_CELLS = 2_000_000
 #: the first character costs one array lookup per position and skips most positions; a large
 #: vocabulary starts with most characters and the check would skip almost nothing.
 FIRST_CHAR_FILTER_MAX = 1_000
+
+#: Below this share of positions starting a possible n-gram, only those positions are keyed
+#: (their characters gathered); above it, keying every position with whole-array shifts is the
+#: cheaper of the two.
+GATHER_MAX_SHARE = 0.25
