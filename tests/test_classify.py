@@ -453,6 +453,29 @@ def test_on_topic_sentences_name_workers_or_the_topic_terms() -> None:
         assert 0 < sum(expected) < len(sentences)
 
 
+def test_scoring_pauses_the_cycle_collector_and_restores_it(toy_model_dir: Path) -> None:
+    import gc
+
+    model = load_model(toy_model_dir)
+    seen: list[bool] = []
+
+    class Record(dict):
+        def get(self, key, default=None):
+            if key == "text":  # read while the record is scored
+                seen.append(gc.isenabled())
+            return super().get(key, default)
+
+    assert gc.isenabled()
+    model.predict_records([Record(id="a", text=WAGES[0])])
+    assert seen and not any(seen) and gc.isenabled()
+    gc.disable()
+    try:
+        model.predict_records([Record(id="b", text=WAGES[1])])
+        assert not gc.isenabled()  # a caller's own setting is kept
+    finally:
+        gc.enable()
+
+
 def test_model_records_its_segmenter(toy_model_dir: Path) -> None:
     from pipeline.segment import resolve_backend
 
