@@ -413,6 +413,22 @@ def test_key_table_finds_keys_and_reports_absent() -> None:
     assert (table.get(absent) == -1).all()
 
 
+def test_key_table_probes_past_colliding_keys() -> None:
+    from pipeline.classify.fastvec import KeyTable
+
+    rng = np.random.default_rng(1)
+    pool = rng.choice(2**40, size=20_000, replace=False).astype(np.int64)
+    probe = KeyTable(pool[:6], np.zeros(6))  # a table of six keys has the size of the one below
+    slots = probe._slots(pool)
+    same = pool[slots == slots[0]][:6]  # six keys that start probing at one slot
+    table = KeyTable(same, np.arange(6))
+    assert table.probes == 6
+    assert (table.get(same) == np.arange(6)).all()
+    others = pool[slots != slots[0]][:50]
+    assert (table.get(others) == -1).all()
+    assert (table.get(np.concatenate([others[:3], same[::-1]])) == [-1, -1, -1, 5, 4, 3, 2, 1, 0]).all()
+
+
 def test_gram_table_counts_overlapping_terms() -> None:
     from pipeline.classify.fastvec import GramTable, encode
 
@@ -420,6 +436,44 @@ def test_gram_table_counts_overlapping_terms() -> None:
     docs, _, vals = table.matches(encode(["医务人员和护士", "医务，人员", "无关文字"]))
     found = sorted(zip(docs.tolist(), vals.tolist()))
     assert found == [(0, 0), (0, 1), (0, 2), (0, 3), (1, 1), (1, 2)]
+
+
+def test_on_topic_sentences_name_workers_or_the_topic_terms() -> None:
+    from pipeline.classify.evidence import split_sentences
+    from pipeline.classify.persist import default_model_dir
+
+    model = load_model(default_model_dir())
+    cooc = dict(model.state["features"].transformer_list)["cooc"]
+    sentences = [s for text in WAGES + VIOLENCE + OTHER for s in split_sentences(text)] + ["", "医生", "工资医生"]
+    flags = model._on_topic_sentences(sentences)
+    for j, key in enumerate(model.topic_keys):
+        terms = cooc.worker_terms + cooc.topic_terms.get(key, [])
+        expected = [any(t in s for t in terms) for s in sentences]
+        assert flags[:, j].astype(bool).tolist() == expected
+        assert 0 < sum(expected) < len(sentences)
+
+
+def test_scoring_pauses_the_cycle_collector_and_restores_it(toy_model_dir: Path) -> None:
+    import gc
+
+    model = load_model(toy_model_dir)
+    seen: list[bool] = []
+
+    class Record(dict):
+        def get(self, key, default=None):
+            if key == "text":  # read while the record is scored
+                seen.append(gc.isenabled())
+            return super().get(key, default)
+
+    assert gc.isenabled()
+    model.predict_records([Record(id="a", text=WAGES[0])])
+    assert seen and not any(seen) and gc.isenabled()
+    gc.disable()
+    try:
+        model.predict_records([Record(id="b", text=WAGES[1])])
+        assert not gc.isenabled()  # a caller's own setting is kept
+    finally:
+        gc.enable()
 
 
 def test_model_records_its_segmenter(toy_model_dir: Path) -> None:

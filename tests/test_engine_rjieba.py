@@ -43,3 +43,20 @@ def test_boundaries_agree_with_jieba_on_real_news(shared_data: Path) -> None:
     f1 = 2 * common / (gold + found)
     assert f1 >= 0.995, f1
     assert identical / len(texts) >= 0.8
+
+
+def test_many_texts_in_one_call_are_cut_as_one_by_one(shared_data: Path) -> None:
+    from pipeline.classify.evidence import split_sentences
+    from pipeline.segment.rjieba_backend import rjieba_tokenize_many
+
+    path = shared_data / "indomain" / "cctv_xinwenlianbo_2012_2021.jsonl"
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:40]]
+    sentences = [s for text in texts for s in split_sentences(text)]
+    # whitespace inside and around, an empty text, Latin and digits across the joins
+    sentences += ["夜班 补贴\t提高", "", "ICU护士2020年", "2021年ICU", " 医务人员 "]
+    assert len(sentences) > 200
+    assert rjieba_tokenize_many(sentences) == [rjieba_tokenize(s) for s in sentences]
+    # a text holding the separator itself is still cut on its own
+    odd = ["医务人员\x00加班", "夜班补贴"]
+    assert rjieba_tokenize_many(odd) == [rjieba_tokenize(s) for s in odd]
+    assert rjieba_tokenize_many([]) == []

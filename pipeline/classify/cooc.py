@@ -31,6 +31,19 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+def spans_matching(pattern: re.Pattern[str] | None, joined: str, starts: np.ndarray) -> np.ndarray:
+    """Per span of ``joined`` (spans begin at the sorted offsets ``starts``), whether ``pattern``
+    matches in it: one scan of the whole text.  Exact for the term alternations here, whose
+    matches never hold the character that separates the spans."""
+    flags = np.zeros(len(starts), dtype=bool)
+    if pattern is None:
+        return flags
+    pos = [m.start() for m in pattern.finditer(joined)]
+    if pos:
+        flags[np.searchsorted(starts, np.asarray(pos, dtype=np.int64), side="right") - 1] = True
+    return flags
+
+
 def _longest_runs(flags: np.ndarray, doc: np.ndarray, n_docs: int) -> np.ndarray:
     """Per document, the longest run of consecutive ``True`` sentences (``doc``: sentence -> document)."""
     out = np.zeros(n_docs)
@@ -89,7 +102,8 @@ class CoocFeatures:
         self.__dict__.update(state)
 
     def transform(self, items: Sequence[Item]) -> sp.csr_matrix:
-        """All items at once: one regex scan per pattern over the joined bodies."""
+        """All items at once: one regex scan per pattern over the joined bodies (a topic's over the
+        sentences it can count in)."""
         workers, topics = self.patterns()
         k = len(topics)
         out = np.zeros((len(items), 3 * k + 4), dtype=np.float32)
@@ -100,23 +114,17 @@ class CoocFeatures:
                 out[i, 3 * k + 3] = 1.0
         joined = "\n".join(item[1] for item in items)
         doc_starts = np.cumsum([0] + [len(item[1]) + 1 for item in items[:-1]])
-        spans = [m.start() for m in _SENTENCE.finditer(joined) if not m.group().isspace()]
-        if not spans:
+        runs = [(m.start(), m.group()) for m in _SENTENCE.finditer(joined)]
+        sentences = [text for _, text in runs if not text.isspace()]
+        if not sentences:
             return sp.csr_matrix(out)
-        starts = np.asarray(spans, dtype=np.int64)
+        starts = np.asarray([at for at, text in runs if not text.isspace()], dtype=np.int64)
         doc = np.searchsorted(doc_starts, starts, side="right") - 1
         n_docs = len(items)
         n = np.bincount(doc, minlength=n_docs)
         same_next = np.append(doc[1:] == doc[:-1], False)  # sentence i+1 is in the same document
 
-        def hits(pat: re.Pattern[str]) -> np.ndarray:
-            flags = np.zeros(len(starts), dtype=bool)
-            pos = [m.start() for m in pat.finditer(joined)]
-            if pos:
-                flags[np.searchsorted(starts, np.asarray(pos, dtype=np.int64), side="right") - 1] = True
-            return flags
-
-        w = hits(workers)
+        w = spans_matching(workers, joined, starts)
         if not w.any():
             return sp.csr_matrix(out)
         # a worker sentence "covers" itself and the next sentence
@@ -124,10 +132,15 @@ class CoocFeatures:
         cover[1:] |= w[:-1] & same_next[:-1]
         welfare = np.zeros(len(starts), dtype=bool)
         denom = np.maximum(n, 1)
+        # a topic term counts only in a covered sentence: only those are searched
+        covered = np.flatnonzero(cover)
+        text = "\n".join([sentences[i] for i in covered.tolist()])
+        text_starts = np.cumsum([0] + [len(sentences[i]) + 1 for i in covered[:-1].tolist()])
         for j, pat in enumerate(topics):
             if pat is None:
                 continue
-            hit = hits(pat) & cover
+            hit = np.zeros(len(starts), dtype=bool)
+            hit[covered] = spans_matching(pat, text, text_starts)
             # attribute a hit in the following sentence to the worker sentence before it
             nxt = np.append(hit[1:], False) & same_next
             pair = w & (hit | nxt)

@@ -13,19 +13,23 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from pipeline.classify.features import (
+    NO_TITLE,
     body_char_1_3grams,
     body_char_ngrams,
     is_content_word,
     seed_grams,
+    title_ngrams,
     word_ngrams,
 )
 from pipeline.classify.fitted import Features, TfidfBlock
+from pipeline.classify.settings import FIRST_CHAR_FILTER_MAX, GATHER_MAX_SHARE
 from pipeline.classify.text import Item
 
 _BITS = 21  # every code point fits in 21 bits
@@ -41,6 +45,7 @@ class Codes:
     codes: np.ndarray  # int64 code points
     doc: np.ndarray  # document index of every position
     text: np.ndarray  # bool: position is a text character (n-grams never span a non-text one)
+    breaks: np.ndarray  # non-text characters before each position (len(codes) + 1)
 
 
 def encode(texts: Sequence[str]) -> Codes:
@@ -53,28 +58,39 @@ def encode(texts: Sequence[str]) -> Codes:
         _KNOWN[new] = True
     sep = codes == 0
     doc = np.cumsum(sep) - sep
-    return Codes(codes, doc, _TEXT[codes])
+    text = _TEXT[codes]
+    breaks = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(~text, out=breaks[1:])
+    return Codes(codes, doc, text, breaks)
 
 
-def gram_keys(c: Codes, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(start positions, keys)`` of every n-gram made of text characters only."""
+def gram_keys(c: Codes, n: int, first: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(start positions, keys)`` of every n-gram made of text characters only.
+
+    ``first`` (bool per code point), when given, keeps only n-grams starting with a character
+    it marks: a small vocabulary then keys a few positions instead of all of them.
+    """
     m = len(c.codes) - n + 1
     if m <= 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    bad = np.concatenate([[0], np.cumsum(~c.text)])
-    ok = np.flatnonzero(bad[n : n + m] == bad[:m])
+    whole = c.breaks[n : n + m] == c.breaks[:m]
+    if first is not None:
+        whole &= first[c.codes[:m]]
+    ok = np.flatnonzero(whole)
+    # few starts: key only those (gathering their characters), else key every position
+    gather = first is not None and len(ok) < GATHER_MAX_SHARE * m
+    chars = [c.codes[ok + k] for k in range(n)] if gather else [c.codes[k : k + m] for k in range(n)]
     if n <= 3:
-        key = np.zeros(m, dtype=np.int64)
-        for k in range(n):
-            key = (key << _BITS) | c.codes[k : k + m]
+        key = np.zeros(len(chars[0]), dtype=np.int64)
+        for part in chars:
+            key = (key << _BITS) | part
     else:
-        u = c.codes.astype(np.uint64)
-        h = np.zeros(m, dtype=np.uint64)
+        h = np.zeros(len(chars[0]), dtype=np.uint64)
         with np.errstate(over="ignore"):
-            for k in range(n):
-                h = h * _P + u[k : k + m] + np.uint64(1)
+            for part in chars:
+                h = h * _P + part.astype(np.uint64) + np.uint64(1)
         key = h.view(np.int64)
-    return ok, key[ok]
+    return ok, key if gather else key[ok]
 
 
 def term_key(term: str) -> int:
@@ -127,12 +143,19 @@ class KeyTable:
 
     def get(self, keys: np.ndarray) -> np.ndarray:
         """Values of ``keys`` (-1 where absent)."""
+        keys = np.ascontiguousarray(keys, dtype=np.int64)
         out = np.full(len(keys), -1, dtype=np.int64)
-        slot = self._slots(np.ascontiguousarray(keys, dtype=np.int64))
-        for p in range(self.probes):
-            i = (slot + p) & self.mask
-            hit = self.keys[i] == keys
-            out[hit] = self.values[i[hit]]
+        slot = self._slots(keys)
+        todo = np.arange(len(keys))
+        for _ in range(self.probes):
+            stored = self.keys[slot]
+            hit = stored == keys
+            out[todo[hit]] = self.values[slot[hit]]
+            # a key is absent once its probe reaches an empty slot (linear probing, no deletions)
+            more = ~hit & (stored != -1)
+            if not more.any():
+                break
+            todo, keys, slot = todo[more], keys[more], (slot[more] + 1) & self.mask
         return out
 
 
@@ -141,6 +164,8 @@ class GramTable:
 
     def __init__(self, terms: Sequence[str], values: Sequence[int]) -> None:
         self.by_len: dict[int, KeyTable] = {}
+        #: per length, the code points its terms start with (None: most characters do)
+        self.first: dict[int, np.ndarray | None] = {}
         groups: dict[int, tuple[list[str], list[int]]] = {}
         for term, value in zip(terms, values):
             if term and term.isalnum():
@@ -149,18 +174,27 @@ class GramTable:
                 group[1].append(int(value))
         for n, (group_terms, group_values) in groups.items():
             self.by_len[n] = KeyTable(term_keys(group_terms, n), np.asarray(group_values, dtype=np.int64))
+            starts = {ord(t[0]) for t in group_terms}
+            self.first[n] = _code_set(starts) if len(starts) <= FIRST_CHAR_FILTER_MAX else None
 
     def matches(self, c: Codes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(document, start position, value)`` of every occurrence (overlaps included)."""
         docs, pos, vals = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         for n, table in self.by_len.items():
-            at, k = gram_keys(c, n)
+            at, k = gram_keys(c, n, self.first[n])
             v = table.get(k)
             hit = v >= 0
             docs.append(c.doc[at[hit]])
             pos.append(at[hit])
             vals.append(v[hit])
         return np.concatenate(docs), np.concatenate(pos), np.concatenate(vals)
+
+
+def _code_set(code_points: set[int]) -> np.ndarray:
+    """A bool per code point, True for ``code_points``."""
+    out = np.zeros(0x110000, dtype=bool)
+    out[list(code_points)] = True
+    return out
 
 
 def _counts(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
@@ -210,6 +244,18 @@ def _char_block(vec: TfidfBlock, texts: Sequence[str]) -> sp.csr_matrix:
 _DROP = -2
 
 
+class _TokenIds(dict[str, int]):
+    """Token -> word id; an unseen token gets ``unknown`` (content word) or ``_DROP`` on first use."""
+
+    def __init__(self, words: dict[str, int], unknown: int) -> None:
+        super().__init__(words)
+        self.unknown = unknown
+
+    def __missing__(self, token: str) -> int:
+        value = self[token] = self.unknown if is_content_word(token) else _DROP
+        return value
+
+
 class _WordIndex:
     """Word ids of a fitted word-n-gram vocabulary: unigram columns and bigram keys."""
 
@@ -220,7 +266,7 @@ class _WordIndex:
                 words.setdefault(w, len(words))
         self.n_words = len(words)
         #: token -> word id; DROP for known non-content tokens (filled lazily for unseen tokens)
-        self.ids = dict(words)
+        self.ids = _TokenIds(words, len(words))
         self.unigram_col = np.full(len(words) + 1, -1, dtype=np.int64)  # last slot: unknown word
         pairs = []
         for term, col in vocabulary.items():
@@ -239,18 +285,10 @@ def _word_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
         index = _TABLES[vec] = _WordIndex(vec.vocabulary_)
     ids, unknown = index.ids, index.n_words
     if len(ids) > index.n_words + 200_000:  # bound the memo of unseen tokens
-        index.ids = ids = {t: i for t, i in ids.items() if 0 <= i < unknown}
-    flat: list[int] = []
-    lengths: list[int] = []
-    for item in items:
-        toks = (*item[3], *item[2])
-        for t in toks:
-            if t not in ids:
-                ids[t] = unknown if is_content_word(t) else _DROP
-        seq = [ids[t] for t in toks]
-        flat.extend(seq)
-        lengths.append(len(seq))
-    w = np.asarray(flat, dtype=np.int64)
+        index.ids = ids = _TokenIds({t: i for t, i in ids.items() if 0 <= i < unknown}, unknown)
+    lengths = [len(item[3]) + len(item[2]) for item in items]
+    tokens = chain.from_iterable(chain(item[3], item[2]) for item in items)
+    w = np.fromiter(map(ids.__getitem__, tokens), dtype=np.int64, count=sum(lengths))
     doc = np.repeat(np.arange(len(items), dtype=np.int64), lengths)
     keep_w = w != _DROP
     w, doc = w[keep_w], doc[keep_w]
@@ -266,16 +304,8 @@ def _word_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
     return _tfidf(_counts(np.concatenate(rows), np.concatenate(cols), len(items), len(vec.vocabulary_)), vec)
 
 
-_BLOCKS: dict[Callable, Callable[[TfidfBlock, Sequence[Item]], sp.csr_matrix]] = {
-    body_char_ngrams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
-    body_char_1_3grams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
-    seed_grams: lambda vec, items: _char_block(vec, [f"{it[0]}\x00{it[1]}" for it in items]),
-    word_ngrams: _word_block,
-}
-
-
-def _analyzer_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
-    """Any other callable analyzer: its terms of each item counted against the vocabulary."""
+def _analyzer_terms(vec: TfidfBlock, items: Sequence[Item]) -> tuple[np.ndarray, np.ndarray]:
+    """``(item, column)`` of every term of the block's analyzer found in its vocabulary."""
     vocab = vec.vocabulary_
     rows: list[int] = []
     cols: list[int] = []
@@ -285,8 +315,35 @@ def _analyzer_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
             if col is not None:
                 rows.append(i)
                 cols.append(col)
-    counts = _counts(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), len(items), len(vocab))
-    return _tfidf(counts, vec)
+    return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+
+
+def _analyzer_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
+    """Any other callable analyzer: its terms of each item counted against the vocabulary."""
+    rows, cols = _analyzer_terms(vec, items)
+    return _tfidf(_counts(rows, cols, len(items), len(vec.vocabulary_)), vec)
+
+
+def _title_block(vec: TfidfBlock, items: Sequence[Item]) -> sp.csr_matrix:
+    """Title terms; an untitled item (every sentence of evidence) holds the no-title term alone."""
+    titled = np.asarray([i for i, item in enumerate(items) if item[0]], dtype=np.int64)
+    rows, cols = _analyzer_terms(vec, [items[i] for i in titled.tolist()])
+    rows = titled[rows]
+    col = vec.vocabulary_.get(NO_TITLE)
+    if col is not None and len(titled) < len(items):
+        untitled = np.setdiff1d(np.arange(len(items), dtype=np.int64), titled)
+        rows = np.concatenate([rows, untitled])
+        cols = np.concatenate([cols, np.full(len(untitled), col, dtype=np.int64)])
+    return _tfidf(_counts(rows, cols, len(items), len(vec.vocabulary_)), vec)
+
+
+_BLOCKS: dict[Callable, Callable[[TfidfBlock, Sequence[Item]], sp.csr_matrix]] = {
+    body_char_ngrams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
+    body_char_1_3grams: lambda vec, items: _char_block(vec, [it[1] for it in items]),
+    title_ngrams: _title_block,
+    seed_grams: lambda vec, items: _char_block(vec, [f"{it[0]}\x00{it[1]}" for it in items]),
+    word_ngrams: _word_block,
+}
 
 
 def transform_union(union: Features, items: Sequence[Item]) -> sp.csr_matrix:

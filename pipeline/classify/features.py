@@ -22,6 +22,10 @@ _WORDY = re.compile(r"[\w\u3400-\u9fff]")
 _NON_TEXT = re.compile(r"[\s\W_]+")
 
 
+#: the one term of an untitled item's title block
+NO_TITLE = "<no title>"
+
+
 def make_item(title: str, body: str, tokens: Sequence[str] | None = None, segmenter: str = "jieba") -> Item:
     """Build an :data:`Item`, segmenting (with ``segmenter``) only what is not segmented yet."""
     cut = get_tokenize(segmenter)
@@ -70,7 +74,7 @@ def title_ngrams(item: Item) -> list[str]:
     An untitled item yields one marker, so a corpus without titles still has a vocabulary.
     """
     if not item[0]:
-        return ["<no title>"]
+        return [NO_TITLE]
     return _char_grams(item[0], 1, 3) + ["w:" + w for w in _content_words(item[3])]
 
 

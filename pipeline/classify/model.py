@@ -7,7 +7,9 @@ Training fits scikit-learn estimators; a :class:`TopicModel` keeps only their fi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -445,10 +447,11 @@ class TopicModel:
         With ``originals`` (each item's title and text as written), results carry
         ``evidence``: ``{topic: [sentence, ...]}`` for every assigned topic.
         """
-        rel, ts = self.scores(items)
-        is_rel, chosen = self.decide(rel, ts)
+        with without_cycle_collection():
+            rel, ts = self.scores(items)
+            is_rel, chosen = self.decide(rel, ts)
+            evidence = self.evidence(originals, chosen) if originals is not None else None
         keys = self.topic_keys
-        evidence = self.evidence(originals, chosen) if originals is not None else None
         out = []
         for i in range(len(items)):
             result = {
@@ -465,9 +468,11 @@ class TopicModel:
     def sentence_topic_scores(self, sentences: Sequence[str]) -> np.ndarray:
         """Topic probabilities ``(n, k)`` of Simplified sentences scored on their own."""
         from pipeline.classify.text import strip_boilerplate
+        from pipeline.segment.backends import tokenize_many
 
-        seg = self.segmenter
-        items = [make_item("", strip_boilerplate(s), None, seg) for s in sentences]
+        bodies = [strip_boilerplate(s) for s in sentences]
+        # an untitled item (what make_item builds) of each sentence, segmented in one call
+        items: list[Item] = [("", b, t, []) for b, t in zip(bodies, tokenize_many(bodies, self.segmenter))]
         # topics only: a sentence's relevance (welfare score, worker gate) is never used
         return self._topic_scores(self.transform(items))
 
@@ -492,50 +497,58 @@ class TopicModel:
         simplified = to_simplified("\n".join(flat)).split("\n")
         if len(simplified) != len(flat):  # a conversion that changed line breaks: one by one
             simplified = [to_simplified(x) for x in flat]
-        on_topic = self._on_topic_sentences(simplified)
+        lengths = [len(sents) for sents in per_item]
+        owner = np.repeat(np.arange(len(per_item)), lengths)  # item of each sentence
+        assigned = np.zeros((len(per_item), len(self.topic_keys)), dtype=bool)
         column = {k: j for j, k in enumerate(self.topic_keys)}
+        for i, topics in enumerate(chosen):
+            assigned[i, [column[t] for t in topics]] = True
+        # flags of the item's own topics only (the others are never read)
+        on_topic = self._on_topic_sentences(simplified, assigned[owner])
         # a sentence naming the workers or the topic's own terms ranks before any that does not
         # (a model also learns an outlet's furniture, such as subscription footers, which must
         # not be shown as the reason for a topic); so only an item without such sentences
         # needs its other sentences scored
-        needed = np.zeros(len(flat), dtype=bool)
-        start = 0
-        for sents, topics in zip(per_item, chosen):
-            span = slice(start, start + len(sents))
-            cols = [column[t] for t in topics]
-            flagged = on_topic[span][:, cols].any(axis=1) if cols else np.zeros(len(sents), dtype=bool)
-            needed[span] = flagged if flagged.any() else True
-            start += len(sents)
+        flagged = on_topic.any(axis=1)
+        needed = flagged | (np.bincount(owner, weights=flagged, minlength=len(per_item)) == 0)[owner]
         scores = np.zeros((len(flat), len(self.topic_keys)))
         rows = np.flatnonzero(needed)
         if len(rows):
             scores[rows] = self.sentence_topic_scores([simplified[i] for i in rows])
         scores[~needed] = -1.0  # never chosen before a scored sentence
-        out = []
+        ranked = scores + on_topic
+        out: list[dict[str, list[str]]] = []
         start = 0
         for sents, topics in zip(per_item, chosen):
-            block = scores[start : start + len(sents)]
-            flags = on_topic[start : start + len(sents)]
+            if not sents:
+                out.append({t: [] for t in topics})
+                continue
+            block = ranked[start : start + len(sents)]
             start += len(sents)
-            ranked = block + flags
-            out.append(choose_evidence(sents, topics, lambda t, r=ranked: r[:, column[t]]))  # type: ignore[misc]
+            out.append(choose_evidence(sents, topics, lambda t, r=block: r[:, column[t]]))  # type: ignore[misc]
         return out
 
-    def _on_topic_sentences(self, sentences: Sequence[str]) -> np.ndarray:
+    def _on_topic_sentences(self, sentences: Sequence[str], wanted: np.ndarray | None = None) -> np.ndarray:
         """``(n, k)`` 0/1: the (Simplified) sentence names medical workers or one of the topic's
-        seed terms."""
+        seed terms; with ``wanted`` (``(n, k)`` bool), only those cells are looked at (others 0)."""
+        from pipeline.classify.cooc import spans_matching
+
         cooc = dict(self.state["features"].transformer_list).get("cooc")
         flags = np.zeros((len(sentences), len(self.topic_keys)))
-        if cooc is None:
+        if cooc is None or not len(sentences):
             return flags
         workers, topic_patterns = cooc.patterns()
         terms = dict(zip(cooc.topic_terms, topic_patterns))
-        for i, text in enumerate(sentences):
-            names_workers = workers is not None and workers.search(text) is not None
-            for j, key in enumerate(self.topic_keys):
-                pattern = terms.get(key)
-                if names_workers or (pattern is not None and pattern.search(text)):
-                    flags[i, j] = 1.0
+        joined, starts = _joined(sentences)
+        names_workers = spans_matching(workers, joined, starts)
+        for j, key in enumerate(self.topic_keys):
+            if wanted is None:
+                flags[:, j] = names_workers | spans_matching(terms.get(key), joined, starts)
+                continue
+            rows = np.flatnonzero(wanted[:, j])
+            if len(rows):  # one scan over the sentences that need this topic
+                sub, sub_starts = _joined([sentences[i] for i in rows.tolist()])
+                flags[rows, j] = names_workers[rows] | spans_matching(terms.get(key), sub, sub_starts)
         return flags
 
     def predict_records(
@@ -546,15 +559,39 @@ class TopicModel:
         and text) that support its topics."""
         records = list(records)
         seg = self.segmenter
-        items = [record_item(r, simplified, seg) for r in records]
-        originals = [(r.get("title"), r.get("text_original") or r.get("text")) for r in records] if evidence else None
-        results = self.predict_items(items, originals)
+        with without_cycle_collection():
+            items = [record_item(r, simplified, seg) for r in records]
+            originals = [(r.get("title"), r.get("text_original") or r.get("text")) for r in records] if evidence else None
+            results = self.predict_items(items, originals)
         for rec, res in zip(records, results):
             res_id = {"id": rec.get("id")}
             res_id.update(res)
             res.clear()
             res.update(res_id)
         return results
+
+
+def _joined(texts: Sequence[str]) -> tuple[str, np.ndarray]:
+    """``texts`` joined by a character no seed term holds, and the offset where each begins."""
+    return "\x00".join(texts), np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a batch is scored.
+
+    A batch allocates tens of thousands of short-lived containers (token lists, items, result
+    dicts) that form no reference cycles and are freed by reference counting; left running, the
+    collector would traverse the whole heap of the process several times per batch on their
+    account, which costs more than the scoring itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _class_scores(clf: Linear, X: Any) -> np.ndarray:

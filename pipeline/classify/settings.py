@@ -84,3 +84,14 @@ EXACT_RESAMPLE_MAX = 5_000
 
 #: Index draws the exact bootstrap holds in memory at once (8 bytes each: 16 MB).
 RESAMPLE_CELLS = 2_000_000
+
+#: A vocabulary's n-grams of one length are looked up only where a text character starts one of
+#: them when they start with at most this many distinct characters (the seed terms): checking
+#: the first character costs one array lookup per position and skips most positions; a large
+#: vocabulary starts with most characters and the check would skip almost nothing.
+FIRST_CHAR_FILTER_MAX = 1_000
+
+#: Below this share of positions starting a possible n-gram, only those positions are keyed
+#: (their characters gathered); above it, keying every position with whole-array shifts is the
+#: cheaper of the two.
+GATHER_MAX_SHARE = 0.25

@@ -8,7 +8,7 @@ agrees with jieba, and jieba the rest (:mod:`pipeline.segment.accelerated`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.util import find_spec
 
 BACKENDS = ("jieba", "rjieba")
@@ -55,3 +55,13 @@ def get_tokenize(backend: str = "jieba", accelerate: bool | None = None) -> Toke
     from pipeline.segment.tokenizer import tokenize
 
     return tokenize
+
+
+def tokenize_many(texts: Sequence[str], backend: str = "jieba") -> list[list[str]]:
+    """``get_tokenize(backend)`` of every text; jieba-rs segments them all in one call."""
+    if resolve_backend(backend) == "rjieba":
+        from pipeline.segment.rjieba_backend import rjieba_tokenize_many
+
+        return rjieba_tokenize_many(texts)
+    cut = get_tokenize(backend)
+    return [cut(t) for t in texts]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,3 +64,24 @@ def rjieba_tokenize(text: str, user_dict: bool = True) -> list[str]:
     if _SPACE.search(text) is None:  # nothing to drop: skip the per-token check
         return words
     return [w for w in words if not w.isspace()]
+
+
+# jieba-rs segments each run of Han, Latin and digit characters on its own and emits any other
+# non-space character as a token of its own, so texts joined by this character are segmented as
+# they are one by one, with the separator as a token between them
+_SEPARATOR = "\x00"
+
+
+def rjieba_tokenize_many(texts: Sequence[str], user_dict: bool = True) -> list[list[str]]:
+    """:func:`rjieba_tokenize` of every text, from one jieba-rs call (saves a call per text)."""
+    if not texts or any(_SEPARATOR in t for t in texts):
+        return [rjieba_tokenize(t, user_dict) for t in texts]
+    words = get_segmenter(user_dict).cut(_SEPARATOR.join(texts), True)
+    out: list[list[str]] = []
+    start = 0
+    for text in texts:
+        end = words.index(_SEPARATOR, start) if len(out) < len(texts) - 1 else len(words)
+        part = words[start:end]
+        out.append(part if _SPACE.search(text) is None else [w for w in part if not w.isspace()])
+        start = end + 1
+    return out
