@@ -6,8 +6,10 @@ driver killed with its workers running.
 
 from __future__ import annotations
 
+import json
 import multiprocessing.forkserver
 import os
+import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -32,7 +34,8 @@ def _what_a_fresh_worker_holds() -> dict[str, object]:
     from pipeline.segment import tokenizer
 
     return {"parent": os.getppid(), "tokenizers": sorted(tokenizer._TOKENIZERS),
-            "models": len(classify_step._MODELS), "jieba": "jieba" in sys.modules}
+            "models": len(classify_step._MODELS), "jieba": "jieba" in sys.modules,
+            "scikit-learn": "sklearn" in sys.modules, "skops": "skops" in sys.modules}
 
 
 def test_workers_are_forked_with_the_default_steps_already_set_up() -> None:
@@ -42,6 +45,8 @@ def test_workers_are_forked_with_the_default_steps_already_set_up() -> None:
         held = pool.submit(_what_a_fresh_worker_holds).result(timeout=120)
     # jieba's dictionary with the domain words, and the default model: loaded by the server
     assert held["tokenizers"] == [True] and held["models"] == 1 and held["jieba"]
+    # the model was read by a process of its own: the server never imported skops or scikit-learn
+    assert not held["skops"] and not held["scikit-learn"]
     assert held["parent"] != os.getpid()  # forked by the server, not by this process
 
 
@@ -118,3 +123,38 @@ def test_the_pool_forks_its_workers_from_a_server_started_before_it(tmp_path: Pa
     assert _map_four_inputs(tmp_path, ParentStep(str(log))) == 4
     assert set(log.read_text(encoding="utf-8").split()) == {str(server)}
     assert multiprocessing.forkserver._forkserver._forkserver_pid == server
+
+
+_READ_ASIDE = """
+import json, sys
+from pipeline.classify.step import ClassifyStep
+from pipeline.record import Doc
+step = ClassifyStep(model_dir=sys.argv[1] or None)
+step.start_setup_aside()
+step._ensure_ready()
+doc = Doc(doc_id="a", source_path="a", input_kind="text", title=sys.argv[2], text=sys.argv[3])
+out = step(doc)
+print(json.dumps({"score": out.relevant_score, "topics": out.topics, "evidence": out.evidence,
+                  "sklearn": "sklearn" in sys.modules}))
+"""
+
+
+def _read_aside(model_dir: str, title: str, text: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", _READ_ASIDE, model_dir, title, text],
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_a_model_read_aside_scores_as_the_model_loaded_here(tmp_path: Path) -> None:
+    from pipeline.classify.step import ClassifyStep
+
+    title, text = "护士夜班补贴提高", "市卫健委宣布，全市护士夜班补贴从每晚50元提高到100元，医务人员的休息时间也将得到保障。"
+    done = _read_aside("", title, text)
+    assert done.returncode == 0, done.stderr
+    aside = json.loads(done.stdout)
+    here = ClassifyStep()(Doc(doc_id="a", source_path="a", input_kind="text", title=title, text=text))
+    assert aside["score"] == here.relevant_score and aside["topics"] == here.topics
+    assert aside["evidence"] == here.evidence
+    assert not aside["sklearn"]
+    # a folder without a model fails as a load in this process does, with the same message
+    failed = _read_aside(str(tmp_path), title, text)
+    assert failed.returncode != 0 and "no model at" in failed.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any
 
 from pipeline.classify.features import make_item
 from pipeline.classify.model import TopicModel
@@ -11,15 +13,61 @@ from pipeline.record import Doc
 from pipeline.steps import Result, Step, record_columns
 
 _MODELS: dict[str, TopicModel] = {}
+#: models being read by a process of their own (:func:`_read_aside`), by directory
+_PENDING: dict[str, tuple[Executor, Future[tuple[dict[str, Any], dict[str, Any]]]]] = {}
+
+
+def _model_key(model_dir: str | None) -> str:
+    from pipeline.classify.persist import default_model_dir
+
+    return str(model_dir or default_model_dir())
+
+
+def _read_state(key: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fitted state and metadata of the model at ``key`` (run in the reading process)."""
+    from pipeline.classify.persist import load_model
+
+    model = load_model(key)
+    return model.state, model.meta
+
+
+def _read_aside(model_dir: str | None) -> None:
+    """Start reading the model in a forked process of its own.  Reading it is mostly importing
+    skops, which imports scikit-learn (about 2 CPU-s, more than the other steps' set-up
+    together); forked, that runs on the other core while this process sets the other steps up,
+    and this process never imports scikit-learn.  The file is audited and loaded by skops as
+    always; only the loaded arrays and header values come back (a few MB)."""
+    import multiprocessing
+
+    key = _model_key(model_dir)
+    if key in _MODELS or key in _PENDING:
+        return
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    _PENDING[key] = (pool, pool.submit(_read_state, key))
 
 
 def _cached_model(model_dir: str | None) -> TopicModel:
-    from pipeline.classify.persist import default_model_dir, load_model
+    from pipeline.classify.persist import load_model
 
-    key = str(model_dir or default_model_dir())
+    key = _model_key(model_dir)
     if key not in _MODELS:
-        _MODELS[key] = load_model(key)
+        pending = _PENDING.pop(key, None)
+        model = _collect(*pending) if pending else None
+        _MODELS[key] = model if model is not None else load_model(key)
     return _MODELS[key]
+
+
+def _collect(pool: Executor, future: Future[tuple[dict[str, Any], dict[str, Any]]]) -> TopicModel | None:
+    """The model read aside, or None when that failed (the caller then loads it here, so a bad
+    model raises the same error as always).  The reading process ends either way, so no thread
+    of its pool outlives the set-up (the fork server forks workers afterwards)."""
+    try:
+        state, meta = future.result()
+    except Exception:  # noqa: BLE001 - loading again in this process reports the error
+        return None
+    finally:
+        pool.shutdown(wait=True)
+    return TopicModel(state, meta)
 
 
 class ClassifyStep(Step):
@@ -40,6 +88,9 @@ class ClassifyStep(Step):
 
     def setup(self) -> None:
         self._model = _cached_model(self.model_dir)
+
+    def start_setup_aside(self) -> None:
+        _read_aside(self.model_dir)
 
     def provenance(self) -> dict[str, str | None]:
         """The model's version, from its ``meta.json``: the driver needs the version (for the

@@ -35,7 +35,10 @@ def set_up_default_steps() -> None:
     from pipeline.steps import build_steps
 
     try:
-        for step in build_steps(RunConfig()):
+        steps = build_steps(RunConfig())
+        for step in steps:
+            step.start_setup_aside()  # the model is read on the other core meanwhile
+        for step in steps:
             step._ensure_ready()
     except Exception:  # noqa: BLE001 - a worker sets up its own steps and reports what fails
         log.debug("warm parent: default steps not set up", exc_info=True)

@@ -116,6 +116,12 @@ class BaseStep:
     def setup(self) -> None:
         """Build heavy state. Called once per process before the first document."""
 
+    def start_setup_aside(self) -> None:
+        """Begin the part of :meth:`setup` that can run in another process while this process
+        sets the other steps up; :meth:`setup` then collects it (default: nothing to begin).
+        Only a process that sets up several steps before serving work calls it (the fork
+        server of the local pool)."""
+
     def _ensure_ready(self) -> None:
         if getattr(self, "_ready", False):
             return
