@@ -5,10 +5,11 @@ of the default configuration beside the previous default and a plain baseline, i
 plus the low-prevalence case: each held-out family's labelled items mixed with unseen general
 news (the public sets) so that about 8 % are relevant. "adapt" is the default trained with
 ``zhnews train --pool``'s self-training fed the held-out family's own unlabelled indomain/ items
-(a researcher adapting the model to the corpus they are about to classify).
+(a researcher adapting the model to the corpus they are about to classify); "adapt-all" feeds it
+every unlabelled indomain/ item (a corpus of all outlets, the held-out one among them).
 
 Run from the repository root:
-    python benchmarks/classification_grouped.py [--configs default,classifier,previous,plain,adapt] [--schemes source,time] [--jobs 2]
+    python benchmarks/classification_grouped.py [--configs default,classifier,previous,plain,adapt,adapt-all] [--schemes source,time] [--jobs 2]
     python benchmarks/classification_grouped.py --write-negatives negatives.jsonl   # the default model's negatives
 """
 
@@ -115,7 +116,7 @@ def fit(config: str, records: list[dict], tax, negatives: list[dict], pool: list
                                                    require_worker_mention=False, welfare_weight=0.0))
     if config == "classifier":  # the default with its relevance classifier alone (no welfare score)
         return fit_labelled(data, tax, TrainConfig(welfare_weight=0.0), negatives=negatives)
-    if config == "adapt":  # the default, self-trained on the target corpus (zhnews train --pool)
+    if config in ("adapt", "adapt-all"):  # the default, self-trained on an unlabelled corpus (zhnews train --pool)
         return fit_labelled(data, tax, TrainConfig(), pool=pool, negatives=negatives)
     return fit_labelled(data, tax, TrainConfig(), negatives=negatives)
 
@@ -128,14 +129,14 @@ def evaluate(config: str, scheme: str, records: list[dict], tax, negatives: list
     rng = np.random.default_rng(0)
     folds = []
     for name, tr, te in fold_plan(records, scheme):
-        target = held_out_pool(pool, [records[i] for i in te]) if config == "adapt" else []
+        target = {"adapt": held_out_pool(pool, [records[i] for i in te]), "adapt-all": pool}.get(config, [])
         model = fit(config, [records[i] for i in tr], tax, negatives, target)
         for i, res in zip(te, model.predict_records([records[i] for i in te], evidence=False)):
             pred_rel[i], pred_top[i] = res["relevant"], res["topics"]
         gold = np.array([bool(records[i]["relevant"]) for i in te])
         tp = int((gold & pred_rel[te]).sum())
         f1 = 2 * tp / max(int(gold.sum() + pred_rel[te].sum()), 1)
-        folds.append(f"{name} {f1:.3f}" + (f" (pool {len(target)})" if config == "adapt" else ""))
+        folds.append(f"{name} {f1:.3f}" + (f" (pool {len(target)})" if target else ""))
         if scheme == "source":
             pos = [i for i in te if records[i]["relevant"]]
             k = min(len(pos), max(1, round(LOW_PREVALENCE * len(public) / (1 - LOW_PREVALENCE))))
