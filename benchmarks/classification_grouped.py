@@ -3,10 +3,13 @@
 Grouped cross-validation (leave one source family out; leave one contiguous time block out)
 of the default configuration beside the previous default and a plain baseline, in one run,
 plus the low-prevalence case: each held-out family's labelled items mixed with unseen general
-news (the public sets) so that about 8 % are relevant.
+news (the public sets) so that about 8 % are relevant. "adapt" is the default trained with
+``zhnews train --pool``'s self-training fed the held-out family's own unlabelled indomain/ items
+(a researcher adapting the model to the corpus they are about to classify); "adapt-all" feeds it
+every unlabelled indomain/ item (a corpus of all outlets, the held-out one among them).
 
 Run from the repository root:
-    python benchmarks/classification_grouped.py [--configs default,classifier,previous,plain] [--schemes source,time]
+    python benchmarks/classification_grouped.py [--configs default,classifier,previous,plain,adapt,adapt-all] [--schemes source,time] [--jobs 2]
     python benchmarks/classification_grouped.py --write-negatives negatives.jsonl   # the default model's negatives
 """
 
@@ -17,6 +20,7 @@ import csv
 import json
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +31,7 @@ from _shared import shared_data_dir  # noqa: E402
 
 from pipeline.classify.cv import fold_plan  # noqa: E402
 from pipeline.classify.data import labelled_set, read_jsonl  # noqa: E402
+from pipeline.classify.groups import source_family  # noqa: E402
 from pipeline.classify.metrics import multilabel_report  # noqa: E402
 from pipeline.classify.model import TrainConfig  # noqa: E402
 from pipeline.classify.taxonomy import load_taxonomy  # noqa: E402
@@ -45,6 +50,24 @@ def general_news_negatives(root: Path, exclude: set[str]) -> list[dict]:
             if rec.get("pool") == "other" and rec["id"] not in exclude:
                 out.append({"id": rec["id"], "title": rec.get("title") or "", "text": rec["text"], "relevant": False, "topics": []})
     return out
+
+
+def unlabelled_pool(root: Path, exclude: set[str]) -> list[dict]:
+    """indomain/ items not in ``exclude`` (train.jsonl and the negatives), each with its file's
+    stem as ``source`` (how the grouped folds name an outlet)."""
+    out = []
+    for path in sorted((root / "indomain").glob("*.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            rec = json.loads(line)
+            if rec["id"] not in exclude:
+                out.append({"id": rec["id"], "source": path.stem, "title": rec.get("title") or "", "text": rec["text"]})
+    return out
+
+
+def held_out_pool(pool: list[dict], test: list[dict]) -> list[dict]:
+    """The unlabelled items of the source families a fold tests (its target corpus)."""
+    families = {source_family(r.get("source")) for r in test}
+    return [r for r in pool if source_family(r["source"]) in families]
 
 
 def public_articles(root: Path) -> list[dict]:
@@ -84,7 +107,7 @@ class Plain:
         return out
 
 
-def fit(config: str, records: list[dict], tax, negatives: list[dict]):
+def fit(config: str, records: list[dict], tax, negatives: list[dict], pool: list[dict]):
     if config == "plain":
         return Plain(records, tax.keys)
     data = labelled_set(records, tax.keys)
@@ -93,18 +116,27 @@ def fit(config: str, records: list[dict], tax, negatives: list[dict]):
                                                    require_worker_mention=False, welfare_weight=0.0))
     if config == "classifier":  # the default with its relevance classifier alone (no welfare score)
         return fit_labelled(data, tax, TrainConfig(welfare_weight=0.0), negatives=negatives)
+    if config in ("adapt", "adapt-all"):  # the default, self-trained on an unlabelled corpus (zhnews train --pool)
+        return fit_labelled(data, tax, TrainConfig(), pool=pool, negatives=negatives)
     return fit_labelled(data, tax, TrainConfig(), negatives=negatives)
 
 
-def evaluate(config: str, scheme: str, records: list[dict], tax, negatives: list[dict], public: list[dict]) -> dict:
+def evaluate(config: str, scheme: str, records: list[dict], tax, negatives: list[dict], public: list[dict],
+             pool: list[dict]) -> dict:
     pred_rel = np.zeros(len(records), dtype=bool)
     pred_top: list[list[str]] = [[] for _ in records]
     low = {"tp": 0, "fp": 0, "fn": 0}
     rng = np.random.default_rng(0)
-    for _, tr, te in fold_plan(records, scheme):
-        model = fit(config, [records[i] for i in tr], tax, negatives)
+    folds = []
+    for name, tr, te in fold_plan(records, scheme):
+        target = {"adapt": held_out_pool(pool, [records[i] for i in te]), "adapt-all": pool}.get(config, [])
+        model = fit(config, [records[i] for i in tr], tax, negatives, target)
         for i, res in zip(te, model.predict_records([records[i] for i in te], evidence=False)):
             pred_rel[i], pred_top[i] = res["relevant"], res["topics"]
+        gold = np.array([bool(records[i]["relevant"]) for i in te])
+        tp = int((gold & pred_rel[te]).sum())
+        f1 = 2 * tp / max(int(gold.sum() + pred_rel[te].sum()), 1)
+        folds.append(f"{name} {f1:.3f}" + (f" (pool {len(target)})" if target else ""))
         if scheme == "source":
             pos = [i for i in te if records[i]["relevant"]]
             k = min(len(pos), max(1, round(LOW_PREVALENCE * len(public) / (1 - LOW_PREVALENCE))))
@@ -116,6 +148,7 @@ def evaluate(config: str, scheme: str, records: list[dict], tax, negatives: list
             low["fp"] += int(fp)
             low["fn"] += int(len(picked) - tp)
     rep = multilabel_report([bool(r["relevant"]) for r in records], pred_rel, [r.get("topics") or [] for r in records], pred_top, tax.keys)
+    rep["folds"] = ", ".join(folds)
     if scheme == "source":
         p = low["tp"] / max(low["tp"] + low["fp"], 1)
         r = low["tp"] / max(low["tp"] + low["fn"], 1)
@@ -123,10 +156,17 @@ def evaluate(config: str, scheme: str, records: list[dict], tax, negatives: list
     return rep
 
 
+def timed_row(config: str, scheme: str, *args) -> tuple[dict, float]:
+    t0 = time.perf_counter()
+    rep = evaluate(config, scheme, *args)
+    return rep, time.perf_counter() - t0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--configs", default="default,classifier,previous,plain")
     ap.add_argument("--schemes", default="source,time")
+    ap.add_argument("--jobs", type=int, default=1, help="rows (config, scheme) computed in parallel processes")
     ap.add_argument("--write-negatives", metavar="FILE", help="write the default model's negatives as JSONL and exit")
     args = ap.parse_args()
     root = shared_data_dir()
@@ -144,18 +184,21 @@ def main() -> None:
           f"unseen general news for the low-prevalence mixes: {len(public)}\n")
     print("| config | scheme | relevance P | R | F1 | topic micro-F1 | macro-F1 | low-prevalence P / R / F1 | seconds |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for config in args.configs.split(","):
-        for scheme in args.schemes.split(","):
-            t0 = time.perf_counter()
-            rep = evaluate(config, scheme, records, tax, negatives, public)
+    pool = unlabelled_pool(root, {r["id"] for r in records} | {r["id"] for r in negatives})
+    rows = [(c, sch) for c in args.configs.split(",") for sch in args.schemes.split(",")]
+    with ProcessPoolExecutor(max(1, args.jobs)) as ex:
+        futures = [ex.submit(timed_row, c, sch, records, tax, negatives, public, pool) for c, sch in rows]
+        for (config, scheme), fut in zip(rows, futures):
+            rep, seconds = fut.result()
             rel = rep["relevance"]
             lp = rep.get("low_prevalence")
             lp_text = f"{lp['precision']:.3f} / {lp['recall']:.3f} / {lp['f1']:.3f}" if lp else ""
             print(f"| {config} | {scheme} | {rel['precision']:.3f} | {rel['recall']:.3f} | {rel['f1']:.3f} | "
-                  f"{rep['topic_micro_f1']:.3f} | {rep['topic_macro_f1']:.3f} | {lp_text} | {time.perf_counter() - t0:.0f} |", flush=True)
+                  f"{rep['topic_micro_f1']:.3f} | {rep['topic_macro_f1']:.3f} | {lp_text} | {seconds:.0f} |", flush=True)
             per = ", ".join(f"{k} {m['f1']:.2f} ({m['support']})" for k, m in rep["topics"].items())
             print(f"|  | per topic F1 (support): {per} | | | | | | | |", flush=True)
-
+            if rep.get("folds"):
+                print(f"|  | per fold relevance F1: {rep['folds']} | | | | | | | |", flush=True)
 
 if __name__ == "__main__":
     main()
