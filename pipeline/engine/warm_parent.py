@@ -38,10 +38,16 @@ def set_up_default_steps() -> None:
         steps = build_steps(RunConfig())
         for step in steps:
             step.start_setup_aside()  # the model is read on the other core meanwhile
-        for step in steps:
-            step._ensure_ready()
     except Exception:  # noqa: BLE001 - a worker sets up its own steps and reports what fails
-        log.debug("warm parent: default steps not set up", exc_info=True)
+        log.debug("warm parent: default steps not built", exc_info=True)
+        steps = []
+    # each step on its own: one that fails must not leave another's reading process unjoined
+    # (workers are forked from this process afterwards) or the others cold
+    for step in steps:
+        try:
+            step._ensure_ready()
+        except Exception:  # noqa: BLE001 - as above
+            log.debug("warm parent: step %s not set up", step.name, exc_info=True)
     gc.freeze()
 
 
