@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from datasketch import MinHash
 from test_dedup_stories import FLOOD_RELIEF, NURSE_PAY, RURAL_DOCTORS
 
 from pipeline.dedup.clusters import bucket_pairs, lsh_params
-from pipeline.dedup.minhash import estimate_jaccard, shingle_hashes, signatures
+from pipeline.dedup.minhash import estimate_jaccard, permutations, shingle_hashes, signatures
 from pipeline.dedup.textkey import dedup_key
 
 
@@ -21,6 +24,22 @@ def test_signatures_equal_datasketch_minhash(num_perm: int, seed: int) -> None:
         ref = MinHash(num_perm=num_perm, seed=seed, scheme="affine32", hashfunc=int)
         ref.update_batch(hs.tolist())
         assert np.array_equal(ref.hashvalues, row)
+
+
+@pytest.mark.parametrize("num_perm,seed", [(128, 1), (64, 7), (256, 42), (1, 0), (500, 2**31)])
+def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
+    a, b = permutations(num_perm, seed)
+    ref_a, ref_b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    assert a.dtype == b.dtype == np.uint32
+    assert np.array_equal(a, ref_a) and np.array_equal(b, ref_b)
+
+
+def test_signatures_do_not_import_datasketch() -> None:
+    """Importing datasketch pulls in much of scipy and asyncio: a cost every worker would pay."""
+    code = ("import sys; from pipeline.dedup.minhash import permutations, shingle_hashes, signatures; "
+            "signatures([shingle_hashes('护士夜班津贴', 5)], 128); print('datasketch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_shingles_are_character_ngrams() -> None:

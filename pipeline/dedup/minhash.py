@@ -18,7 +18,6 @@ import numpy as np
 
 from pipeline.dedup.settings import MINHASH_BLOCK
 
-SCHEME = "affine32"
 _U32 = np.uint32
 _U64 = np.uint64
 _MAX32 = np.uint32(0xFFFFFFFF)
@@ -63,11 +62,17 @@ def shingle_hashes(key: str, n: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's ``(a, b)`` permutation parameters (uint32) for ``num_perm`` and ``seed``."""
-    from datasketch import MinHash  # imported on first use: it pulls in scipy.integrate
+    """datasketch's ``(a, b)`` permutation parameters (uint32) for ``num_perm`` and ``seed``.
 
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
-    return a.astype(_U32), b.astype(_U32)
+    Drawn as ``datasketch.MinHash(num_perm, seed, scheme="affine32")`` draws them (odd ``a``,
+    then ``b``, from one ``RandomState(seed)``), without importing datasketch: its package
+    imports scipy's optimize, integrate, linalg and spatial modules and asyncio, about 0.2
+    CPU-s that every worker process would pay on its first task.
+    """
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=_U32) * _U32(2) + _U32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=_U32)
+    return a, b
 
 
 def signatures(hash_sets: Sequence[np.ndarray], num_perm: int, seed: int = 1) -> np.ndarray:
