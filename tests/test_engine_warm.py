@@ -16,14 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import RunConfig
 from pipeline.engine.local import LocalExecutor, worker_context
 from pipeline.engine.server import start_warm_server
-from pipeline.engine.task import TaskSpec
-from pipeline.ingest import discover_inputs, plan_tasks
+from pipeline.engine.task import TaskSpec, run_task
+from pipeline.ingest import Task, discover_inputs, plan_tasks
 from pipeline.ingest.step import ReadStep
 from pipeline.io.staging import StageStep
 from pipeline.record import Doc
-from pipeline.steps import Result, Step
+from pipeline.steps import Result, Step, build_steps
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "sample"
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the fork server is used on Linux")
 
@@ -48,6 +51,28 @@ def test_workers_are_forked_with_the_default_steps_already_set_up() -> None:
     # the model was read by a process of its own: the server never imported skops or scikit-learn
     assert not held["skops"] and not held["scikit-learn"]
     assert held["parent"] != os.getpid()  # forked by the server, not by this process
+
+
+def _modules_tasks_import(spec: TaskSpec, tasks: list[Task]) -> list[str]:
+    """Run in a fresh worker: the modules it imports while running ``tasks`` (set-up included)."""
+    before = set(sys.modules)
+    for task in tasks:
+        run_task(spec, task)
+    return sorted(set(sys.modules) - before)
+
+
+def test_a_forked_worker_imports_no_library_for_its_tasks(tmp_path: Path) -> None:
+    """What the tasks import on first use (pyarrow's pandas bridge, scipy.special for scoring;
+    datasketch is not needed at all) was loaded by the server: a worker that imported them
+    itself would pay about 0.5 CPU-s, once per worker."""
+    spec = TaskSpec(steps=build_steps(RunConfig()), output_dir=str(tmp_path / "out"), provenance={})
+    # the sample's pages, JSONL and text files: every reader and step runs
+    tasks = plan_tasks(discover_inputs([str(SAMPLE)]))
+    with ProcessPoolExecutor(max_workers=1, mp_context=worker_context()) as pool:
+        imported = pool.submit(_modules_tasks_import, spec, tasks).result(timeout=300)
+    libraries = {name for name in imported if not name.startswith(("pipeline", "encodings", "_"))}
+    assert not {"pandas", "scipy.special", "datasketch"} & libraries, libraries
+    assert len(libraries) < 20, libraries  # was over 700 modules
 
 
 class EnvStep(Step):
@@ -130,12 +155,13 @@ import json, sys
 from pipeline.classify.step import ClassifyStep
 from pipeline.record import Doc
 step = ClassifyStep(model_dir=sys.argv[1] or None)
-step.start_setup_aside()
+began = step.start_setup_aside()
 step._ensure_ready()
 doc = Doc(doc_id="a", source_path="a", input_kind="text", title=sys.argv[2], text=sys.argv[3])
 out = step(doc)
 print(json.dumps({"score": out.relevant_score, "topics": out.topics, "evidence": out.evidence,
-                  "sklearn": "sklearn" in sys.modules}))
+                  "sklearn": "sklearn" in sys.modules, "began": began,
+                  "again": ClassifyStep(model_dir=sys.argv[1] or None).start_setup_aside()}))
 """
 
 
@@ -155,6 +181,19 @@ def test_a_model_read_aside_scores_as_the_model_loaded_here(tmp_path: Path) -> N
     assert aside["score"] == here.relevant_score and aside["topics"] == here.topics
     assert aside["evidence"] == here.evidence
     assert not aside["sklearn"]
+    # the step says it began reading aside, so the fork server sets the other steps up first;
+    # once the model is loaded there is nothing to read aside
+    assert aside["began"] is True and aside["again"] is False
     # a folder without a model fails as a load in this process does, with the same message
     failed = _read_aside(str(tmp_path), title, text)
     assert failed.returncode != 0 and "no model at" in failed.stderr
+
+
+def test_the_reading_process_runs_without_the_cycle_collector() -> None:
+    """The process that reads the model aside ends once it has sent the state: walking the
+    objects scikit-learn's imports make would be work for nothing."""
+    code = ("import gc; from pipeline.classify.step import _model_key, _read_state; "
+            "state, meta = _read_state(_model_key(None)); print(bool(state), gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "False"]

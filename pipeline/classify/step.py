@@ -24,26 +24,36 @@ def _model_key(model_dir: str | None) -> str:
 
 
 def _read_state(key: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The fitted state and metadata of the model at ``key`` (run in the reading process)."""
+    """The fitted state and metadata of the model at ``key`` (run in the reading process).
+
+    That process ends once the state is sent, so its cyclic garbage collector is switched off:
+    what it frees or leaks goes with the process, and walking the objects scikit-learn's
+    imports make took about an eighth of reading the model."""
+    import gc
+
+    gc.disable()
     from pipeline.classify.persist import load_model
 
     model = load_model(key)
     return model.state, model.meta
 
 
-def _read_aside(model_dir: str | None) -> None:
-    """Start reading the model in a forked process of its own.  Reading it is mostly importing
-    skops, which imports scikit-learn (about 2 CPU-s, more than the other steps' set-up
-    together); forked, that runs on the other core while this process sets the other steps up,
-    and this process never imports scikit-learn.  The file is audited and loaded by skops as
-    always; only the loaded arrays and header values come back (a few MB)."""
+def _read_aside(model_dir: str | None) -> bool:
+    """Start reading the model in a forked process of its own; whether it is being read so
+    (False: it is loaded already).  Reading it is mostly importing skops, which imports
+    scikit-learn (about 2 CPU-s, more than the other steps' set-up together); forked, that runs
+    on the other core while this process sets the other steps up, and this process never
+    imports scikit-learn.  The file is audited and loaded by skops as always; only the loaded
+    arrays and header values come back (a few MB)."""
     import multiprocessing
 
     key = _model_key(model_dir)
-    if key in _MODELS or key in _PENDING:
-        return
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    _PENDING[key] = (pool, pool.submit(_read_state, key))
+    if key in _MODELS:
+        return False
+    if key not in _PENDING:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        _PENDING[key] = (pool, pool.submit(_read_state, key))
+    return True
 
 
 def _cached_model(model_dir: str | None) -> TopicModel:
@@ -87,10 +97,17 @@ class ClassifyStep(Step):
         self.evidence = evidence
 
     def setup(self) -> None:
+        # what scoring imports on first use, loaded at set-up (before waiting for a model read
+        # aside): a fork server's workers inherit it instead of each importing it (about 0.07
+        # CPU-s) on its first task
+        import scipy.special  # noqa: F401
+
+        if self.evidence:
+            import pipeline.classify.evidence  # noqa: F401
         self._model = _cached_model(self.model_dir)
 
-    def start_setup_aside(self) -> None:
-        _read_aside(self.model_dir)
+    def start_setup_aside(self) -> bool:
+        return _read_aside(self.model_dir)
 
     def provenance(self) -> dict[str, str | None]:
         """The model's version, from its ``meta.json``: the driver needs the version (for the

@@ -34,20 +34,27 @@ def set_up_default_steps() -> None:
     from pipeline.config import RunConfig
     from pipeline.steps import build_steps
 
+    waiting: set[int] = set()  # the steps whose set-up began in another process
     try:
         steps = build_steps(RunConfig())
-        for step in steps:
-            step.start_setup_aside()  # the model is read on the other core meanwhile
+        # the process reading aside is forked with what is imported so far: frozen, neither
+        # process's collector walks it, so neither copies those pages by writing to them
+        gc.freeze()
+        waiting = {id(step) for step in steps if step.start_setup_aside()}
     except Exception:  # noqa: BLE001 - a worker sets up its own steps and reports what fails
         log.debug("warm parent: default steps not built", exc_info=True)
         steps = []
     # each step on its own: one that fails must not leave another's reading process unjoined
-    # (workers are forked from this process afterwards) or the others cold
-    for step in steps:
+    # (workers are forked from this process afterwards) or the others cold; the steps that
+    # wait for a reading process last, so that the others are set up while it reads
+    for step in sorted(steps, key=lambda step: id(step) in waiting):
         try:
             step._ensure_ready()
         except Exception:  # noqa: BLE001 - as above
             log.debug("warm parent: step %s not set up", step.name, exc_info=True)
+    # what a worker unpickles its initializer and its tasks from
+    import pipeline.engine.local  # noqa: F401
+
     gc.freeze()
 
 

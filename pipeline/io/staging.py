@@ -78,6 +78,12 @@ class StageStep(StreamStep):
     def from_config(cls, config: RunConfig, section: Mapping[str, Any]) -> StageStep:
         return cls(batch_docs=config.batch_docs)
 
+    def setup(self) -> None:
+        # pyarrow imports its pandas bridge (with pandas, when installed: about 0.2 CPU-s) the
+        # first time it builds a table from Python rows: done here, a fork server's workers
+        # inherit it instead of each importing it during its first task
+        rejects_table([])
+
     def run(self, data: Iterator[list[Doc | Reject]], context: TaskContext) -> Iterator[StagedPart]:
         out_dir = staging_dir(context.output_dir, context.task_id)
         if out_dir.exists():  # a previous attempt died mid-task: redo it from scratch

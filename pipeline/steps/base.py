@@ -116,11 +116,12 @@ class BaseStep:
     def setup(self) -> None:
         """Build heavy state. Called once per process before the first document."""
 
-    def start_setup_aside(self) -> None:
+    def start_setup_aside(self) -> bool:
         """Begin the part of :meth:`setup` that can run in another process while this process
-        sets the other steps up; :meth:`setup` then collects it (default: nothing to begin).
-        Only a process that sets up several steps before serving work calls it (the fork
-        server of the local pool)."""
+        sets the other steps up; :meth:`setup` then collects it.  Whether anything was begun
+        (default: nothing).  Only a process that sets up several steps before serving work
+        calls it (the fork server of the local pool)."""
+        return False
 
     def _ensure_ready(self) -> None:
         if getattr(self, "_ready", False):
