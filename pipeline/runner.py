@@ -21,6 +21,7 @@ same output folder starts over.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -252,6 +253,9 @@ def _run(
         if on_task_done:
             on_task_done(result)
 
+    # what this process holds now (its imports, the plan) lives through the run: the cyclic
+    # collector need not walk it again at every full collection of the stages and publishing
+    gc.freeze()
     try:
         for done in [*carried, *results]:
             finished(done)
