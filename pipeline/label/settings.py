@@ -22,6 +22,9 @@ RELEVANCE_SETTLED = 40
 #: weight of relevance questions once relevance is settled: a near-0.5 item still outranks a
 #: topic question of little doubt, but relevant items with doubtful topics come first
 SETTLED_RELEVANCE_SHARE = 0.4
+#: once relevance is settled, a likely relevant item's topic question is worth at least this
+#: share of the most doubtful one's: every relevant item is a training row of every topic classifier
+SETTLED_TOPIC_BASE = 0.5
 #: a topic with fewer labelled positives than this is served its likely positives first: its
 #: classifier cannot learn from negatives alone, and its probabilities are not yet calibrated
 FEW_POSITIVES = 10
