@@ -7,7 +7,9 @@
   *topics* (how unsure the topic classifiers are about the item, rare and unlearned topics
   weighted up, times the probability that the item is relevant, since only relevant items
   carry topic labels).  Once both relevance classes have enough labels, relevance questions
-  count less, so the labels go to relevant items whose topics are in doubt.
+  count less and every likely relevant item is worth a topic question (a relevant item is a
+  training row of every topic classifier, whatever its topics), so the labels go to relevant
+  items, those whose topics are in doubt or rare first.
 - ``representative``: the warm-up of ``uncertainty`` (until
   :data:`~settings.WARMUP_LABELS` labels, and while no model has scored the pool): items like
   many others in the pool and unlike anything labelled.  A model of a few dozen labels has
