@@ -5,6 +5,7 @@ Run from the repository root:
   python benchmarks/active_learning.py curves --holdout hkcnews --seeds 0 1 2 3 4 --budgets 50 100 150 200 300 --random-budgets 50 100 150 200 300 400 600 --jobs 3 --json points.jsonl
   python benchmarks/active_learning.py latency --pool-size 50000 --labels 100
   python benchmarks/active_learning.py warmup --labels 20 40
+  python benchmarks/active_learning.py retrain --labels 100 300 --rounds 3
 
 ``curves``: the labelled items of ``../shared/data/labels/train.jsonl`` outside the held-out
 source group are the pool and their labels the oracle.  A labelling session (the app's own
@@ -141,7 +142,8 @@ def curves(args: argparse.Namespace) -> None:
 
     plan = {"uncertainty": args.budgets, "random": args.random_budgets or args.budgets}
     # the long runs (retraining every 20 labels) first, so that the short ones fill in behind them
-    tasks = [(seed, strategy) for strategy in ("uncertainty", "random") for seed in args.seeds]
+    tasks = [(seed, strategy) for strategy in ("uncertainty", "random") if strategy in args.strategies
+             for seed in (args.random_seeds or args.seeds if strategy == "random" else args.seeds)]
     runs = []
     with ProcessPoolExecutor(args.jobs) as ex:
         futures = [ex.submit(simulate, seed, strategy, args.holdout, plan[strategy], args.json) for seed, strategy in tasks]
@@ -203,6 +205,42 @@ def summarize(runs: list[dict[str, Any]], holdout: str) -> None:
         sec = [s for n, s in fits if lo <= n < hi]
         if sec:
             print(f"- retrain (fit) with {lo}–{hi - 1} labels: median {statistics.median(sec):.1f} s over {len(sec)} fits")
+
+
+# -- retrain ----------------------------------------------------------------------------------
+def retrain(args: argparse.Namespace) -> None:
+    """One retrain of the app (``label.model.fit``, native threads limited) against the same
+    training call with the thread pools as they are, alternated on the same labels; wall and
+    CPU seconds, medians of ``--rounds``, and whether the two models are the same numbers."""
+    import numpy as np
+
+    from pipeline.classify import train
+
+    records = clf.read_jsonl(shared_data_dir() / "labels" / "train.jsonl")
+    taxonomy = clf.load_taxonomy()
+    pool = [r for r in records if r["source"] not in GROUPS[args.holdout]]
+    random.Random(args.seed).shuffle(pool)
+    print(f"## One retrain: the first N items of pool order {args.seed} (holdout {args.holdout}), medians of {args.rounds} rounds\n")
+    print("| labels | threads as they are: wall / CPU s | the app's fit: wall / CPU s | CPU ratio | same coefficients |")
+    print("|---|---|---|---|---|")
+    clf.fit(pool[:40], taxonomy)  # imports and the segmenter's dictionary, outside the timings
+    for n in args.labels:
+        labels = pool[:n]
+        times: dict[str, list[tuple[float, float]]] = {"as is": [], "app": []}
+        models = {}
+        for _ in range(args.rounds):
+            for name in times:
+                w, c = time.perf_counter(), time.process_time()
+                models[name] = train(clf._training_view(labels), taxonomy) if name == "as is" else clf.fit(labels, taxonomy)
+                times[name].append((time.perf_counter() - w, time.process_time() - c))
+        a, b = models["as is"].state, models["app"].state
+        same = all(
+            np.array_equal(getattr(a[part][k], "coef_", None), getattr(b[part][k], "coef_", None))
+            for part in ("topics", "welfare") for k in a[part]
+        ) and a["topic_thresholds"] == b["topic_thresholds"] and a["relevance_threshold"] == b["relevance_threshold"]
+        med = {name: (_median([t[0] for t in ts]), _median([t[1] for t in ts])) for name, ts in times.items()}
+        print(f"| {n} | {med['as is'][0]:.1f} / {med['as is'][1]:.1f} | {med['app'][0]:.1f} / {med['app'][1]:.1f} | "
+              f"{med['as is'][1] / med['app'][1]:.2f}x | {'yes' if same else 'no'} |")
 
 
 # -- warm-up ----------------------------------------------------------------------------------
@@ -326,6 +364,9 @@ def main() -> None:
     c.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     c.add_argument("--budgets", type=int, nargs="+", default=[50, 100, 150, 200, 300, 400, 600])
     c.add_argument("--random-budgets", type=int, nargs="+", help="budgets of random sampling (default: --budgets)")
+    c.add_argument("--random-seeds", type=int, nargs="+", help="seeds of random sampling (default: --seeds)")
+    c.add_argument("--strategies", nargs="+", choices=("uncertainty", "random"), default=["uncertainty", "random"],
+                   help="run only these strategies (e.g. the default alone after a change that leaves random's path as it was)")
     c.add_argument("--jobs", type=int, default=2)
     c.add_argument("--json", help="also append each run's points to this file as they are measured")
     c.set_defaults(func=curves)
@@ -333,6 +374,12 @@ def main() -> None:
     t.add_argument("--json", required=True)
     t.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
     t.set_defaults(func=table)
+    r = sub.add_parser("retrain", help="one retrain's wall and CPU time, the app's fit against threads as they are")
+    r.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
+    r.add_argument("--labels", type=int, nargs="+", default=[100, 300])
+    r.add_argument("--rounds", type=int, default=3)
+    r.add_argument("--seed", type=int, default=0)
+    r.set_defaults(func=retrain)
     w = sub.add_parser("warmup", help="relevant items among the first labels of each cold-start pick")
     w.add_argument("--holdout", choices=sorted(GROUPS), default="hkcnews")
     w.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])

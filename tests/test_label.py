@@ -24,6 +24,7 @@ from pipeline.label.sampler import (
     rarity_weights,
     relevance_share,
     relevance_uncertainty,
+    settled_topic_base,
     topic_uncertainty,
     uncertainty,
 )
@@ -117,6 +118,22 @@ def test_uncertainty_peaks_at_half_and_turns_to_topics_when_relevance_is_settled
     settled = uncertainty(rel, topics, positives, relevance_share(40, 40))
     assert settled[2] > settled[0] and settled[0] == pytest.approx(0.4)
     assert int(np.argmax(u)) == 0 and int(np.argmax(settled)) == 2
+
+
+def test_settled_relevance_serves_likely_relevant_items_even_with_sure_topics() -> None:
+    rel = np.array([0.5, 0.95, 0.9, 0.05], dtype=np.float32)
+    # a boundary item; a relevant item whose topics are sure; one whose first topic is in doubt;
+    # an item surely not relevant, unsure of its topics
+    topics = np.array([[0.0, 0.0], [0.99, 0.01], [0.5, 0.0], [0.5, 0.5]], dtype=np.float32)
+    positives = [50, 50]
+    assert settled_topic_base(39, 500) == 0.0  # relevance is still being learnt
+    learning = uncertainty(rel, topics, positives, relevance_share(39, 500), settled_topic_base(39, 500))
+    assert int(np.argmax(learning)) == 0 and learning[1] < learning[0]
+    settled = uncertainty(rel, topics, positives, relevance_share(40, 40), settled_topic_base(40, 40))
+    # every relevant item teaches the topic classifiers: sure topics or not, it beats the
+    # relevance boundary; doubtful topics still come first, and the irrelevant item last
+    assert settled[2] > settled[1] > settled[0] > settled[3]
+    assert int(np.argmax(settled)) == 2
 
 
 def test_rare_topics_weigh_more_and_unlearned_topics_want_positives() -> None:
@@ -283,6 +300,25 @@ def test_restarted_session_never_serves_labelled_or_base_items(tmp_path: Path) -
         again.skip(item["id"])
     assert len(served) == 24 - 5 - 1 and not set(served) & {*done, base_id}
     assert again.progress()["remaining"] == 18
+
+
+def test_session_turns_to_likely_relevant_items_once_relevance_is_settled(tmp_path: Path) -> None:
+    # 40 relevant and 40 not relevant base labels: the warm-up is over and relevance is settled
+    base = [{"id": f"base-{i}", "title": "", "text": f"外部标注的第{i}条。", "relevant": i % 2 == 0,
+             "topics": ["pay"] if i % 2 == 0 else []} for i in range(80)]
+    jobs: list[dict] = []
+    s = session(tmp_path, base_labels=base)
+    s.start(jobs.append)
+    ids = [r["id"] for r in s.pool.records]
+    boundary, relevant, doubtful = ids.index("hk-0822"), ids.index("cctv-0312"), ids.index("wb-0214")
+    rel = np.full(len(ids), 0.02, dtype=np.float32)
+    topics = np.full((len(ids), len(TAXONOMY.keys)), 0.01, dtype=np.float32)
+    rel[boundary] = 0.5  # the relevance question
+    rel[relevant], topics[relevant, 0] = 0.95, 0.99  # surely relevant, its topics sure
+    rel[doubtful], topics[doubtful] = 0.2, 0.5  # unlikely relevant, every topic in doubt
+    s.on_result({"job": jobs[-1]["job"], "kind": "scores", "version": "v", "scores": clf.Scores(rel, topics)})
+    served = s.next_item()
+    assert served["strategy"] == "uncertainty" and served["id"] == "cctv-0312"
 
 
 def test_training_records_join_labels_with_base_and_need_both_classes(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,11 +96,22 @@ def trainable(records: Sequence[Record]) -> bool:
     return seen == {True, False}
 
 
+@contextmanager
+def _threads() -> Iterator[None]:
+    """Native thread pools (BLAS, OpenMP) limited to :data:`~settings.MODEL_THREADS` while a
+    model is fitted, scores or is cross-validated (the numbers are the same)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=settings.MODEL_THREADS):
+        yield
+
+
 def fit(records: Sequence[Record], taxonomy: Any) -> Any:
     """A model trained on labelled ``records`` (``id``, ``text``, ``relevant``, ``topics``)."""
     from pipeline.classify import train
 
-    return train(_training_view(records), taxonomy)
+    with _threads():
+        return train(_training_view(records), taxonomy)
 
 
 def score(model: Any, records: Sequence[Record], keys: Sequence[str], simplified: bool = False) -> Scores:
@@ -113,7 +125,9 @@ def score(model: Any, records: Sequence[Record], keys: Sequence[str], simplified
     evidence: list[Evidence] = []
     start = 0
     for batch in _batches(records, settings.SCORE_BATCH):
-        for i, res in enumerate(model.predict_records(batch, simplified=simplified), start):
+        with _threads():
+            results = model.predict_records(batch, simplified=simplified)
+        for i, res in enumerate(results, start):
             rel[i] = res["relevant_score"]
             topic_scores = res.get("topic_scores") or {}
             topics[i] = [topic_scores.get(k, 0.0) for k in keys]
@@ -138,7 +152,8 @@ def cv_score(records: Sequence[Record], taxonomy: Any) -> dict[str, Any]:
         scheme = "time"
     else:
         scheme = "random"
-    rep = cross_validate(view, taxonomy, folds=settings.CV_FOLDS, scheme=scheme)
+    with _threads():
+        rep = cross_validate(view, taxonomy, folds=settings.CV_FOLDS, scheme=scheme)
     return {
         "relevance_f1": round(float(rep["relevance"]["f1"]), 3),
         "topic_micro_f1": round(float(rep["topic_micro_f1"]), 3),

@@ -7,7 +7,9 @@
   *topics* (how unsure the topic classifiers are about the item, rare and unlearned topics
   weighted up, times the probability that the item is relevant, since only relevant items
   carry topic labels).  Once both relevance classes have enough labels, relevance questions
-  count less, so the labels go to relevant items whose topics are in doubt.
+  count less and every likely relevant item is worth a topic question (a relevant item is a
+  training row of every topic classifier, whatever its topics), so the labels go to relevant
+  items, those whose topics are in doubt or rare first.
 - ``representative``: the warm-up of ``uncertainty`` (until
   :data:`~settings.WARMUP_LABELS` labels, and while no model has scored the pool): items like
   many others in the pool and unlike anything labelled.  A model of a few dozen labels has
@@ -62,17 +64,27 @@ def relevance_share(relevant: int, not_relevant: int) -> float:
     return settings.SETTLED_RELEVANCE_SHARE if settled else 1.0
 
 
+def settled_topic_base(relevant: int, not_relevant: int) -> float:
+    """What a likely relevant item's topic labels are worth however sure its topics are: 0 until
+    relevance is settled (as in :func:`relevance_share`), then :data:`~settings.SETTLED_TOPIC_BASE`."""
+    settled = min(relevant, not_relevant) >= settings.RELEVANCE_SETTLED
+    return settings.SETTLED_TOPIC_BASE if settled else 0.0
+
+
 def uncertainty(
-    relevance: np.ndarray, topics: np.ndarray, positives: Sequence[int], rel_share: float = 1.0
+    relevance: np.ndarray, topics: np.ndarray, positives: Sequence[int], rel_share: float = 1.0,
+    topic_base: float = 0.0,
 ) -> np.ndarray:
     """Per item in [0, 1]: the larger of the relevance question and the topic question.
 
     The relevance question is :func:`relevance_uncertainty` times ``rel_share``; the topic
-    question is :func:`topic_uncertainty` times the relevance probability, scaled so that the
-    pool's largest is :data:`~settings.TOPIC_SHARE`.
+    question is the relevance probability times ``topic_base + (1 - topic_base)`` times
+    :func:`topic_uncertainty`, scaled so that the pool's largest is :data:`~settings.TOPIC_SHARE`.
+    With ``topic_base`` > 0 every likely relevant item is worth labelling (each one is a training
+    row of every topic classifier), those with doubtful or rare topics more.
     """
     u = rel_share * relevance_uncertainty(relevance)
-    t = relevance * topic_uncertainty(topics, positives)
+    t = relevance * (topic_base + (1.0 - topic_base) * topic_uncertainty(topics, positives))
     if not t.size or t.max() <= 0:
         return np.asarray(u, dtype=np.float32)
     return np.asarray(np.maximum(u, settings.TOPIC_SHARE * t / t.max()), dtype=np.float32)

@@ -19,7 +19,7 @@ from pipeline.label import settings
 from pipeline.label.display import display
 from pipeline.label.diversity import SimilarityIndex, lead_text
 from pipeline.label.pool import Pool
-from pipeline.label.sampler import Sampler, relevance_share, uncertainty
+from pipeline.label.sampler import Sampler, relevance_share, settled_topic_base, uncertainty
 from pipeline.label.store import LabelStore
 
 log = logging.getLogger(__name__)
@@ -216,8 +216,9 @@ class LabelSession:
                 if t in counts:
                     counts[t] += 1
         share = relevance_share(relevant, len(records) - relevant)
+        base = settled_topic_base(relevant, len(records) - relevant)
         positives = [counts[k] for k in self.keys]
-        self.sampler.set_uncertainty(uncertainty(scores.relevance, scores.topics, positives, share))
+        self.sampler.set_uncertainty(uncertainty(scores.relevance, scores.topics, positives, share, base))
 
     # -- serving ---------------------------------------------------------------------------
     def _view(self, i: int, strategy: str) -> dict[str, Any]:

@@ -19,9 +19,14 @@ TOPIC_SHARE = 0.8
 #: labels of each relevance class after which relevance counts as settled: a linear relevance
 #: model's held-out F1 stops rising well before this, topics (learnt on relevant items) do not
 RELEVANCE_SETTLED = 40
-#: weight of relevance questions once relevance is settled: a near-0.5 item still outranks a
-#: topic question of little doubt, but relevant items with doubtful topics come first
+#: weight of relevance questions once relevance is settled: a near-0.5 item still outranks an
+#: unlikely relevant item, but likely relevant items (see SETTLED_TOPIC_BASE) come first
 SETTLED_RELEVANCE_SHARE = 0.4
+#: once relevance is settled, a likely relevant item's topic question is worth at least this
+#: share of the most doubtful one's: every relevant item is a training row of every topic
+#: classifier, and the other half (its topics' doubt, rare topics weighted up) still puts
+#: doubtful and rare ones first
+SETTLED_TOPIC_BASE = 0.5
 #: a topic with fewer labelled positives than this is served its likely positives first: its
 #: classifier cannot learn from negatives alone, and its probabilities are not yet calibrated
 FEW_POSITIVES = 10
@@ -44,6 +49,10 @@ CV_FOLDS = 5
 CV_MIN_RECORDS = 30
 #: longest note kept with a label (the guidelines ask for a few words)
 NOTE_MAX_CHARS = 300
+#: native threads (BLAS, OpenMP) of a retrain, a rescoring and the CV: a fit on a few hundred
+#: labels is ~150 small liblinear fits and products of a few hundred rows, too small to share;
+#: extra threads only spin-wait, which on a busy machine costs several times the work
+MODEL_THREADS = 1
 #: records scored per call when the pool is rescored (bounds the memory of one batch)
 SCORE_BATCH = 2048
 #: port of ``zhnews label`` unless ``--port`` says otherwise
