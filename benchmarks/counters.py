@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import REPO_ROOT  # noqa: E402
-from throughput import build_corpus  # noqa: E402
+from throughput import corpus_for, parse_trees  # noqa: E402
 
 EVENTS = ["-e", "task-clock/period=1000000/", "-e", "context-switches/period=1/", "-e", "page-faults/period=100/"]
 #: what one sample of each event stands for (task-clock: 1 ms; page faults: 100 of them)
@@ -106,14 +106,10 @@ def main() -> None:
     if shutil.which("perf") is None:
         sys.exit("perf not found (linux-perf / linux-tools)")
 
-    trees = [(name, (REPO_ROOT / path).resolve()) for name, path in (t.split("=", 1) for t in args.trees.split(","))]
+    trees = parse_trees(args.trees, REPO_ROOT)
     runs: dict[tuple[str, int], list[dict[str, dict[str, float]]]] = collections.defaultdict(list)
     with tempfile.TemporaryDirectory(prefix="zhnews-counters-", dir=args.tmp) as tmp:
-        corpus = args.corpus.resolve() if args.corpus else Path(tmp) / "corpus"
-        if args.corpus is None:
-            info = build_corpus(corpus, args.mb)
-            info.pop("texts")
-            print(json.dumps(info), flush=True)
+        corpus = corpus_for(args.corpus, tmp, args.mb)
         for round_ in range(args.runs):
             for name, tree in trees if round_ % 2 == 0 else trees[::-1]:
                 reports = {}

@@ -101,6 +101,22 @@ def _share_of(files: list[tuple[str, bytes]], share: float) -> tuple[list[tuple[
     return out, texts
 
 
+def parse_trees(spec: str, root: Path) -> list[tuple[str, Path]]:
+    """``name=DIR,...`` as (name, absolute folder holding a ``pipeline`` package), DIRs relative to ``root``."""
+    return [(name, (root / path).resolve()) for name, path in (item.split("=", 1) for item in spec.split(","))]
+
+
+def corpus_for(given: Path | None, tmp: str, mb: float) -> Path:
+    """``given`` when set, else a corpus of ``mb`` MB built in ``tmp`` (its description printed)."""
+    if given is not None:
+        return given.resolve()
+    corpus = Path(tmp) / "corpus"
+    info = build_corpus(corpus, mb)
+    info.pop("texts")
+    print(json.dumps(info), flush=True)
+    return corpus
+
+
 def build_corpus(dest: Path, target_mb: float = 0.0, text_mb: float = 0.0, max_mb: float = 0.0) -> dict[str, Any]:
     """Write copies of the corpus under ``dest`` until it holds ``target_mb`` of input files and
     ``text_mb`` of document text (UTF-8), or only a part of one copy of about ``max_mb`` of

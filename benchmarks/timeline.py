@@ -40,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _shared import REPO_ROOT  # noqa: E402
-from throughput import adopt_orphans, build_corpus, reap_orphans  # noqa: E402
+from throughput import adopt_orphans, corpus_for, parse_trees, reap_orphans  # noqa: E402
 
 #: Seconds between samples.
 PERIOD = 0.05
@@ -240,15 +240,11 @@ def main() -> None:
     parser.add_argument("--tmp", default=None)
     args = parser.parse_args()
 
-    trees = [(name, (REPO_ROOT / path).resolve()) for name, path in (t.split("=", 1) for t in args.trees.split(","))]
+    trees = parse_trees(args.trees, REPO_ROOT)
     adopt_orphans()
     results: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="zhnews-timeline-", dir=args.tmp) as tmp:
-        corpus = args.corpus.resolve() if args.corpus else Path(tmp) / "corpus"
-        if args.corpus is None:
-            info = build_corpus(corpus, args.mb)
-            info.pop("texts")
-            print(json.dumps(info), flush=True)
+        corpus = corpus_for(args.corpus, tmp, args.mb)
         for round_ in range(args.runs):
             order = trees if round_ % 2 == 0 else trees[::-1]
             for name, tree in order:
