@@ -13,6 +13,7 @@ from pipeline.classify.groups import leave_one_group_out, source_groups, time_gr
 from pipeline.classify.metrics import multiclass_report, multilabel_report
 from pipeline.classify.model import TrainConfig
 from pipeline.classify.taxonomy import Taxonomy
+from pipeline.classify.threads import with_native_threads
 from pipeline.classify.training import fit_labelled
 
 #: Fold schemes of :func:`cross_validate`, in the order reports show them.
@@ -45,6 +46,7 @@ def fold_plan(records: list[dict[str, Any]], scheme: str, folds: int = 5, seed: 
     return [(f"fold {i}", tr, te) for i, (tr, te) in enumerate(splitter.split(np.zeros(len(records)), strata))]
 
 
+@with_native_threads
 def cross_validate(
     records: list[dict[str, Any]],
     taxonomy: Taxonomy | None,

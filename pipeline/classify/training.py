@@ -16,6 +16,7 @@ from pipeline.classify.groups import PLAN_NAMES, source_groups, time_groups
 from pipeline.classify.model import TopicModel, TrainConfig, fit_multiclass, fit_multilabel, record_item
 from pipeline.classify.settings import NEGATIVE_WEIGHT
 from pipeline.classify.taxonomy import Taxonomy
+from pipeline.classify.threads import with_native_threads
 from pipeline.segment.backends import resolve_backend
 
 
@@ -142,6 +143,7 @@ def _rjieba_version() -> dict[str, str]:
         return {}
 
 
+@with_native_threads
 def train(
     records: list[dict[str, Any]],
     taxonomy: Taxonomy | None,

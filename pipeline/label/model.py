@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,14 +96,12 @@ def trainable(records: Sequence[Record]) -> bool:
     return seen == {True, False}
 
 
-@contextmanager
-def _threads() -> Iterator[None]:
+def _threads() -> AbstractContextManager[None]:
     """Native thread pools (BLAS, OpenMP) limited to :data:`~settings.MODEL_THREADS` while a
     model is fitted, scores or is cross-validated (the numbers are the same)."""
-    from threadpoolctl import threadpool_limits
+    from pipeline.classify.threads import native_threads
 
-    with threadpool_limits(limits=settings.MODEL_THREADS):
-        yield
+    return native_threads(settings.MODEL_THREADS)
 
 
 def fit(records: Sequence[Record], taxonomy: Any) -> Any:
