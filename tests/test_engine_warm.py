@@ -118,7 +118,8 @@ def test_forked_workers_see_the_drivers_environment_of_now(tmp_path: Path, monke
     log = tmp_path / "setups.log"
     assert _map_four_inputs(tmp_path, EnvStep("ZHNEWS_TEST_MARK", str(log))) == 4
     setups = log.read_text(encoding="utf-8").splitlines()
-    assert len(setups) == 2 and {line.split()[1] for line in setups} == {"set-after-the-server"}
+    # one set-up per worker that ran a task: on a busy machine one worker may take all four
+    assert 1 <= len(setups) <= 2 and {line.split()[1] for line in setups} == {"set-after-the-server"}
 
 
 class ParentStep(Step):
