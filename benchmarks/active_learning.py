@@ -209,12 +209,15 @@ def summarize(runs: list[dict[str, Any]], holdout: str) -> None:
 
 # -- retrain ----------------------------------------------------------------------------------
 def retrain(args: argparse.Namespace) -> None:
-    """One retrain of the app (``label.model.fit``, native threads limited) against the same
-    training call with the thread pools as they are, alternated on the same labels; wall and
+    """One retrain of the app (``label.model.fit``: ``train``, whose native threads are held to
+    one) against the same training call with the thread pools as they are (``train``'s
+    unwrapped function), alternated on the same labels; wall and
     CPU seconds, medians of ``--rounds``, and whether the two models are the same numbers."""
     import numpy as np
 
     from pipeline.classify import train
+
+    train_as_is = train.__wrapped__  # without with_native_threads
 
     records = clf.read_jsonl(shared_data_dir() / "labels" / "train.jsonl")
     taxonomy = clf.load_taxonomy()
@@ -231,7 +234,7 @@ def retrain(args: argparse.Namespace) -> None:
         for _ in range(args.rounds):
             for name in times:
                 w, c = time.perf_counter(), time.process_time()
-                models[name] = train(clf._training_view(labels), taxonomy) if name == "as is" else clf.fit(labels, taxonomy)
+                models[name] = train_as_is(clf._training_view(labels), taxonomy) if name == "as is" else clf.fit(labels, taxonomy)
                 times[name].append((time.perf_counter() - w, time.process_time() - c))
         a, b = models["as is"].state, models["app"].state
         same = all(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,20 +95,11 @@ def trainable(records: Sequence[Record]) -> bool:
     return seen == {True, False}
 
 
-def _threads() -> AbstractContextManager[None]:
-    """Native thread pools (BLAS, OpenMP) limited to :data:`~settings.MODEL_THREADS` while a
-    model is fitted, scores or is cross-validated (the numbers are the same)."""
-    from pipeline.classify.threads import native_threads
-
-    return native_threads(settings.MODEL_THREADS)
-
-
 def fit(records: Sequence[Record], taxonomy: Any) -> Any:
     """A model trained on labelled ``records`` (``id``, ``text``, ``relevant``, ``topics``)."""
     from pipeline.classify import train
 
-    with _threads():
-        return train(_training_view(records), taxonomy)
+    return train(_training_view(records), taxonomy)  # native threads held to one (train's own limit)
 
 
 def score(model: Any, records: Sequence[Record], keys: Sequence[str], simplified: bool = False) -> Scores:
@@ -122,8 +112,10 @@ def score(model: Any, records: Sequence[Record], keys: Sequence[str], simplified
     topics = np.zeros((len(records), len(keys)), dtype=np.float32)
     evidence: list[Evidence] = []
     start = 0
+    from pipeline.classify.threads import native_threads
+
     for batch in _batches(records, settings.SCORE_BATCH):
-        with _threads():
+        with native_threads():
             results = model.predict_records(batch, simplified=simplified)
         for i, res in enumerate(results, start):
             rel[i] = res["relevant_score"]
@@ -150,8 +142,7 @@ def cv_score(records: Sequence[Record], taxonomy: Any) -> dict[str, Any]:
         scheme = "time"
     else:
         scheme = "random"
-    with _threads():
-        rep = cross_validate(view, taxonomy, folds=settings.CV_FOLDS, scheme=scheme)
+    rep = cross_validate(view, taxonomy, folds=settings.CV_FOLDS, scheme=scheme)
     return {
         "relevance_f1": round(float(rep["relevance"]["f1"]), 3),
         "topic_micro_f1": round(float(rep["topic_micro_f1"]), 3),

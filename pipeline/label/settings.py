@@ -49,10 +49,6 @@ CV_FOLDS = 5
 CV_MIN_RECORDS = 30
 #: longest note kept with a label (the guidelines ask for a few words)
 NOTE_MAX_CHARS = 300
-#: native threads (BLAS, OpenMP) of a retrain, a rescoring and the CV: a fit on a few hundred
-#: labels is ~150 small liblinear fits and products of a few hundred rows, too small to share;
-#: extra threads only spin-wait, which on a busy machine costs several times the work
-MODEL_THREADS = 1
 #: records scored per call when the pool is rescored (bounds the memory of one batch)
 SCORE_BATCH = 2048
 #: port of ``zhnews label`` unless ``--port`` says otherwise
