@@ -108,12 +108,12 @@ def score(model: Any, records: Sequence[Record], keys: Sequence[str], simplified
     ``simplified`` says the texts are Simplified already (run folders).  Results without an
     ``evidence`` field (classifiers that give none) get empty evidence.
     """
+    from pipeline.classify.threads import native_threads
+
     rel = np.zeros(len(records), dtype=np.float32)
     topics = np.zeros((len(records), len(keys)), dtype=np.float32)
     evidence: list[Evidence] = []
     start = 0
-    from pipeline.classify.threads import native_threads
-
     for batch in _batches(records, settings.SCORE_BATCH):
         with native_threads():
             results = model.predict_records(batch, simplified=simplified)

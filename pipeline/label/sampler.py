@@ -58,17 +58,20 @@ def topic_uncertainty(topics: np.ndarray, positives: Sequence[int]) -> np.ndarra
     return np.asarray(value @ weights / weights.sum(), dtype=np.float32)
 
 
+def relevance_settled(relevant: int, not_relevant: int) -> bool:
+    """Whether both relevance classes have :data:`~settings.RELEVANCE_SETTLED` labels."""
+    return min(relevant, not_relevant) >= settings.RELEVANCE_SETTLED
+
+
 def relevance_share(relevant: int, not_relevant: int) -> float:
-    """Weight of relevance questions: 1 until both classes have :data:`~settings.RELEVANCE_SETTLED` labels."""
-    settled = min(relevant, not_relevant) >= settings.RELEVANCE_SETTLED
-    return settings.SETTLED_RELEVANCE_SHARE if settled else 1.0
+    """Weight of relevance questions: 1 until relevance is settled (:func:`relevance_settled`)."""
+    return settings.SETTLED_RELEVANCE_SHARE if relevance_settled(relevant, not_relevant) else 1.0
 
 
 def settled_topic_base(relevant: int, not_relevant: int) -> float:
     """What a likely relevant item's topic labels are worth however sure its topics are: 0 until
-    relevance is settled (as in :func:`relevance_share`), then :data:`~settings.SETTLED_TOPIC_BASE`."""
-    settled = min(relevant, not_relevant) >= settings.RELEVANCE_SETTLED
-    return settings.SETTLED_TOPIC_BASE if settled else 0.0
+    relevance is settled (:func:`relevance_settled`), then :data:`~settings.SETTLED_TOPIC_BASE`."""
+    return settings.SETTLED_TOPIC_BASE if relevance_settled(relevant, not_relevant) else 0.0
 
 
 def uncertainty(
