@@ -25,6 +25,22 @@ def welfare_lines(cfg: dict[str, Any]) -> list[str]:
     ]
 
 
+def threshold_lines(meta: dict[str, Any]) -> list[str]:
+    """How the relevance threshold was chosen, when general news that names medical workers had a say."""
+    cfg = meta.get("config") or {}
+    share = float(cfg.get("low_prevalence") or 0.0)
+    if share <= 0 or not meta.get("threshold_negatives"):
+        return []
+    return [
+        f"The {meta['threshold_negatives']} general-news negatives that name medical workers weigh "
+        f"{float(cfg.get('hard_negative_weight', 1)):g} labelled items each, and",
+        "the relevance threshold maximizes a mean of two F1s (weight "
+        f"{float(cfg.get('low_prevalence_weight', 0.5)):g} on the second): on the labelled items, and",
+        f"expected on a corpus where {share:.0%} is relevant and the rest is like those negatives",
+        "(their out-of-fold scores).",
+    ]
+
+
 def render_card(meta: dict[str, Any], command: str, cv: dict[str, Any] | None = None) -> str:
     """Markdown model card: data, sizes, thresholds, CV metrics, versions and date."""
     if meta.get("kind") == "multiclass":
@@ -52,6 +68,7 @@ def render_card(meta: dict[str, Any], command: str, cv: dict[str, Any] | None = 
             "sentences its classifier scores highest (sentences naming medical workers or the topic's",
             "terms first).",
             *welfare_lines(cfg),
+            *threshold_lines(meta),
         ]
     lines = [
         f"# zhnews classifier `{meta.get('model_version')}`",

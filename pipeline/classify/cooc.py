@@ -26,6 +26,15 @@ def _alternation(terms: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, terms))) if terms else None
 
 
+def names_workers(items: Sequence[Item], worker_terms: Sequence[str]) -> np.ndarray:
+    """Boolean per item: its title or body names medical workers (one of ``worker_terms``), the
+    rule of the relevance gate."""
+    pattern = _alternation(worker_terms)
+    if pattern is None:
+        return np.zeros(len(items), dtype=bool)
+    return np.array([bool(pattern.search(it[0]) or pattern.search(it[1])) for it in items], dtype=bool)
+
+
 def split_sentences(text: str) -> list[str]:
     """Non-empty sentences of ``text`` (split on 。！？!? and line breaks)."""
     return [s for s in _SENTENCE_END.split(text) if s.strip()]

@@ -19,9 +19,15 @@ import scipy.sparse as sp
 from pipeline.classify.fastvec import transform_union
 from pipeline.classify.features import FeatureConfig, build_features, make_item
 from pipeline.classify.fitted import Linear, from_estimators
-from pipeline.classify.settings import WELFARE_MIN_POSITIVES
+from pipeline.classify.settings import (
+    HARD_NEGATIVE_WEIGHT,
+    LOW_PREVALENCE,
+    LOW_PREVALENCE_WEIGHT,
+    MIN_HARD_NEGATIVES,
+    WELFARE_MIN_POSITIVES,
+)
 from pipeline.classify.text import Item, prepare
-from pipeline.classify.thresholds import best_f1_threshold
+from pipeline.classify.thresholds import best_f1_threshold, two_regime_threshold
 from pipeline.segment.backends import rjieba_available
 
 MULTILABEL = "multilabel"
@@ -74,6 +80,13 @@ class TrainConfig:
     #: per-topic vocabularies (pay, masks, awards) hold across outlets better than one classifier
     #: that also learns which outlets and medical words come with relevant items
     welfare_weight: float = 1.0
+    #: weight of a general-news negative that names medical workers (the others: NEGATIVE_WEIGHT)
+    hard_negative_weight: float = HARD_NEGATIVE_WEIGHT
+    #: share of relevant items in the second corpus the relevance threshold is chosen for (0:
+    #: the labelled items' mix alone)
+    low_prevalence: float = LOW_PREVALENCE
+    #: weight of that corpus's F1 against the labelled mix's in the threshold choice
+    low_prevalence_weight: float = LOW_PREVALENCE_WEIGHT
 
 
 def _logreg(c: float, seed: int):
@@ -112,6 +125,7 @@ def fit_multilabel(
     topic_terms: Mapping[str, Sequence[str]] | None = None,
     groups: Sequence[str] | np.ndarray | None = None,
     topic_groups: Sequence[str] | np.ndarray | None = None,
+    scored_negatives: Sequence[int] | np.ndarray = (),
 ) -> dict[str, Any]:
     """Fit the relevance and per-topic classifiers, calibrate them and choose their thresholds
     on out-of-fold scores of the training items.
@@ -123,6 +137,9 @@ def fit_multilabel(
     two groups the inner folds are stratified random folds.  ``topic_groups``, when given, does
     the same for the topic classifiers' inner folds.  The state's ``oof`` entry holds
     the calibrated out-of-fold scores of the gold items (for prevalence correction).
+    ``scored_negatives`` (row indices past ``n_gold``: general news that names medical workers)
+    are spread over the inner folds and scored out-of-fold too, so that the relevance threshold
+    also holds where such news outnumbers relevant items (:func:`two_regime_threshold`).
     """
     n_gold = len(items) if n_gold is None else n_gold
     features = build_features(cfg.features, seed_terms, worker_terms, topic_terms)
@@ -140,17 +157,24 @@ def fit_multilabel(
     folds = _inner_folds(relevant[:n_gold], groups, cfg)
     topic_folds = folds if topic_groups is None else _inner_folds(relevant[:n_gold], topic_groups, cfg)
 
+    scored = np.asarray(scored_negatives, dtype=int)
+
     def oof(y: np.ndarray, c: float, rows: np.ndarray, folds: list = folds) -> np.ndarray:
-        """Out-of-fold scores of every gold item from models fitted on ``rows`` of the other
-        folds; extra rows always stay on the training side."""
-        scores = np.full(n_gold, np.nan)
+        """Out-of-fold scores of every gold item, then of every scored negative, from models
+        fitted on ``rows`` of the other folds; the scored negatives are dealt round the folds,
+        the other extra rows always stay on the training side."""
+        scores = np.full(n_gold + len(scored), np.nan)
         extra = np.flatnonzero(rows[n_gold:]) + n_gold
-        for train_gold, test in folds:
-            train = np.concatenate([train_gold[rows[train_gold]], extra])
+        dealt = np.arange(len(scored)) % max(len(folds), 1)
+        for f, (train_gold, test) in enumerate(folds):
+            held = scored[dealt == f]
+            train = np.concatenate([train_gold[rows[train_gold]], np.setdiff1d(extra, held)])
             if len(train) == 0 or y[train].min() == y[train].max():
                 continue
             clf = _logreg(c, cfg.seed).fit(X[train], y[train], sample_weight=w[train])
             scores[test] = clf.predict_proba(X[test])[:, 1]
+            if len(held):
+                scores[n_gold + np.flatnonzero(dealt == f)] = clf.predict_proba(X[held])[:, 1]
         return np.where(np.isnan(scores), float(np.nanmean(scores)) if np.isfinite(scores).any() else 0.5, scores)
 
     every = np.ones(len(items), dtype=bool)
@@ -168,14 +192,14 @@ def fit_multilabel(
             topic_cal[key] = None
             continue
         topic_clfs[key] = fitted(y, cfg.topic_c, topic_rows)
-        raw = oof(y, cfg.topic_c, topic_rows, topic_folds)
+        raw = oof(y, cfg.topic_c, topic_rows, topic_folds)[:n_gold]
         topic_cal[key] = fit_platt(raw[gold_rel], y[:n_gold][gold_rel])
         scores = calibrate(raw, topic_cal[key])
         oof_topics[:, j] = scores
         topic_thr[key] = best_f1_threshold(y[:n_gold][gold_rel], scores[gold_rel], lo=cfg.topic_floor)
     # welfare classifiers: one per topic, on every row (before stacking changes X)
     welfare_clfs: dict[str, Any] = {}
-    none = np.ones(n_gold)
+    none = np.ones(n_gold + len(scored))
     for j, key in enumerate(keys if cfg.welfare_weight > 0 else ()):
         y = topics[:, j]
         if y[:n_gold].sum() < WELFARE_MIN_POSITIVES:
@@ -189,15 +213,22 @@ def fit_multilabel(
     raw_rel = blend_relevance(lambda: oof(relevant, cfg.relevance_c, every), 1 - none if welfare_clfs else None,
                               cfg.welfare_weight)
     if cfg.require_worker_mention:
-        raw_rel = raw_rel * worker_gate(features, items[:n_gold])
-    rel_cal = fit_platt(raw_rel, relevant[:n_gold])
-    oof_rel = calibrate(raw_rel, rel_cal)
-    rel_thr = best_f1_threshold(relevant[:n_gold], oof_rel)
+        raw_rel = raw_rel * worker_gate(features, list(items[:n_gold]) + [items[i] for i in scored])
+    rel_cal = fit_platt(raw_rel[:n_gold], relevant[:n_gold])
+    oof_rel = calibrate(raw_rel[:n_gold], rel_cal)
+    both_corpora = len(scored) >= MIN_HARD_NEGATIVES and cfg.low_prevalence > 0
+    if both_corpora:
+        rel_thr = two_regime_threshold(relevant[:n_gold], oof_rel, calibrate(raw_rel[n_gold:], rel_cal),
+                                       cfg.low_prevalence, cfg.low_prevalence_weight)
+    else:
+        rel_thr = best_f1_threshold(relevant[:n_gold], oof_rel)
     return {
         "kind": MULTILABEL,
         "features": _slim(features),
         "relevance": _compact(rel_clf),
         "relevance_threshold": rel_thr,
+        # how many negatives naming medical workers the threshold was chosen with (0: labelled items alone)
+        "threshold_negatives": int(len(scored)) if both_corpora else 0,
         "welfare_weight": float(cfg.welfare_weight) if welfare_clfs else 0.0,
         "welfare": {k: _compact(c) for k, c in welfare_clfs.items()},
         "stack_weight": float(cfg.stack_weight),

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.classify.cooc import names_workers
 from pipeline.classify.data import LabelledSet, labelled_set
 from pipeline.classify.groups import PLAN_NAMES, source_groups, time_groups
 from pipeline.classify.model import TopicModel, TrainConfig, fit_multiclass, fit_multilabel, record_item
@@ -67,7 +68,11 @@ def fit_labelled(
     negatives: Sequence[dict[str, Any]] = (),
 ) -> TopicModel:
     """Fit on ``data``; for multi-label sets, ``negatives`` (general news) add non-relevant
-    rows of weight ``NEGATIVE_WEIGHT`` and ``pool`` records add pseudo-labelled rows."""
+    rows and ``pool`` records add pseudo-labelled rows.
+
+    A negative that names medical workers weighs ``cfg.hard_negative_weight`` and helps choose
+    the relevance threshold (the worker gate lets such news through); the others weigh
+    ``NEGATIVE_WEIGHT``."""
     cfg = replace(cfg, segmenter=resolve_backend(cfg.segmenter))
     items = [record_item(r, segmenter=cfg.segmenter) for r in data.records]
     if data.kind == "multiclass":
@@ -83,10 +88,12 @@ def fit_labelled(
     rows = items + neg_items
     relevant = np.concatenate([data.relevant, np.zeros(len(neg_items), dtype=int)])
     topics = np.vstack([data.topics, np.zeros((len(neg_items), k), dtype=int)])
-    weight = np.concatenate([np.ones(len(items)), np.full(len(neg_items), NEGATIVE_WEIGHT)])
+    hard = names_workers(neg_items, cooc.get("worker_terms", ()))
+    weight = np.concatenate([np.ones(len(items)), np.where(hard, cfg.hard_negative_weight, NEGATIVE_WEIGHT)])
     state = fit_multilabel(
         rows, relevant, topics, data.keys, cfg, sample_weight=weight, n_gold=len(items),
-        seed_terms=terms, groups=groups, topic_groups=topic_groups, **cooc,
+        seed_terms=terms, groups=groups, topic_groups=topic_groups,
+        scored_negatives=len(items) + np.flatnonzero(hard), **cooc,
     )
     if pool and taxonomy is not None:
         from pipeline.classify.weak import pseudo_label
@@ -104,6 +111,7 @@ def fit_labelled(
             seed_terms=terms,
             groups=groups,
             topic_groups=topic_groups,
+            scored_negatives=len(items) + np.flatnonzero(hard),
             **cooc,
         )
     return TopicModel(state)
@@ -178,6 +186,7 @@ def train(
         ),
         "pool_records": len(pool),
         "negative_records": len(negatives),
+        "threshold_negatives": int(model.state.get("threshold_negatives") or 0),
         "trained_id_hashes": sorted({id_hash(r["id"]) for r in records if r.get("id") is not None}),
         "quantification": quantification,
         "taxonomy": taxonomy.to_dict() if taxonomy else None,
