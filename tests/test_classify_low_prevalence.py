@@ -83,3 +83,25 @@ def test_negatives_naming_workers_lower_false_positives_on_unseen_news(shared_da
     gold = np.array([bool(r["relevant"]) for r in records])
     pred = np.array([r["relevant"] for r in with_news.predict_records(records, evidence=False)])
     assert pred[gold].mean() >= 0.6  # still finds most relevant items it was trained on
+
+
+def test_train_refuses_a_share_outside_zero_to_one(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from pipeline.cli import main as cli_main
+
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"id": 1, "text": "医护人员", "relevant": true, "topics": ["pay"]}\n', encoding="utf-8")
+    assert cli_main(["train", "--labels", str(labels), "--low-prevalence", "1.5", "-o", str(tmp_path / "m")]) == 2
+    assert "--low-prevalence must be in [0, 1)" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
+
+
+def test_card_says_how_the_threshold_was_chosen() -> None:
+    from pipeline.classify.card import threshold_lines
+
+    cfg = {"low_prevalence": 0.1, "hard_negative_weight": 3.0, "low_prevalence_weight": 0.5}
+    text = " ".join(threshold_lines({"config": cfg, "threshold_negatives": 140}))
+    assert "The 140 general-news negatives that name medical workers weigh 3 labelled items" in text
+    assert "10% is relevant" in text
+    # labelled items alone: no such sentence
+    assert threshold_lines({"config": cfg, "threshold_negatives": 0}) == []
+    assert threshold_lines({"config": {**cfg, "low_prevalence": 0.0}, "threshold_negatives": 140}) == []
