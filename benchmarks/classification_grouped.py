@@ -15,7 +15,9 @@ that name medical workers as negatives and is tested on the other half (folds al
 "adapt" is the default trained with ``zhnews train --pool``'s self-training fed the held-out
 family's own unlabelled indomain/ items; "adapt-all" feeds it every unlabelled indomain/ item.
 "before" is the default without negatives that name medical workers and with its threshold set
-on the labelled mix alone (the shipped model before them).
+on the labelled mix alone (the shipped model before them). Exploratory configurations: "articles"
+(such negatives from full articles only), "hwW" (their weight W), "lpS" (threshold for general
+news at share S relevant), "lwW" (weight W of that F1 in the threshold objective).
 
 Run from the repository root:
     python benchmarks/classification_grouped.py [--configs default,before,previous,plain,classifier,adapt,adapt-all] [--schemes source,time] [--jobs 2]
