@@ -17,7 +17,8 @@ family's own unlabelled indomain/ items; "adapt-all" feeds it every unlabelled i
 "before" is the default without negatives that name medical workers and with its threshold set
 on the labelled mix alone (the shipped model before them). Exploratory configurations: "articles"
 (such negatives from full articles only), "hwW" (their weight W), "lpS" (threshold for general
-news at share S relevant), "lwW" (weight W of that F1 in the threshold objective).
+news at share S relevant), "lwW" (weight W of that F1 in the threshold objective), "tfT" (lowest
+topic threshold T), "mtN" (at most N topics per item).
 
 Run from the repository root:
     python benchmarks/classification_grouped.py [--configs default,before,previous,plain,classifier,adapt,adapt-all] [--schemes source,time] [--jobs 2]
@@ -155,6 +156,10 @@ def fit(config: str, records: list[dict], tax, negatives: list[dict], pool: list
         return fit_labelled(data, tax, TrainConfig(hard_negative_weight=NEGATIVE_WEIGHT, low_prevalence=0.0), negatives=easy)
     if config == "articles":  # negatives naming medical workers: full articles only, no headlines
         return fit_labelled(data, tax, TrainConfig(), negatives=[r for r in negatives if r.get("article", True)])
+    if config.startswith("tf"):  # exploratory: lowest topic threshold, e.g. tf0.35
+        return fit_labelled(data, tax, TrainConfig(topic_floor=float(config[2:])), negatives=negatives)
+    if config.startswith("mt"):  # exploratory: at most N topics per item, e.g. mt2
+        return fit_labelled(data, tax, TrainConfig(max_topics=int(config[2:])), negatives=negatives)
     if config.startswith("hw"):  # exploratory: another weight of the negatives naming medical workers, e.g. hw1
         return fit_labelled(data, tax, TrainConfig(hard_negative_weight=float(config[2:])), negatives=negatives)
     if config.startswith("lw"):  # exploratory: another weight of the low-prevalence F1 in the threshold, e.g. lw0.33
