@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _shared import shared_data_dir  # noqa: E402
 
-from pipeline.classify.cooc import names_workers  # noqa: E402
+from pipeline.classify.cooc import names_workers, worker_pattern  # noqa: E402
 from pipeline.classify.cv import fold_plan  # noqa: E402
 from pipeline.classify.data import labelled_set, read_jsonl  # noqa: E402
 from pipeline.classify.groups import source_family  # noqa: E402
@@ -95,7 +95,7 @@ def public_halves(root: Path) -> tuple[list[dict], list[dict]]:
 def naming_workers(records: list[dict], tax) -> list[dict]:
     """The records whose text names medical workers (the relevance gate's rule)."""
     items = [record_item(r) for r in records]
-    return [r for r, hit in zip(records, names_workers(items, tax.worker_terms)) if hit]
+    return [r for r, hit in zip(records, names_workers(items, worker_pattern(tax.worker_terms))) if hit]
 
 
 def unlabelled_pool(root: Path, exclude: set[str]) -> list[dict]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.classify.cooc import names_workers
+from pipeline.classify.cooc import names_workers, worker_pattern
 from pipeline.classify.model import make_item
 from pipeline.classify.thresholds import best_f1_threshold, low_prevalence_f1, two_regime_threshold
 
@@ -42,9 +42,9 @@ def test_names_workers_is_the_gate_rule() -> None:
         make_item("醫護人員", "", []),  # the title alone counts (Traditional is matched after conversion)
         make_item("股市", "沪指收涨，成交量放大", []),
     ]
-    hits = names_workers(items, ["护士", "医护人员", "醫護人員"])
+    hits = names_workers(items, worker_pattern(["护士", "医护人员", "醫護人員"]))
     assert hits.tolist() == [True, True, False]
-    assert not names_workers(items, []).any()
+    assert not names_workers(items, worker_pattern([])).any()
 
 
 @pytest.mark.slow
@@ -63,7 +63,7 @@ def test_negatives_naming_workers_lower_false_positives_on_unseen_news(shared_da
     def sogou(name: str) -> list[dict]:
         with (shared_data / "benchmarks" / "sogou_mini5" / name).open(encoding="utf-8", newline="") as fh:
             rows = [{"id": f"{name}:{i}", "text": row["content"]} for i, row in enumerate(csv.DictReader(fh))]
-        hits = names_workers([record_item(r) for r in rows], tax.worker_terms)
+        hits = names_workers([record_item(r) for r in rows], worker_pattern(tax.worker_terms))
         return [r for r, hit in zip(rows, hits) if hit]
 
     train_news, unseen_news = sogou("sougou_eval.csv"), sogou("sougou_test.csv")

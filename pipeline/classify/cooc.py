@@ -26,13 +26,17 @@ def _alternation(terms: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, terms))) if terms else None
 
 
-def names_workers(items: Sequence[Item], worker_terms: Sequence[str]) -> np.ndarray:
-    """Boolean per item: its title or body names medical workers (one of ``worker_terms``), the
-    rule of the relevance gate."""
-    pattern = _alternation(worker_terms)
-    if pattern is None:
+def worker_pattern(worker_terms: Sequence[str]) -> re.Pattern[str] | None:
+    """The alternation of ``worker_terms`` (None without terms)."""
+    return _alternation(worker_terms)
+
+
+def names_workers(items: Sequence[Item], workers: re.Pattern[str] | None) -> np.ndarray:
+    """Boolean per item: its title or body names medical workers (matches ``workers``, from
+    :func:`worker_pattern`), the rule of the relevance gate; all False without a pattern."""
+    if workers is None:
         return np.zeros(len(items), dtype=bool)
-    return np.array([bool(pattern.search(it[0]) or pattern.search(it[1])) for it in items], dtype=bool)
+    return np.array([bool(workers.search(it[0]) or workers.search(it[1])) for it in items], dtype=bool)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from pipeline.classify.cooc import names_workers
 from pipeline.classify.fastvec import transform_union
 from pipeline.classify.features import FeatureConfig, build_features, make_item
 from pipeline.classify.fitted import Linear, from_estimators
@@ -271,7 +272,7 @@ def worker_gate(features: Any, items: Sequence[Item]) -> np.ndarray:
     workers = cooc.patterns()[0] if cooc is not None else None
     if workers is None:
         return np.ones(len(items))
-    return np.array([1.0 if workers.search(it[0]) or workers.search(it[1]) else 0.0 for it in items])
+    return names_workers(items, workers).astype(float)
 
 
 def _inner_folds(

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.classify.cooc import names_workers
+from pipeline.classify.cooc import names_workers, worker_pattern
 from pipeline.classify.data import LabelledSet, labelled_set
 from pipeline.classify.groups import PLAN_NAMES, source_groups, time_groups
 from pipeline.classify.model import TopicModel, TrainConfig, fit_multiclass, fit_multilabel, record_item
@@ -88,7 +88,7 @@ def fit_labelled(
     rows = items + neg_items
     relevant = np.concatenate([data.relevant, np.zeros(len(neg_items), dtype=int)])
     topics = np.vstack([data.topics, np.zeros((len(neg_items), k), dtype=int)])
-    hard = names_workers(neg_items, cooc.get("worker_terms", ()))
+    hard = names_workers(neg_items, worker_pattern(cooc.get("worker_terms", ())))
     weight = np.concatenate([np.ones(len(items)), np.where(hard, cfg.hard_negative_weight, NEGATIVE_WEIGHT)])
     state = fit_multilabel(
         rows, relevant, topics, data.keys, cfg, sample_weight=weight, n_gold=len(items),
