@@ -20,8 +20,8 @@ NEGATIVE_WEIGHT = 0.3
 
 #: Weight of a ``--negatives`` item that names medical workers (patients, disease explainers,
 #: crime, celebrities' illnesses): the false positives of general news, which the worker gate
-#: lets through, count as much as three labelled negatives (grouped CV: relevance ranking and
-#: precision on such news rise with the weight up to 3).
+#: lets through, count as much as three labelled negatives (grouped CV: at 1 more such news is
+#: called relevant, at 10 an unseen outlet's short posts fall below the threshold).
 HARD_NEGATIVE_WEIGHT = 3.0
 
 #: The relevance threshold is chosen for two corpora at once: the labelled items' own mix and
