@@ -47,9 +47,10 @@ from pipeline.classify.cv import fold_plan  # noqa: E402
 from pipeline.classify.data import labelled_set, read_jsonl  # noqa: E402
 from pipeline.classify.groups import source_family  # noqa: E402
 from pipeline.classify.metrics import multilabel_report  # noqa: E402
-from pipeline.classify.model import TrainConfig, record_item  # noqa: E402
+from pipeline.classify.model import TrainConfig  # noqa: E402
 from pipeline.classify.settings import NEGATIVE_WEIGHT  # noqa: E402
 from pipeline.classify.taxonomy import load_taxonomy  # noqa: E402
+from pipeline.classify.text import prepare  # noqa: E402
 from pipeline.classify.training import fit_labelled  # noqa: E402
 
 #: share of relevant items in the low-prevalence mixes (the issue's 1-10 % range)
@@ -93,9 +94,10 @@ def public_halves(root: Path) -> tuple[list[dict], list[dict]]:
 
 
 def naming_workers(records: list[dict], tax) -> list[dict]:
-    """The records whose text names medical workers (the relevance gate's rule)."""
-    items = [record_item(r) for r in records]
-    return [r for r, hit in zip(records, names_workers(items, worker_pattern(tax.worker_terms))) if hit]
+    """The records whose text names medical workers (the relevance gate's rule, on the prepared
+    title and body: no segmentation needed)."""
+    texts = [prepare(r.get("title"), r["text"]) for r in records]
+    return [r for r, hit in zip(records, names_workers(texts, worker_pattern(tax.worker_terms))) if hit]
 
 
 def unlabelled_pool(root: Path, exclude: set[str]) -> list[dict]:
@@ -179,14 +181,14 @@ def as_negatives(records: list[dict]) -> list[dict]:
 
 
 def evaluate(config: str, scheme: str, records: list[dict], tax, negatives: list[dict],
-             halves: tuple[list[dict], list[dict]], pool: list[dict]) -> dict:
+             halves: tuple[list[dict], list[dict]], named: list[list[dict]], pool: list[dict]) -> dict:
+    """``named``: each public half's items that name medical workers."""
     pred_rel = np.zeros(len(records), dtype=bool)
     pred_top: list[list[str]] = [[] for _ in records]
     low = {"tp": 0, "fp": 0, "fn": 0}
     naming = {"positives": 0, "found": 0, "negatives": 0, "called": 0, "score_sum": 0.0}
     rng = np.random.default_rng(0)
     folds = []
-    named = [naming_workers(h, tax) for h in halves]
     for k, (name, tr, te) in enumerate(fold_plan(records, scheme)):
         train_half, test_half = k % 2, 1 - k % 2  # folds alternate which public half they train on
         target = {"adapt": held_out_pool(pool, [records[i] for i in te]), "adapt-all": pool}.get(config, [])
@@ -282,16 +284,16 @@ def main() -> None:
     if args.shipped is not None:
         shipped_on_unseen_news(args.shipped or [None], halves[1], tax)
         return
-    named = [len(naming_workers(h, tax)) for h in halves]
+    named = [naming_workers(h, tax) for h in halves]
     print(f"train.jsonl: {len(records)} items; negatives (indomain pool: other): {len(negatives)}; "
-          f"public halves: {len(halves[0])} / {len(halves[1])} items, of which {named[0]} / {named[1]} name medical workers\n")
+          f"public halves: {len(halves[0])} / {len(halves[1])} items, of which {len(named[0])} / {len(named[1])} name medical workers\n")
     print("| config | scheme | relevance P | R | F1 | topic micro-F1 | macro-F1 | general news (8 %): P / R / F1 "
           "| naming workers (9 %): P / R / F1 (false-positive rate; mean score of those news) | seconds |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     pool = unlabelled_pool(root, {r["id"] for r in records} | {r["id"] for r in negatives})
     rows = [(c, sch) for c in args.configs.split(",") for sch in args.schemes.split(",")]
     with ProcessPoolExecutor(max(1, args.jobs)) as ex:
-        futures = [ex.submit(timed_row, c, sch, records, tax, negatives, halves, pool) for c, sch in rows]
+        futures = [ex.submit(timed_row, c, sch, records, tax, negatives, halves, named, pool) for c, sch in rows]
         for (config, scheme), fut in zip(rows, futures):
             rep, seconds = fut.result()
             rel = rep["relevance"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,9 +32,10 @@ def worker_pattern(worker_terms: Sequence[str]) -> re.Pattern[str] | None:
     return _alternation(worker_terms)
 
 
-def names_workers(items: Sequence[Item], workers: re.Pattern[str] | None) -> np.ndarray:
-    """Boolean per item: its title or body names medical workers (matches ``workers``, from
-    :func:`worker_pattern`), the rule of the relevance gate; all False without a pattern."""
+def names_workers(items: Sequence[tuple[Any, ...]], workers: re.Pattern[str] | None) -> np.ndarray:
+    """Boolean per item (an :data:`Item` or a prepared ``(title, body)`` pair): its title or body
+    names medical workers (matches ``workers``, from :func:`worker_pattern`), the rule of the
+    relevance gate; all False without a pattern."""
     if workers is None:
         return np.zeros(len(items), dtype=bool)
     return np.array([bool(workers.search(it[0]) or workers.search(it[1])) for it in items], dtype=bool)
